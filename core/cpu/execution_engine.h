@@ -1,0 +1,28 @@
+// How the machine runs the CPU: an engine executes guest instructions on a
+// Cpu until a budget runs out or something needs the machine's attention.
+// The interpreter and the JIT both implement it.
+#pragma once
+
+#include <cstdint>
+
+namespace tx86::core {
+
+class Cpu;
+
+enum class StopReason : uint8_t {
+  kBudget,         // executed max_insns instructions
+  kHalted,         // HLT: waiting for an interrupt
+  kShutdown,       // triple fault: the processor entered shutdown
+  kStopRequested,  // a device or the frontend asked the machine to stop
+  kUnimplemented,  // the guest used something tx86 lacks (see Cpu::error)
+};
+
+class ExecutionEngine {
+ public:
+  virtual ~ExecutionEngine() = default;
+  virtual const char* name() const = 0;
+  // Retires up to max_insns instructions; CpuState::icount counts them.
+  virtual StopReason run(Cpu& cpu, uint64_t max_insns) = 0;
+};
+
+}  // namespace tx86::core

@@ -1,0 +1,28 @@
+// The interpreter engine: fetch, decode, execute one instruction at a time.
+// It is the semantic reference for the JIT and the fallback for anything
+// the JIT does not translate.
+#pragma once
+
+#include "core/cpu/cpu.h"
+#include "core/cpu/execution_engine.h"
+
+namespace tx86::core {
+
+class Tracer;
+
+class Interpreter final : public ExecutionEngine {
+ public:
+  explicit Interpreter(Tracer* tracer = nullptr) : tracer_(tracer) {}
+
+  const char* name() const override { return "interp"; }
+  StopReason run(Cpu& cpu, uint64_t max_insns) override;
+
+  // Executes one instruction, or delivers the exception it raises. Throws
+  // Unimplemented (with EIP back on the instruction) for what tx86 lacks.
+  void step(Cpu& cpu);
+
+ private:
+  Tracer* tracer_;
+};
+
+}  // namespace tx86::core

@@ -1,0 +1,59 @@
+// NOP and hint NOPs, HLT, WAIT, UD2, and the undefined encodings.
+#include "core/interp/handlers.h"
+#include "core/interp/operands.h"
+
+namespace tx86::core::interp {
+
+namespace {
+
+void exec_nop(Cpu&, const DecodedInsn&) {}
+
+void exec_ud(Cpu&, const DecodedInsn&) { raise_fault(vec::kUd); }
+
+// HLT is privileged in protected mode; the engine sees `halted` and idles
+// until an interrupt arrives.
+void exec_hlt(Cpu& cpu, const DecodedInsn&) {
+  CpuState& s = cpu.state;
+  if (s.protected_mode() && (s.flag(flags::kVm) || (s.seg[kCs].selector & 3u) != 0)) {
+    raise_fault(vec::kGp, 0);
+  }
+  s.halted = true;
+}
+
+// WAIT/FWAIT: #NM when CR0.MP and CR0.TS are both set; otherwise it waits
+// for a floating-point unit that has nothing pending.
+void exec_fwait(Cpu& cpu, const DecodedInsn&) {
+  const uint32_t cr0 = cpu.state.cr0;
+  if ((cr0 & cr0::kMp) && (cr0 & cr0::kTs)) raise_fault(vec::kNm);
+}
+
+}  // namespace
+
+void register_system(HandlerTable& t) {
+  set(t, Mnemonic::kNop, exec_nop);
+  set(t, Mnemonic::kHintNop, exec_nop);
+  set(t, Mnemonic::kPrefetch, exec_nop);
+  set(t, Mnemonic::kHlt, exec_hlt);
+  set(t, Mnemonic::kFwait, exec_fwait);
+  set(t, Mnemonic::kInvalid, exec_ud);
+  set(t, Mnemonic::kUd2, exec_ud);
+  set(t, Mnemonic::kUd1, exec_ud);
+  set(t, Mnemonic::kUd0, exec_ud);
+  // Instructions of later processors: this CPU has none of them.
+  for (Mnemonic m : {Mnemonic::kSyscall, Mnemonic::kSysret, Mnemonic::kGetsec,
+                     Mnemonic::kVmread, Mnemonic::kVmwrite, Mnemonic::kVmcall,
+                     Mnemonic::kVmlaunch, Mnemonic::kVmresume, Mnemonic::kVmxoff,
+                     Mnemonic::kVmptrld, Mnemonic::kVmptrst, Mnemonic::kMonitor,
+                     Mnemonic::kMwait, Mnemonic::kClac, Mnemonic::kStac, Mnemonic::kXgetbv,
+                     Mnemonic::kXsetbv, Mnemonic::kXend, Mnemonic::kXtest, Mnemonic::kRdtscp,
+                     Mnemonic::kPopcnt, Mnemonic::kRdrand, Mnemonic::kRdseed,
+                     Mnemonic::kFxsave, Mnemonic::kFxrstor, Mnemonic::kXsave,
+                     Mnemonic::kXrstor, Mnemonic::kXsaveopt, Mnemonic::kClflush,
+                     Mnemonic::kLfence, Mnemonic::kMfence, Mnemonic::kSfence,
+                     Mnemonic::kFemms, Mnemonic::kAmd3dnow, Mnemonic::kSse38,
+                     Mnemonic::kSse3a}) {
+    set(t, m, exec_ud);
+  }
+}
+
+}  // namespace tx86::core::interp

@@ -1,0 +1,125 @@
+#include "core/machine/machine.h"
+
+#include <spdlog/spdlog.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "core/interp/interpreter.h"
+#include "core/machine/user_error.h"
+
+namespace tx86::core {
+
+namespace {
+
+constexpr uint64_t kMinRam = 1ull << 20;
+constexpr uint64_t kMaxRam = 3584ull << 20;
+// The longest stretch the CPU runs without the loop looking at the clock,
+// stop requests and timeouts.
+constexpr uint64_t kMaxSlice = 200'000;
+constexpr PhysAddr kLowRamEnd = 0xA0000;
+constexpr PhysAddr kHighRamStart = 0x100000;
+
+uint64_t checked_ram(uint64_t bytes) {
+  if (bytes < kMinRam || bytes > kMaxRam || (bytes & (kPageSize - 1)) != 0) {
+    throw UserError("memory size must be a multiple of 4 KiB between 1 MiB and 3584 MiB");
+  }
+  return bytes;
+}
+
+double wall_seconds() {
+  using Clock = std::chrono::steady_clock;
+  return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+Machine::Machine(const MachineConfig& config)
+    : config_(config),
+      memory_(checked_ram(config.ram_bytes)),
+      scheduler_(config.clock, config.ps_per_insn),
+      cpu_(memory_, io_),
+      engine_(std::make_unique<Interpreter>()) {
+  // Conventional memory and extended memory; 640K-1M is for the VGA window,
+  // option ROMs and the BIOS, whose RAM stays hidden until shadowing.
+  memory_.map_ram(0, kLowRamEnd, 0);
+  if (config.ram_bytes > kHighRamStart) {
+    memory_.map_ram(kHighRamStart, config.ram_bytes - kHighRamStart, kHighRamStart);
+  }
+}
+
+Machine::~Machine() = default;
+
+void Machine::reset() {
+  cpu_.reset();
+  for (auto& hook : reset_hooks_) hook();
+}
+
+void Machine::request_exit(int status) {
+  if (!exit_status_) exit_status_ = status;
+  cpu_.request_stop();
+}
+
+void Machine::request_reset() {
+  reset_requested_ = true;
+  cpu_.request_stop();
+}
+
+RunResult Machine::run(std::optional<double> timeout_seconds) {
+  const double deadline = timeout_seconds ? wall_seconds() + *timeout_seconds : 0.0;
+  CpuState& s = cpu_.state;
+
+  for (;;) {
+    if (exit_status_) return {RunOutcome::kExit, *exit_status_, {}};
+    if (interrupted_.load(std::memory_order_relaxed)) return {RunOutcome::kInterrupted, 0, {}};
+    if (reset_requested_) {
+      reset_requested_ = false;
+      reset();
+    }
+    if (timeout_seconds && wall_seconds() >= deadline) return {RunOutcome::kTimeout, 0, {}};
+
+    cpu_.clear_stop();
+    uint64_t budget = kMaxSlice;
+    if (scheduler_.mode() == ClockMode::kDeterministic) {
+      const uint64_t until = scheduler_.insns_until(scheduler_.next_deadline());
+      if (until < budget) budget = until;
+    }
+    const uint64_t before = s.icount;
+    const StopReason why = budget == 0 ? StopReason::kBudget : engine_->run(cpu_, budget);
+    scheduler_.retire(s.icount - before);
+    scheduler_.run_due();
+
+    switch (why) {
+      case StopReason::kBudget:
+      case StopReason::kStopRequested:
+        break;
+      case StopReason::kShutdown:
+        return {RunOutcome::kShutdown, 0, "triple fault"};
+      case StopReason::kUnimplemented:
+        return {RunOutcome::kUnimplemented, 0, cpu_.error};
+      case StopReason::kHalted: {
+        if (exit_status_ || reset_requested_) break;
+        const GuestTime next = scheduler_.next_deadline();
+        // Only a maskable interrupt can end this HLT: with IF clear, or with
+        // no event left that could raise one, the guest has stopped for good.
+        if (!s.flag(flags::kIf) || next == kNever) {
+          return {RunOutcome::kGuestStopped, 0, "HLT with nothing left to wake the CPU"};
+        }
+        if (scheduler_.mode() == ClockMode::kDeterministic) {
+          scheduler_.skip_to(next);
+        } else {
+          const GuestTime now = scheduler_.now();
+          if (next > now) {
+            std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<GuestTime>(next - now, 10'000'000)));
+          }
+        }
+        scheduler_.run_due();
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace tx86::core

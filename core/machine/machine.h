@@ -1,0 +1,88 @@
+// A Machine owns a PC's core parts — the CPU, the memory and I/O buses and
+// the scheduler — and runs them: the engine executes the CPU until the next
+// device event, the scheduler fires it, and so on until something ends the
+// run. Devices are built by the board (devices/pc) and attached here.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cpu/cpu.h"
+#include "core/cpu/execution_engine.h"
+#include "core/io/io_bus.h"
+#include "core/machine/machine_control.h"
+#include "core/mem/memory_bus.h"
+#include "core/sched/scheduler.h"
+
+namespace tx86::core {
+
+struct MachineConfig {
+  uint64_t ram_bytes = 128ull << 20;
+  ClockMode clock = ClockMode::kDeterministic;
+  uint32_t ps_per_insn = 1000;  // deterministic mode: 1 instruction = 1 ns
+};
+
+enum class RunOutcome : uint8_t {
+  kExit,           // a device asked to exit (isa-debug-exit): see status
+  kTimeout,        // the wall-clock timeout expired
+  kGuestStopped,   // HLT with nothing that could ever wake the CPU
+  kShutdown,       // triple fault
+  kUnimplemented,  // the guest needs something tx86 lacks: see message
+  kInterrupted,    // the host asked to stop (signal, window closed)
+};
+
+struct RunResult {
+  RunOutcome outcome;
+  int status = 0;  // for kExit
+  std::string message;
+};
+
+class Machine final : public MachineControl {
+ public:
+  explicit Machine(const MachineConfig& config);
+  ~Machine() override;
+
+  MemoryBus& memory() { return memory_; }
+  IoBus& io() { return io_; }
+  Scheduler& scheduler() { return scheduler_; }
+  Cpu& cpu() { return cpu_; }
+  const MachineConfig& config() const { return config_; }
+
+  void set_engine(std::unique_ptr<ExecutionEngine> engine) { engine_ = std::move(engine); }
+  ExecutionEngine& engine() { return *engine_; }
+
+  // Devices keep their reset behaviour here; reset() runs them in order.
+  void add_reset_hook(std::function<void()> hook) { reset_hooks_.push_back(std::move(hook)); }
+  void reset();
+
+  // Runs until an outcome; timeout is wall-clock seconds.
+  RunResult run(std::optional<double> timeout_seconds = std::nullopt);
+
+  // Asynchronous stop from another thread or a signal handler.
+  void interrupt() {
+    interrupted_.store(true, std::memory_order_relaxed);
+    cpu_.request_stop();
+  }
+
+  void request_exit(int status) override;
+  void request_reset() override;
+
+ private:
+  MachineConfig config_;
+  MemoryBus memory_;
+  IoBus io_;
+  Scheduler scheduler_;
+  Cpu cpu_;
+  std::unique_ptr<ExecutionEngine> engine_;
+  std::vector<std::function<void()>> reset_hooks_;
+  std::optional<int> exit_status_;
+  bool reset_requested_ = false;
+  std::atomic<bool> interrupted_{false};
+};
+
+}  // namespace tx86::core

@@ -1,0 +1,188 @@
+#include "core/mem/memory_bus.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+
+namespace tx86::core {
+
+namespace {
+constexpr uint64_t kMaxRam = 3584ull << 20;
+constexpr size_t kPageCount = size_t{1} << (32 - kPageShift);
+}  // namespace
+
+MemoryBus::MemoryBus(uint64_t ram_bytes) : ram_size_(ram_bytes), pages_(kPageCount) {
+  if (ram_bytes == 0 || ram_bytes > kMaxRam || (ram_bytes & kPageMask) != 0) {
+    throw std::invalid_argument("RAM size must be a non-zero multiple of 4 KiB up to 3584 MiB");
+  }
+  // Anonymous pages are zero and cost nothing until the guest touches them.
+  void* p = mmap(nullptr, ram_bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  ram_ = static_cast<uint8_t*>(p);
+}
+
+MemoryBus::~MemoryBus() { munmap(ram_, ram_size_); }
+
+void MemoryBus::check_range(PhysAddr base, uint64_t size) const {
+  if ((base & kPageMask) != 0 || (size & kPageMask) != 0 || size == 0 ||
+      uint64_t{base} + size > kPhysSpace) {
+    throw std::invalid_argument("memory mapping must be page aligned and inside 4 GiB");
+  }
+}
+
+void MemoryBus::map_ram(PhysAddr base, uint64_t size, uint64_t ram_offset) {
+  check_range(base, size);
+  if (ram_offset + size > ram_size_ || (ram_offset & kPageMask) != 0) {
+    throw std::invalid_argument("RAM mapping outside guest RAM");
+  }
+  for (uint64_t off = 0; off < size; off += kPageSize) {
+    Page& p = pages_[(base + off) >> kPageShift];
+    p = Page{ram_ + ram_offset + off, nullptr, 0, Kind::kRam};
+  }
+}
+
+void MemoryBus::map_rom(PhysAddr base, std::span<const uint8_t> bytes) {
+  check_range(base, bytes.size());
+  // When rom_images_ grows it moves the inner vectors, whose buffers stay put.
+  std::vector<uint8_t>& image = rom_images_.emplace_back(bytes.begin(), bytes.end());
+  for (uint64_t off = 0; off < image.size(); off += kPageSize) {
+    Page& p = pages_[(base + off) >> kPageShift];
+    p = Page{image.data() + off, nullptr, 0, Kind::kRom};
+  }
+}
+
+void MemoryBus::map_mmio(PhysAddr base, uint64_t size, MmioHandler* handler) {
+  check_range(base, size);
+  for (uint64_t off = 0; off < size; off += kPageSize) {
+    Page& p = pages_[(base + off) >> kPageShift];
+    p = Page{nullptr, handler, static_cast<uint32_t>(off), Kind::kMmio};
+  }
+}
+
+void MemoryBus::unmap(PhysAddr base, uint64_t size) {
+  check_range(base, size);
+  for (uint64_t off = 0; off < size; off += kPageSize) {
+    pages_[(base + off) >> kPageShift] = Page{};
+  }
+}
+
+uint32_t MemoryBus::read_slow(PhysAddr addr, unsigned size) {
+  // Either the access crosses a page or the page is not plain memory.
+  if (((addr & kPageMask) + size) > kPageSize) {
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; ++i) v |= uint32_t{read8(addr + i)} << (8 * i);
+    return v;
+  }
+  Page& p = page_of(addr);
+  switch (p.kind) {
+    case Kind::kRam:
+    case Kind::kRom: {
+      uint32_t v = 0;
+      std::memcpy(&v, p.host + (addr & kPageMask), size);
+      return v;
+    }
+    case Kind::kMmio:
+      return p.mmio->mmio_read(p.mmio_offset + (addr & kPageMask), size);
+    case Kind::kUnassigned:
+      break;
+  }
+  return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
+}
+
+void MemoryBus::write_slow(PhysAddr addr, unsigned size, uint32_t value) {
+  if (((addr & kPageMask) + size) > kPageSize) {
+    for (unsigned i = 0; i < size; ++i) write8(addr + i, static_cast<uint8_t>(value >> (8 * i)));
+    return;
+  }
+  Page& p = page_of(addr);
+  switch (p.kind) {
+    case Kind::kRam:
+      std::memcpy(p.host + (addr & kPageMask), &value, size);
+      return;
+    case Kind::kMmio:
+      p.mmio->mmio_write(p.mmio_offset + (addr & kPageMask), size, value);
+      return;
+    case Kind::kRom:
+    case Kind::kUnassigned:
+      return;
+  }
+}
+
+uint8_t MemoryBus::read8(PhysAddr addr) {
+  Page& p = page_of(addr);
+  if (p.host != nullptr) return p.host[addr & kPageMask];
+  return static_cast<uint8_t>(read_slow(addr, 1));
+}
+
+uint16_t MemoryBus::read16(PhysAddr addr) {
+  Page& p = page_of(addr);
+  if (p.host != nullptr && (addr & kPageMask) <= kPageSize - 2) {
+    uint16_t v;
+    std::memcpy(&v, p.host + (addr & kPageMask), 2);
+    return v;
+  }
+  return static_cast<uint16_t>(read_slow(addr, 2));
+}
+
+uint32_t MemoryBus::read32(PhysAddr addr) {
+  Page& p = page_of(addr);
+  if (p.host != nullptr && (addr & kPageMask) <= kPageSize - 4) {
+    uint32_t v;
+    std::memcpy(&v, p.host + (addr & kPageMask), 4);
+    return v;
+  }
+  return read_slow(addr, 4);
+}
+
+void MemoryBus::write8(PhysAddr addr, uint8_t value) {
+  Page& p = page_of(addr);
+  if (p.kind == Kind::kRam) {
+    p.host[addr & kPageMask] = value;
+    return;
+  }
+  write_slow(addr, 1, value);
+}
+
+void MemoryBus::write16(PhysAddr addr, uint16_t value) {
+  Page& p = page_of(addr);
+  if (p.kind == Kind::kRam && (addr & kPageMask) <= kPageSize - 2) {
+    std::memcpy(p.host + (addr & kPageMask), &value, 2);
+    return;
+  }
+  write_slow(addr, 2, value);
+}
+
+void MemoryBus::write32(PhysAddr addr, uint32_t value) {
+  Page& p = page_of(addr);
+  if (p.kind == Kind::kRam && (addr & kPageMask) <= kPageSize - 4) {
+    std::memcpy(p.host + (addr & kPageMask), &value, 4);
+    return;
+  }
+  write_slow(addr, 4, value);
+}
+
+void MemoryBus::read_block(PhysAddr addr, std::span<uint8_t> out) {
+  for (size_t i = 0; i < out.size(); ++i) out[i] = read8(static_cast<PhysAddr>(addr + i));
+}
+
+void MemoryBus::write_block(PhysAddr addr, std::span<const uint8_t> in) {
+  for (size_t i = 0; i < in.size(); ++i) write8(static_cast<PhysAddr>(addr + i), in[i]);
+}
+
+void MemoryBus::load_block(PhysAddr addr, std::span<const uint8_t> in) {
+  for (size_t i = 0; i < in.size(); ++i) {
+    PhysAddr a = static_cast<PhysAddr>(addr + i);
+    Page& p = page_of(a);
+    if (p.kind == Kind::kRam || p.kind == Kind::kRom) {
+      p.host[a & kPageMask] = in[i];
+    } else {
+      write8(a, in[i]);
+    }
+  }
+}
+
+}  // namespace tx86::core

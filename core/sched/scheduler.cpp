@@ -1,0 +1,88 @@
+#include "core/sched/scheduler.h"
+
+#include <time.h>
+
+#include <stdexcept>
+
+namespace tx86::core {
+
+namespace {
+uint64_t host_monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+}  // namespace
+
+Scheduler::Scheduler(ClockMode mode, uint32_t ps_per_insn)
+    : mode_(mode), ps_per_insn_(ps_per_insn), host_start_ns_(host_monotonic_ns()) {
+  if (ps_per_insn == 0) throw std::invalid_argument("instruction period must be positive");
+}
+
+GuestTime Scheduler::now() const {
+  if (mode_ == ClockMode::kDeterministic) return elapsed_ps_ / 1000;
+  return host_offset_ + (host_monotonic_ns() - host_start_ns_);
+}
+
+TimerId Scheduler::add_timer(std::string name, std::function<void()> callback) {
+  timers_.push_back(Timer{std::move(name), std::move(callback)});
+  return static_cast<TimerId>(timers_.size() - 1);
+}
+
+void Scheduler::arm(TimerId id, GuestTime when) {
+  Timer& t = timers_.at(id);
+  t.when = when;
+  t.seq = next_seq_++;
+  t.armed = true;
+}
+
+void Scheduler::disarm(TimerId id) {
+  Timer& t = timers_.at(id);
+  t.armed = false;
+  t.when = kNever;
+}
+
+GuestTime Scheduler::next_deadline() const {
+  GuestTime best = kNever;
+  for (const Timer& t : timers_) {
+    if (t.armed && t.when < best) best = t.when;
+  }
+  return best;
+}
+
+uint64_t Scheduler::insns_until(GuestTime t) const {
+  if (t == kNever) return std::numeric_limits<uint64_t>::max();
+  const uint64_t target_ps = t * 1000;  // t < 2^54 ns in any real run
+  if (target_ps <= elapsed_ps_) return 0;
+  return (target_ps - elapsed_ps_ + ps_per_insn_ - 1) / ps_per_insn_;
+}
+
+void Scheduler::retire(uint64_t insns) {
+  retired_ += insns;
+  if (mode_ == ClockMode::kDeterministic) elapsed_ps_ += insns * ps_per_insn_;
+}
+
+void Scheduler::skip_to(GuestTime t) {
+  if (mode_ != ClockMode::kDeterministic || t == kNever) return;
+  const uint64_t target_ps = t * 1000;
+  if (target_ps > elapsed_ps_) elapsed_ps_ = target_ps;
+}
+
+void Scheduler::run_due() {
+  for (;;) {
+    const GuestTime current = now();
+    Timer* due = nullptr;
+    for (Timer& t : timers_) {
+      if (!t.armed || t.when > current) continue;
+      if (due == nullptr || t.when < due->when || (t.when == due->when && t.seq < due->seq)) {
+        due = &t;
+      }
+    }
+    if (due == nullptr) return;
+    due->armed = false;
+    due->when = kNever;
+    due->callback();
+  }
+}
+
+}  // namespace tx86::core

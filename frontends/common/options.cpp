@@ -1,0 +1,86 @@
+#include "frontends/common/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <map>
+
+#include "frontends/common/size_parse.h"
+
+namespace tx86::fe {
+
+namespace {
+
+constexpr const char* kFooter = R"(Exit status:
+  0..255  from the guest through isa-debug-exit at port 0xF4: (value<<1)|1,
+          or the value itself with --exit-mode raw
+  1       the guest used something tx86 does not implement yet
+  2       bad command line or input file
+  4       guest stopped: HLT with interrupts disabled or nothing left to wake it
+  6       guest triple fault
+  124     --timeout expired
+  130     interrupted (SIGINT/SIGTERM))";
+
+}  // namespace
+
+std::variant<Options, int> parse_command_line(int argc, char** argv) {
+  Options o;
+  CLI::App app{"tx86 - a full-system x86 PC emulator", "tx86"};
+  app.set_version_flag("--version", std::string("tx86 ") + TX86_VERSION);
+  app.footer(kFooter);
+  app.get_formatter()->column_width(34);
+
+  std::string memory = "128M";
+  std::string exit_mode = "qemu";
+  std::string log_level = "warn";
+  double timeout = 0;
+
+  app.add_option("--bios", o.bios, "BIOS image, mapped below 4 GiB and below 1 MiB")
+      ->capture_default_str();
+  app.add_option("-m,--memory", memory, "guest RAM: a size like 128M, 1G (no suffix: MiB)")
+      ->capture_default_str();
+  app.add_option("--display", o.display, "display: none (headless) or sdl")
+      ->check(CLI::IsMember({"none", "sdl"}))
+      ->capture_default_str();
+  app.add_option("--debugcon", o.debugcon,
+                 "debug console (ports 0xE9, 0x402) output: stdio, file:PATH or none")
+      ->capture_default_str();
+  app.add_option("--exit-mode", exit_mode,
+                 "isa-debug-exit status: qemu ((value<<1)|1) or raw (the value)")
+      ->check(CLI::IsMember({"qemu", "raw"}))
+      ->capture_default_str();
+  auto* timeout_opt = app.add_option("--timeout", timeout,
+                                     "stop after this many wall-clock seconds (exit status 124)")
+                          ->check(CLI::PositiveNumber);
+  app.add_flag("--trace", o.trace, "log every executed instruction with the registers");
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "tx86: %s (see --help)\n", e.what());
+    return exit_status::kUsage;
+  }
+
+  const auto bytes = parse_size(memory);
+  if (!bytes) {
+    std::fprintf(stderr, "tx86: --memory: '%s' is not a size (examples: 128M, 1G, 512)\n",
+                 memory.c_str());
+    return exit_status::kUsage;
+  }
+  o.memory_bytes = *bytes;
+  o.exit_mode = exit_mode == "raw" ? dev::DebugExitMode::kRaw : dev::DebugExitMode::kQemu;
+  if (timeout_opt->count() > 0) o.timeout_seconds = timeout;
+  o.log_level = spdlog::level::from_str(log_level);
+  return o;
+}
+
+}  // namespace tx86::fe

@@ -1,0 +1,45 @@
+// The tx86 command line. Spelling follows QEMU where QEMU has the concept.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <spdlog/common.h>
+
+#include "devices/debug/debug_exit.h"
+
+namespace tx86::fe {
+
+inline constexpr const char* kDefaultBios = "/usr/share/seabios/bios-256k.bin";
+
+// Process exit statuses of tx86 itself. isa-debug-exit statuses in QEMU mode
+// are odd, so tx86's own outcomes are even where they can be.
+namespace exit_status {
+inline constexpr int kOk = 0;
+inline constexpr int kInternal = 1;       // tx86 lacks something the guest used
+inline constexpr int kUsage = 2;          // bad command line, config or input file
+inline constexpr int kGuestStopped = 4;   // HLT with nothing left to wake the CPU
+inline constexpr int kTripleFault = 6;    // the guest shut the CPU down
+inline constexpr int kTimeout = 124;      // --timeout expired (as timeout(1))
+inline constexpr int kInterrupted = 130;  // SIGINT / SIGTERM
+}  // namespace exit_status
+
+struct Options {
+  std::string bios = kDefaultBios;
+  uint64_t memory_bytes = 128ull << 20;
+  std::string display = "none";
+  std::string debugcon = "none";
+  dev::DebugExitMode exit_mode = dev::DebugExitMode::kQemu;
+  std::optional<double> timeout_seconds;
+  bool trace = false;
+  spdlog::level::level_enum log_level = spdlog::level::warn;
+};
+
+// Parses argv. Returns the options, or the status to exit with when the
+// command line asked for --help/--version (0) or was bad (2; the one-line
+// message is already printed).
+std::variant<Options, int> parse_command_line(int argc, char** argv);
+
+}  // namespace tx86::fe
