@@ -34,7 +34,9 @@ int main(int argc, char** argv) {
     const auto& options = std::get<tx86::fe::Options>(parsed);
     setup_logging(options);
     if (options.display == "sdl") {
-      std::fprintf(stderr, "tx86: --display sdl: the SDL2 desktop display is not available yet; use --display none\n");
+      std::fprintf(stderr,
+                   "tx86: --display sdl: the SDL2 desktop display is not available yet; use "
+                   "--display none\n");
       return kUsage;
     }
     return tx86::fe::run_headless(options);

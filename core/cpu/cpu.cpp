@@ -2,7 +2,9 @@
 
 namespace tx86::core {
 
-Cpu::Cpu(MemoryBus& memory, IoBus& io_bus) : mem(memory), io(io_bus) { reset(); }
+Cpu::Cpu(MemoryBus& memory, IoBus& io_bus) : mem(memory), io(io_bus) {
+  reset();
+}
 
 void Cpu::reset() {
   reset_cpu_state(state, kCpuSignature);
@@ -25,8 +27,8 @@ uint32_t Cpu::linear_address(uint8_t seg, uint32_t offset, unsigned size, Access
     if (access == Access::kRead && code && !rw) segment_fault(seg);
   }
   const uint64_t last = uint64_t{offset} + size - 1;
-  const bool expand_down = (s.attrs & (seg_attr::kCode | seg_attr::kExpandDown)) ==
-                           seg_attr::kExpandDown;
+  const bool expand_down =
+      (s.attrs & (seg_attr::kCode | seg_attr::kExpandDown)) == seg_attr::kExpandDown;
   if (expand_down) {
     const uint64_t upper = (s.attrs & seg_attr::kDefaultBig) ? 0xFFFFFFFFu : 0xFFFFu;
     if (offset <= s.limit || last > upper) segment_fault(seg);
@@ -181,7 +183,9 @@ void Cpu::deliver_exception(const GuestFault& fault) {
   }
 }
 
-void Cpu::deliver_software_interrupt(uint8_t vector) { deliver(vector, false, 0); }
+void Cpu::deliver_software_interrupt(uint8_t vector) {
+  deliver(vector, false, 0);
+}
 
 void Cpu::deliver_external_interrupt(uint8_t vector) {
   state.halted = false;

@@ -24,7 +24,7 @@ struct SegmentCache {
 
 namespace seg_attr {
 inline constexpr uint16_t kAccessed = 1u << 0;
-inline constexpr uint16_t kWritable = 1u << 1;  // data; readable for code
+inline constexpr uint16_t kWritable = 1u << 1;    // data; readable for code
 inline constexpr uint16_t kExpandDown = 1u << 2;  // data; conforming for code
 inline constexpr uint16_t kCode = 1u << 3;
 inline constexpr uint16_t kS = 1u << 4;  // code or data (not system)

@@ -13,8 +13,8 @@
 namespace tx86::core {
 
 namespace vec {
-inline constexpr uint8_t kDe = 0;   // divide error
-inline constexpr uint8_t kDb = 1;   // debug
+inline constexpr uint8_t kDe = 0;  // divide error
+inline constexpr uint8_t kDb = 1;  // debug
 inline constexpr uint8_t kNmi = 2;
 inline constexpr uint8_t kBp = 3;   // INT3
 inline constexpr uint8_t kOf = 4;   // INTO
@@ -37,7 +37,9 @@ struct GuestFault {
   uint32_t error_code;
 };
 
-[[noreturn]] inline void raise_fault(uint8_t vector) { throw GuestFault{vector, false, 0}; }
+[[noreturn]] inline void raise_fault(uint8_t vector) {
+  throw GuestFault{vector, false, 0};
+}
 [[noreturn]] inline void raise_fault(uint8_t vector, uint32_t error_code) {
   throw GuestFault{vector, true, error_code};
 }

@@ -43,6 +43,7 @@ uint32_t sign_extend(uint32_t v, unsigned bytes) {
 }
 
 bool needs_modrm(Spec s) {
+  // clang-format off
   switch (s) {
     case Spec::Eb: case Spec::Ew: case Spec::Ed: case Spec::Ev:
     case Spec::Gb: case Spec::Gw: case Spec::Gd: case Spec::Gv:
@@ -55,6 +56,7 @@ bool needs_modrm(Spec s) {
     default:
       return false;
   }
+  // clang-format on
 }
 
 // Reads SIB and displacement after a memory ModRM; fills insn.mem.
@@ -103,11 +105,12 @@ DecodeStatus decode_memory(Cursor& c, DecodedInsn& insn) {
     m.disp = sign_extend(c.take(disp_bytes), disp_bytes);
   }
   m.seg = insn.seg_override != kNoReg ? insn.seg_override
-                                        : static_cast<uint8_t>(default_ss ? kSs : kDs);
+                                      : static_cast<uint8_t>(default_ss ? kSs : kDs);
   return DecodeStatus::kOk;
 }
 
 unsigned immediate_bytes(Spec s, const DecodedInsn& insn) {
+  // clang-format off
   switch (s) {
     case Spec::Ib: case Spec::Ibs: case Spec::Jb: return 1;
     case Spec::Iw: return 2;
@@ -116,6 +119,7 @@ unsigned immediate_bytes(Spec s, const DecodedInsn& insn) {
     case Spec::Ap: return insn.opsize + 2u;
     default: return 0;
   }
+  // clang-format on
 }
 
 // Resolves one operand specification. Returns false for an encoding the
@@ -163,7 +167,9 @@ bool resolve(Spec s, DecodedInsn& insn, Operand& op, bool mmx_as_xmm) {
     case Spec::Jz: op = {OperandKind::kRel, insn.opsize, 0}; return true;
     case Spec::Ob: mem(1); return true;
     case Spec::Ov: mem(insn.opsize); return true;
-    case Spec::Ap: op = {OperandKind::kFarPtr, static_cast<uint8_t>(insn.opsize + 2), 0}; return true;
+    case Spec::Ap:
+      op = {OperandKind::kFarPtr, static_cast<uint8_t>(insn.opsize + 2), 0};
+      return true;
     case Spec::AL: gpr(kAl, 1); return true;
     case Spec::CL: gpr(kCl, 1); return true;
     case Spec::DX: gpr(kEdx, 2); return true;
@@ -269,8 +275,8 @@ DecodeStatus decode(std::span<const uint8_t> bytes, bool code32, DecodedInsn& ou
     row = decoder_tables::one_byte_map()[insn.opcode];
   }
 
-  bool modrm = row.group != Group::None || row.attrs & attr::kX87 ||
-               insn.map == OpcodeMap::k0F38 || insn.map == OpcodeMap::k0F3A;
+  bool modrm = row.group != Group::None || row.attrs & attr::kX87 || insn.map == OpcodeMap::k0F38 ||
+               insn.map == OpcodeMap::k0F3A;
   for (Spec s : row.ops) modrm = modrm || needs_modrm(s);
   if (modrm) {
     if (!c.has(1)) return c.shortage(1);

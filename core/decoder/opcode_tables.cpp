@@ -52,9 +52,9 @@ constexpr std::array<Row, 256> build_two_byte() {
 
 constexpr std::array<GroupRows, static_cast<std::size_t>(Group::Count)> build_groups() {
   std::array<GroupRows, static_cast<std::size_t>(Group::Count)> t{};
-#define ROW(g, reg, forms, mn, a, b, c, at)                                        \
-  {                                                                                \
-    const Row r = make_row(Mnemonic::k##mn, S::a, S::b, S::c, at);                 \
+#define ROW(g, reg, forms, mn, a, b, c, at)                                                \
+  {                                                                                        \
+    const Row r = make_row(Mnemonic::k##mn, S::a, S::b, S::c, at);                         \
     if (Forms::forms != Forms::RegOnly) t[static_cast<std::size_t>(Group::g)][0][reg] = r; \
     if (Forms::forms != Forms::MemOnly) t[static_cast<std::size_t>(Group::g)][1][reg] = r; \
   }
@@ -66,7 +66,7 @@ constexpr std::array<GroupRows, static_cast<std::size_t>(Group::Count)> build_gr
 constexpr std::array<Mnemonic, 64> build_group7_reg() {
   std::array<Mnemonic, 64> t{};
   for (auto& m : t) m = Mnemonic::kInvalid;
-#define REG7(modrm, mn) t[(modrm) & 0x3F] = Mnemonic::k##mn;
+#define REG7(modrm, mn) t[(modrm)&0x3F] = Mnemonic::k##mn;
 #include "core/decoder/group7_reg.inc"
 #undef REG7
   return t;
@@ -79,9 +79,17 @@ constexpr auto kGroup7Reg = build_group7_reg();
 
 }  // namespace
 
-const std::array<Row, 256>& one_byte_map() { return kOneByte; }
-const std::array<Row, 256>& two_byte_map() { return kTwoByte; }
-const GroupRows& group_rows(Group g) { return kGroups[static_cast<std::size_t>(g)]; }
-Mnemonic group7_register_form(uint8_t modrm) { return kGroup7Reg[modrm & 0x3F]; }
+const std::array<Row, 256>& one_byte_map() {
+  return kOneByte;
+}
+const std::array<Row, 256>& two_byte_map() {
+  return kTwoByte;
+}
+const GroupRows& group_rows(Group g) {
+  return kGroups[static_cast<std::size_t>(g)];
+}
+Mnemonic group7_register_form(uint8_t modrm) {
+  return kGroup7Reg[modrm & 0x3F];
+}
 
 }  // namespace tx86::core::decoder_tables

@@ -10,6 +10,7 @@
 namespace tx86::core::decoder_tables {
 
 // Operand specifications, named as in SDM Vol. 2, Appendix A.2.
+// clang-format off
 enum class Spec : uint8_t {
   None,
   Eb, Ew, Ed, Ev,                 // ModRM r/m
@@ -40,6 +41,7 @@ enum class Group : uint8_t {
   Grp6, Grp7, Grp8, Grp9, Grp12, Grp13, Grp14, Grp15, Grp16,
   Count
 };
+// clang-format on
 
 struct Row {
   Mnemonic mnemonic = Mnemonic::kInvalid;

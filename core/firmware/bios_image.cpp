@@ -13,7 +13,8 @@ std::vector<uint8_t> read_bios_file(const std::filesystem::path& path) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) throw UserError(name + ": no such BIOS file");
-  if (std::filesystem::is_directory(status)) throw UserError(name + ": is a directory, not a BIOS image");
+  if (std::filesystem::is_directory(status))
+    throw UserError(name + ": is a directory, not a BIOS image");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError(name + ": cannot open: " + std::strerror(errno));
   in.seekg(0, std::ios::end);

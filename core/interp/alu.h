@@ -14,7 +14,9 @@ namespace tx86::core::alu {
 inline constexpr uint32_t mask_of(unsigned size) {
   return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
 }
-inline constexpr uint32_t sign_of(unsigned size) { return 1u << (8 * size - 1); }
+inline constexpr uint32_t sign_of(unsigned size) {
+  return 1u << (8 * size - 1);
+}
 
 inline uint32_t sign_extend(uint32_t v, unsigned size) {
   if (size == 1) return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v)));

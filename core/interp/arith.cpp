@@ -14,17 +14,27 @@ void binary(Cpu& cpu, const DecodedInsn& insn) {
   if constexpr (kWriteBack) write_operand(cpu, insn, 0, r);
 }
 
-uint32_t op_add(uint32_t& f, uint32_t a, uint32_t b, unsigned s) { return alu::add(f, a, b, 0, s); }
+uint32_t op_add(uint32_t& f, uint32_t a, uint32_t b, unsigned s) {
+  return alu::add(f, a, b, 0, s);
+}
 uint32_t op_adc(uint32_t& f, uint32_t a, uint32_t b, unsigned s) {
   return alu::add(f, a, b, (f & flags::kCf) ? 1 : 0, s);
 }
-uint32_t op_sub(uint32_t& f, uint32_t a, uint32_t b, unsigned s) { return alu::sub(f, a, b, 0, s); }
+uint32_t op_sub(uint32_t& f, uint32_t a, uint32_t b, unsigned s) {
+  return alu::sub(f, a, b, 0, s);
+}
 uint32_t op_sbb(uint32_t& f, uint32_t a, uint32_t b, unsigned s) {
   return alu::sub(f, a, b, (f & flags::kCf) ? 1 : 0, s);
 }
-uint32_t op_and(uint32_t& f, uint32_t a, uint32_t b, unsigned s) { return alu::logic(f, a & b, s); }
-uint32_t op_or(uint32_t& f, uint32_t a, uint32_t b, unsigned s) { return alu::logic(f, a | b, s); }
-uint32_t op_xor(uint32_t& f, uint32_t a, uint32_t b, unsigned s) { return alu::logic(f, a ^ b, s); }
+uint32_t op_and(uint32_t& f, uint32_t a, uint32_t b, unsigned s) {
+  return alu::logic(f, a & b, s);
+}
+uint32_t op_or(uint32_t& f, uint32_t a, uint32_t b, unsigned s) {
+  return alu::logic(f, a | b, s);
+}
+uint32_t op_xor(uint32_t& f, uint32_t a, uint32_t b, unsigned s) {
+  return alu::logic(f, a ^ b, s);
+}
 
 void exec_inc(Cpu& cpu, const DecodedInsn& insn) {
   const uint32_t a = read_operand(cpu, insn, 0);

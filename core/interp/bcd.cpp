@@ -27,9 +27,9 @@ void exec_daa(Cpu& cpu, const DecodedInsn&) {
   }
   s.set_reg8(kAl, al);
   const bool of = ((old_al ^ al) & al & 0x80) != 0;
-  alu::set_status(s.eflags, flags::kArith,
-                  alu::szp(al, 1) | (cf ? flags::kCf : 0) | (af ? flags::kAf : 0) |
-                      (of ? flags::kOf : 0));
+  alu::set_status(
+      s.eflags, flags::kArith,
+      alu::szp(al, 1) | (cf ? flags::kCf : 0) | (af ? flags::kAf : 0) | (of ? flags::kOf : 0));
 }
 
 void exec_das(Cpu& cpu, const DecodedInsn&) {
@@ -50,9 +50,9 @@ void exec_das(Cpu& cpu, const DecodedInsn&) {
   }
   s.set_reg8(kAl, al);
   const bool of = ((old_al ^ al) & old_al & 0x80) != 0;
-  alu::set_status(s.eflags, flags::kArith,
-                  alu::szp(al, 1) | (cf ? flags::kCf : 0) | (af ? flags::kAf : 0) |
-                      (of ? flags::kOf : 0));
+  alu::set_status(
+      s.eflags, flags::kArith,
+      alu::szp(al, 1) | (cf ? flags::kCf : 0) | (af ? flags::kAf : 0) | (of ? flags::kOf : 0));
 }
 
 // AAA/AAS on the 386 and later adjust AX as a whole (AX +/- 0x106).
@@ -67,8 +67,12 @@ void ascii_adjust(Cpu& cpu, bool subtract) {
   alu::set_status(s.eflags, flags::kArith, f);
 }
 
-void exec_aaa(Cpu& cpu, const DecodedInsn&) { ascii_adjust(cpu, false); }
-void exec_aas(Cpu& cpu, const DecodedInsn&) { ascii_adjust(cpu, true); }
+void exec_aaa(Cpu& cpu, const DecodedInsn&) {
+  ascii_adjust(cpu, false);
+}
+void exec_aas(Cpu& cpu, const DecodedInsn&) {
+  ascii_adjust(cpu, true);
+}
 
 void exec_aam(Cpu& cpu, const DecodedInsn& insn) {
   CpuState& s = cpu.state;

@@ -20,7 +20,9 @@ uint32_t relative_target(const Cpu& cpu, const DecodedInsn& insn) {
   return cpu.state.eip + insn.imm;
 }
 
-void exec_jmp(Cpu& cpu, const DecodedInsn& insn) { branch_to(cpu, insn, relative_target(cpu, insn)); }
+void exec_jmp(Cpu& cpu, const DecodedInsn& insn) {
+  branch_to(cpu, insn, relative_target(cpu, insn));
+}
 
 void exec_jmp_indirect(Cpu& cpu, const DecodedInsn& insn) {
   branch_to(cpu, insn, read_operand(cpu, insn, 0));
@@ -39,7 +41,9 @@ void call_near(Cpu& cpu, const DecodedInsn& insn, uint32_t target) {
   cpu.state.eip = target;
 }
 
-void exec_call(Cpu& cpu, const DecodedInsn& insn) { call_near(cpu, insn, relative_target(cpu, insn)); }
+void exec_call(Cpu& cpu, const DecodedInsn& insn) {
+  call_near(cpu, insn, relative_target(cpu, insn));
+}
 
 void exec_call_indirect(Cpu& cpu, const DecodedInsn& insn) {
   call_near(cpu, insn, read_operand(cpu, insn, 0));
@@ -142,14 +146,18 @@ void exec_int(Cpu& cpu, const DecodedInsn& insn) {
   cpu.deliver_software_interrupt(static_cast<uint8_t>(insn.imm));
 }
 
-void exec_int3(Cpu& cpu, const DecodedInsn&) { cpu.deliver_software_interrupt(vec::kBp); }
+void exec_int3(Cpu& cpu, const DecodedInsn&) {
+  cpu.deliver_software_interrupt(vec::kBp);
+}
 
 void exec_into(Cpu& cpu, const DecodedInsn&) {
   if (cpu.state.flag(flags::kOf)) cpu.deliver_software_interrupt(vec::kOf);
 }
 
 // INT1 (ICEBP, F1) raises #DB as a trap.
-void exec_int1(Cpu& cpu, const DecodedInsn&) { cpu.deliver_software_interrupt(vec::kDb); }
+void exec_int1(Cpu& cpu, const DecodedInsn&) {
+  cpu.deliver_software_interrupt(vec::kDb);
+}
 
 // Real-mode IRET (SDM "IRET", real-address mode): EIP, CS, then FLAGS.
 void exec_iret(Cpu& cpu, const DecodedInsn& insn) {
@@ -172,7 +180,8 @@ void exec_bound(Cpu& cpu, const DecodedInsn& insn) {
   const unsigned size = insn.opsize;
   const auto index = static_cast<int32_t>(alu::sign_extend(read_operand(cpu, insn, 0), size));
   const auto lower = static_cast<int32_t>(alu::sign_extend(read_mem_at(cpu, insn, 0, size), size));
-  const auto upper = static_cast<int32_t>(alu::sign_extend(read_mem_at(cpu, insn, size, size), size));
+  const auto upper =
+      static_cast<int32_t>(alu::sign_extend(read_mem_at(cpu, insn, size, size), size));
   if (index < lower || index > upper) raise_fault(vec::kBr);
 }
 

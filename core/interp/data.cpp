@@ -49,11 +49,21 @@ void load_far_pointer(Cpu& cpu, const DecodedInsn& insn, uint8_t seg) {
   write_operand(cpu, insn, 0, offset);
 }
 
-void exec_lds(Cpu& cpu, const DecodedInsn& insn) { load_far_pointer(cpu, insn, kDs); }
-void exec_les(Cpu& cpu, const DecodedInsn& insn) { load_far_pointer(cpu, insn, kEs); }
-void exec_lss(Cpu& cpu, const DecodedInsn& insn) { load_far_pointer(cpu, insn, kSs); }
-void exec_lfs(Cpu& cpu, const DecodedInsn& insn) { load_far_pointer(cpu, insn, kFs); }
-void exec_lgs(Cpu& cpu, const DecodedInsn& insn) { load_far_pointer(cpu, insn, kGs); }
+void exec_lds(Cpu& cpu, const DecodedInsn& insn) {
+  load_far_pointer(cpu, insn, kDs);
+}
+void exec_les(Cpu& cpu, const DecodedInsn& insn) {
+  load_far_pointer(cpu, insn, kEs);
+}
+void exec_lss(Cpu& cpu, const DecodedInsn& insn) {
+  load_far_pointer(cpu, insn, kSs);
+}
+void exec_lfs(Cpu& cpu, const DecodedInsn& insn) {
+  load_far_pointer(cpu, insn, kFs);
+}
+void exec_lgs(Cpu& cpu, const DecodedInsn& insn) {
+  load_far_pointer(cpu, insn, kGs);
+}
 
 void exec_xlat(Cpu& cpu, const DecodedInsn& insn) {
   CpuState& s = cpu.state;

@@ -6,11 +6,21 @@ namespace tx86::core::interp {
 
 namespace {
 
-void exec_clc(Cpu& cpu, const DecodedInsn&) { cpu.state.set_flag(flags::kCf, false); }
-void exec_stc(Cpu& cpu, const DecodedInsn&) { cpu.state.set_flag(flags::kCf, true); }
-void exec_cmc(Cpu& cpu, const DecodedInsn&) { cpu.state.eflags ^= flags::kCf; }
-void exec_cld(Cpu& cpu, const DecodedInsn&) { cpu.state.set_flag(flags::kDf, false); }
-void exec_std(Cpu& cpu, const DecodedInsn&) { cpu.state.set_flag(flags::kDf, true); }
+void exec_clc(Cpu& cpu, const DecodedInsn&) {
+  cpu.state.set_flag(flags::kCf, false);
+}
+void exec_stc(Cpu& cpu, const DecodedInsn&) {
+  cpu.state.set_flag(flags::kCf, true);
+}
+void exec_cmc(Cpu& cpu, const DecodedInsn&) {
+  cpu.state.eflags ^= flags::kCf;
+}
+void exec_cld(Cpu& cpu, const DecodedInsn&) {
+  cpu.state.set_flag(flags::kDf, false);
+}
+void exec_std(Cpu& cpu, const DecodedInsn&) {
+  cpu.state.set_flag(flags::kDf, true);
+}
 
 // CLI/STI need CPL <= IOPL in protected mode, IOPL 3 in virtual-8086 mode
 // (the VME/PVI variants are not part of this CPU).

@@ -13,7 +13,9 @@ namespace tx86::core::interp {
 using Handler = void (*)(Cpu& cpu, const DecodedInsn& insn);
 using HandlerTable = std::array<Handler, static_cast<size_t>(Mnemonic::kCount)>;
 
-inline void set(HandlerTable& t, Mnemonic m, Handler h) { t[static_cast<size_t>(m)] = h; }
+inline void set(HandlerTable& t, Mnemonic m, Handler h) {
+  t[static_cast<size_t>(m)] = h;
+}
 
 void register_arith(HandlerTable& t);
 void register_bcd(HandlerTable& t);

@@ -41,13 +41,10 @@ void Interpreter::step(Cpu& cpu) {
     const DecodeStatus st = decode({bytes, avail}, s.code32(), insn);
     if (tracer_ != nullptr) tracer_->trace(s, {bytes, avail});
     switch (st) {
-      case DecodeStatus::kOk:
-        break;
+      case DecodeStatus::kOk: break;
       case DecodeStatus::kNeedMore:  // the instruction runs past the CS limit
-      case DecodeStatus::kTooLong:
-        raise_fault(vec::kGp, 0);
-      case DecodeStatus::kInvalid:
-        raise_fault(vec::kUd);
+      case DecodeStatus::kTooLong: raise_fault(vec::kGp, 0);
+      case DecodeStatus::kInvalid: raise_fault(vec::kUd);
     }
     // MMX and SSE are not part of this CPU model yet: #UD, as on a Pentium
     // without them.

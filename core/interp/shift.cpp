@@ -16,8 +16,8 @@ using alu::sign_of;
 
 struct Result {
   uint32_t value;
-  uint32_t flags;      // new values
-  uint32_t affected;   // which flags the instruction writes
+  uint32_t flags;     // new values
+  uint32_t affected;  // which flags the instruction writes
 };
 
 Result shl(uint32_t a, unsigned c, unsigned size) {
@@ -114,8 +114,8 @@ void exec_shift(Cpu& cpu, const DecodedInsn& insn) {
 }  // namespace
 
 void register_shift(HandlerTable& t) {
-  for (Mnemonic m : {Mnemonic::kShl, Mnemonic::kSal, Mnemonic::kShr, Mnemonic::kSar,
-                     Mnemonic::kRol, Mnemonic::kRor, Mnemonic::kRcl, Mnemonic::kRcr}) {
+  for (Mnemonic m : {Mnemonic::kShl, Mnemonic::kSal, Mnemonic::kShr, Mnemonic::kSar, Mnemonic::kRol,
+                     Mnemonic::kRor, Mnemonic::kRcl, Mnemonic::kRcr}) {
     set(t, m, exec_shift);
   }
 }

@@ -9,7 +9,9 @@ namespace tx86::core::interp {
 
 namespace {
 
-uint32_t stack_mask(const CpuState& s) { return s.stack32() ? 0xFFFFFFFFu : 0xFFFFu; }
+uint32_t stack_mask(const CpuState& s) {
+  return s.stack32() ? 0xFFFFFFFFu : 0xFFFFu;
+}
 
 // A segment register pushed with a 32-bit operand size is zero-extended.
 void exec_push(Cpu& cpu, const DecodedInsn& insn) {

@@ -17,10 +17,10 @@ constexpr unsigned kIterationsPerStep = 4096;
 struct StringContext {
   Cpu& cpu;
   const DecodedInsn& insn;
-  unsigned size;    // element size
-  unsigned asize;   // address size
+  unsigned size;   // element size
+  unsigned asize;  // address size
   uint8_t src_seg;
-  uint32_t delta;   // +size or -size, by DF
+  uint32_t delta;  // +size or -size, by DF
 
   uint32_t si() const { return cpu.state.reg(kEsi, asize); }
   uint32_t di() const { return cpu.state.reg(kEdi, asize); }
@@ -31,7 +31,8 @@ struct StringContext {
 StringContext make_context(Cpu& cpu, const DecodedInsn& insn, int sized_operand) {
   const unsigned size = insn.ops[sized_operand].size;
   const uint8_t src = insn.seg_override != kNoReg ? insn.seg_override : uint8_t{kDs};
-  const uint32_t delta = cpu.state.flag(flags::kDf) ? static_cast<uint32_t>(-static_cast<int32_t>(size)) : size;
+  const uint32_t delta =
+      cpu.state.flag(flags::kDf) ? static_cast<uint32_t>(-static_cast<int32_t>(size)) : size;
   return StringContext{cpu, insn, size, insn.addrsize, src, delta};
 }
 

@@ -8,7 +8,9 @@ namespace {
 
 void exec_nop(Cpu&, const DecodedInsn&) {}
 
-void exec_ud(Cpu&, const DecodedInsn&) { raise_fault(vec::kUd); }
+void exec_ud(Cpu&, const DecodedInsn&) {
+  raise_fault(vec::kUd);
+}
 
 // HLT is privileged in protected mode; the engine sees `halted` and idles
 // until an interrupt arrives.
@@ -40,18 +42,16 @@ void register_system(HandlerTable& t) {
   set(t, Mnemonic::kUd1, exec_ud);
   set(t, Mnemonic::kUd0, exec_ud);
   // Instructions of later processors: this CPU has none of them.
-  for (Mnemonic m : {Mnemonic::kSyscall, Mnemonic::kSysret, Mnemonic::kGetsec,
-                     Mnemonic::kVmread, Mnemonic::kVmwrite, Mnemonic::kVmcall,
-                     Mnemonic::kVmlaunch, Mnemonic::kVmresume, Mnemonic::kVmxoff,
-                     Mnemonic::kVmptrld, Mnemonic::kVmptrst, Mnemonic::kMonitor,
-                     Mnemonic::kMwait, Mnemonic::kClac, Mnemonic::kStac, Mnemonic::kXgetbv,
-                     Mnemonic::kXsetbv, Mnemonic::kXend, Mnemonic::kXtest, Mnemonic::kRdtscp,
-                     Mnemonic::kPopcnt, Mnemonic::kRdrand, Mnemonic::kRdseed,
-                     Mnemonic::kFxsave, Mnemonic::kFxrstor, Mnemonic::kXsave,
-                     Mnemonic::kXrstor, Mnemonic::kXsaveopt, Mnemonic::kClflush,
-                     Mnemonic::kLfence, Mnemonic::kMfence, Mnemonic::kSfence,
-                     Mnemonic::kFemms, Mnemonic::kAmd3dnow, Mnemonic::kSse38,
-                     Mnemonic::kSse3a}) {
+  for (Mnemonic m :
+       {Mnemonic::kSyscall, Mnemonic::kSysret,   Mnemonic::kGetsec,   Mnemonic::kVmread,
+        Mnemonic::kVmwrite, Mnemonic::kVmcall,   Mnemonic::kVmlaunch, Mnemonic::kVmresume,
+        Mnemonic::kVmxoff,  Mnemonic::kVmptrld,  Mnemonic::kVmptrst,  Mnemonic::kMonitor,
+        Mnemonic::kMwait,   Mnemonic::kClac,     Mnemonic::kStac,     Mnemonic::kXgetbv,
+        Mnemonic::kXsetbv,  Mnemonic::kXend,     Mnemonic::kXtest,    Mnemonic::kRdtscp,
+        Mnemonic::kPopcnt,  Mnemonic::kRdrand,   Mnemonic::kRdseed,   Mnemonic::kFxsave,
+        Mnemonic::kFxrstor, Mnemonic::kXsave,    Mnemonic::kXrstor,   Mnemonic::kXsaveopt,
+        Mnemonic::kClflush, Mnemonic::kLfence,   Mnemonic::kMfence,   Mnemonic::kSfence,
+        Mnemonic::kFemms,   Mnemonic::kAmd3dnow, Mnemonic::kSse38,    Mnemonic::kSse3a}) {
     set(t, m, exec_ud);
   }
 }

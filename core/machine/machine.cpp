@@ -93,12 +93,9 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
 
     switch (why) {
       case StopReason::kBudget:
-      case StopReason::kStopRequested:
-        break;
-      case StopReason::kShutdown:
-        return {RunOutcome::kShutdown, 0, "triple fault"};
-      case StopReason::kUnimplemented:
-        return {RunOutcome::kUnimplemented, 0, cpu_.error};
+      case StopReason::kStopRequested: break;
+      case StopReason::kShutdown: return {RunOutcome::kShutdown, 0, "triple fault"};
+      case StopReason::kUnimplemented: return {RunOutcome::kUnimplemented, 0, cpu_.error};
       case StopReason::kHalted: {
         if (exit_status_ || reset_requested_) break;
         const GuestTime next = scheduler_.next_deadline();
@@ -112,7 +109,8 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
         } else {
           const GuestTime now = scheduler_.now();
           if (next > now) {
-            std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<GuestTime>(next - now, 10'000'000)));
+            std::this_thread::sleep_for(
+                std::chrono::nanoseconds(std::min<GuestTime>(next - now, 10'000'000)));
           }
         }
         scheduler_.run_due();

@@ -25,7 +25,9 @@ MemoryBus::MemoryBus(uint64_t ram_bytes) : ram_size_(ram_bytes), pages_(kPageCou
   ram_ = static_cast<uint8_t*>(p);
 }
 
-MemoryBus::~MemoryBus() { munmap(ram_, ram_size_); }
+MemoryBus::~MemoryBus() {
+  munmap(ram_, ram_size_);
+}
 
 void MemoryBus::check_range(PhysAddr base, uint64_t size) const {
   if ((base & kPageMask) != 0 || (size & kPageMask) != 0 || size == 0 ||
@@ -85,10 +87,8 @@ uint32_t MemoryBus::read_slow(PhysAddr addr, unsigned size) {
       std::memcpy(&v, p.host + (addr & kPageMask), size);
       return v;
     }
-    case Kind::kMmio:
-      return p.mmio->mmio_read(p.mmio_offset + (addr & kPageMask), size);
-    case Kind::kUnassigned:
-      break;
+    case Kind::kMmio: return p.mmio->mmio_read(p.mmio_offset + (addr & kPageMask), size);
+    case Kind::kUnassigned: break;
   }
   return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
 }
@@ -100,15 +100,10 @@ void MemoryBus::write_slow(PhysAddr addr, unsigned size, uint32_t value) {
   }
   Page& p = page_of(addr);
   switch (p.kind) {
-    case Kind::kRam:
-      std::memcpy(p.host + (addr & kPageMask), &value, size);
-      return;
-    case Kind::kMmio:
-      p.mmio->mmio_write(p.mmio_offset + (addr & kPageMask), size, value);
-      return;
+    case Kind::kRam: std::memcpy(p.host + (addr & kPageMask), &value, size); return;
+    case Kind::kMmio: p.mmio->mmio_write(p.mmio_offset + (addr & kPageMask), size, value); return;
     case Kind::kRom:
-    case Kind::kUnassigned:
-      return;
+    case Kind::kUnassigned: return;
   }
 }
 

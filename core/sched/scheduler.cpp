@@ -25,6 +25,8 @@ GuestTime Scheduler::now() const {
 }
 
 TimerId Scheduler::add_timer(std::string name, std::function<void()> callback) {
+  // A callback runs from inside timers_; growing it then would move it.
+  if (firing_) throw std::logic_error("timer " + name + " created from a timer callback");
   timers_.push_back(Timer{std::move(name), std::move(callback)});
   return static_cast<TimerId>(timers_.size() - 1);
 }
@@ -81,7 +83,9 @@ void Scheduler::run_due() {
     if (due == nullptr) return;
     due->armed = false;
     due->when = kNever;
+    firing_ = true;
     due->callback();
+    firing_ = false;
   }
 }
 

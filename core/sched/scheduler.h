@@ -35,6 +35,7 @@ class Scheduler {
 
   GuestTime now() const;
 
+  // Timers are created while the machine is built, never from a callback.
   TimerId add_timer(std::string name, std::function<void()> callback);
   // Arms (or re-arms) a timer; a time in the past fires at the next run_due().
   void arm(TimerId id, GuestTime when);
@@ -76,6 +77,7 @@ class Scheduler {
   uint64_t host_start_ns_ = 0;
   GuestTime host_offset_ = 0;  // real-time: guest time at host_start_ns_
   uint64_t next_seq_ = 0;
+  bool firing_ = false;
   std::vector<Timer> timers_;
 };
 

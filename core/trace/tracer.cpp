@@ -43,9 +43,9 @@ void Tracer::trace(const CpuState& s, std::span<const uint8_t> bytes) {
   spdlog::info(
       "trace {:04X}:{:08X} {:<20} {:<32} EAX={:08X} EBX={:08X} ECX={:08X} EDX={:08X} "
       "ESI={:08X} EDI={:08X} EBP={:08X} ESP={:08X} EFL={:08X} DS={:04X} ES={:04X} SS={:04X}",
-      s.seg[kCs].selector, s.eip, hex, text, s.gpr[kEax], s.gpr[kEbx], s.gpr[kEcx],
-      s.gpr[kEdx], s.gpr[kEsi], s.gpr[kEdi], s.gpr[kEbp], s.gpr[kEsp], s.eflags,
-      s.seg[kDs].selector, s.seg[kEs].selector, s.seg[kSs].selector);
+      s.seg[kCs].selector, s.eip, hex, text, s.gpr[kEax], s.gpr[kEbx], s.gpr[kEcx], s.gpr[kEdx],
+      s.gpr[kEsi], s.gpr[kEdi], s.gpr[kEbp], s.gpr[kEsp], s.eflags, s.seg[kDs].selector,
+      s.seg[kEs].selector, s.seg[kSs].selector);
 }
 
 }  // namespace tx86::core

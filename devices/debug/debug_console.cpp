@@ -14,7 +14,9 @@ DebugConsole::~DebugConsole() {
   if (sink_ != nullptr) sink_->flush();
 }
 
-uint32_t DebugConsole::io_read(uint16_t, unsigned) { return kBochsPort; }
+uint32_t DebugConsole::io_read(uint16_t, unsigned) {
+  return kBochsPort;
+}
 
 void DebugConsole::io_write(uint16_t, unsigned, uint32_t value) {
   put(static_cast<uint8_t>(value));

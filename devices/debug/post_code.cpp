@@ -4,9 +4,13 @@
 
 namespace tx86::dev {
 
-PostCode::PostCode(core::IoBus& io) { io.register_ports(kPort, 1, this, core::kIoWidth8, "post-code"); }
+PostCode::PostCode(core::IoBus& io) {
+  io.register_ports(kPort, 1, this, core::kIoWidth8, "post-code");
+}
 
-uint32_t PostCode::io_read(uint16_t, unsigned) { return 0xFF; }
+uint32_t PostCode::io_read(uint16_t, unsigned) {
+  return 0xFF;
+}
 
 void PostCode::io_write(uint16_t, unsigned, uint32_t value) {
   last_ = static_cast<uint8_t>(value);

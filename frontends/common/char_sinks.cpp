@@ -23,7 +23,9 @@ void FileSink::write(std::span<const uint8_t> bytes) {
   }
 }
 
-void FileSink::flush() { std::fflush(file_); }
+void FileSink::flush() {
+  std::fflush(file_);
+}
 
 std::unique_ptr<core::CharSink> make_char_sink(const std::string& spec, const std::string& what) {
   if (spec == "none") return nullptr;

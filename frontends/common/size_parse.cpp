@@ -28,7 +28,8 @@ std::optional<uint64_t> parse_size(std::string_view text) {
   if (!digits) return std::nullopt;
 
   std::string unit;
-  for (; i < text.size(); ++i) unit.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(text[i]))));
+  for (; i < text.size(); ++i)
+    unit.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(text[i]))));
   double multiplier = 0;
   if (unit.empty() || unit == "M" || unit == "MB" || unit == "MIB") {
     multiplier = 1024.0 * 1024.0;

@@ -30,7 +30,7 @@ class SignalScope {
  public:
   explicit SignalScope(core::Machine& m) {
     g_running_machine.store(&m);
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int_);
@@ -45,8 +45,8 @@ class SignalScope {
   SignalScope& operator=(const SignalScope&) = delete;
 
  private:
-  struct sigaction old_int_{};
-  struct sigaction old_term_{};
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
 };
 
 std::string where(core::Cpu& cpu) {
@@ -83,10 +83,10 @@ int run_headless(const Options& options) {
   if (debugcon) debugcon->flush();
 
   switch (result.outcome) {
-    case core::RunOutcome::kExit:
-      return result.status;
+    case core::RunOutcome::kExit: return result.status;
     case core::RunOutcome::kTimeout:
-      spdlog::error("timeout: stopped after {} s at {}", *options.timeout_seconds, where(machine.cpu()));
+      spdlog::error("timeout: stopped after {} s at {}", *options.timeout_seconds,
+                    where(machine.cpu()));
       return exit_status::kTimeout;
     case core::RunOutcome::kGuestStopped:
       spdlog::error("guest stopped at {}: {}", where(machine.cpu()), result.message);

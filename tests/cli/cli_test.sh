@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Command-line behaviour of the tx86 binary: every kind of bad input gets one
+# line on stderr naming the problem and exit status 2; each way a run ends
+# has its own status. Usage: cli_test.sh path/to/tx86
+set -u
+tx86=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+# A 16-byte BIOS is just a reset vector: these are the guests below.
+printf '\xeb\xfe\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/loop.bin"
+printf '\xfa\xf4\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/cli-hlt.bin"
+printf '\x0f\xa2\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/cpuid.bin"
+# mov al, 5; out 0xf4, al
+printf '\xb0\x05\xe6\xf4\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/exit5.bin"
+: > "$work/empty.bin"
+truncate -s 17M "$work/huge.bin"
+
+# expect STATUS LINES PATTERN -- args...: exit status, number of stderr lines
+# (or "any"), and a pattern stderr must contain.
+expect() {
+  local want_status=$1 want_lines=$2 pattern=$3
+  shift 4
+  "$tx86" "$@" > "$work/out" 2> "$work/err"
+  local status=$?
+  local lines
+  lines=$(wc -l < "$work/err")
+  if [[ $status -ne $want_status ]]; then
+    echo "FAIL: tx86 $* -> status $status, want $want_status"; cat "$work/err"; failures=$((failures + 1))
+  elif [[ $want_lines != any && $lines -ne $want_lines ]]; then
+    echo "FAIL: tx86 $* -> $lines stderr lines, want $want_lines"; cat "$work/err"; failures=$((failures + 1))
+  elif [[ -n $pattern ]] && ! grep -q -- "$pattern" "$work/err"; then
+    echo "FAIL: tx86 $* -> stderr lacks '$pattern'"; cat "$work/err"; failures=$((failures + 1))
+  else
+    echo "ok: tx86 $* -> $status"
+  fi
+}
+
+expect 2 1 "no-such.bin: no such BIOS file" -- --bios "$work/no-such.bin"
+expect 2 1 "empty" -- --bios "$work/empty.bin"
+expect 2 1 "larger than the 16 MiB limit" -- --bios "$work/huge.bin"
+expect 2 1 "is a directory" -- --bios "$work"
+expect 2 1 "'12X' is not a size" -- --bios "$work/loop.bin" -m 12X
+expect 2 1 "memory size must be" -- --bios "$work/loop.bin" -m 100K
+expect 2 1 "--frobnicate" -- --frobnicate
+expect 2 1 "--display" -- --bios "$work/loop.bin" --display vga
+expect 2 1 "SDL2" -- --bios "$work/loop.bin" --display sdl
+expect 2 1 "--timeout" -- --bios "$work/loop.bin" --timeout -3
+expect 2 1 "--timeout" -- --bios "$work/loop.bin" --timeout soon
+expect 2 1 "--debugcon" -- --bios "$work/loop.bin" --debugcon tty9
+expect 2 1 "--debugcon" -- --bios "$work/loop.bin" --debugcon "file:$work/no/such/dir/x"
+expect 2 1 "--exit-mode" -- --bios "$work/loop.bin" --exit-mode loud
+expect 0 0 "" -- --help
+expect 0 0 "" -- --version
+expect 124 1 "timeout" -- --bios "$work/loop.bin" --timeout 0.2
+expect 4 1 "guest stopped" -- --bios "$work/cli-hlt.bin"
+expect 1 1 "Cpuid" -- --bios "$work/cpuid.bin"
+expect 11 0 "" -- --bios "$work/exit5.bin"
+expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw
+expect 5 any "trace F000:0000FFF0" -- --bios "$work/exit5.bin" --trace --exit-mode raw --log-level error
+
+if ! "$tx86" --help | grep -q -- "--timeout"; then
+  echo "FAIL: --help does not document --timeout"; failures=$((failures + 1))
+fi
+if ! "$tx86" --version | grep -q "^tx86 "; then
+  echo "FAIL: --version"; failures=$((failures + 1))
+fi
+
+echo "$failures failure(s)"
+[[ $failures -eq 0 ]]

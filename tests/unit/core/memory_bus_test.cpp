@@ -1,0 +1,151 @@
+#include "core/mem/memory_bus.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace tx86::core {
+namespace {
+
+class CountingMmio : public MmioHandler {
+ public:
+  uint32_t mmio_read(uint32_t offset, unsigned size) override {
+    last_read = {offset, size};
+    return 0xA0B0C0D0u & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1);
+  }
+  void mmio_write(uint32_t offset, unsigned size, uint32_t value) override {
+    writes.push_back({offset, size, value});
+  }
+  struct Access {
+    uint32_t offset;
+    unsigned size;
+    uint32_t value = 0;
+  };
+  Access last_read{};
+  std::vector<Access> writes;
+};
+
+TEST(MemoryBus, RamReadsBackWhatWasWrittenAtEveryWidth) {
+  MemoryBus bus(1 << 20);
+  bus.map_ram(0, 1 << 20, 0);
+  bus.write32(0x1000, 0x11223344);
+  EXPECT_EQ(bus.read32(0x1000), 0x11223344u);
+  EXPECT_EQ(bus.read16(0x1001), 0x2233u);
+  EXPECT_EQ(bus.read8(0x1003), 0x11u);
+  bus.write8(0x1000, 0xAA);
+  bus.write16(0x1002, 0xBBCC);
+  EXPECT_EQ(bus.read32(0x1000), 0xBBCC33AAu);
+  EXPECT_EQ(bus.ram()[0x1000], 0xAA);
+}
+
+TEST(MemoryBus, AccessCrossingPagesSplitsAcrossBothPages) {
+  MemoryBus bus(1 << 20);
+  bus.map_ram(0, 1 << 20, 0);
+  bus.write32(0x1FFE, 0xDEADBEEF);
+  EXPECT_EQ(bus.read8(0x1FFE), 0xEF);
+  EXPECT_EQ(bus.read8(0x1FFF), 0xBE);
+  EXPECT_EQ(bus.read8(0x2000), 0xAD);
+  EXPECT_EQ(bus.read8(0x2001), 0xDE);
+  EXPECT_EQ(bus.read32(0x1FFE), 0xDEADBEEFu);
+}
+
+TEST(MemoryBus, UnassignedReadsAllOnesAndDropsWrites) {
+  MemoryBus bus(1 << 20);
+  EXPECT_EQ(bus.read8(0xC0000), 0xFF);
+  EXPECT_EQ(bus.read16(0xC0000), 0xFFFF);
+  EXPECT_EQ(bus.read32(0xFEBFFFFC), 0xFFFFFFFFu);
+  bus.write32(0xC0000, 0);
+  EXPECT_EQ(bus.read32(0xC0000), 0xFFFFFFFFu);
+}
+
+TEST(MemoryBus, AccessStraddlingRamAndUnassignedMixesBoth) {
+  MemoryBus bus(1 << 20);
+  bus.map_ram(0, 0xA0000, 0);
+  bus.write8(0x9FFFF, 0x12);
+  EXPECT_EQ(bus.read16(0x9FFFF), 0xFF12);
+}
+
+TEST(MemoryBus, RomIsReadOnly) {
+  MemoryBus bus(1 << 20);
+  std::vector<uint8_t> rom(kPageSize, 0x5A);
+  rom[0] = 0x01;
+  bus.map_rom(0xF0000, rom);
+  EXPECT_EQ(bus.read8(0xF0000), 0x01);
+  EXPECT_EQ(bus.read32(0xF0004), 0x5A5A5A5Au);
+  bus.write8(0xF0000, 0x99);
+  bus.write32(0xF0004, 0);
+  EXPECT_EQ(bus.read8(0xF0000), 0x01);
+  EXPECT_EQ(bus.read32(0xF0004), 0x5A5A5A5Au);
+}
+
+TEST(MemoryBus, LoadBlockWritesIntoRomImages) {
+  MemoryBus bus(1 << 20);
+  bus.map_rom(0xF0000, std::vector<uint8_t>(kPageSize, 0));
+  const uint8_t data[] = {1, 2, 3};
+  bus.load_block(0xF0010, data);
+  EXPECT_EQ(bus.read8(0xF0012), 3);
+}
+
+TEST(MemoryBus, MmioGetsRangeRelativeOffsetsAndSizes) {
+  MemoryBus bus(1 << 20);
+  CountingMmio dev;
+  bus.map_mmio(0xFEC00000, 2 * kPageSize, &dev);
+  EXPECT_EQ(bus.read16(0xFEC01002), 0xC0D0);
+  EXPECT_EQ(dev.last_read.offset, 0x1002u);
+  EXPECT_EQ(dev.last_read.size, 2u);
+  bus.write32(0xFEC00010, 0x12345678);
+  ASSERT_EQ(dev.writes.size(), 1u);
+  EXPECT_EQ(dev.writes[0].offset, 0x10u);
+  EXPECT_EQ(dev.writes[0].size, 4u);
+  EXPECT_EQ(dev.writes[0].value, 0x12345678u);
+}
+
+TEST(MemoryBus, A20MaskWrapsTheSecondMegabyteOntoTheFirst) {
+  MemoryBus bus(2 << 20);
+  bus.map_ram(0, 2 << 20, 0);
+  bus.write8(0x000010, 0x11);
+  bus.write8(0x100010, 0x22);
+  bus.set_a20(false);
+  EXPECT_FALSE(bus.a20());
+  EXPECT_EQ(bus.read8(0x100010), 0x11);
+  bus.write8(0x100010, 0x33);
+  EXPECT_EQ(bus.read8(0x000010), 0x33);
+  bus.set_a20(true);
+  EXPECT_EQ(bus.read8(0x100010), 0x22);
+}
+
+TEST(MemoryBus, LaterMappingReplacesEarlierAndUnmapRestoresUnassigned) {
+  MemoryBus bus(1 << 20);
+  bus.map_ram(0, 1 << 20, 0);
+  bus.write8(0xC0000, 0x42);
+  bus.map_rom(0xC0000, std::vector<uint8_t>(kPageSize, 0x77));
+  EXPECT_EQ(bus.read8(0xC0000), 0x77);
+  bus.map_ram(0xC0000, kPageSize, 0xC0000);
+  EXPECT_EQ(bus.read8(0xC0000), 0x42);  // the RAM kept its contents
+  bus.unmap(0xC0000, kPageSize);
+  EXPECT_EQ(bus.read8(0xC0000), 0xFF);
+}
+
+TEST(MemoryBus, RejectsBadSizesAndMappings) {
+  EXPECT_THROW(MemoryBus(0), std::invalid_argument);
+  EXPECT_THROW(MemoryBus(12345), std::invalid_argument);
+  MemoryBus bus(1 << 20);
+  EXPECT_THROW(bus.map_ram(0x123, kPageSize, 0), std::invalid_argument);
+  EXPECT_THROW(bus.map_ram(0, 2 << 20, 0), std::invalid_argument);  // beyond RAM
+  EXPECT_THROW(bus.map_rom(0xFFFFF000, std::vector<uint8_t>(2 * kPageSize)), std::invalid_argument);
+}
+
+TEST(MemoryBus, TopOfAddressSpaceIsReachable) {
+  MemoryBus bus(1 << 20);
+  std::vector<uint8_t> rom(kPageSize, 0);
+  rom[kPageSize - 1] = 0xEE;
+  bus.map_rom(0xFFFFF000, rom);
+  EXPECT_EQ(bus.read8(0xFFFFFFFF), 0xEE);
+  // A dword at the very top wraps to address 0 for its last three bytes.
+  bus.map_ram(0, kPageSize, 0);
+  bus.write8(0, 0x01);
+  EXPECT_EQ(bus.read16(0xFFFFFFFF), 0x01EE);
+}
+
+}  // namespace
+}  // namespace tx86::core

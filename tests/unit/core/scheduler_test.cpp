@@ -1,0 +1,108 @@
+#include "core/sched/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace tx86::core {
+namespace {
+
+TEST(Scheduler, DeterministicTimeFollowsRetiredInstructions) {
+  Scheduler s(ClockMode::kDeterministic, 2500);  // 2.5 ns per instruction
+  EXPECT_EQ(s.now(), 0u);
+  s.retire(4);
+  EXPECT_EQ(s.now(), 10u);
+  s.retire(1);
+  EXPECT_EQ(s.now(), 12u);  // 12.5 ns, truncated
+  EXPECT_EQ(s.retired(), 5u);
+}
+
+TEST(Scheduler, InstructionsUntilRoundsUpSoTheDeadlineIsReached) {
+  Scheduler s(ClockMode::kDeterministic, 3000);
+  EXPECT_EQ(s.insns_until(10), 4u);  // 4 * 3 ns = 12 ns >= 10 ns
+  EXPECT_EQ(s.insns_until(0), 0u);
+  EXPECT_EQ(s.insns_until(kNever), UINT64_MAX);
+  s.retire(4);
+  EXPECT_EQ(s.insns_until(10), 0u);
+}
+
+TEST(Scheduler, FiresDueTimersInDeadlineOrderWithTiesInArmingOrder) {
+  Scheduler s;
+  std::vector<std::string> fired;
+  const TimerId a = s.add_timer("a", [&] { fired.push_back("a"); });
+  const TimerId b = s.add_timer("b", [&] { fired.push_back("b"); });
+  const TimerId c = s.add_timer("c", [&] { fired.push_back("c"); });
+  s.arm(c, 50);
+  s.arm(b, 20);
+  s.arm(a, 20);
+  EXPECT_EQ(s.next_deadline(), 20u);
+  s.retire(30);  // 30 ns
+  s.run_due();
+  EXPECT_EQ(fired, (std::vector<std::string>{"b", "a"}));
+  EXPECT_FALSE(s.armed(a));
+  EXPECT_TRUE(s.armed(c));
+  EXPECT_EQ(s.next_deadline(), 50u);
+}
+
+TEST(Scheduler, DisarmedTimerNeverFires) {
+  Scheduler s;
+  int count = 0;
+  const TimerId t = s.add_timer("t", [&] { ++count; });
+  s.arm(t, 5);
+  s.disarm(t);
+  s.retire(100);
+  s.run_due();
+  EXPECT_EQ(count, 0);
+  EXPECT_EQ(s.next_deadline(), kNever);
+}
+
+TEST(Scheduler, CallbackMayRearmItselfForPeriodicEvents) {
+  Scheduler s;
+  std::vector<GuestTime> at;
+  TimerId t = 0;
+  t = s.add_timer("periodic", [&] {
+    at.push_back(s.now());
+    s.arm(t, s.now() + 10);
+  });
+  s.arm(t, 10);
+  for (int i = 0; i < 35; ++i) {
+    s.retire(1);
+    s.run_due();
+  }
+  EXPECT_EQ(at, (std::vector<GuestTime>{10, 20, 30}));
+  EXPECT_EQ(s.deadline(t), 40u);
+}
+
+TEST(Scheduler, EventsArmedInThePastFireAtTheNextRun) {
+  Scheduler s;
+  s.retire(100);
+  int count = 0;
+  const TimerId t = s.add_timer("late", [&] { ++count; });
+  s.arm(t, 10);
+  s.run_due();
+  EXPECT_EQ(count, 1);
+}
+
+TEST(Scheduler, SkipToJumpsIdleTimeForward) {
+  Scheduler s;
+  s.retire(5);
+  s.skip_to(1000);
+  EXPECT_EQ(s.now(), 1000u);
+  s.skip_to(10);  // never backwards
+  EXPECT_EQ(s.now(), 1000u);
+  EXPECT_EQ(s.retired(), 5u);
+}
+
+TEST(Scheduler, RealtimeClockAdvancesWithoutInstructions) {
+  Scheduler s(ClockMode::kRealtime);
+  const GuestTime t0 = s.now();
+  GuestTime t1 = t0;
+  for (int i = 0; i < 1000000 && t1 == t0; ++i) t1 = s.now();
+  EXPECT_GT(t1, t0);
+  s.retire(1000);  // counted, but time is the host's
+  EXPECT_EQ(s.retired(), 1000u);
+}
+
+}  // namespace
+}  // namespace tx86::core
