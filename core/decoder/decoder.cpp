@@ -48,7 +48,7 @@ bool needs_modrm(Spec s) {
     case Spec::Eb: case Spec::Ew: case Spec::Ed: case Spec::Ev:
     case Spec::Gb: case Spec::Gw: case Spec::Gd: case Spec::Gv:
     case Spec::M: case Spec::Mw: case Spec::Md: case Spec::Mq: case Spec::Mp:
-    case Spec::Ma: case Spec::Ms: case Spec::Mx: case Spec::MwRv:
+    case Spec::Ma: case Spec::Ms: case Spec::Mx: case Spec::MwRv: case Spec::MwRd:
     case Spec::Rd: case Spec::Rv: case Spec::Sw: case Spec::Cd: case Spec::Dd:
     case Spec::Pq: case Spec::Qd: case Spec::Qq: case Spec::Nq:
     case Spec::Vx: case Spec::Wx: case Spec::Wq: case Spec::Wd: case Spec::Ux:
@@ -153,6 +153,7 @@ bool resolve(Spec s, DecodedInsn& insn, Operand& op, bool mmx_as_xmm) {
     case Spec::Ms: mem(6); return !is_reg;
     case Spec::Mx: mem(16); return !is_reg;
     case Spec::MwRv: is_reg ? gpr(rm, insn.opsize) : mem(2); return true;
+    case Spec::MwRd: is_reg ? gpr(rm, 4) : mem(2); return true;
     case Spec::Rd: gpr(rm, 4); return true;
     case Spec::Rv: gpr(rm, insn.opsize); return is_reg;
     case Spec::Sw: op = {OperandKind::kSeg, 2, reg}; return reg < kSegCount;
@@ -268,6 +269,11 @@ DecodeStatus decode(std::span<const uint8_t> bytes, bool code32, DecodedInsn& ou
     } else {
       insn.map = OpcodeMap::k0F;
       row = decoder_tables::two_byte_map()[insn.opcode];
+      // The last F2/F3 selects another form of some SSE rows.
+      if (last_rep != 0) {
+        const Row& form = decoder_tables::two_byte_rep_form(insn.opcode, last_rep == 0xF2);
+        if (form.mnemonic != Mnemonic::kInvalid) row = form;
+      }
     }
   } else if (insn.opcode >= 0xD8 && insn.opcode <= 0xDF) {
     row = x87_row();
@@ -315,7 +321,11 @@ DecodeStatus decode(std::span<const uint8_t> bytes, bool code32, DecodedInsn& ou
   insn.mnemonic = valid ? row.mnemonic : Mnemonic::kInvalid;
   insn.attrs = row.attrs;
 
-  if (modrm && (insn.modrm >> 6) != 3) {
+  // MOV to/from CRn and DRn ignore ModRM.mod: always a register, never
+  // SIB or displacement bytes.
+  bool mod_ignored = false;
+  for (Spec s : row.ops) mod_ignored = mod_ignored || s == Spec::Rd;
+  if (modrm && (insn.modrm >> 6) != 3 && !mod_ignored) {
     const DecodeStatus st = decode_memory(c, insn);
     if (st != DecodeStatus::kOk) return st;
   }

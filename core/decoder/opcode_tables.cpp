@@ -50,6 +50,19 @@ constexpr std::array<Row, 256> build_two_byte() {
   return t;
 }
 
+// [kF3] F3 forms, [kF2] F2 forms.
+constexpr std::size_t kF3 = 0;
+constexpr std::size_t kF2 = 1;
+
+constexpr std::array<std::array<Row, 256>, 2> build_rep_forms() {
+  std::array<std::array<Row, 256>, 2> t{};
+#define REP_FORM(op, pfx, mn, a, b, c, at) \
+  t[k##pfx][op] = make_row(Mnemonic::k##mn, S::a, S::b, S::c, at);
+#include "core/decoder/rep_forms.inc"
+#undef REP_FORM
+  return t;
+}
+
 constexpr std::array<GroupRows, static_cast<std::size_t>(Group::Count)> build_groups() {
   std::array<GroupRows, static_cast<std::size_t>(Group::Count)> t{};
 #define ROW(g, reg, forms, mn, a, b, c, at)                                                \
@@ -74,6 +87,7 @@ constexpr std::array<Mnemonic, 64> build_group7_reg() {
 
 constexpr auto kOneByte = build_one_byte();
 constexpr auto kTwoByte = build_two_byte();
+constexpr auto kRepForms = build_rep_forms();
 constexpr auto kGroups = build_groups();
 constexpr auto kGroup7Reg = build_group7_reg();
 
@@ -84,6 +98,9 @@ const std::array<Row, 256>& one_byte_map() {
 }
 const std::array<Row, 256>& two_byte_map() {
   return kTwoByte;
+}
+const Row& two_byte_rep_form(uint8_t opcode, bool f2) {
+  return kRepForms[f2 ? kF2 : kF3][opcode];
 }
 const GroupRows& group_rows(Group g) {
   return kGroups[static_cast<std::size_t>(g)];

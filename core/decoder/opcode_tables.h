@@ -17,6 +17,7 @@ enum class Spec : uint8_t {
   Gb, Gw, Gd, Gv,                 // ModRM reg, general register
   M, Mw, Md, Mq, Mp, Ma, Ms, Mx,  // ModRM r/m, memory only
   MwRv,                           // memory word, or register of operand size
+  MwRd,                           // memory word, or 32-bit register
   Rd, Rv,                         // ModRM r/m as a register, mod ignored
   Sw, Cd, Dd,                     // ModRM reg: segment, control, debug register
   Ib, Ibs, Iw, Iz, Iv,            // immediates (Ibs: imm8 sign-extended)
@@ -57,6 +58,9 @@ using GroupRows = std::array<std::array<Row, 8>, 2>;
 const std::array<Row, 256>& one_byte_map();
 const std::array<Row, 256>& two_byte_map();
 const GroupRows& group_rows(Group g);
+// The F3 (f2 false) or F2 form of a 0F row when its operands differ from
+// the row's (rep_forms.inc); mnemonic kInvalid when there is none.
+const Row& two_byte_rep_form(uint8_t opcode, bool f2);
 // 0F 01 register forms by whole ModRM byte; kInvalid when undefined.
 Mnemonic group7_register_form(uint8_t modrm);
 
