@@ -58,8 +58,13 @@ struct CpuState {
 
   uint64_t icount = 0;  // retired instructions since power-on
   bool halted = false;
-  // STI, MOV SS and POP SS hold off interrupts until after the next instruction.
+  // STI, MOV SS and POP SS hold off interrupts until after the next
+  // instruction; MOV SS and POP SS hold off debug traps as well.
   bool interrupt_shadow = false;
+  bool debug_shadow = false;
+  // DR6 status bits of a #DB trap to raise when the current instruction
+  // completes (single step, data breakpoints, the TSS T bit).
+  uint32_t debug_trap = 0;
 
   bool protected_mode() const { return (cr0 & cr0::kPe) != 0; }
   bool code32() const { return (seg[kCs].attrs & seg_attr::kDefaultBig) != 0; }

@@ -1,7 +1,6 @@
 // Control transfers: JMP CALL RET (near and far), Jcc, LOOP/LOOPcc, JCXZ,
-// INT n, INT3, INTO, INT1, IRET, BOUND. Far transfers and IRET are the
-// real-mode and virtual-8086 forms; protected-mode gates come with the
-// protected-mode work.
+// INT n, INT3, INTO, INT1, IRET, BOUND. The far forms and IRET are Cpu
+// operations (core/cpu/far_transfer.cpp), shared with the JIT.
 #include "core/interp/handlers.h"
 #include "core/interp/operands.h"
 
@@ -60,67 +59,29 @@ void exec_ret(Cpu& cpu, const DecodedInsn& insn) {
   s.eip = target;
 }
 
-void require_real_or_v86(const Cpu& cpu, const char* what) {
-  if (cpu.state.protected_mode() && !cpu.state.flag(flags::kVm)) {
-    throw Unimplemented{std::string("protected-mode ") + what};
-  }
-}
-
-void far_call(Cpu& cpu, const DecodedInsn& insn, uint16_t sel, uint32_t offset) {
-  require_real_or_v86(cpu, "far CALL");
-  CpuState& s = cpu.state;
-  if (insn.opsize == 2) offset &= 0xFFFF;
-  // Real mode keeps the CS limit across the load, so check it up front.
-  if (offset > s.seg[kCs].limit) raise_fault(vec::kGp, 0);
-  const uint32_t saved_esp = s.gpr[kEsp];
-  try {
-    cpu.push(s.seg[kCs].selector, insn.opsize);
-    cpu.push(s.eip, insn.opsize);
-  } catch (const GuestFault&) {
-    s.gpr[kEsp] = saved_esp;
-    throw;
-  }
-  cpu.far_jump(sel, offset);
-}
-
 void exec_call_far(Cpu& cpu, const DecodedInsn& insn) {
-  far_call(cpu, insn, static_cast<uint16_t>(insn.imm2), insn.imm);
+  cpu.far_call(static_cast<uint16_t>(insn.imm2), insn.imm, insn.opsize);
 }
 
 void exec_call_far_indirect(Cpu& cpu, const DecodedInsn& insn) {
   const uint32_t offset = read_mem_at(cpu, insn, 0, insn.opsize);
   const auto sel = static_cast<uint16_t>(read_mem_at(cpu, insn, insn.opsize, 2));
-  far_call(cpu, insn, sel, offset);
-}
-
-void far_jmp(Cpu& cpu, const DecodedInsn& insn, uint16_t sel, uint32_t offset) {
-  require_real_or_v86(cpu, "far JMP");
-  if (insn.opsize == 2) offset &= 0xFFFF;
-  if (offset > cpu.state.seg[kCs].limit) raise_fault(vec::kGp, 0);
-  cpu.far_jump(sel, offset);
+  cpu.far_call(sel, offset, insn.opsize);
 }
 
 void exec_jmp_far(Cpu& cpu, const DecodedInsn& insn) {
-  far_jmp(cpu, insn, static_cast<uint16_t>(insn.imm2), insn.imm);
+  cpu.far_jump(static_cast<uint16_t>(insn.imm2), insn.imm, insn.opsize);
 }
 
 void exec_jmp_far_indirect(Cpu& cpu, const DecodedInsn& insn) {
   const uint32_t offset = read_mem_at(cpu, insn, 0, insn.opsize);
   const auto sel = static_cast<uint16_t>(read_mem_at(cpu, insn, insn.opsize, 2));
-  far_jmp(cpu, insn, sel, offset);
+  cpu.far_jump(sel, offset, insn.opsize);
 }
 
 void exec_ret_far(Cpu& cpu, const DecodedInsn& insn) {
-  require_real_or_v86(cpu, "far RET");
-  CpuState& s = cpu.state;
-  const unsigned size = insn.opsize;
-  const uint32_t offset = cpu.peek_stack(0, size) & alu::mask_of(size);
-  const auto sel = static_cast<uint16_t>(cpu.peek_stack(size, size));
-  const uint32_t release = 2 * size + (insn.ops[0].kind == OperandKind::kImm ? insn.imm : 0);
-  const uint32_t mask = s.stack32() ? 0xFFFFFFFFu : 0xFFFFu;
-  if (offset > s.seg[kCs].limit) raise_fault(vec::kGp, 0);
-  cpu.far_jump(sel, offset);
-  cpu.set_stack_pointer((cpu.stack_pointer() + release) & mask);
+  const bool has_imm = insn.ops[0].kind == OperandKind::kImm;
+  cpu.far_return(insn.opsize, has_imm ? static_cast<uint16_t>(insn.imm) : 0);
 }
 
 // LOOP, LOOPE, LOOPNE and JCXZ count in CX or ECX by the address size.
@@ -139,10 +100,10 @@ void exec_jcxz(Cpu& cpu, const DecodedInsn& insn) {
   if (cpu.state.reg(kEcx, insn.addrsize) == 0) branch_to(cpu, insn, relative_target(cpu, insn));
 }
 
+// INT n in virtual-8086 mode is IOPL-sensitive; INT3 and INTO are not
+// (they still need a DPL 3 gate).
 void exec_int(Cpu& cpu, const DecodedInsn& insn) {
-  if (cpu.state.flag(flags::kVm) && (cpu.state.eflags & flags::kIoplMask) != flags::kIoplMask) {
-    raise_fault(vec::kGp, 0);
-  }
+  if (cpu.state.flag(flags::kVm) && cpu.iopl() != 3) raise_fault(vec::kGp, 0);
   cpu.deliver_software_interrupt(static_cast<uint8_t>(insn.imm));
 }
 
@@ -154,25 +115,13 @@ void exec_into(Cpu& cpu, const DecodedInsn&) {
   if (cpu.state.flag(flags::kOf)) cpu.deliver_software_interrupt(vec::kOf);
 }
 
-// INT1 (ICEBP, F1) raises #DB as a trap.
+// INT1 (ICEBP, F1) raises #DB as a trap, without the gate DPL check.
 void exec_int1(Cpu& cpu, const DecodedInsn&) {
-  cpu.deliver_software_interrupt(vec::kDb);
+  cpu.deliver_software_interrupt(vec::kDb, EventKind::kIcebp);
 }
 
-// Real-mode IRET (SDM "IRET", real-address mode): EIP, CS, then FLAGS.
 void exec_iret(Cpu& cpu, const DecodedInsn& insn) {
-  require_real_or_v86(cpu, "IRET");
-  CpuState& s = cpu.state;
-  if (s.flag(flags::kVm)) throw Unimplemented{"virtual-8086 IRET"};
-  const unsigned size = insn.opsize;
-  const uint32_t offset = cpu.peek_stack(0, size) & alu::mask_of(size);
-  const auto sel = static_cast<uint16_t>(cpu.peek_stack(size, size));
-  const uint32_t new_flags = cpu.peek_stack(2 * size, size);
-  if (offset > s.seg[kCs].limit) raise_fault(vec::kGp, 0);
-  const uint32_t mask = s.stack32() ? 0xFFFFFFFFu : 0xFFFFu;
-  cpu.set_stack_pointer((cpu.stack_pointer() + 3 * size) & mask);
-  cpu.far_jump(sel, offset);
-  cpu.write_eflags(new_flags, size == 4 ? 0x00257FD5u : 0xFFFFu);
+  cpu.iret(insn.opsize);
 }
 
 // BOUND r, m: signed bounds check, #BR (a fault) when outside.

@@ -26,7 +26,7 @@ void exec_mov_to_seg(Cpu& cpu, const DecodedInsn& insn) {
   cpu.load_segment(seg, sel);
   // MOV SS holds off interrupts for one instruction so that a following
   // MOV (E)SP completes the stack switch (SDM Vol. 3, 6.8.3).
-  if (seg == kSs) cpu.state.interrupt_shadow = true;
+  if (seg == kSs) cpu.state.interrupt_shadow = cpu.state.debug_shadow = true;
 }
 
 void exec_lea(Cpu& cpu, const DecodedInsn& insn) {

@@ -15,6 +15,8 @@ HandlerTable build() {
   register_shift(t);
   register_stack(t);
   register_string(t);
+  register_protection(t);
+  register_system_regs(t);
   register_system(t);
   return t;
 }

@@ -27,6 +27,8 @@ void register_muldiv(HandlerTable& t);
 void register_shift(HandlerTable& t);
 void register_stack(HandlerTable& t);
 void register_string(HandlerTable& t);
+void register_protection(HandlerTable& t);
+void register_system_regs(HandlerTable& t);
 void register_system(HandlerTable& t);
 
 const HandlerTable& handler_table();

@@ -10,6 +10,8 @@ namespace tx86::core {
 
 namespace {
 
+constexpr uint32_t kDr6SingleStep = 1u << 14;
+
 // Takes a pending maskable interrupt at an instruction boundary.
 void check_interrupts(Cpu& cpu) {
   CpuState& s = cpu.state;
@@ -29,12 +31,46 @@ std::string describe(const CpuState& s, const DecodedInsn& insn) {
                      s.eip);
 }
 
+// Instruction breakpoints (DR7 R/W = 00) match the linear address of the
+// first byte; they are faults, suppressed while EFLAGS.RF is set.
+void check_instruction_breakpoints(Cpu& cpu) {
+  CpuState& s = cpu.state;
+  const uint32_t dr7 = s.dr[7];
+  if (!(dr7 & 0xFF) || s.flag(flags::kRf)) return;
+  const uint32_t lin = s.seg[kCs].base + s.eip;
+  uint32_t hits = 0;
+  for (unsigned n = 0; n < 4; ++n) {
+    if ((dr7 & (3u << (2 * n))) && ((dr7 >> (16 + 4 * n)) & 3) == 0 && s.dr[n] == lin) {
+      hits |= 1u << n;
+    }
+  }
+  if (hits != 0) {
+    s.dr[6] |= hits;
+    raise_fault(vec::kDb);
+  }
+}
+
+// LOCK is allowed only on the read-modify-write forms with a memory
+// destination (SDM Vol. 2, "LOCK").
+bool lock_allowed(const DecodedInsn& insn) {
+  return (insn.attrs & attr::kLock) && insn.ops[0].kind == OperandKind::kMem;
+}
+
+bool is_software_interrupt(Mnemonic m) {
+  return m == Mnemonic::kInt || m == Mnemonic::kInt3 || m == Mnemonic::kInto ||
+         m == Mnemonic::kInt1;
+}
+
 }  // namespace
 
 void Interpreter::step(Cpu& cpu) {
   CpuState& s = cpu.state;
   const uint32_t start_eip = s.eip;
+  const bool single_step = s.flag(flags::kTf);
+  s.debug_shadow = false;
+  Mnemonic executed = Mnemonic::kInvalid;
   try {
+    check_instruction_breakpoints(cpu);
     uint8_t bytes[kMaxInsnLength];
     const unsigned avail = cpu.fetch_code(bytes, kMaxInsnLength);
     DecodedInsn insn;
@@ -42,24 +78,43 @@ void Interpreter::step(Cpu& cpu) {
     if (tracer_ != nullptr) tracer_->trace(s, {bytes, avail});
     switch (st) {
       case DecodeStatus::kOk: break;
-      case DecodeStatus::kNeedMore:  // the instruction runs past the CS limit
+      case DecodeStatus::kNeedMore:  // past the CS limit or onto a page that faults
+        cpu.fetch_fault(avail);
       case DecodeStatus::kTooLong: raise_fault(vec::kGp, 0);
       case DecodeStatus::kInvalid: raise_fault(vec::kUd);
     }
     // MMX and SSE are not part of this CPU model yet: #UD, as on a Pentium
     // without them.
     if (insn.attrs & (attr::kMmx | attr::kSse)) raise_fault(vec::kUd);
+    if (insn.has(prefix::kLock) && !lock_allowed(insn)) raise_fault(vec::kUd);
 
     const interp::Handler handler = interp::handler_table()[static_cast<size_t>(insn.mnemonic)];
     if (handler == nullptr) throw Unimplemented{"instruction " + describe(s, insn)};
     s.eip = start_eip + insn.length;
+    executed = insn.mnemonic;
     handler(cpu, insn);
   } catch (const GuestFault& fault) {
     s.eip = start_eip;
+    s.debug_trap = 0;  // a faulting instruction reports no data breakpoint hits
     cpu.deliver_exception(fault);
+    return;
   } catch (const Unimplemented&) {
     s.eip = start_eip;
     throw;
+  }
+
+  // The instruction completed. RF only lasts one instruction (IRET may
+  // have just loaded it for the next one).
+  if (executed != Mnemonic::kIret) s.eflags &= ~flags::kRf;
+  // Single step traps after the instruction, except after a software
+  // interrupt, whose handler runs with TF clear.
+  if (single_step && !(is_software_interrupt(executed) && !s.flag(flags::kTf))) {
+    s.debug_trap |= kDr6SingleStep;
+  }
+  if (s.debug_trap != 0 && !s.debug_shadow) {
+    s.dr[6] |= s.debug_trap;
+    s.debug_trap = 0;
+    cpu.deliver_exception(GuestFault{vec::kDb, false, 0});
   }
 }
 

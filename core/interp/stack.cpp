@@ -26,7 +26,7 @@ void exec_pop(Cpu& cpu, const DecodedInsn& insn) {
     const auto sel = static_cast<uint16_t>(cpu.peek_stack(0, insn.opsize));
     cpu.load_segment(dst.reg, sel);
     cpu.set_stack_pointer((cpu.stack_pointer() + insn.opsize) & stack_mask(s));
-    if (dst.reg == kSs) s.interrupt_shadow = true;
+    if (dst.reg == kSs) s.interrupt_shadow = s.debug_shadow = true;
     return;
   }
   // POP to memory computes the address with the incremented ESP (SDM "POP").
@@ -69,27 +69,19 @@ void exec_popa(Cpu& cpu, const DecodedInsn& insn) {
 // PUSHF stores EFLAGS with VM and RF cleared.
 void exec_pushf(Cpu& cpu, const DecodedInsn& insn) {
   CpuState& s = cpu.state;
-  if (s.flag(flags::kVm) && ((s.eflags & flags::kIoplMask) >> flags::kIoplShift) < 3) {
-    raise_fault(vec::kGp, 0);
-  }
+  if (s.flag(flags::kVm) && cpu.iopl() < 3) raise_fault(vec::kGp, 0);
   cpu.push(s.eflags & ~(flags::kVm | flags::kRf) & alu::mask_of(insn.opsize), insn.opsize);
-}
-
-unsigned current_privilege(const CpuState& s) {
-  if (!s.protected_mode()) return 0;
-  if (s.flag(flags::kVm)) return 3;
-  return s.seg[kCs].selector & 3;
 }
 
 // POPF (SDM "POPF"): IOPL changes only at CPL 0, IF only when CPL <= IOPL;
 // VM, VIP and VIF never change and RF is cleared.
 void exec_popf(Cpu& cpu, const DecodedInsn& insn) {
   CpuState& s = cpu.state;
-  const unsigned iopl = (s.eflags & flags::kIoplMask) >> flags::kIoplShift;
+  const unsigned iopl = cpu.iopl();
   if (s.flag(flags::kVm) && iopl < 3) raise_fault(vec::kGp, 0);
   const uint32_t v = cpu.peek_stack(0, insn.opsize);
   uint32_t mask = insn.opsize == 4 ? 0x00257FD5u : 0x7FD5u;
-  const unsigned cpl = current_privilege(s);
+  const unsigned cpl = cpu.cpl();
   if (cpl > 0) mask &= ~flags::kIoplMask;
   if (cpl > iopl) mask &= ~flags::kIf;
   cpu.set_stack_pointer((cpu.stack_pointer() + insn.opsize) & stack_mask(s));

@@ -69,6 +69,7 @@ void scas(StringContext& c) {
 }
 
 void ins(StringContext& c) {
+  c.cpu.check_io(static_cast<uint16_t>(c.cpu.state.gpr[kEdx]), c.size);
   // The destination is checked before the port is read, which may have side effects.
   c.cpu.linear_address(kEs, c.di(), c.size, Access::kWrite);
   const uint32_t v = c.cpu.io.read(static_cast<uint16_t>(c.cpu.state.gpr[kEdx]), c.size);
@@ -77,6 +78,7 @@ void ins(StringContext& c) {
 }
 
 void outs(StringContext& c) {
+  c.cpu.check_io(static_cast<uint16_t>(c.cpu.state.gpr[kEdx]), c.size);
   const uint32_t v = c.cpu.read(c.src_seg, c.si(), c.size);
   c.cpu.io.write(static_cast<uint16_t>(c.cpu.state.gpr[kEdx]), c.size, v);
   c.advance_si();
@@ -96,6 +98,7 @@ void exec_string(Cpu& cpu, const DecodedInsn& insn) {
     if (count == 0) return;
     Element(c);
     s.set_reg(kEcx, c.asize, count - 1);
+    if (s.debug_trap != 0) break;  // a data breakpoint traps after this iteration
     if constexpr (kCompares) {
       const bool zf = s.flag(flags::kZf);
       if (insn.has(prefix::kRep) ? !zf : zf) return;

@@ -42,6 +42,7 @@ Machine::Machine(const MachineConfig& config)
       scheduler_(config.clock, config.ps_per_insn),
       cpu_(memory_, io_),
       engine_(std::make_unique<Interpreter>()) {
+  cpu_.set_clock([this] { return guest_ns(); });
   // Conventional memory and extended memory; 640K-1M is for the VGA window,
   // option ROMs and the BIOS, whose RAM stays hidden until shadowing.
   memory_.map_ram(0, kLowRamEnd, 0);
@@ -55,6 +56,12 @@ Machine::~Machine() = default;
 void Machine::reset() {
   cpu_.reset();
   for (auto& hook : reset_hooks_) hook();
+}
+
+GuestTime Machine::guest_ns() const {
+  if (scheduler_.mode() != ClockMode::kDeterministic) return scheduler_.now();
+  const uint64_t running = cpu_.state.icount - slice_start_icount_;
+  return scheduler_.now() + running * scheduler_.ps_per_insn() / 1000;
 }
 
 void Machine::request_exit(int status) {
@@ -87,8 +94,10 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
       if (until < budget) budget = until;
     }
     const uint64_t before = s.icount;
+    slice_start_icount_ = before;
     const StopReason why = budget == 0 ? StopReason::kBudget : engine_->run(cpu_, budget);
     scheduler_.retire(s.icount - before);
+    slice_start_icount_ = s.icount;
     scheduler_.run_due();
 
     switch (why) {

@@ -25,6 +25,9 @@ struct MachineConfig {
   uint64_t ram_bytes = 128ull << 20;
   ClockMode clock = ClockMode::kDeterministic;
   uint32_t ps_per_insn = 1000;  // deterministic mode: 1 instruction = 1 ns
+  // A triple fault resets the machine, as on a PC; with no_reboot the run
+  // ends instead (QEMU's -no-reboot).
+  bool no_reboot = false;
 };
 
 enum class RunOutcome : uint8_t {
@@ -72,6 +75,9 @@ class Machine final : public MachineControl {
   void request_exit(int status) override;
   void request_reset() override;
 
+  // Guest time now, counting the instructions of the slice in progress.
+  GuestTime guest_ns() const;
+
  private:
   MachineConfig config_;
   MemoryBus memory_;
@@ -82,6 +88,7 @@ class Machine final : public MachineControl {
   std::vector<std::function<void()>> reset_hooks_;
   std::optional<int> exit_status_;
   bool reset_requested_ = false;
+  uint64_t slice_start_icount_ = 0;
   std::atomic<bool> interrupted_{false};
 };
 

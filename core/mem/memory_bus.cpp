@@ -36,6 +36,17 @@ void MemoryBus::check_range(PhysAddr base, uint64_t size) const {
   }
 }
 
+void MemoryBus::set_a20(bool enabled) {
+  const uint32_t mask = enabled ? 0xFFFFFFFFu : ~(1u << 20);
+  if (mask == a20_mask_) return;
+  a20_mask_ = mask;
+  notify_map_changed();
+}
+
+void MemoryBus::notify_map_changed() {
+  for (auto& listener : map_listeners_) listener();
+}
+
 void MemoryBus::map_ram(PhysAddr base, uint64_t size, uint64_t ram_offset) {
   check_range(base, size);
   if (ram_offset + size > ram_size_ || (ram_offset & kPageMask) != 0) {
@@ -45,6 +56,7 @@ void MemoryBus::map_ram(PhysAddr base, uint64_t size, uint64_t ram_offset) {
     Page& p = pages_[(base + off) >> kPageShift];
     p = Page{ram_ + ram_offset + off, nullptr, 0, Kind::kRam};
   }
+  notify_map_changed();
 }
 
 void MemoryBus::map_rom(PhysAddr base, std::span<const uint8_t> bytes) {
@@ -55,6 +67,7 @@ void MemoryBus::map_rom(PhysAddr base, std::span<const uint8_t> bytes) {
     Page& p = pages_[(base + off) >> kPageShift];
     p = Page{image.data() + off, nullptr, 0, Kind::kRom};
   }
+  notify_map_changed();
 }
 
 void MemoryBus::map_mmio(PhysAddr base, uint64_t size, MmioHandler* handler) {
@@ -63,6 +76,7 @@ void MemoryBus::map_mmio(PhysAddr base, uint64_t size, MmioHandler* handler) {
     Page& p = pages_[(base + off) >> kPageShift];
     p = Page{nullptr, handler, static_cast<uint32_t>(off), Kind::kMmio};
   }
+  notify_map_changed();
 }
 
 void MemoryBus::unmap(PhysAddr base, uint64_t size) {
@@ -70,6 +84,7 @@ void MemoryBus::unmap(PhysAddr base, uint64_t size) {
   for (uint64_t off = 0; off < size; off += kPageSize) {
     pages_[(base + off) >> kPageShift] = Page{};
   }
+  notify_map_changed();
 }
 
 uint32_t MemoryBus::read_slow(PhysAddr addr, unsigned size) {

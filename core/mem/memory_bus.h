@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -50,8 +51,27 @@ class MemoryBus {
   void map_mmio(PhysAddr base, uint64_t size, MmioHandler* handler);
   void unmap(PhysAddr base, uint64_t size);
 
-  void set_a20(bool enabled) { a20_mask_ = enabled ? 0xFFFFFFFFu : ~(1u << 20); }
+  void set_a20(bool enabled);
   bool a20() const { return a20_mask_ == 0xFFFFFFFFu; }
+
+  // Host bytes of the page holding addr (after A20 masking), for direct
+  // access by the TLB: RAM or ROM for reads, RAM only for writes; nullptr
+  // when accesses must go through read8()/write8() (MMIO, unassigned, ROM
+  // writes).
+  uint8_t* host_page_for_read(PhysAddr addr) {
+    Page& p = page_of(addr);
+    return p.host;
+  }
+  uint8_t* host_page_for_write(PhysAddr addr) {
+    Page& p = page_of(addr);
+    return p.kind == Kind::kRam ? p.host : nullptr;
+  }
+
+  // Called after any change of the map or the A20 gate, so that caches of
+  // translations (TLBs, translated code) can drop what they hold.
+  void add_map_listener(std::function<void()> listener) {
+    map_listeners_.push_back(std::move(listener));
+  }
 
   uint8_t read8(PhysAddr addr);
   uint16_t read16(PhysAddr addr);
@@ -85,7 +105,10 @@ class MemoryBus {
   uint8_t* ram_ = nullptr;
   std::vector<Page> pages_;
   std::vector<std::vector<uint8_t>> rom_images_;
+  void notify_map_changed();
+
   uint32_t a20_mask_ = 0xFFFFFFFFu;
+  std::vector<std::function<void()>> map_listeners_;
 };
 
 }  // namespace tx86::core

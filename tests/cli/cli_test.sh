@@ -11,7 +11,7 @@ failures=0
 # A 16-byte BIOS is just a reset vector: these are the guests below.
 printf '\xeb\xfe\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/loop.bin"
 printf '\xfa\xf4\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/cli-hlt.bin"
-printf '\x0f\xa2\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/cpuid.bin"
+printf '\xd9\xe8\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/fpu.bin"
 # mov al, 5; out 0xf4, al
 printf '\xb0\x05\xe6\xf4\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/exit5.bin"
 : > "$work/empty.bin"
@@ -55,7 +55,7 @@ expect 0 0 "" -- --help
 expect 0 0 "" -- --version
 expect 124 1 "timeout" -- --bios "$work/loop.bin" --timeout 0.2
 expect 4 1 "guest stopped" -- --bios "$work/cli-hlt.bin"
-expect 1 1 "Cpuid" -- --bios "$work/cpuid.bin"
+expect 1 1 "Fpu" -- --bios "$work/fpu.bin"
 expect 11 0 "" -- --bios "$work/exit5.bin"
 expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw
 expect 5 any "trace F000:0000FFF0" -- --bios "$work/exit5.bin" --trace --exit-mode raw --log-level error

@@ -97,11 +97,11 @@ TEST(Machine, WallClockTimeoutEndsAnEndlessLoop) {
 
 TEST(Machine, UnimplementedInstructionEndsTheRunWithAMessage) {
   Machine m(small_config());
-  map_bios(m.memory(), rom_with_reset_code({0x0F, 0xA2}));  // cpuid
+  map_bios(m.memory(), rom_with_reset_code({0xD9, 0xE8}));  // fld1: no x87 yet
   m.reset();
   const RunResult r = m.run(10.0);
   EXPECT_EQ(r.outcome, RunOutcome::kUnimplemented);
-  EXPECT_NE(r.message.find("Cpuid"), std::string::npos);
+  EXPECT_NE(r.message.find("Fpu"), std::string::npos);
 }
 
 TEST(Machine, InterruptFromAnotherThreadStopsTheRun) {

@@ -1,0 +1,174 @@
+#include "core/mem/mmu.h"
+
+#include "core/cpu/guest_fault.h"
+
+namespace tx86::core {
+
+namespace {
+
+struct Walk {
+  PhysAddr page;
+  bool fast_write;  // writes allowed at this privilege and the D bit is set
+  bool global;
+};
+
+[[noreturn]] void page_fault(CpuState& s, uint32_t lin, uint32_t code, Access access, bool user) {
+  if (access == Access::kWrite) code |= pf::kWrite;
+  if (user) code |= pf::kUser;
+  s.cr2 = lin;
+  raise_fault(vec::kPf, code);
+}
+
+// The two-level walk of SDM Vol. 3, 4.3, setting A and D bits as the access
+// requires. Permissions combine both levels: U/S and R/W must allow the
+// access at the PDE and at the PTE.
+Walk walk(MemoryBus& bus, CpuState& s, uint32_t lin, Access access, bool user) {
+  const bool write = access == Access::kWrite;
+  const bool wp = (s.cr0 & cr0::kWp) != 0;
+  const PhysAddr pde_addr = (s.cr3 & ~kPageMask) | ((lin >> 20) & 0xFFC);
+  uint32_t pde = bus.read32(pde_addr);
+  if (!(pde & pte::kPresent)) page_fault(s, lin, 0, access, user);
+
+  auto allowed = [&](uint32_t perms) {
+    if (user && !(perms & pte::kUser)) return false;
+    if (write && !(perms & pte::kWritable) && (user || wp)) return false;
+    return true;
+  };
+  auto writable = [&](uint32_t perms) { return (perms & pte::kWritable) || (!user && !wp); };
+  const bool pge = (s.cr4 & cr4::kPge) != 0;
+
+  if ((pde & pte::kLargePage) && (s.cr4 & cr4::kPse)) {
+    // Bits 21:12 of a 4 MiB PDE are reserved without PSE-36 and PAT.
+    if (pde & 0x003FF000u) page_fault(s, lin, pf::kProtection | pf::kReserved, access, user);
+    if (!allowed(pde)) page_fault(s, lin, pf::kProtection, access, user);
+    const uint32_t want = pte::kAccessed | (write ? pte::kDirty : 0);
+    if ((pde & want) != want) {
+      pde |= want;
+      bus.write32(pde_addr, pde);
+    }
+    return Walk{(pde & 0xFFC00000u) | (lin & 0x003FF000u), writable(pde) && (pde & pte::kDirty),
+                pge && (pde & pte::kGlobal)};
+  }
+
+  const PhysAddr pte_addr = (pde & ~kPageMask) | ((lin >> 10) & 0xFFC);
+  uint32_t entry = bus.read32(pte_addr);
+  if (!(entry & pte::kPresent)) page_fault(s, lin, 0, access, user);
+  const uint32_t perms = pde & entry;
+  if (!allowed(perms)) page_fault(s, lin, pf::kProtection, access, user);
+  if (!(pde & pte::kAccessed)) {
+    pde |= pte::kAccessed;
+    bus.write32(pde_addr, pde);
+  }
+  const uint32_t want = pte::kAccessed | (write ? pte::kDirty : 0);
+  if ((entry & want) != want) {
+    entry |= want;
+    bus.write32(pte_addr, entry);
+  }
+  return Walk{entry & ~kPageMask, writable(perms) && (entry & pte::kDirty),
+              pge && (entry & pte::kGlobal)};
+}
+
+}  // namespace
+
+Mmu::Mmu(MemoryBus& bus) : bus_(bus) {
+  flush_all();
+  bus_.add_map_listener([this] { flush_all(); });
+}
+
+void Mmu::flush_all() {
+  for (auto& set : tlb_) set.fill(TlbEntry{});
+}
+
+void Mmu::flush_non_global() {
+  for (auto& set : tlb_) {
+    for (TlbEntry& e : set) {
+      if (!e.global) e = TlbEntry{};
+    }
+  }
+}
+
+void Mmu::flush_page(uint32_t lin) {
+  const uint32_t page = lin & ~kPageMask;
+  for (auto& set : tlb_) {
+    TlbEntry& e = set[(lin >> kPageShift) & (kTlbSize - 1)];
+    if ((e.read_tag & ~kPageMask) == page || (e.write_tag & ~kPageMask) == page) e = TlbEntry{};
+  }
+}
+
+const TlbEntry& Mmu::fill(CpuState& s, uint32_t lin, Access access, bool user) {
+  const uint32_t page = lin & ~kPageMask;
+  Walk w{page, true, false};
+  if (s.cr0 & cr0::kPg) w = walk(bus_, s, lin, access, user);
+
+  TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
+  e = TlbEntry{};
+  e.phys_page = w.page;
+  e.global = w.global ? 1 : 0;
+  uint8_t* rd = bus_.host_page_for_read(w.page);
+  uint8_t* wr = bus_.host_page_for_write(w.page);
+  e.addend = reinterpret_cast<uintptr_t>(rd) - page;
+  e.read_tag = page | (rd != nullptr ? 0 : kTlbSlow);
+  if (w.fast_write) e.write_tag = page | (wr != nullptr ? 0 : kTlbSlow);
+  return e;
+}
+
+PhysAddr Mmu::translate(CpuState& s, uint32_t lin, Access access, bool user) {
+  const uint32_t page = lin & ~kPageMask;
+  const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
+  const uint32_t tag = access == Access::kWrite ? e.write_tag : e.read_tag;
+  if (tag == page || tag == (page | kTlbSlow)) return e.phys_page | (lin & kPageMask);
+  return fill(s, lin, access, user).phys_page | (lin & kPageMask);
+}
+
+void Mmu::probe_write(CpuState& s, uint32_t lin, unsigned size, bool user) {
+  translate(s, lin, Access::kWrite, user);
+  const uint32_t last = lin + size - 1;
+  if ((last & ~kPageMask) != (lin & ~kPageMask)) translate(s, last, Access::kWrite, user);
+}
+
+uint32_t Mmu::read_slow(CpuState& s, uint32_t lin, unsigned size, bool user, Access access) {
+  const uint32_t last = lin + size - 1;
+  if ((last & ~kPageMask) != (lin & ~kPageMask)) {
+    // Both pages are translated before any byte is read, so a fault on the
+    // second page is raised with nothing done.
+    const PhysAddr first = translate(s, lin, access, user);
+    const PhysAddr second = translate(s, last & ~kPageMask, access, user);
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; ++i) {
+      const uint32_t a = lin + i;
+      const PhysAddr p =
+          ((a & ~kPageMask) == (lin & ~kPageMask)) ? first + i : second + (a & kPageMask);
+      v |= uint32_t{bus_.read8(p)} << (8 * i);
+    }
+    return v;
+  }
+  const PhysAddr p = translate(s, lin, access, user);
+  switch (size) {
+    case 1: return bus_.read8(p);
+    case 2: return bus_.read16(p);
+    default: return bus_.read32(p);
+  }
+}
+
+void Mmu::write_slow(CpuState& s, uint32_t lin, unsigned size, uint32_t value, bool user) {
+  const uint32_t last = lin + size - 1;
+  if ((last & ~kPageMask) != (lin & ~kPageMask)) {
+    const PhysAddr first = translate(s, lin, Access::kWrite, user);
+    const PhysAddr second = translate(s, last & ~kPageMask, Access::kWrite, user);
+    for (unsigned i = 0; i < size; ++i) {
+      const uint32_t a = lin + i;
+      const PhysAddr p =
+          ((a & ~kPageMask) == (lin & ~kPageMask)) ? first + i : second + (a & kPageMask);
+      bus_.write8(p, static_cast<uint8_t>(value >> (8 * i)));
+    }
+    return;
+  }
+  const PhysAddr p = translate(s, lin, Access::kWrite, user);
+  switch (size) {
+    case 1: bus_.write8(p, static_cast<uint8_t>(value)); break;
+    case 2: bus_.write16(p, static_cast<uint16_t>(value)); break;
+    default: bus_.write32(p, value); break;
+  }
+}
+
+}  // namespace tx86::core

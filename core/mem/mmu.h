@@ -1,0 +1,118 @@
+// Linear-to-physical translation: 32-bit paging (4 KiB pages, and 4 MiB
+// pages with CR4.PSE), A/D bits, U/S and R/W checks with CR0.WP, #PF with
+// CR2 and its error code (SDM Vol. 3, chapter 4), behind a software TLB.
+//
+// The TLB is laid out for the JIT's inline lookup: a direct-mapped array per
+// privilege (supervisor, user), indexed by linear page number. An entry's
+// read or write tag equals the page's linear base exactly when that access
+// may go straight to host memory at linear + addend; any flag bit in a tag's
+// low 12 bits (invalid, slow) makes the inline compare fail and sends the
+// access to the slow path here. Writes get a fast tag only once the page's
+// dirty bit is set, so the D bit is always set by a walk.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+#include "core/cpu/cpu_state.h"
+#include "core/mem/memory_bus.h"
+
+namespace tx86::core {
+
+enum class Access : uint8_t { kRead, kWrite, kExecute };
+
+inline constexpr uint32_t kTlbInvalid = 1u;  // never equals a page base
+inline constexpr uint32_t kTlbSlow = 2u;     // translated, but not plain RAM/ROM
+
+struct TlbEntry {
+  uint32_t read_tag = kTlbInvalid;
+  uint32_t write_tag = kTlbInvalid;
+  uintptr_t addend = 0;  // host address = linear address + addend
+  uint32_t phys_page = 0;
+  uint32_t global = 0;  // a PGE global page: kept across CR3 loads
+};
+
+// Page-table entry bits (SDM Vol. 3, Table 4-4 to 4-6).
+namespace pte {
+inline constexpr uint32_t kPresent = 1u << 0;
+inline constexpr uint32_t kWritable = 1u << 1;
+inline constexpr uint32_t kUser = 1u << 2;
+inline constexpr uint32_t kAccessed = 1u << 5;
+inline constexpr uint32_t kDirty = 1u << 6;
+inline constexpr uint32_t kLargePage = 1u << 7;  // PDE: 4 MiB page
+inline constexpr uint32_t kGlobal = 1u << 8;
+}  // namespace pte
+
+// #PF error code bits.
+namespace pf {
+inline constexpr uint32_t kProtection = 1u << 0;  // 0: not present
+inline constexpr uint32_t kWrite = 1u << 1;
+inline constexpr uint32_t kUser = 1u << 2;
+inline constexpr uint32_t kReserved = 1u << 3;
+}  // namespace pf
+
+namespace cr4 {
+inline constexpr uint32_t kTsd = 1u << 2;
+inline constexpr uint32_t kDe = 1u << 3;
+inline constexpr uint32_t kPse = 1u << 4;
+inline constexpr uint32_t kPge = 1u << 7;
+}  // namespace cr4
+
+class Mmu {
+ public:
+  static constexpr unsigned kTlbBits = 10;
+  static constexpr unsigned kTlbSize = 1u << kTlbBits;
+
+  explicit Mmu(MemoryBus& bus);
+
+  // user: the access is made at CPL 3 (implicit descriptor-table and TSS
+  // accesses are supervisor accesses whatever the CPL).
+  uint32_t read(CpuState& s, uint32_t lin, unsigned size, bool user,
+                Access access = Access::kRead) {
+    if ((lin & kPageMask) + size <= kPageSize) {
+      const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
+      if (e.read_tag == (lin & ~kPageMask)) {
+        uint32_t v = 0;
+        std::memcpy(&v, reinterpret_cast<const uint8_t*>(lin + e.addend), size);
+        return v;
+      }
+    }
+    return read_slow(s, lin, size, user, access);
+  }
+
+  void write(CpuState& s, uint32_t lin, unsigned size, uint32_t value, bool user) {
+    if ((lin & kPageMask) + size <= kPageSize) {
+      const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
+      if (e.write_tag == (lin & ~kPageMask)) {
+        std::memcpy(reinterpret_cast<uint8_t*>(lin + e.addend), &value, size);
+        return;
+      }
+    }
+    write_slow(s, lin, size, value, user);
+  }
+
+  // Translates one address for an access, walking the page tables on a TLB
+  // miss; raises #PF (setting CR2) when the access is not allowed.
+  PhysAddr translate(CpuState& s, uint32_t lin, Access access, bool user);
+
+  // Checks that [lin, lin+size) may be written without writing it.
+  void probe_write(CpuState& s, uint32_t lin, unsigned size, bool user);
+
+  void flush_all();
+  void flush_non_global();        // a CR3 load
+  void flush_page(uint32_t lin);  // INVLPG
+
+  // For generated code: the TLB of one privilege.
+  const TlbEntry* tlb(bool user) const { return tlb_[user].data(); }
+
+ private:
+  uint32_t read_slow(CpuState& s, uint32_t lin, unsigned size, bool user, Access access);
+  void write_slow(CpuState& s, uint32_t lin, unsigned size, uint32_t value, bool user);
+  const TlbEntry& fill(CpuState& s, uint32_t lin, Access access, bool user);
+
+  MemoryBus& bus_;
+  std::array<std::array<TlbEntry, kTlbSize>, 2> tlb_;
+};
+
+}  // namespace tx86::core
