@@ -103,7 +103,11 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
     switch (why) {
       case StopReason::kBudget:
       case StopReason::kStopRequested: break;
-      case StopReason::kShutdown: return {RunOutcome::kShutdown, 0, "triple fault"};
+      case StopReason::kShutdown:
+        if (config_.no_reboot) return {RunOutcome::kShutdown, 0, "triple fault"};
+        spdlog::info("triple fault: resetting the machine");
+        reset();
+        break;
       case StopReason::kUnimplemented: return {RunOutcome::kUnimplemented, 0, cpu_.error};
       case StopReason::kHalted: {
         if (exit_status_ || reset_requested_) break;

@@ -17,7 +17,7 @@ constexpr const char* kFooter = R"(Exit status:
   1       the guest used something tx86 does not implement yet
   2       bad command line or input file
   4       guest stopped: HLT with interrupts disabled or nothing left to wake it
-  6       guest triple fault
+  6       guest triple fault with --no-reboot
   124     --timeout expired
   130     interrupted (SIGINT/SIGTERM))";
 
@@ -52,6 +52,8 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
   auto* timeout_opt = app.add_option("--timeout", timeout,
                                      "stop after this many wall-clock seconds (exit status 124)")
                           ->check(CLI::PositiveNumber);
+  app.add_flag("--no-reboot", o.no_reboot,
+               "exit (status 6) instead of resetting when the guest triple-faults");
   app.add_flag("--trace", o.trace, "log every executed instruction with the registers");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))

@@ -34,6 +34,7 @@ struct Options {
   dev::DebugExitMode exit_mode = dev::DebugExitMode::kQemu;
   std::optional<double> timeout_seconds;
   bool trace = false;
+  bool no_reboot = false;
   spdlog::level::level_enum log_level = spdlog::level::warn;
 };
 

@@ -62,6 +62,7 @@ int run_headless(const Options& options) {
 
   core::MachineConfig config;
   config.ram_bytes = options.memory_bytes;
+  config.no_reboot = options.no_reboot;
   core::Machine machine(config);
   core::map_bios(machine.memory(), bios);
 
