@@ -1,0 +1,157 @@
+#include "core/mem/mmu.h"
+
+#include <gtest/gtest.h>
+
+#include "core/cpu/guest_fault.h"
+
+namespace tx86::core {
+namespace {
+
+// 4 MiB of RAM; page directory at 0x1000, one page table at 0x2000 mapping
+// linear 0x00400000-0x007FFFFF.
+class MmuTest : public ::testing::Test {
+ protected:
+  static constexpr uint32_t kPd = 0x1000;
+  static constexpr uint32_t kPt = 0x2000;
+
+  MmuTest() : bus(4 << 20), mmu(bus) {
+    bus.map_ram(0, 4 << 20, 0);
+    s.cr0 = cr0::kPe | cr0::kPg;
+    s.cr3 = kPd;
+  }
+
+  void map_4k(uint32_t lin, uint32_t phys, uint32_t bits) {
+    ASSERT_EQ(lin >> 22, 1u);
+    bus.write32(kPd + 4, kPt | pte::kPresent | pte::kWritable | pte::kUser);
+    bus.write32(kPt + ((lin >> 12) & 0x3FF) * 4, phys | bits);
+  }
+
+  uint32_t fault_code(uint32_t lin, Access access, bool user) {
+    try {
+      mmu.translate(s, lin, access, user);
+    } catch (const GuestFault& f) {
+      EXPECT_EQ(f.vector, vec::kPf);
+      EXPECT_EQ(s.cr2, lin);
+      return f.error_code;
+    }
+    ADD_FAILURE() << "no page fault";
+    return 0xDEAD;
+  }
+
+  MemoryBus bus;
+  Mmu mmu;
+  CpuState s;
+};
+
+TEST_F(MmuTest, PagingOffIsIdentity) {
+  s.cr0 = 0;
+  bus.write32(0x123456, 0xCAFEF00D);
+  EXPECT_EQ(mmu.translate(s, 0x123456, Access::kRead, false), 0x123456u);
+  EXPECT_EQ(mmu.read(s, 0x123456, 4, false), 0xCAFEF00Du);
+}
+
+TEST_F(MmuTest, FourKilobytePageTranslatesAndSetsAccessedThenDirty) {
+  map_4k(0x00401000, 0x00300000, pte::kPresent | pte::kWritable);
+  bus.write32(0x300010, 0x11223344);
+  EXPECT_EQ(mmu.read(s, 0x00401010, 4, false), 0x11223344u);
+  EXPECT_EQ(bus.read32(kPt + 4) & (pte::kAccessed | pte::kDirty), pte::kAccessed);
+  EXPECT_TRUE(bus.read32(kPd + 4) & pte::kAccessed);
+  mmu.write(s, 0x00401020, 2, 0xBEEF, false);
+  EXPECT_EQ(bus.read16(0x300020), 0xBEEF);
+  EXPECT_TRUE(bus.read32(kPt + 4) & pte::kDirty);
+}
+
+TEST_F(MmuTest, NotPresentFaultsCarryTheAccessBits) {
+  EXPECT_EQ(fault_code(0x00800000, Access::kRead, false), 0u);  // PDE not present
+  map_4k(0x00402000, 0x00300000, 0);                            // PTE not present
+  EXPECT_EQ(fault_code(0x00402004, Access::kWrite, true), pf::kWrite | pf::kUser);
+}
+
+TEST_F(MmuTest, UserAccessToSupervisorPageIsAProtectionFault) {
+  map_4k(0x00403000, 0x00300000, pte::kPresent | pte::kWritable);  // U/S = 0 in the PTE
+  EXPECT_EQ(fault_code(0x00403000, Access::kRead, true), pf::kProtection | pf::kUser);
+  EXPECT_EQ(mmu.translate(s, 0x00403000, Access::kRead, false), 0x00300000u);
+}
+
+TEST_F(MmuTest, WriteProtectDecidesSupervisorWritesToReadOnlyPages) {
+  map_4k(0x00404000, 0x00300000, pte::kPresent | pte::kUser);  // read-only
+  EXPECT_EQ(mmu.translate(s, 0x00404000, Access::kWrite, false), 0x00300000u);
+  EXPECT_EQ(fault_code(0x00404000, Access::kWrite, true), pf::kProtection | pf::kWrite | pf::kUser);
+  s.cr0 |= cr0::kWp;
+  mmu.flush_all();
+  EXPECT_EQ(fault_code(0x00404000, Access::kWrite, false), pf::kProtection | pf::kWrite);
+}
+
+TEST_F(MmuTest, FourMegabytePagesNeedPse) {
+  bus.write32(kPd + 8, 0x00000000 | pte::kPresent | pte::kWritable | pte::kLargePage);
+  s.cr4 = cr4::kPse;
+  EXPECT_EQ(mmu.translate(s, 0x00812345, Access::kRead, false), 0x00012345u);
+  EXPECT_TRUE(bus.read32(kPd + 8) & pte::kAccessed);
+  // Bits 21:12 of a 4 MiB PDE are reserved.
+  bus.write32(kPd + 12, 0x00001000 | pte::kPresent | pte::kLargePage);
+  EXPECT_EQ(fault_code(0x00C00000, Access::kRead, false), pf::kProtection | pf::kReserved);
+}
+
+TEST_F(MmuTest, TlbKeepsAStaleMappingUntilInvlpgOrCr3) {
+  map_4k(0x00405000, 0x00300000, pte::kPresent | pte::kWritable);
+  EXPECT_EQ(mmu.translate(s, 0x00405000, Access::kRead, false), 0x00300000u);
+  map_4k(0x00405000, 0x00310000, pte::kPresent | pte::kWritable);
+  EXPECT_EQ(mmu.translate(s, 0x00405000, Access::kRead, false), 0x00300000u);
+  mmu.flush_page(0x00405ABC);
+  EXPECT_EQ(mmu.translate(s, 0x00405000, Access::kRead, false), 0x00310000u);
+  map_4k(0x00405000, 0x00320000, pte::kPresent | pte::kWritable);
+  mmu.flush_non_global();
+  EXPECT_EQ(mmu.translate(s, 0x00405000, Access::kRead, false), 0x00320000u);
+}
+
+TEST_F(MmuTest, GlobalPagesSurviveCr3LoadsWithPge) {
+  s.cr4 = cr4::kPge;
+  map_4k(0x00406000, 0x00300000, pte::kPresent | pte::kGlobal);
+  EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00300000u);
+  map_4k(0x00406000, 0x00310000, pte::kPresent | pte::kGlobal);
+  mmu.flush_non_global();
+  EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00300000u);
+  mmu.flush_all();
+  EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00310000u);
+}
+
+TEST_F(MmuTest, AccessAcrossPagesFaultsOnTheSecondPageBeforeWritingAnything) {
+  map_4k(0x00407000, 0x00300000, pte::kPresent | pte::kWritable);
+  // 0x00408000 is not mapped.
+  bus.write32(0x300FFC, 0);
+  try {
+    mmu.write(s, 0x00407FFE, 4, 0xAABBCCDD, false);
+    ADD_FAILURE() << "no page fault";
+  } catch (const GuestFault& f) {
+    EXPECT_EQ(f.vector, vec::kPf);
+    EXPECT_EQ(s.cr2, 0x00408000u);
+  }
+  EXPECT_EQ(bus.read16(0x300FFE), 0u);
+}
+
+TEST_F(MmuTest, MmioPagesGoThroughTheBus) {
+  struct Dev : MmioHandler {
+    uint32_t mmio_read(uint32_t, unsigned) override { return 0x5A; }
+    void mmio_write(uint32_t, unsigned, uint32_t v) override { last = v; }
+    uint32_t last = 0;
+  } dev;
+  bus.map_mmio(0x00380000, kPageSize, &dev);
+  map_4k(0x00409000, 0x00380000, pte::kPresent | pte::kWritable | pte::kDirty);
+  EXPECT_EQ(mmu.read(s, 0x00409000, 1, false), 0x5Au);
+  mmu.write(s, 0x00409004, 1, 0x77, false);
+  EXPECT_EQ(dev.last, 0x77u);
+}
+
+TEST_F(MmuTest, RemappingPhysicalMemoryFlushesTheTlb) {
+  s.cr0 = 0;
+  bus.write8(0xC0000, 0x42);
+  EXPECT_EQ(mmu.read(s, 0xC0000, 1, false), 0x42u);
+  bus.map_rom(0xC0000, std::vector<uint8_t>(kPageSize, 0x99));
+  EXPECT_EQ(mmu.read(s, 0xC0000, 1, false), 0x99u);
+  bus.set_a20(false);
+  bus.write8(0x00010, 0x01);
+  EXPECT_EQ(mmu.read(s, 0x100010, 1, false), 0x01u);
+}
+
+}  // namespace
+}  // namespace tx86::core
