@@ -8,7 +8,7 @@ namespace {
 // interface, as on every Pentium).
 constexpr uint32_t kCr0Bits = cr0::kPe | cr0::kMp | cr0::kEm | cr0::kTs | cr0::kEt | cr0::kNe |
                               cr0::kWp | cr0::kAm | cr0::kNw | cr0::kCd | cr0::kPg;
-constexpr uint32_t kCr4Bits = cr4::kTsd | cr4::kPse | cr4::kPge;
+constexpr uint32_t kCr4Bits = cr4::kTsd | cr4::kPse | cr4::kPge | cr4::kPce;
 }  // namespace
 
 void Cpu::write_cr0(uint32_t value) {

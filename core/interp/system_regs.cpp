@@ -216,6 +216,16 @@ void exec_wrmsr(Cpu& cpu, const DecodedInsn&) {
   }
 }
 
+// RDPMC reads performance counters 0 and 1, which count no events in this
+// model; CR4.PCE opens it to CPL > 0.
+void exec_rdpmc(Cpu& cpu, const DecodedInsn&) {
+  CpuState& s = cpu.state;
+  if (cpu.cpl() != 0 && !(s.cr4 & cr4::kPce)) raise_fault(vec::kGp, 0);
+  if (s.gpr[kEcx] > 1) raise_fault(vec::kGp, 0);
+  s.gpr[kEax] = 0;
+  s.gpr[kEdx] = 0;
+}
+
 }  // namespace
 
 void register_system_regs(HandlerTable& t) {
@@ -241,6 +251,7 @@ void register_system_regs(HandlerTable& t) {
   set(t, Mnemonic::kRdtsc, exec_rdtsc);
   set(t, Mnemonic::kRdmsr, exec_rdmsr);
   set(t, Mnemonic::kWrmsr, exec_wrmsr);
+  set(t, Mnemonic::kRdpmc, exec_rdpmc);
 }
 
 }  // namespace tx86::core::interp

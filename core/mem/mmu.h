@@ -57,6 +57,7 @@ inline constexpr uint32_t kTsd = 1u << 2;
 inline constexpr uint32_t kDe = 1u << 3;
 inline constexpr uint32_t kPse = 1u << 4;
 inline constexpr uint32_t kPge = 1u << 7;
+inline constexpr uint32_t kPce = 1u << 8;
 }  // namespace cr4
 
 class Mmu {
