@@ -82,12 +82,25 @@ void Cpu::write_linear(uint32_t lin, unsigned size, uint32_t value) {
   mmu.write(state, lin, size, value, cpl() == 3);
 }
 
+// Alignment check (SDM Vol. 3, 6.15, #AC): a misaligned data access at CPL 3
+// with CR0.AM and EFLAGS.AC both set.
+void Cpu::check_alignment(uint32_t lin, unsigned size) {
+  if (size > 1 && (lin & (size - 1)) != 0 && (state.cr0 & cr0::kAm) &&
+      state.flag(flags::kAc) && cpl() == 3) {
+    raise_fault(vec::kAc, 0);
+  }
+}
+
 uint32_t Cpu::read(uint8_t seg, uint32_t off, unsigned size) {
-  return read_linear(linear_address(seg, off, size, Access::kRead), size);
+  const uint32_t lin = linear_address(seg, off, size, Access::kRead);
+  check_alignment(lin, size);
+  return read_linear(lin, size);
 }
 
 void Cpu::write(uint8_t seg, uint32_t off, unsigned size, uint32_t value) {
-  write_linear(linear_address(seg, off, size, Access::kWrite), size, value);
+  const uint32_t lin = linear_address(seg, off, size, Access::kWrite);
+  check_alignment(lin, size);
+  write_linear(lin, size, value);
 }
 
 void Cpu::probe_write(uint8_t seg, uint32_t off, unsigned size) {

@@ -163,6 +163,7 @@ class Cpu {
                                     Descriptor& ss);
   void null_inaccessible_data_segments();
   void check_data_breakpoints(uint32_t lin, unsigned size, bool write);
+  void check_alignment(uint32_t lin, unsigned size);
   [[noreturn]] void segment_fault(uint8_t seg) const;
 
   InterruptSource* intr_ = nullptr;

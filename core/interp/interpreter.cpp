@@ -87,6 +87,9 @@ void Interpreter::step(Cpu& cpu) {
     // without them.
     if (insn.attrs & (attr::kMmx | attr::kSse)) raise_fault(vec::kUd);
     if (insn.has(prefix::kLock) && !lock_allowed(insn)) raise_fault(vec::kUd);
+    // x87 escapes with CR0.EM or CR0.TS set raise #NM before anything else,
+    // so an OS can emulate the FPU or switch its context lazily.
+    if ((insn.attrs & attr::kX87) && (s.cr0 & (cr0::kEm | cr0::kTs))) raise_fault(vec::kNm);
 
     const interp::Handler handler = interp::handler_table()[static_cast<size_t>(insn.mnemonic)];
     if (handler == nullptr) throw Unimplemented{"instruction " + describe(s, insn)};
