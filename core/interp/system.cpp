@@ -6,6 +6,21 @@ namespace tx86::core::interp {
 
 namespace {
 
+// Instructions of later processors, or of modes this CPU lacks (RSM outside
+// system-management mode, SYSENTER/SYSEXIT without SEP): #UD.
+constexpr Mnemonic kNotOnThisCpu[] = {
+    Mnemonic::kRsm,      Mnemonic::kSysenter, Mnemonic::kSysexit,  Mnemonic::kSyscall,
+    Mnemonic::kSysret,   Mnemonic::kGetsec,   Mnemonic::kVmread,   Mnemonic::kVmwrite,
+    Mnemonic::kVmcall,   Mnemonic::kVmlaunch, Mnemonic::kVmresume, Mnemonic::kVmxoff,
+    Mnemonic::kVmptrld,  Mnemonic::kVmptrst,  Mnemonic::kMonitor,  Mnemonic::kMwait,
+    Mnemonic::kClac,     Mnemonic::kStac,     Mnemonic::kXgetbv,   Mnemonic::kXsetbv,
+    Mnemonic::kXend,     Mnemonic::kXtest,    Mnemonic::kRdtscp,   Mnemonic::kPopcnt,
+    Mnemonic::kRdrand,   Mnemonic::kRdseed,   Mnemonic::kFxsave,   Mnemonic::kFxrstor,
+    Mnemonic::kXsave,    Mnemonic::kXrstor,   Mnemonic::kXsaveopt, Mnemonic::kClflush,
+    Mnemonic::kLfence,   Mnemonic::kMfence,   Mnemonic::kSfence,   Mnemonic::kFemms,
+    Mnemonic::kAmd3dnow, Mnemonic::kSse38,    Mnemonic::kSse3a,
+};
+
 void exec_nop(Cpu&, const DecodedInsn&) {}
 
 void exec_ud(Cpu&, const DecodedInsn&) {
@@ -41,19 +56,7 @@ void register_system(HandlerTable& t) {
   set(t, Mnemonic::kUd2, exec_ud);
   set(t, Mnemonic::kUd1, exec_ud);
   set(t, Mnemonic::kUd0, exec_ud);
-  // Instructions of later processors: this CPU has none of them.
-  for (Mnemonic m :
-       {Mnemonic::kSyscall, Mnemonic::kSysret,   Mnemonic::kGetsec,   Mnemonic::kVmread,
-        Mnemonic::kVmwrite, Mnemonic::kVmcall,   Mnemonic::kVmlaunch, Mnemonic::kVmresume,
-        Mnemonic::kVmxoff,  Mnemonic::kVmptrld,  Mnemonic::kVmptrst,  Mnemonic::kMonitor,
-        Mnemonic::kMwait,   Mnemonic::kClac,     Mnemonic::kStac,     Mnemonic::kXgetbv,
-        Mnemonic::kXsetbv,  Mnemonic::kXend,     Mnemonic::kXtest,    Mnemonic::kRdtscp,
-        Mnemonic::kPopcnt,  Mnemonic::kRdrand,   Mnemonic::kRdseed,   Mnemonic::kFxsave,
-        Mnemonic::kFxrstor, Mnemonic::kXsave,    Mnemonic::kXrstor,   Mnemonic::kXsaveopt,
-        Mnemonic::kClflush, Mnemonic::kLfence,   Mnemonic::kMfence,   Mnemonic::kSfence,
-        Mnemonic::kFemms,   Mnemonic::kAmd3dnow, Mnemonic::kSse38,    Mnemonic::kSse3a}) {
-    set(t, m, exec_ud);
-  }
+  for (Mnemonic m : kNotOnThisCpu) set(t, m, exec_ud);
 }
 
 }  // namespace tx86::core::interp
