@@ -7,6 +7,7 @@ HandlerTable build() {
   HandlerTable t{};
   register_arith(t);
   register_bcd(t);
+  register_bits(t);
   register_control(t);
   register_data(t);
   register_flag_ops(t);

@@ -19,6 +19,7 @@ inline void set(HandlerTable& t, Mnemonic m, Handler h) {
 
 void register_arith(HandlerTable& t);
 void register_bcd(HandlerTable& t);
+void register_bits(HandlerTable& t);
 void register_control(HandlerTable& t);
 void register_data(HandlerTable& t);
 void register_flag_ops(HandlerTable& t);
