@@ -63,7 +63,7 @@ bool is_software_interrupt(Mnemonic m) {
 
 }  // namespace
 
-void Interpreter::step(Cpu& cpu) {
+std::optional<GuestFault> Interpreter::execute(Cpu& cpu) {
   CpuState& s = cpu.state;
   const uint32_t start_eip = s.eip;
   const bool single_step = s.flag(flags::kTf);
@@ -99,8 +99,7 @@ void Interpreter::step(Cpu& cpu) {
   } catch (const GuestFault& fault) {
     s.eip = start_eip;
     s.debug_trap = 0;  // a faulting instruction reports no data breakpoint hits
-    cpu.deliver_exception(fault);
-    return;
+    return fault;
   } catch (const Unimplemented&) {
     s.eip = start_eip;
     throw;
@@ -113,6 +112,15 @@ void Interpreter::step(Cpu& cpu) {
   // interrupt, whose handler runs with TF clear.
   if (single_step && !(is_software_interrupt(executed) && !s.flag(flags::kTf))) {
     s.debug_trap |= kDr6SingleStep;
+  }
+  return std::nullopt;
+}
+
+void Interpreter::step(Cpu& cpu) {
+  CpuState& s = cpu.state;
+  if (const std::optional<GuestFault> fault = execute(cpu)) {
+    cpu.deliver_exception(*fault);
+    return;
   }
   if (s.debug_trap != 0 && !s.debug_shadow) {
     s.dr[6] |= s.debug_trap;

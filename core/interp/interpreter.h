@@ -3,6 +3,8 @@
 // the JIT does not translate.
 #pragma once
 
+#include <optional>
+
 #include "core/cpu/cpu.h"
 #include "core/cpu/execution_engine.h"
 
@@ -17,9 +19,15 @@ class Interpreter final : public ExecutionEngine {
   const char* name() const override { return "interp"; }
   StopReason run(Cpu& cpu, uint64_t max_insns) override;
 
-  // Executes one instruction, or delivers the exception it raises. Throws
-  // Unimplemented (with EIP back on the instruction) for what tx86 lacks.
+  // Executes one instruction, or delivers the exception it raises, then
+  // any debug trap. Throws Unimplemented (with EIP back on the instruction)
+  // for what tx86 lacks.
   void step(Cpu& cpu);
+
+  // Executes one instruction without delivering its exception: returns the
+  // fault with EIP back on the instruction, or nullopt when it completed
+  // (debug traps stay pending in CpuState::debug_trap).
+  std::optional<GuestFault> execute(Cpu& cpu);
 
  private:
   Tracer* tracer_;

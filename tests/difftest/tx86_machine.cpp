@@ -97,19 +97,9 @@ std::string Tx86Machine::diagnose_fault(const core::CpuState& before) {
 
 std::string Tx86Machine::replay_for_fault(const core::CpuState& before) {
   cpu_.state = before;
-  uint8_t bytes[core::kMaxInsnLength];
-  const unsigned n = cpu_.fetch_code(bytes, core::kMaxInsnLength);
-  core::DecodedInsn insn;
-  const core::DecodeStatus st = core::decode({bytes, n}, true, insn);
-  if (st == core::DecodeStatus::kInvalid) return fmt::format("fault: vector {}", core::vec::kUd);
-  if (st != core::DecodeStatus::kOk) return fmt::format("fault: vector {}", core::vec::kGp);
-  const core::interp::Handler h = core::interp::handler_table()[static_cast<size_t>(insn.mnemonic)];
-  if (h == nullptr) return std::string("unimplemented: ") + core::mnemonic_name(insn.mnemonic);
   try {
-    cpu_.state.eip += insn.length;
-    h(cpu_, insn);
-  } catch (const core::GuestFault& f) {
-    return fmt::format("fault: vector {}", f.vector);
+    if (const auto fault = interp_.execute(cpu_))
+      return fmt::format("fault: vector {}", fault->vector);
   } catch (const core::Unimplemented& u) {
     return "unimplemented: " + u.what;
   }
