@@ -85,8 +85,8 @@ void Cpu::write_linear(uint32_t lin, unsigned size, uint32_t value) {
 // Alignment check (SDM Vol. 3, 6.15, #AC): a misaligned data access at CPL 3
 // with CR0.AM and EFLAGS.AC both set.
 void Cpu::check_alignment(uint32_t lin, unsigned size) {
-  if (size > 1 && (lin & (size - 1)) != 0 && (state.cr0 & cr0::kAm) &&
-      state.flag(flags::kAc) && cpl() == 3) {
+  if (size > 1 && (lin & (size - 1)) != 0 && (state.cr0 & cr0::kAm) && state.flag(flags::kAc) &&
+      cpl() == 3) {
     raise_fault(vec::kAc, 0);
   }
 }
