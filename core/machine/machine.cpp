@@ -54,6 +54,7 @@ Machine::Machine(const MachineConfig& config)
 Machine::~Machine() = default;
 
 void Machine::reset() {
+  memory_.set_a20(true);  // as QEMU's pc: the gate is open after reset
   cpu_.reset();
   for (auto& hook : reset_hooks_) hook();
 }
@@ -68,6 +69,8 @@ void Machine::request_exit(int status) {
   if (!exit_status_) exit_status_ = status;
   cpu_.request_stop();
 }
+
+void Machine::request_power_off() { request_exit(0); }
 
 void Machine::request_reset() {
   reset_requested_ = true;

@@ -31,7 +31,7 @@ struct MachineConfig {
 };
 
 enum class RunOutcome : uint8_t {
-  kExit,           // a device asked to exit (isa-debug-exit): see status
+  kExit,           // a device asked to exit (isa-debug-exit, power off): see status
   kTimeout,        // the wall-clock timeout expired
   kGuestStopped,   // HLT with nothing that could ever wake the CPU
   kShutdown,       // triple fault
@@ -74,6 +74,9 @@ class Machine final : public MachineControl {
 
   void request_exit(int status) override;
   void request_reset() override;
+  void request_power_off() override;
+  void set_a20(bool enabled) override { memory_.set_a20(enabled); }
+  bool a20() const override { return memory_.a20(); }
 
   // Guest time now, counting the instructions of the slice in progress.
   GuestTime guest_ns() const;

@@ -20,6 +20,9 @@ class ExitRecorder : public core::MachineControl {
  public:
   void request_exit(int status) override { exits.push_back(status); }
   void request_reset() override { ++resets; }
+  void request_power_off() override {}
+  void set_a20(bool) override {}
+  bool a20() const override { return true; }
   std::vector<int> exits;
   int resets = 0;
 };
