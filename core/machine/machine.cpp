@@ -46,6 +46,9 @@ Machine::Machine(const MachineConfig& config)
   // Conventional memory and extended memory; 640K-1M is for the VGA window,
   // option ROMs and the BIOS, whose RAM stays hidden until shadowing.
   memory_.map_ram(0, kLowRamEnd, 0);
+  // The RAM under 640K-1M exists but stays hidden until the chipset's
+  // shadow registers switch it in (SMRAM, PAM).
+  memory_.attach_hidden_ram(kLowRamEnd, kHighRamStart - kLowRamEnd, kLowRamEnd);
   if (config.ram_bytes > kHighRamStart) {
     memory_.map_ram(kHighRamStart, config.ram_bytes - kHighRamStart, kHighRamStart);
   }

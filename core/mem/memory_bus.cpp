@@ -25,14 +25,21 @@ MemoryBus::MemoryBus(uint64_t ram_bytes) : ram_size_(ram_bytes), pages_(kPageCou
   ram_ = static_cast<uint8_t*>(p);
 }
 
-MemoryBus::~MemoryBus() {
-  munmap(ram_, ram_size_);
-}
+MemoryBus::~MemoryBus() { munmap(ram_, ram_size_); }
 
 void MemoryBus::check_range(PhysAddr base, uint64_t size) const {
   if ((base & kPageMask) != 0 || (size & kPageMask) != 0 || size == 0 ||
       uint64_t{base} + size > kPhysSpace) {
     throw std::invalid_argument("memory mapping must be page aligned and inside 4 GiB");
+  }
+}
+
+void MemoryBus::derive(Page& p) {
+  p.read_host = p.ram_read ? p.ram_host : (p.mmio == nullptr ? p.device_host : nullptr);
+  if (p.ram_write) {
+    p.write_host = p.ram_host;
+  } else {
+    p.write_host = (p.mmio == nullptr && p.device_writable) ? p.device_host : nullptr;
   }
 }
 
@@ -48,13 +55,32 @@ void MemoryBus::notify_map_changed() {
 }
 
 void MemoryBus::map_ram(PhysAddr base, uint64_t size, uint64_t ram_offset) {
+  attach_hidden_ram(base, size, ram_offset);
+  set_ram_access(base, size, true, true);
+}
+
+void MemoryBus::attach_hidden_ram(PhysAddr base, uint64_t size, uint64_t ram_offset) {
   check_range(base, size);
   if (ram_offset + size > ram_size_ || (ram_offset & kPageMask) != 0) {
     throw std::invalid_argument("RAM mapping outside guest RAM");
   }
   for (uint64_t off = 0; off < size; off += kPageSize) {
     Page& p = pages_[(base + off) >> kPageShift];
-    p = Page{ram_ + ram_offset + off, nullptr, 0, Kind::kRam};
+    p.ram_host = ram_ + ram_offset + off;
+    p.ram_read = p.ram_write = false;
+    derive(p);
+  }
+  notify_map_changed();
+}
+
+void MemoryBus::set_ram_access(PhysAddr base, uint64_t size, bool read, bool write) {
+  check_range(base, size);
+  for (uint64_t off = 0; off < size; off += kPageSize) {
+    Page& p = pages_[(base + off) >> kPageShift];
+    if (p.ram_host == nullptr) continue;
+    p.ram_read = read;
+    p.ram_write = write;
+    derive(p);
   }
   notify_map_changed();
 }
@@ -65,7 +91,22 @@ void MemoryBus::map_rom(PhysAddr base, std::span<const uint8_t> bytes) {
   std::vector<uint8_t>& image = rom_images_.emplace_back(bytes.begin(), bytes.end());
   for (uint64_t off = 0; off < image.size(); off += kPageSize) {
     Page& p = pages_[(base + off) >> kPageShift];
-    p = Page{image.data() + off, nullptr, 0, Kind::kRom};
+    p.device_host = image.data() + off;
+    p.device_writable = false;
+    p.mmio = nullptr;
+    derive(p);
+  }
+  notify_map_changed();
+}
+
+void MemoryBus::map_device_memory(PhysAddr base, uint64_t size, uint8_t* host, bool writable) {
+  check_range(base, size);
+  for (uint64_t off = 0; off < size; off += kPageSize) {
+    Page& p = pages_[(base + off) >> kPageShift];
+    p.device_host = host + off;
+    p.device_writable = writable;
+    p.mmio = nullptr;
+    derive(p);
   }
   notify_map_changed();
 }
@@ -74,7 +115,11 @@ void MemoryBus::map_mmio(PhysAddr base, uint64_t size, MmioHandler* handler) {
   check_range(base, size);
   for (uint64_t off = 0; off < size; off += kPageSize) {
     Page& p = pages_[(base + off) >> kPageShift];
-    p = Page{nullptr, handler, static_cast<uint32_t>(off), Kind::kMmio};
+    p.device_host = nullptr;
+    p.device_writable = false;
+    p.mmio = handler;
+    p.mmio_offset = static_cast<uint32_t>(off);
+    derive(p);
   }
   notify_map_changed();
 }
@@ -82,29 +127,29 @@ void MemoryBus::map_mmio(PhysAddr base, uint64_t size, MmioHandler* handler) {
 void MemoryBus::unmap(PhysAddr base, uint64_t size) {
   check_range(base, size);
   for (uint64_t off = 0; off < size; off += kPageSize) {
-    pages_[(base + off) >> kPageShift] = Page{};
+    Page& p = pages_[(base + off) >> kPageShift];
+    p.device_host = nullptr;
+    p.device_writable = false;
+    p.mmio = nullptr;
+    derive(p);
   }
   notify_map_changed();
 }
 
 uint32_t MemoryBus::read_slow(PhysAddr addr, unsigned size) {
-  // Either the access crosses a page or the page is not plain memory.
+  // Either the access crosses a page or the page has no direct read bytes.
   if (((addr & kPageMask) + size) > kPageSize) {
     uint32_t v = 0;
     for (unsigned i = 0; i < size; ++i) v |= uint32_t{read8(addr + i)} << (8 * i);
     return v;
   }
   Page& p = page_of(addr);
-  switch (p.kind) {
-    case Kind::kRam:
-    case Kind::kRom: {
-      uint32_t v = 0;
-      std::memcpy(&v, p.host + (addr & kPageMask), size);
-      return v;
-    }
-    case Kind::kMmio: return p.mmio->mmio_read(p.mmio_offset + (addr & kPageMask), size);
-    case Kind::kUnassigned: break;
+  if (p.read_host != nullptr) {
+    uint32_t v = 0;
+    std::memcpy(&v, p.read_host + (addr & kPageMask), size);
+    return v;
   }
+  if (p.mmio != nullptr) return p.mmio->mmio_read(p.mmio_offset + (addr & kPageMask), size);
   return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
 }
 
@@ -114,25 +159,24 @@ void MemoryBus::write_slow(PhysAddr addr, unsigned size, uint32_t value) {
     return;
   }
   Page& p = page_of(addr);
-  switch (p.kind) {
-    case Kind::kRam: std::memcpy(p.host + (addr & kPageMask), &value, size); return;
-    case Kind::kMmio: p.mmio->mmio_write(p.mmio_offset + (addr & kPageMask), size, value); return;
-    case Kind::kRom:
-    case Kind::kUnassigned: return;
+  if (p.write_host != nullptr) {
+    std::memcpy(p.write_host + (addr & kPageMask), &value, size);
+  } else if (!p.ram_write && p.mmio != nullptr) {
+    p.mmio->mmio_write(p.mmio_offset + (addr & kPageMask), size, value);
   }
 }
 
 uint8_t MemoryBus::read8(PhysAddr addr) {
   Page& p = page_of(addr);
-  if (p.host != nullptr) return p.host[addr & kPageMask];
+  if (p.read_host != nullptr) return p.read_host[addr & kPageMask];
   return static_cast<uint8_t>(read_slow(addr, 1));
 }
 
 uint16_t MemoryBus::read16(PhysAddr addr) {
   Page& p = page_of(addr);
-  if (p.host != nullptr && (addr & kPageMask) <= kPageSize - 2) {
+  if (p.read_host != nullptr && (addr & kPageMask) <= kPageSize - 2) {
     uint16_t v;
-    std::memcpy(&v, p.host + (addr & kPageMask), 2);
+    std::memcpy(&v, p.read_host + (addr & kPageMask), 2);
     return v;
   }
   return static_cast<uint16_t>(read_slow(addr, 2));
@@ -140,9 +184,9 @@ uint16_t MemoryBus::read16(PhysAddr addr) {
 
 uint32_t MemoryBus::read32(PhysAddr addr) {
   Page& p = page_of(addr);
-  if (p.host != nullptr && (addr & kPageMask) <= kPageSize - 4) {
+  if (p.read_host != nullptr && (addr & kPageMask) <= kPageSize - 4) {
     uint32_t v;
-    std::memcpy(&v, p.host + (addr & kPageMask), 4);
+    std::memcpy(&v, p.read_host + (addr & kPageMask), 4);
     return v;
   }
   return read_slow(addr, 4);
@@ -150,8 +194,8 @@ uint32_t MemoryBus::read32(PhysAddr addr) {
 
 void MemoryBus::write8(PhysAddr addr, uint8_t value) {
   Page& p = page_of(addr);
-  if (p.kind == Kind::kRam) {
-    p.host[addr & kPageMask] = value;
+  if (p.write_host != nullptr) {
+    p.write_host[addr & kPageMask] = value;
     return;
   }
   write_slow(addr, 1, value);
@@ -159,8 +203,8 @@ void MemoryBus::write8(PhysAddr addr, uint8_t value) {
 
 void MemoryBus::write16(PhysAddr addr, uint16_t value) {
   Page& p = page_of(addr);
-  if (p.kind == Kind::kRam && (addr & kPageMask) <= kPageSize - 2) {
-    std::memcpy(p.host + (addr & kPageMask), &value, 2);
+  if (p.write_host != nullptr && (addr & kPageMask) <= kPageSize - 2) {
+    std::memcpy(p.write_host + (addr & kPageMask), &value, 2);
     return;
   }
   write_slow(addr, 2, value);
@@ -168,8 +212,8 @@ void MemoryBus::write16(PhysAddr addr, uint16_t value) {
 
 void MemoryBus::write32(PhysAddr addr, uint32_t value) {
   Page& p = page_of(addr);
-  if (p.kind == Kind::kRam && (addr & kPageMask) <= kPageSize - 4) {
-    std::memcpy(p.host + (addr & kPageMask), &value, 4);
+  if (p.write_host != nullptr && (addr & kPageMask) <= kPageSize - 4) {
+    std::memcpy(p.write_host + (addr & kPageMask), &value, 4);
     return;
   }
   write_slow(addr, 4, value);
@@ -185,10 +229,10 @@ void MemoryBus::write_block(PhysAddr addr, std::span<const uint8_t> in) {
 
 void MemoryBus::load_block(PhysAddr addr, std::span<const uint8_t> in) {
   for (size_t i = 0; i < in.size(); ++i) {
-    PhysAddr a = static_cast<PhysAddr>(addr + i);
+    const auto a = static_cast<PhysAddr>(addr + i);
     Page& p = page_of(a);
-    if (p.kind == Kind::kRam || p.kind == Kind::kRom) {
-      p.host[a & kPageMask] = in[i];
+    if (p.write_host == nullptr && p.mmio == nullptr && p.device_host != nullptr) {
+      p.device_host[a & kPageMask] = in[i];  // into a ROM image
     } else {
       write8(a, in[i]);
     }

@@ -1,10 +1,13 @@
 // The guest physical address space.
 //
 // A 4 GiB space in 4 KiB pages. Each page is backed by guest RAM, by ROM
-// (reads from a host buffer, writes dropped), by an MMIO handler, or is
-// unassigned (reads all-ones, writes dropped). A page table with one entry per
-// page makes every lookup a shift and an index, which the interpreter and the
-// MMU's TLB fill rely on. The A20 gate masks address bit 20 before lookup.
+// (reads from a host buffer, writes dropped), by device memory, by an MMIO
+// handler, or is unassigned (reads all-ones, writes dropped); RAM can hide
+// behind the others and be switched in for reads and writes separately, as
+// the chipset's shadow-RAM (PAM) registers do. A page table with one entry
+// per page makes every lookup a shift and an index, which the interpreter
+// and the MMU's TLB fill rely on. The A20 gate masks address bit 20 before
+// lookup.
 #pragma once
 
 #include <cstddef>
@@ -44,28 +47,36 @@ class MemoryBus {
   uint64_t ram_size() const { return ram_size_; }
   uint8_t* ram() { return ram_; }
 
-  // Mapping. Ranges are page aligned; a later mapping replaces an earlier one.
+  // Each page has two layers: system RAM behind it (if any), with read and
+  // write enables (the chipset's shadow-RAM controls), and what the bus
+  // decodes there otherwise: ROM, device memory, MMIO or nothing. Ranges
+  // are page aligned; a later mapping of a layer replaces an earlier one.
+
+  // RAM, readable and writable.
   void map_ram(PhysAddr base, uint64_t size, uint64_t ram_offset);
-  // The bus keeps a copy of the ROM bytes. size must be a page multiple.
+  // RAM present but disabled until set_ram_access() turns it on (the BIOS
+  // and option-ROM area, SMRAM).
+  void attach_hidden_ram(PhysAddr base, uint64_t size, uint64_t ram_offset);
+  // Shadow control: reads and writes go to the RAM behind the range, or to
+  // the device layer. Pages without RAM behind them are left alone.
+  void set_ram_access(PhysAddr base, uint64_t size, bool read, bool write);
+
+  // The bus keeps a copy of the ROM bytes; writes are dropped.
   void map_rom(PhysAddr base, std::span<const uint8_t> bytes);
+  // Memory owned by a device (a frame buffer), accessed directly.
+  void map_device_memory(PhysAddr base, uint64_t size, uint8_t* host, bool writable);
   void map_mmio(PhysAddr base, uint64_t size, MmioHandler* handler);
+  // Removes the device layer (ROM, device memory or MMIO) of a range.
   void unmap(PhysAddr base, uint64_t size);
 
   void set_a20(bool enabled);
   bool a20() const { return a20_mask_ == 0xFFFFFFFFu; }
 
   // Host bytes of the page holding addr (after A20 masking), for direct
-  // access by the TLB: RAM or ROM for reads, RAM only for writes; nullptr
-  // when accesses must go through read8()/write8() (MMIO, unassigned, ROM
-  // writes).
-  uint8_t* host_page_for_read(PhysAddr addr) {
-    Page& p = page_of(addr);
-    return p.host;
-  }
-  uint8_t* host_page_for_write(PhysAddr addr) {
-    Page& p = page_of(addr);
-    return p.kind == Kind::kRam ? p.host : nullptr;
-  }
+  // access by the TLB; nullptr when accesses must go through read8() /
+  // write8() (MMIO, unassigned, ROM writes).
+  uint8_t* host_page_for_read(PhysAddr addr) { return page_of(addr).read_host; }
+  uint8_t* host_page_for_write(PhysAddr addr) { return page_of(addr).write_host; }
 
   // Called after any change of the map or the A20 gate, so that caches of
   // translations (TLBs, translated code) can drop what they hold.
@@ -88,25 +99,32 @@ class MemoryBus {
   void load_block(PhysAddr addr, std::span<const uint8_t> in);
 
  private:
-  enum class Kind : uint8_t { kUnassigned, kRam, kRom, kMmio };
   struct Page {
-    uint8_t* host = nullptr;  // RAM or ROM bytes of this page
+    // Derived from the layers below: where reads and writes go directly.
+    uint8_t* read_host = nullptr;
+    uint8_t* write_host = nullptr;
+    // Device layer.
+    uint8_t* device_host = nullptr;  // ROM image or device memory
     MmioHandler* mmio = nullptr;
     uint32_t mmio_offset = 0;  // offset of this page within its MMIO range
-    Kind kind = Kind::kUnassigned;
+    bool device_writable = false;
+    // RAM layer.
+    uint8_t* ram_host = nullptr;
+    bool ram_read = false;
+    bool ram_write = false;
   };
 
   Page& page_of(PhysAddr a) { return pages_[(a & a20_mask_) >> kPageShift]; }
+  static void derive(Page& p);
   uint32_t read_slow(PhysAddr addr, unsigned size);
   void write_slow(PhysAddr addr, unsigned size, uint32_t value);
   void check_range(PhysAddr base, uint64_t size) const;
+  void notify_map_changed();
 
   uint64_t ram_size_;
   uint8_t* ram_ = nullptr;
   std::vector<Page> pages_;
   std::vector<std::vector<uint8_t>> rom_images_;
-  void notify_map_changed();
-
   uint32_t a20_mask_ = 0xFFFFFFFFu;
   std::vector<std::function<void()>> map_listeners_;
 };

@@ -114,16 +114,45 @@ TEST(MemoryBus, A20MaskWrapsTheSecondMegabyteOntoTheFirst) {
   EXPECT_EQ(bus.read8(0x100010), 0x22);
 }
 
-TEST(MemoryBus, LaterMappingReplacesEarlierAndUnmapRestoresUnassigned) {
+TEST(MemoryBus, EnabledRamHidesTheDeviceLayer) {
   MemoryBus bus(1 << 20);
   bus.map_ram(0, 1 << 20, 0);
   bus.write8(0xC0000, 0x42);
   bus.map_rom(0xC0000, std::vector<uint8_t>(kPageSize, 0x77));
+  EXPECT_EQ(bus.read8(0xC0000), 0x42);  // RAM decodes first
+  bus.set_ram_access(0xC0000, kPageSize, false, false);
   EXPECT_EQ(bus.read8(0xC0000), 0x77);
-  bus.map_ram(0xC0000, kPageSize, 0xC0000);
-  EXPECT_EQ(bus.read8(0xC0000), 0x42);  // the RAM kept its contents
   bus.unmap(0xC0000, kPageSize);
   EXPECT_EQ(bus.read8(0xC0000), 0xFF);
+  bus.set_ram_access(0xC0000, kPageSize, true, true);
+  EXPECT_EQ(bus.read8(0xC0000), 0x42);  // the RAM kept its contents
+}
+
+TEST(MemoryBus, ShadowReadAndWriteEnablesAreIndependent) {
+  MemoryBus bus(1 << 20);
+  bus.attach_hidden_ram(0xF0000, 0x10000, 0xF0000);
+  bus.map_rom(0xF0000, std::vector<uint8_t>(0x10000, 0xAB));
+  EXPECT_EQ(bus.read8(0xF0010), 0xAB);  // power on: ROM
+  bus.write8(0xF0010, 0x11);           // dropped
+  // Write-only shadowing (PAM WE=1, RE=0): copy the ROM into RAM in place.
+  bus.set_ram_access(0xF0000, 0x10000, false, true);
+  bus.write8(0xF0010, bus.read8(0xF0010) + 1);
+  EXPECT_EQ(bus.read8(0xF0010), 0xAB);
+  bus.set_ram_access(0xF0000, 0x10000, true, false);  // read-only RAM
+  EXPECT_EQ(bus.read8(0xF0010), 0xAC);
+  bus.write8(0xF0010, 0x00);  // dropped
+  EXPECT_EQ(bus.read8(0xF0010), 0xAC);
+}
+
+TEST(MemoryBus, DeviceMemoryIsAccessedInPlace) {
+  MemoryBus bus(1 << 20);
+  std::vector<uint8_t> vram(2 * kPageSize, 0);
+  bus.map_device_memory(0xFD000000, vram.size(), vram.data(), true);
+  bus.write32(0xFD001000, 0x01020304);
+  EXPECT_EQ(vram[0x1000], 0x04);
+  vram[4] = 0x99;
+  EXPECT_EQ(bus.read8(0xFD000004), 0x99);
+  EXPECT_EQ(bus.host_page_for_write(0xFD000000), vram.data());
 }
 
 TEST(MemoryBus, RejectsBadSizesAndMappings) {

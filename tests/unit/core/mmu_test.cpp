@@ -135,8 +135,8 @@ TEST_F(MmuTest, MmioPagesGoThroughTheBus) {
     void mmio_write(uint32_t, unsigned, uint32_t v) override { last = v; }
     uint32_t last = 0;
   } dev;
-  bus.map_mmio(0x00380000, kPageSize, &dev);
-  map_4k(0x00409000, 0x00380000, pte::kPresent | pte::kWritable | pte::kDirty);
+  bus.map_mmio(0xFEB00000, kPageSize, &dev);
+  map_4k(0x00409000, 0xFEB00000, pte::kPresent | pte::kWritable | pte::kDirty);
   EXPECT_EQ(mmu.read(s, 0x00409000, 1, false), 0x5Au);
   mmu.write(s, 0x00409004, 1, 0x77, false);
   EXPECT_EQ(dev.last, 0x77u);
@@ -147,6 +147,7 @@ TEST_F(MmuTest, RemappingPhysicalMemoryFlushesTheTlb) {
   bus.write8(0xC0000, 0x42);
   EXPECT_EQ(mmu.read(s, 0xC0000, 1, false), 0x42u);
   bus.map_rom(0xC0000, std::vector<uint8_t>(kPageSize, 0x99));
+  bus.set_ram_access(0xC0000, kPageSize, false, false);
   EXPECT_EQ(mmu.read(s, 0xC0000, 1, false), 0x99u);
   bus.set_a20(false);
   bus.write8(0x00010, 0x01);
