@@ -43,6 +43,12 @@ Machine::Machine(const MachineConfig& config)
       cpu_(memory_, io_),
       engine_(std::make_unique<Interpreter>()) {
   cpu_.set_clock([this] { return guest_ns(); });
+  scheduler_.attach_instruction_counter(&cpu_.state.icount);
+  // A device arming a timer inside the running slice ends the slice there,
+  // so events fire at their exact instruction count.
+  scheduler_.set_arm_listener([this](GuestTime when) {
+    if (when < slice_deadline_) cpu_.request_stop();
+  });
   // Conventional memory and extended memory; 640K-1M is for the VGA window,
   // option ROMs and the BIOS, whose RAM stays hidden until shadowing.
   memory_.map_ram(0, kLowRamEnd, 0);
@@ -62,11 +68,7 @@ void Machine::reset() {
   for (auto& hook : reset_hooks_) hook();
 }
 
-GuestTime Machine::guest_ns() const {
-  if (scheduler_.mode() != ClockMode::kDeterministic) return scheduler_.now();
-  const uint64_t running = cpu_.state.icount - slice_start_icount_;
-  return scheduler_.now() + running * scheduler_.ps_per_insn() / 1000;
-}
+GuestTime Machine::guest_ns() const { return scheduler_.now(); }
 
 void Machine::request_exit(int status) {
   if (!exit_status_) exit_status_ = status;
@@ -89,6 +91,8 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
     if (interrupted_.load(std::memory_order_relaxed)) return {RunOutcome::kInterrupted, 0, {}};
     if (reset_requested_) {
       reset_requested_ = false;
+      // QEMU's -no-reboot: a guest that resets the machine ends the run.
+      if (config_.no_reboot) return {RunOutcome::kExit, 0, "guest reset"};
       reset();
     }
     if (timeout_seconds && wall_seconds() >= deadline) return {RunOutcome::kTimeout, 0, {}};
@@ -99,11 +103,10 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
       const uint64_t until = scheduler_.insns_until(scheduler_.next_deadline());
       if (until < budget) budget = until;
     }
-    const uint64_t before = s.icount;
-    slice_start_icount_ = before;
+    slice_deadline_ = scheduler_.mode() == ClockMode::kDeterministic ? scheduler_.next_deadline() : kNever;
     const StopReason why = budget == 0 ? StopReason::kBudget : engine_->run(cpu_, budget);
-    scheduler_.retire(s.icount - before);
-    slice_start_icount_ = s.icount;
+    slice_deadline_ = kNever;
+    scheduler_.sync();
     scheduler_.run_due();
 
     switch (why) {

@@ -91,7 +91,7 @@ class Machine final : public MachineControl {
   std::vector<std::function<void()>> reset_hooks_;
   std::optional<int> exit_status_;
   bool reset_requested_ = false;
-  uint64_t slice_start_icount_ = 0;
+  GuestTime slice_deadline_ = kNever;  // the deadline the running slice ends at
   std::atomic<bool> interrupted_{false};
 };
 

@@ -19,8 +19,21 @@ Scheduler::Scheduler(ClockMode mode, uint32_t ps_per_insn)
   if (ps_per_insn == 0) throw std::invalid_argument("instruction period must be positive");
 }
 
+void Scheduler::attach_instruction_counter(const uint64_t* counter) {
+  sync();
+  counter_ = counter;
+  counted_ = counter ? *counter : 0;
+}
+
+void Scheduler::sync() {
+  const uint64_t n = pending_insns();
+  counted_ += n;
+  retired_ += n;
+  if (mode_ == ClockMode::kDeterministic) elapsed_ps_ += n * ps_per_insn_;
+}
+
 GuestTime Scheduler::now() const {
-  if (mode_ == ClockMode::kDeterministic) return elapsed_ps_ / 1000;
+  if (mode_ == ClockMode::kDeterministic) return (elapsed_ps_ + pending_insns() * ps_per_insn_) / 1000;
   return host_offset_ + (host_monotonic_ns() - host_start_ns_);
 }
 
@@ -36,6 +49,7 @@ void Scheduler::arm(TimerId id, GuestTime when) {
   t.when = when;
   t.seq = next_seq_++;
   t.armed = true;
+  if (arm_listener_) arm_listener_(when);
 }
 
 void Scheduler::disarm(TimerId id) {
@@ -55,16 +69,19 @@ GuestTime Scheduler::next_deadline() const {
 uint64_t Scheduler::insns_until(GuestTime t) const {
   if (t == kNever) return std::numeric_limits<uint64_t>::max();
   const uint64_t target_ps = t * 1000;  // t < 2^54 ns in any real run
-  if (target_ps <= elapsed_ps_) return 0;
-  return (target_ps - elapsed_ps_ + ps_per_insn_ - 1) / ps_per_insn_;
+  const uint64_t now_ps = elapsed_ps_ + pending_insns() * ps_per_insn_;
+  if (target_ps <= now_ps) return 0;
+  return (target_ps - now_ps + ps_per_insn_ - 1) / ps_per_insn_;
 }
 
 void Scheduler::retire(uint64_t insns) {
+  sync();
   retired_ += insns;
   if (mode_ == ClockMode::kDeterministic) elapsed_ps_ += insns * ps_per_insn_;
 }
 
 void Scheduler::skip_to(GuestTime t) {
+  sync();
   if (mode_ != ClockMode::kDeterministic || t == kNever) return;
   const uint64_t target_ps = t * 1000;
   if (target_ps > elapsed_ps_) elapsed_ps_ = target_ps;

@@ -51,7 +51,20 @@ class Scheduler {
   uint64_t insns_until(GuestTime t) const;
   // Accounts for retired instructions (deterministic: advances guest time).
   void retire(uint64_t insns);
-  uint64_t retired() const { return retired_; }
+  uint64_t retired() const { return retired_ + pending_insns(); }
+
+  // The CPU's retired-instruction counter. Once attached, instructions the
+  // CPU has executed count at once: now() is exact even in the middle of a
+  // run slice, as devices that read time (the PIT, the RTC) need. sync()
+  // folds them into the scheduler's own account.
+  void attach_instruction_counter(const uint64_t* counter);
+  void sync();
+
+  // Called with the deadline of every arm(); the run loop uses it to end a
+  // slice early when a device arms a timer inside it.
+  void set_arm_listener(std::function<void(GuestTime)> listener) {
+    arm_listener_ = std::move(listener);
+  }
 
   // The CPU is idle (HLT): let guest time jump to t. Real-time mode cannot
   // jump; the caller sleeps instead.
@@ -78,6 +91,11 @@ class Scheduler {
   GuestTime host_offset_ = 0;  // real-time: guest time at host_start_ns_
   uint64_t next_seq_ = 0;
   bool firing_ = false;
+  const uint64_t* counter_ = nullptr;
+  uint64_t counted_ = 0;  // *counter_ at the last sync
+  std::function<void(GuestTime)> arm_listener_;
+
+  uint64_t pending_insns() const { return counter_ ? *counter_ - counted_ : 0; }
   std::vector<Timer> timers_;
 };
 

@@ -106,3 +106,35 @@ TEST(Scheduler, RealtimeClockAdvancesWithoutInstructions) {
 
 }  // namespace
 }  // namespace tx86::core
+
+namespace tx86::core {
+namespace {
+
+TEST(Scheduler, AttachedCounterMakesNowExactInsideASlice) {
+  Scheduler s(ClockMode::kDeterministic, 1000);
+  uint64_t icount = 500;  // a CPU that ran before the counter was attached
+  s.attach_instruction_counter(&icount);
+  EXPECT_EQ(s.now(), 0u);
+  icount += 250;  // executing, not yet synced
+  EXPECT_EQ(s.now(), 250u);
+  EXPECT_EQ(s.insns_until(1000), 750u);
+  s.sync();
+  EXPECT_EQ(s.now(), 250u);
+  EXPECT_EQ(s.retired(), 250u);
+  s.skip_to(5000);
+  icount += 10;
+  EXPECT_EQ(s.now(), 5010u);
+}
+
+TEST(Scheduler, ArmListenerSeesEveryDeadline) {
+  Scheduler s;
+  std::vector<GuestTime> seen;
+  s.set_arm_listener([&](GuestTime t) { seen.push_back(t); });
+  const TimerId t = s.add_timer("t", [] {});
+  s.arm(t, 70);
+  s.arm(t, 30);
+  EXPECT_EQ(seen, (std::vector<GuestTime>{70, 30}));
+}
+
+}  // namespace
+}  // namespace tx86::core
