@@ -11,10 +11,9 @@ namespace tx86::core {
 
 namespace {
 constexpr uint64_t kMaxRam = 3584ull << 20;
-constexpr size_t kPageCount = size_t{1} << (32 - kPageShift);
 }  // namespace
 
-MemoryBus::MemoryBus(uint64_t ram_bytes) : ram_size_(ram_bytes), pages_(kPageCount) {
+MemoryBus::MemoryBus(uint64_t ram_bytes) : ram_size_(ram_bytes) {
   if (ram_bytes == 0 || ram_bytes > kMaxRam || (ram_bytes & kPageMask) != 0) {
     throw std::invalid_argument("RAM size must be a non-zero multiple of 4 KiB up to 3584 MiB");
   }
@@ -32,6 +31,13 @@ void MemoryBus::check_range(PhysAddr base, uint64_t size) const {
       uint64_t{base} + size > kPhysSpace) {
     throw std::invalid_argument("memory mapping must be page aligned and inside 4 GiB");
   }
+}
+
+MemoryBus::Page& MemoryBus::page_for_update(uint64_t addr) {
+  const uint64_t n = addr >> kPageShift;
+  std::unique_ptr<Chunk>& c = chunks_[n >> kChunkBits];
+  if (!c) c = std::make_unique<Chunk>();
+  return (*c)[n & (kChunkPages - 1)];
 }
 
 void MemoryBus::derive(Page& p) {
@@ -65,7 +71,7 @@ void MemoryBus::attach_hidden_ram(PhysAddr base, uint64_t size, uint64_t ram_off
     throw std::invalid_argument("RAM mapping outside guest RAM");
   }
   for (uint64_t off = 0; off < size; off += kPageSize) {
-    Page& p = pages_[(base + off) >> kPageShift];
+    Page& p = page_for_update(base + off);
     p.ram_host = ram_ + ram_offset + off;
     p.ram_read = p.ram_write = false;
     derive(p);
@@ -76,7 +82,7 @@ void MemoryBus::attach_hidden_ram(PhysAddr base, uint64_t size, uint64_t ram_off
 void MemoryBus::set_ram_access(PhysAddr base, uint64_t size, bool read, bool write) {
   check_range(base, size);
   for (uint64_t off = 0; off < size; off += kPageSize) {
-    Page& p = pages_[(base + off) >> kPageShift];
+    Page& p = page_for_update(base + off);
     if (p.ram_host == nullptr) continue;
     p.ram_read = read;
     p.ram_write = write;
@@ -90,7 +96,7 @@ void MemoryBus::map_rom(PhysAddr base, std::span<const uint8_t> bytes) {
   // When rom_images_ grows it moves the inner vectors, whose buffers stay put.
   std::vector<uint8_t>& image = rom_images_.emplace_back(bytes.begin(), bytes.end());
   for (uint64_t off = 0; off < image.size(); off += kPageSize) {
-    Page& p = pages_[(base + off) >> kPageShift];
+    Page& p = page_for_update(base + off);
     p.device_host = image.data() + off;
     p.device_writable = false;
     p.mmio = nullptr;
@@ -102,7 +108,7 @@ void MemoryBus::map_rom(PhysAddr base, std::span<const uint8_t> bytes) {
 void MemoryBus::map_device_memory(PhysAddr base, uint64_t size, uint8_t* host, bool writable) {
   check_range(base, size);
   for (uint64_t off = 0; off < size; off += kPageSize) {
-    Page& p = pages_[(base + off) >> kPageShift];
+    Page& p = page_for_update(base + off);
     p.device_host = host + off;
     p.device_writable = writable;
     p.mmio = nullptr;
@@ -114,7 +120,7 @@ void MemoryBus::map_device_memory(PhysAddr base, uint64_t size, uint8_t* host, b
 void MemoryBus::map_mmio(PhysAddr base, uint64_t size, MmioHandler* handler) {
   check_range(base, size);
   for (uint64_t off = 0; off < size; off += kPageSize) {
-    Page& p = pages_[(base + off) >> kPageShift];
+    Page& p = page_for_update(base + off);
     p.device_host = nullptr;
     p.device_writable = false;
     p.mmio = handler;
@@ -127,7 +133,7 @@ void MemoryBus::map_mmio(PhysAddr base, uint64_t size, MmioHandler* handler) {
 void MemoryBus::unmap(PhysAddr base, uint64_t size) {
   check_range(base, size);
   for (uint64_t off = 0; off < size; off += kPageSize) {
-    Page& p = pages_[(base + off) >> kPageShift];
+    Page& p = page_for_update(base + off);
     p.device_host = nullptr;
     p.device_writable = false;
     p.mmio = nullptr;
@@ -143,7 +149,7 @@ uint32_t MemoryBus::read_slow(PhysAddr addr, unsigned size) {
     for (unsigned i = 0; i < size; ++i) v |= uint32_t{read8(addr + i)} << (8 * i);
     return v;
   }
-  Page& p = page_of(addr);
+  const Page& p = page_of(addr);
   if (p.read_host != nullptr) {
     uint32_t v = 0;
     std::memcpy(&v, p.read_host + (addr & kPageMask), size);
@@ -158,7 +164,7 @@ void MemoryBus::write_slow(PhysAddr addr, unsigned size, uint32_t value) {
     for (unsigned i = 0; i < size; ++i) write8(addr + i, static_cast<uint8_t>(value >> (8 * i)));
     return;
   }
-  Page& p = page_of(addr);
+  const Page& p = page_of(addr);
   if (p.write_host != nullptr) {
     std::memcpy(p.write_host + (addr & kPageMask), &value, size);
   } else if (!p.ram_write && p.mmio != nullptr) {
@@ -167,13 +173,13 @@ void MemoryBus::write_slow(PhysAddr addr, unsigned size, uint32_t value) {
 }
 
 uint8_t MemoryBus::read8(PhysAddr addr) {
-  Page& p = page_of(addr);
+  const Page& p = page_of(addr);
   if (p.read_host != nullptr) return p.read_host[addr & kPageMask];
   return static_cast<uint8_t>(read_slow(addr, 1));
 }
 
 uint16_t MemoryBus::read16(PhysAddr addr) {
-  Page& p = page_of(addr);
+  const Page& p = page_of(addr);
   if (p.read_host != nullptr && (addr & kPageMask) <= kPageSize - 2) {
     uint16_t v;
     std::memcpy(&v, p.read_host + (addr & kPageMask), 2);
@@ -183,7 +189,7 @@ uint16_t MemoryBus::read16(PhysAddr addr) {
 }
 
 uint32_t MemoryBus::read32(PhysAddr addr) {
-  Page& p = page_of(addr);
+  const Page& p = page_of(addr);
   if (p.read_host != nullptr && (addr & kPageMask) <= kPageSize - 4) {
     uint32_t v;
     std::memcpy(&v, p.read_host + (addr & kPageMask), 4);
@@ -193,7 +199,7 @@ uint32_t MemoryBus::read32(PhysAddr addr) {
 }
 
 void MemoryBus::write8(PhysAddr addr, uint8_t value) {
-  Page& p = page_of(addr);
+  const Page& p = page_of(addr);
   if (p.write_host != nullptr) {
     p.write_host[addr & kPageMask] = value;
     return;
@@ -202,7 +208,7 @@ void MemoryBus::write8(PhysAddr addr, uint8_t value) {
 }
 
 void MemoryBus::write16(PhysAddr addr, uint16_t value) {
-  Page& p = page_of(addr);
+  const Page& p = page_of(addr);
   if (p.write_host != nullptr && (addr & kPageMask) <= kPageSize - 2) {
     std::memcpy(p.write_host + (addr & kPageMask), &value, 2);
     return;
@@ -211,7 +217,7 @@ void MemoryBus::write16(PhysAddr addr, uint16_t value) {
 }
 
 void MemoryBus::write32(PhysAddr addr, uint32_t value) {
-  Page& p = page_of(addr);
+  const Page& p = page_of(addr);
   if (p.write_host != nullptr && (addr & kPageMask) <= kPageSize - 4) {
     std::memcpy(p.write_host + (addr & kPageMask), &value, 4);
     return;
@@ -230,7 +236,7 @@ void MemoryBus::write_block(PhysAddr addr, std::span<const uint8_t> in) {
 void MemoryBus::load_block(PhysAddr addr, std::span<const uint8_t> in) {
   for (size_t i = 0; i < in.size(); ++i) {
     const auto a = static_cast<PhysAddr>(addr + i);
-    Page& p = page_of(a);
+    const Page& p = page_of(a);
     if (p.write_host == nullptr && p.mmio == nullptr && p.device_host != nullptr) {
       p.device_host[a & kPageMask] = in[i];  // into a ROM image
     } else {

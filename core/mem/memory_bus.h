@@ -10,6 +10,7 @@
 // lookup.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -114,7 +115,18 @@ class MemoryBus {
     bool ram_write = false;
   };
 
-  Page& page_of(PhysAddr a) { return pages_[(a & a20_mask_) >> kPageShift]; }
+  // Two-level page table: 4 MiB chunks, allocated when something is mapped
+  // in them; the rest of the space shares one unassigned page.
+  static constexpr unsigned kChunkBits = 10;
+  static constexpr unsigned kChunkPages = 1u << kChunkBits;
+  using Chunk = std::array<Page, kChunkPages>;
+
+  const Page& page_of(PhysAddr a) const {
+    const uint32_t n = (a & a20_mask_) >> kPageShift;
+    const Chunk* c = chunks_[n >> kChunkBits].get();
+    return c != nullptr ? (*c)[n & (kChunkPages - 1)] : unassigned_;
+  }
+  Page& page_for_update(uint64_t addr);
   static void derive(Page& p);
   uint32_t read_slow(PhysAddr addr, unsigned size);
   void write_slow(PhysAddr addr, unsigned size, uint32_t value);
@@ -123,7 +135,8 @@ class MemoryBus {
 
   uint64_t ram_size_;
   uint8_t* ram_ = nullptr;
-  std::vector<Page> pages_;
+  std::array<std::unique_ptr<Chunk>, (kPhysSpace >> kPageShift) / kChunkPages> chunks_;
+  Page unassigned_;
   std::vector<std::vector<uint8_t>> rom_images_;
   uint32_t a20_mask_ = 0xFFFFFFFFu;
   std::vector<std::function<void()>> map_listeners_;
