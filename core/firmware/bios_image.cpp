@@ -8,26 +8,30 @@
 
 namespace tx86::core {
 
-std::vector<uint8_t> read_bios_file(const std::filesystem::path& path) {
+std::vector<uint8_t> read_firmware_file(const std::filesystem::path& path, const std::string& what,
+                                        uint64_t max_size) {
   const std::string name = path.string();
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) throw UserError(name + ": no such BIOS file");
-  if (std::filesystem::is_directory(status))
-    throw UserError(name + ": is a directory, not a BIOS image");
+  if (ec || !std::filesystem::exists(status)) throw UserError(name + ": no such " + what + " file");
+  if (std::filesystem::is_directory(status)) {
+    throw UserError(name + ": is a directory, not a " + what + " image");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError(name + ": cannot open: " + std::strerror(errno));
   in.seekg(0, std::ios::end);
   const std::streamoff size = in.tellg();
-  if (size <= 0) throw UserError(name + ": BIOS image is empty");
-  if (static_cast<uint64_t>(size) > kMaxBiosSize) {
-    throw UserError(name + ": BIOS image is " + std::to_string(size) +
-                    " bytes, larger than the 16 MiB limit");
+  if (size <= 0) throw UserError(name + ": " + what + " image is empty");
+  if (static_cast<uint64_t>(size) > max_size) {
+    const std::string limit = max_size >= (1u << 20) ? std::to_string(max_size >> 20) + " MiB"
+                                                     : std::to_string(max_size >> 10) + " KiB";
+    throw UserError(name + ": " + what + " image is " + std::to_string(size) +
+                    " bytes, larger than the " + limit + " limit");
   }
   std::vector<uint8_t> bytes(static_cast<size_t>(size));
   in.seekg(0);
   if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) {
-    throw UserError(name + ": cannot read the BIOS image");
+    throw UserError(name + ": cannot read the " + what + " image");
   }
   return bytes;
 }

@@ -1,15 +1,122 @@
 #include "devices/pc/board.h"
 
+#include <spdlog/spdlog.h>
+
+#include "devices/chipset/i440fx.h"
+#include "devices/chipset/pci_host.h"
+#include "devices/chipset/piix3.h"
+#include "devices/chipset/reset_control.h"
 #include "devices/debug/debug_console.h"
 #include "devices/debug/post_code.h"
+#include "devices/dma/isa_dma.h"
+#include "devices/firmware/fw_cfg.h"
+#include "devices/pic/pic8259_pair.h"
+#include "devices/rtc/cmos_layout.h"
+#include "devices/rtc/rtc.h"
+#include "devices/timer/pit8254.h"
+#include "devices/timer/port_b.h"
+#include "devices/video/std_vga.h"
 
 namespace tx86::dev {
 
-Board::Board(core::Machine& machine, const BoardConfig& config)
-    : debugcon_(std::make_unique<DebugConsole>(machine.io(), config.debugcon)),
-      post_code_(std::make_unique<PostCode>(machine.io())),
-      debug_exit_(std::make_unique<DebugExit>(machine.io(), machine, config.exit_mode)) {}
+namespace {
+// PLATFORM.md A.2 / A.6.
+constexpr unsigned kIrqPit = 0;
+constexpr unsigned kIrqRtc = 8;
+}  // namespace
 
-Board::~Board() = default;
+Board::Board(core::Machine& machine, const BoardConfig& config) : config_(config) {
+  core::IoBus& io = machine.io();
+  core::Scheduler& sched = machine.scheduler();
+
+  pic_ = std::make_unique<Pic8259Pair>(io);
+  for (unsigned n = 0; n < irq_.size(); ++n) {
+    irq_[n].connect([this, n](bool level) { pic_->set_irq(n, level); });
+  }
+  machine.cpu().set_interrupt_source(pic_.get());
+
+  debugcon_ = std::make_unique<DebugConsole>(io, config.debugcon);
+  post_code_ = std::make_unique<PostCode>(io);
+  debug_exit_ = std::make_unique<DebugExit>(io, machine, config.exit_mode);
+  pit_ = std::make_unique<Pit8254>(io, sched, irq_[kIrqPit]);
+  port_b_ = std::make_unique<PortB>(io, *pit_);
+  rtc_ = std::make_unique<Rtc>(io, sched, irq_[kIrqRtc], config.rtc_start);
+  dma_ = std::make_unique<IsaDma>(io, machine.memory());
+  reset_control_ = std::make_unique<ResetControl>(io, machine);
+
+  pci_ = std::make_unique<PciHost>(
+      io, PciHost::ByteRegister{[this] { return reset_control_->read_cf9(); },
+                                [this](uint8_t v) { reset_control_->write_cf9(v); }});
+  i440fx_ = std::make_unique<I440fx>(machine.memory());
+  piix3_ = std::make_unique<Piix3Isa>();
+  ide_ = std::make_unique<Piix3Ide>();
+  vga_ = std::make_unique<StdVga>(io, machine.memory(), sched, config.vga_bios);
+  pci_->attach(0, 0, i440fx_.get());
+  pci_->attach(1, 0, piix3_.get());
+  pci_->attach(1, 1, ide_.get());
+  pci_->attach(2, 0, vga_.get());
+
+  CmosLayout cmos;
+  cmos.ram_below_4g = machine.config().ram_bytes;
+  cmos.boot_order = config.boot_order;
+  apply_cmos_layout(*rtc_, cmos);
+  if (config.cmos_file && std::filesystem::exists(*config.cmos_file)) rtc_->load(*config.cmos_file);
+
+  build_fw_cfg(machine, config);
+  machine.add_reset_hook([this] { reset(); });
+}
+
+Board::~Board() {
+  try {
+    save_cmos();
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+  }
+}
+
+void Board::save_cmos() {
+  if (config_.cmos_file) rtc_->save(*config_.cmos_file);
+}
+
+void Board::reset() {
+  pic_->reset();
+  pit_->reset();
+  port_b_->reset();
+  rtc_->reset();
+  dma_->reset();
+  reset_control_->reset();
+  pci_->reset();
+  i440fx_->reset();
+  piix3_->reset();
+  ide_->reset();
+  vga_->reset();
+  fw_cfg_->reset();
+}
+
+std::string Board::screen_text() const { return text_screen(vga_->registers(), vga_->vram()); }
+
+// The minimal fw_cfg of PLATFORM.md A.4: RAM size and e820, CPU count, the
+// boot menu off, boot-fail wait, and the serial console port.
+void Board::build_fw_cfg(core::Machine& machine, const BoardConfig& config) {
+  fw_cfg_ = std::make_unique<FwCfg>(machine.io());
+  const uint64_t ram = machine.config().ram_bytes;
+  fw_cfg_->add_u64(FwCfg::kKeyRamSize, ram);
+  fw_cfg_->add_u16(FwCfg::kKeyNoGraphic, config.serial_console ? 1 : 0);
+  fw_cfg_->add_u16(FwCfg::kKeyNbCpus, 1);
+  fw_cfg_->add_u16(FwCfg::kKeyMaxCpus, 1);
+  fw_cfg_->add_u16(FwCfg::kKeyBootMenu, config.boot_menu ? 1 : 0);
+
+  // etc/e820: {u64 address, u64 length, u32 type}; SeaBIOS adds the
+  // reserved areas (EBDA, BIOS) itself.
+  std::vector<uint8_t> e820 = le_bytes(0, 8);
+  for (uint8_t b : le_bytes(ram, 8)) e820.push_back(b);
+  for (uint8_t b : le_bytes(1, 4)) e820.push_back(b);
+  fw_cfg_->add_file("etc/e820", std::move(e820));
+  fw_cfg_->add_file("etc/show-boot-menu", le_bytes(config.boot_menu ? 1 : 0, 2));
+  if (config.boot_fail_wait_ms) {
+    fw_cfg_->add_file("etc/boot-fail-wait", le_bytes(*config.boot_fail_wait_ms, 4));
+  }
+  if (config.serial_console) fw_cfg_->add_file("etc/sercon-port", le_bytes(0x3F8, 2));
+}
 
 }  // namespace tx86::dev

@@ -1,21 +1,58 @@
 // The PC board: the one place that knows every chip, builds them, and wires
-// their ports, IRQs and memory ranges into a Machine (PLATFORM.md).
+// their ports, IRQs and memory ranges into a Machine (PLATFORM.md): an
+// i440FX + PIIX3 PC with the 8259 pair, 8254, MC146818, 8237s, 8042 with
+// PS/2 devices, 16550A UARTs, a PCI std VGA, QEMU's fw_cfg and the debug
+// ports.
 #pragma once
 
+#include <array>
+#include <ctime>
+#include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "core/io/char_backend.h"
 #include "core/io/char_sink.h"
+#include "core/irq/irq_line.h"
 #include "core/machine/machine.h"
 #include "devices/debug/debug_exit.h"
 
 namespace tx86::dev {
 
 class DebugConsole;
+class FwCfg;
+class I440fx;
+class IsaDma;
+class PciHost;
+class Pic8259Pair;
+class Piix3Ide;
+class Piix3Isa;
+class Pit8254;
+class PortB;
 class PostCode;
+class ResetControl;
+class Rtc;
+class StdVga;
 
 struct BoardConfig {
   core::CharSink* debugcon = nullptr;  // where debug-console bytes go, or nowhere
   DebugExitMode exit_mode = DebugExitMode::kQemu;
+  std::vector<uint8_t> vga_bios;       // the std VGA's option ROM
+  // QEMU -boot: order of a/b (floppy), c (disk), d (CD-ROM), n (network).
+  std::string boot_order = "cad";
+  bool boot_menu = false;
+  // How long SeaBIOS waits before retrying a failed boot (etc/boot-fail-wait).
+  std::optional<uint32_t> boot_fail_wait_ms;
+  // SeaBIOS mirrors its screen text to COM1 (fw_cfg etc/sercon-port), as
+  // with QEMU's -nographic.
+  bool serial_console = false;
+  // The RTC's time at power-on, in Unix seconds (UTC).
+  std::time_t rtc_start = 946684800;  // 2000-01-01 00:00:00
+  // CMOS RAM kept in a file between runs (--cmos): loaded if it exists, saved
+  // when the board goes away.
+  std::optional<std::filesystem::path> cmos_file;
 };
 
 class Board {
@@ -25,10 +62,33 @@ class Board {
   Board(const Board&) = delete;
   Board& operator=(const Board&) = delete;
 
+  // Power-on state of every device (the machine runs it on each reset).
+  void reset();
+  // The VGA text screen (see dev::text_screen).
+  std::string screen_text() const;
+  // Writes the CMOS file now (also done on destruction).
+  void save_cmos();
+
  private:
+  void build_fw_cfg(core::Machine& machine, const BoardConfig& config);
+
+  BoardConfig config_;
+  std::array<core::IrqLine, 16> irq_;
   std::unique_ptr<DebugConsole> debugcon_;
   std::unique_ptr<PostCode> post_code_;
   std::unique_ptr<DebugExit> debug_exit_;
+  std::unique_ptr<Pic8259Pair> pic_;
+  std::unique_ptr<Pit8254> pit_;
+  std::unique_ptr<PortB> port_b_;
+  std::unique_ptr<Rtc> rtc_;
+  std::unique_ptr<IsaDma> dma_;
+  std::unique_ptr<ResetControl> reset_control_;
+  std::unique_ptr<PciHost> pci_;
+  std::unique_ptr<I440fx> i440fx_;
+  std::unique_ptr<Piix3Isa> piix3_;
+  std::unique_ptr<Piix3Ide> ide_;
+  std::unique_ptr<StdVga> vga_;
+  std::unique_ptr<FwCfg> fw_cfg_;
 };
 
 }  // namespace tx86::dev
