@@ -87,7 +87,11 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
   CpuState& s = cpu_.state;
 
   for (;;) {
-    if (exit_status_) return {RunOutcome::kExit, *exit_status_, {}};
+    if (exit_status_) {
+      const int status = *exit_status_;
+      exit_status_.reset();  // a later run() continues the machine
+      return {RunOutcome::kExit, status, {}};
+    }
     if (interrupted_.load(std::memory_order_relaxed)) return {RunOutcome::kInterrupted, 0, {}};
     if (reset_requested_) {
       reset_requested_ = false;

@@ -10,9 +10,13 @@
 #include "devices/debug/post_code.h"
 #include "devices/dma/isa_dma.h"
 #include "devices/firmware/fw_cfg.h"
+#include "devices/input/i8042.h"
+#include "devices/input/ps2_keyboard.h"
+#include "devices/input/ps2_mouse.h"
 #include "devices/pic/pic8259_pair.h"
 #include "devices/rtc/cmos_layout.h"
 #include "devices/rtc/rtc.h"
+#include "devices/serial/uart16550.h"
 #include "devices/timer/pit8254.h"
 #include "devices/timer/port_b.h"
 #include "devices/video/std_vga.h"
@@ -22,7 +26,11 @@ namespace tx86::dev {
 namespace {
 // PLATFORM.md A.2 / A.6.
 constexpr unsigned kIrqPit = 0;
+constexpr unsigned kIrqKeyboard = 1;
+constexpr unsigned kIrqCom2 = 3;
+constexpr unsigned kIrqCom1 = 4;
 constexpr unsigned kIrqRtc = 8;
+constexpr unsigned kIrqMouse = 12;
 }  // namespace
 
 Board::Board(core::Machine& machine, const BoardConfig& config) : config_(config) {
@@ -43,6 +51,21 @@ Board::Board(core::Machine& machine, const BoardConfig& config) : config_(config
   rtc_ = std::make_unique<Rtc>(io, sched, irq_[kIrqRtc], config.rtc_start);
   dma_ = std::make_unique<IsaDma>(io, machine.memory());
   reset_control_ = std::make_unique<ResetControl>(io, machine);
+  keyboard_ = std::make_unique<Ps2Keyboard>(sched);
+  mouse_ = std::make_unique<Ps2Mouse>(sched);
+  kbc_ = std::make_unique<I8042>(io, machine, irq_[kIrqKeyboard], irq_[kIrqMouse], *keyboard_,
+                                 *mouse_);
+
+  // COM2-COM4 stay absent unless given a line, so the firmware's probes
+  // read 0xFF there (PLATFORM.md A.2).
+  if (config.serial[0] != nullptr) {
+    uart_[0] = std::make_unique<Uart16550>(io, sched, irq_[kIrqCom1], config.serial[0],
+                                           Uart16550::kCom1Port);
+  }
+  if (config.serial[1] != nullptr) {
+    uart_[1] = std::make_unique<Uart16550>(io, sched, irq_[kIrqCom2], config.serial[1],
+                                           Uart16550::kCom2Port);
+  }
 
   pci_ = std::make_unique<PciHost>(
       io, PciHost::ByteRegister{[this] { return reset_control_->read_cf9(); },
@@ -58,6 +81,7 @@ Board::Board(core::Machine& machine, const BoardConfig& config) : config_(config
 
   CmosLayout cmos;
   cmos.ram_below_4g = machine.config().ram_bytes;
+  cmos.ps2_mouse = true;
   cmos.boot_order = config.boot_order;
   apply_cmos_layout(*rtc_, cmos);
   if (config.cmos_file && std::filesystem::exists(*config.cmos_file)) rtc_->load(*config.cmos_file);
@@ -85,6 +109,12 @@ void Board::reset() {
   rtc_->reset();
   dma_->reset();
   reset_control_->reset();
+  keyboard_->reset();
+  mouse_->reset();
+  kbc_->reset();
+  for (auto& uart : uart_) {
+    if (uart) uart->reset();
+  }
   pci_->reset();
   i440fx_->reset();
   piix3_->reset();

@@ -23,6 +23,9 @@ namespace tx86::dev {
 
 class DebugConsole;
 class FwCfg;
+class I8042;
+class Ps2Keyboard;
+class Ps2Mouse;
 class I440fx;
 class IsaDma;
 class PciHost;
@@ -35,11 +38,14 @@ class PostCode;
 class ResetControl;
 class Rtc;
 class StdVga;
+class Uart16550;
 
 struct BoardConfig {
   core::CharSink* debugcon = nullptr;  // where debug-console bytes go, or nowhere
   DebugExitMode exit_mode = DebugExitMode::kQemu;
   std::vector<uint8_t> vga_bios;       // the std VGA's option ROM
+  // The lines of COM1 and COM2; a UART exists only where a line is given.
+  std::array<core::CharBackend*, 2> serial{};
   // QEMU -boot: order of a/b (floppy), c (disk), d (CD-ROM), n (network).
   std::string boot_order = "cad";
   bool boot_menu = false;
@@ -69,6 +75,10 @@ class Board {
   // Writes the CMOS file now (also done on destruction).
   void save_cmos();
 
+  // Input devices, for the frontends.
+  Ps2Keyboard& keyboard() { return *keyboard_; }
+  Ps2Mouse& mouse() { return *mouse_; }
+
  private:
   void build_fw_cfg(core::Machine& machine, const BoardConfig& config);
 
@@ -83,11 +93,15 @@ class Board {
   std::unique_ptr<Rtc> rtc_;
   std::unique_ptr<IsaDma> dma_;
   std::unique_ptr<ResetControl> reset_control_;
+  std::unique_ptr<Ps2Keyboard> keyboard_;
+  std::unique_ptr<Ps2Mouse> mouse_;
+  std::unique_ptr<I8042> kbc_;
   std::unique_ptr<PciHost> pci_;
   std::unique_ptr<I440fx> i440fx_;
   std::unique_ptr<Piix3Isa> piix3_;
   std::unique_ptr<Piix3Ide> ide_;
   std::unique_ptr<StdVga> vga_;
+  std::array<std::unique_ptr<Uart16550>, 2> uart_;
   std::unique_ptr<FwCfg> fw_cfg_;
 };
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/machine/user_error.h"
 #include "frontends/common/size_parse.h"
 
 namespace tx86::fe {
@@ -31,11 +32,15 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
   app.get_formatter()->column_width(34);
 
   std::string memory = "128M";
+  std::string boot;
+  std::string rtc;
   std::string exit_mode = "qemu";
   std::string log_level = "warn";
   double timeout = 0;
 
   app.add_option("--bios", o.bios, "BIOS image, mapped below 4 GiB and below 1 MiB")
+      ->capture_default_str();
+  app.add_option("--vga-bios", o.vga_bios, "option ROM of the std VGA (its PCI ROM BAR)")
       ->capture_default_str();
   app.add_option("-m,--memory", memory, "guest RAM: a size like 128M, 1G (no suffix: MiB)")
       ->capture_default_str();
@@ -52,6 +57,17 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
   auto* timeout_opt = app.add_option("--timeout", timeout,
                                      "stop after this many wall-clock seconds (exit status 124)")
                           ->check(CLI::PositiveNumber);
+  app.add_option("--serial", o.serial,
+                 "COM1 (then COM2) line: stdio, file:PATH, pty or none; repeat for COM2 "
+                 "(default: stdio when headless)")
+      ->expected(1, 2);
+  auto* boot_opt = app.add_option(
+      "--boot", boot, "boot order as QEMU: cd, or order=cd,menu=on|off,reboot-timeout=MS");
+  auto* rtc_opt =
+      app.add_option("--rtc", rtc, "RTC start: base=utc|localtime|2024-05-01T12:00:00 (default: 2000-01-01)");
+  app.add_option("--cmos", o.cmos_file, "keep the CMOS RAM in this file (loaded if it exists)");
+  app.add_option("--screendump-text", o.screendump_text,
+                 "at exit, write the VGA text screen to this file");
   app.add_flag("--no-reboot", o.no_reboot,
                "exit (status 6) instead of resetting when the guest triple-faults");
   app.add_flag("--trace", o.trace, "log every executed instruction with the registers");
@@ -79,6 +95,13 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
     return exit_status::kUsage;
   }
   o.memory_bytes = *bytes;
+  try {
+    if (boot_opt->count() > 0) o.boot = parse_boot(boot);
+    if (rtc_opt->count() > 0) o.rtc_base = parse_rtc_base(rtc);
+  } catch (const core::UserError& e) {
+    std::fprintf(stderr, "tx86: %s\n", e.what());
+    return exit_status::kUsage;
+  }
   o.exit_mode = exit_mode == "raw" ? dev::DebugExitMode::kRaw : dev::DebugExitMode::kQemu;
   if (timeout_opt->count() > 0) o.timeout_seconds = timeout;
   o.log_level = spdlog::level::from_str(log_level);

@@ -5,14 +5,17 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <spdlog/common.h>
 
 #include "devices/debug/debug_exit.h"
+#include "frontends/common/option_values.h"
 
 namespace tx86::fe {
 
 inline constexpr const char* kDefaultBios = "/usr/share/seabios/bios-256k.bin";
+inline constexpr const char* kDefaultVgaBios = "/usr/share/seabios/vgabios-stdvga.bin";
 
 // Process exit statuses of tx86 itself. isa-debug-exit statuses in QEMU mode
 // are odd, so tx86's own outcomes are even where they can be.
@@ -28,6 +31,7 @@ inline constexpr int kInterrupted = 130;  // SIGINT / SIGTERM
 
 struct Options {
   std::string bios = kDefaultBios;
+  std::string vga_bios = kDefaultVgaBios;
   uint64_t memory_bytes = 128ull << 20;
   std::string display = "none";
   std::string debugcon = "none";
@@ -35,6 +39,11 @@ struct Options {
   std::optional<double> timeout_seconds;
   bool trace = false;
   bool no_reboot = false;
+  std::vector<std::string> serial;  // COM1, COM2; empty: the default for the display
+  std::optional<std::string> cmos_file;
+  std::optional<std::string> screendump_text;
+  BootOptions boot;
+  std::optional<std::time_t> rtc_base;  // nullopt: the default for the clock mode
   spdlog::level::level_enum log_level = spdlog::level::warn;
 };
 

@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <chrono>
+#include <cerrno>
+#include <cstring>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -12,6 +15,7 @@
 #include "core/machine/machine.h"
 #include "core/trace/tracer.h"
 #include "devices/pc/board.h"
+#include "frontends/common/char_backends.h"
 #include "frontends/common/char_sinks.h"
 
 namespace tx86::fe {
@@ -49,6 +53,16 @@ class SignalScope {
   struct sigaction old_term_ {};
 };
 
+void write_text_file(const std::string& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) {
+    spdlog::error("--screendump-text {}: {}", path, std::strerror(errno));
+    return;
+  }
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fclose(f);
+}
+
 std::string where(core::Cpu& cpu) {
   const core::CpuState& s = cpu.state;
   return fmt::format("{:04X}:{:08X}", s.seg[core::kCs].selector, s.eip);
@@ -58,6 +72,7 @@ std::string where(core::Cpu& cpu) {
 
 int run_headless(const Options& options) {
   const std::vector<uint8_t> bios = core::read_bios_file(options.bios);
+  std::vector<uint8_t> vga_bios = core::read_firmware_file(options.vga_bios, "VGA BIOS", 64 << 10);
   std::unique_ptr<core::CharSink> debugcon = make_char_sink(options.debugcon, "--debugcon");
 
   core::MachineConfig config;
@@ -66,6 +81,14 @@ int run_headless(const Options& options) {
   core::Machine machine(config);
   core::map_bios(machine.memory(), bios);
 
+  // Headless, COM1 is the console on the terminal unless told otherwise.
+  const std::vector<std::string> serial_specs =
+      options.serial.empty() ? std::vector<std::string>{"stdio"} : options.serial;
+  std::vector<std::unique_ptr<core::CharBackend>> serial;
+  for (const std::string& spec : serial_specs) {
+    serial.push_back(make_char_backend(spec, "--serial", [&machine] { machine.request_exit(0); }));
+  }
+
   std::unique_ptr<core::Tracer> tracer;
   if (options.trace) tracer = std::make_unique<core::Tracer>();
   machine.set_engine(std::make_unique<core::Interpreter>(tracer.get()));
@@ -73,15 +96,32 @@ int run_headless(const Options& options) {
   dev::BoardConfig board_config;
   board_config.debugcon = debugcon.get();
   board_config.exit_mode = options.exit_mode;
+  board_config.vga_bios = std::move(vga_bios);
+  for (size_t i = 0; i < serial.size() && i < board_config.serial.size(); ++i) {
+    board_config.serial[i] = serial[i].get();
+  }
+  board_config.serial_console = board_config.serial[0] != nullptr;
+  board_config.boot_order = options.boot.order;
+  board_config.boot_menu = options.boot.menu;
+  board_config.boot_fail_wait_ms = options.boot.reboot_timeout_ms;
+  if (options.rtc_base) board_config.rtc_start = *options.rtc_base;
+  if (options.cmos_file) board_config.cmos_file = *options.cmos_file;
   dev::Board board(machine, board_config);
   machine.reset();
 
   core::RunResult result;
+  const auto started = std::chrono::steady_clock::now();
   {
     SignalScope signals(machine);
     result = machine.run(options.timeout_seconds);
   }
+  const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const uint64_t insns = machine.cpu().state.icount;
+  spdlog::info("ran {} instructions in {:.3f} s of host time ({:.1f} MIPS), {:.3f} s of guest time",
+               insns, host_s, host_s > 0 ? insns / host_s / 1e6 : 0.0,
+               machine.scheduler().now() / 1e9);
   if (debugcon) debugcon->flush();
+  if (options.screendump_text) write_text_file(*options.screendump_text, board.screen_text());
 
   switch (result.outcome) {
     case core::RunOutcome::kExit: return result.status;
