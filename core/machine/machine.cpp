@@ -68,14 +68,18 @@ void Machine::reset() {
   for (auto& hook : reset_hooks_) hook();
 }
 
-GuestTime Machine::guest_ns() const { return scheduler_.now(); }
+GuestTime Machine::guest_ns() const {
+  return scheduler_.now();
+}
 
 void Machine::request_exit(int status) {
   if (!exit_status_) exit_status_ = status;
   cpu_.request_stop();
 }
 
-void Machine::request_power_off() { request_exit(0); }
+void Machine::request_power_off() {
+  request_exit(0);
+}
 
 void Machine::request_reset() {
   reset_requested_ = true;
@@ -107,7 +111,8 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
       const uint64_t until = scheduler_.insns_until(scheduler_.next_deadline());
       if (until < budget) budget = until;
     }
-    slice_deadline_ = scheduler_.mode() == ClockMode::kDeterministic ? scheduler_.next_deadline() : kNever;
+    slice_deadline_ =
+        scheduler_.mode() == ClockMode::kDeterministic ? scheduler_.next_deadline() : kNever;
     const StopReason why = budget == 0 ? StopReason::kBudget : engine_->run(cpu_, budget);
     slice_deadline_ = kNever;
     scheduler_.sync();

@@ -24,7 +24,9 @@ MemoryBus::MemoryBus(uint64_t ram_bytes) : ram_size_(ram_bytes) {
   ram_ = static_cast<uint8_t*>(p);
 }
 
-MemoryBus::~MemoryBus() { munmap(ram_, ram_size_); }
+MemoryBus::~MemoryBus() {
+  munmap(ram_, ram_size_);
+}
 
 void MemoryBus::check_range(PhysAddr base, uint64_t size) const {
   if ((base & kPageMask) != 0 || (size & kPageMask) != 0 || size == 0 ||

@@ -99,7 +99,8 @@ void PciFunction::update_bars() {
   for (int i = 0; i < 7; ++i) {
     Bar& bar = bars_[i];
     if (bar.size == 0) continue;
-    const uint8_t reg = i == kRomBarIndex ? pci_cfg::kRomBar : static_cast<uint8_t>(pci_cfg::kBar0 + 4 * i);
+    const uint8_t reg =
+        i == kRomBarIndex ? pci_cfg::kRomBar : static_cast<uint8_t>(pci_cfg::kBar0 + 4 * i);
     const uint32_t raw = config32(reg);
     const uint32_t base = raw & ~(bar.size - 1) & (bar.kind == BarKind::kIo ? ~3u : ~15u);
     const bool io = bar.kind == BarKind::kIo;

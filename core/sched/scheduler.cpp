@@ -33,7 +33,8 @@ void Scheduler::sync() {
 }
 
 GuestTime Scheduler::now() const {
-  if (mode_ == ClockMode::kDeterministic) return (elapsed_ps_ + pending_insns() * ps_per_insn_) / 1000;
+  if (mode_ == ClockMode::kDeterministic)
+    return (elapsed_ps_ + pending_insns() * ps_per_insn_) / 1000;
   return host_offset_ + (host_monotonic_ns() - host_start_ns_);
 }
 

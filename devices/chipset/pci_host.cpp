@@ -13,7 +13,9 @@ void PciHost::attach(unsigned device, unsigned function, core::PciFunction* f) {
   functions_[device * 8 + function] = f;
 }
 
-void PciHost::reset() { address_ = 0; }
+void PciHost::reset() {
+  address_ = 0;
+}
 
 // Bus 0 only; bit 31 enables configuration cycles.
 core::PciFunction* PciHost::selected(uint8_t& reg) const {

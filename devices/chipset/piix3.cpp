@@ -3,24 +3,24 @@
 namespace tx86::dev {
 
 Piix3Isa::Piix3Isa() : core::PciFunction(0x8086, 0x7000, 0x06, 0x01, 0x00, 0x00) {
-  set_header_type(0x80);  // multi-function: the IDE function sits at 00:01.1
-  init8(0x4C, 0x4D, 0xFF);  // IORT, ISA I/O recovery timer
+  set_header_type(0x80);         // multi-function: the IDE function sits at 00:01.1
+  init8(0x4C, 0x4D, 0xFF);       // IORT, ISA I/O recovery timer
   init16(0x4E, 0x0003, 0xFFFF);  // XBCS, X-bus chip select
   for (uint8_t r = kPirqRc; r < kPirqRc + 4; ++r) init8(r, 0x80, 0x8F);  // routing disabled
-  init8(0x69, 0x02, 0xFE);  // TOM, top of memory
-  init16(0x6A, 0x0000, 0x00FF);  // MSTAT
-  init8(0x70, 0x80, 0xEF);  // MBIRQ0
-  init8(0x71, 0x80, 0xEF);  // MBIRQ1
-  init8(0x76, 0x0C, 0x8F);  // MBDMA0
-  init8(0x77, 0x0C, 0x8F);  // MBDMA1
-  init16(0x78, 0x0002, 0xFFFF);  // PCSC
-  init8(0xA0, 0x08, 0xFF);  // SMICNTL
-  init16(0xA2, 0x0000, 0xFFFF);  // SMIEN
-  init32(0xA4, 0x00000000, 0xFFFFFFFF);  // SEE
-  init8(0xA8, 0x0F, 0xFF);  // FTMR
-  init16(0xAA, 0x0000, 0xFFFF);  // SMIREQ
-  init8(0xAC, 0x00, 0xFF);  // CTLTMR
-  init8(0xAE, 0x00, 0xFF);  // CTHTMR
+  init8(0x69, 0x02, 0xFE);                                               // TOM, top of memory
+  init16(0x6A, 0x0000, 0x00FF);                                          // MSTAT
+  init8(0x70, 0x80, 0xEF);                                               // MBIRQ0
+  init8(0x71, 0x80, 0xEF);                                               // MBIRQ1
+  init8(0x76, 0x0C, 0x8F);                                               // MBDMA0
+  init8(0x77, 0x0C, 0x8F);                                               // MBDMA1
+  init16(0x78, 0x0002, 0xFFFF);                                          // PCSC
+  init8(0xA0, 0x08, 0xFF);                                               // SMICNTL
+  init16(0xA2, 0x0000, 0xFFFF);                                          // SMIEN
+  init32(0xA4, 0x00000000, 0xFFFFFFFF);                                  // SEE
+  init8(0xA8, 0x0F, 0xFF);                                               // FTMR
+  init16(0xAA, 0x0000, 0xFFFF);                                          // SMIREQ
+  init8(0xAC, 0x00, 0xFF);                                               // CTLTMR
+  init8(0xAE, 0x00, 0xFF);                                               // CTHTMR
 }
 
 int Piix3Isa::pirq_route(unsigned pirq) const {
@@ -38,7 +38,7 @@ Piix3Ide::Piix3Ide() : core::PciFunction(0x8086, 0x7010, 0x01, 0x01, 0x80, 0x00)
   declare_bar(4, core::BarKind::kIo, 16);
   init16(0x40, 0x0000, 0xFFFF);  // IDETIM primary
   init16(0x42, 0x0000, 0xFFFF);  // IDETIM secondary
-  init8(0x44, 0x00, 0xFF);  // SIDETIM
+  init8(0x44, 0x00, 0xFF);       // SIDETIM
 }
 
 }  // namespace tx86::dev

@@ -17,10 +17,18 @@ FwCfg::FwCfg(core::IoBus& io) {
   rebuild_directory();
 }
 
-void FwCfg::add_item(uint16_t key, std::vector<uint8_t> data) { items_[key] = std::move(data); }
-void FwCfg::add_u16(uint16_t key, uint16_t v) { add_item(key, le_bytes(v, 2)); }
-void FwCfg::add_u32(uint16_t key, uint32_t v) { add_item(key, le_bytes(v, 4)); }
-void FwCfg::add_u64(uint16_t key, uint64_t v) { add_item(key, le_bytes(v, 8)); }
+void FwCfg::add_item(uint16_t key, std::vector<uint8_t> data) {
+  items_[key] = std::move(data);
+}
+void FwCfg::add_u16(uint16_t key, uint16_t v) {
+  add_item(key, le_bytes(v, 2));
+}
+void FwCfg::add_u32(uint16_t key, uint32_t v) {
+  add_item(key, le_bytes(v, 4));
+}
+void FwCfg::add_u64(uint16_t key, uint64_t v) {
+  add_item(key, le_bytes(v, 8));
+}
 
 uint16_t FwCfg::add_file(const std::string& name, std::vector<uint8_t> data) {
   if (name.size() >= 56) throw std::invalid_argument("fw_cfg file name too long: " + name);
@@ -43,7 +51,8 @@ void FwCfg::rebuild_directory() {
     be(items_[key].size(), 4);
     be(key, 2);
     be(0, 2);
-    for (size_t i = 0; i < 56; ++i) dir.push_back(i < name.size() ? static_cast<uint8_t>(name[i]) : 0);
+    for (size_t i = 0; i < 56; ++i)
+      dir.push_back(i < name.size() ? static_cast<uint8_t>(name[i]) : 0);
   }
   items_[kKeyFileDir] = std::move(dir);
 }

@@ -123,7 +123,9 @@ void Board::reset() {
   fw_cfg_->reset();
 }
 
-std::string Board::screen_text() const { return text_screen(vga_->registers(), vga_->vram()); }
+std::string Board::screen_text() const {
+  return text_screen(vga_->registers(), vga_->vram());
+}
 
 // The minimal fw_cfg of PLATFORM.md A.4: RAM size and e820, CPU count, the
 // boot menu off, boot-fail wait, and the serial console port.

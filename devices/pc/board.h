@@ -43,7 +43,7 @@ class Uart16550;
 struct BoardConfig {
   core::CharSink* debugcon = nullptr;  // where debug-console bytes go, or nowhere
   DebugExitMode exit_mode = DebugExitMode::kQemu;
-  std::vector<uint8_t> vga_bios;       // the std VGA's option ROM
+  std::vector<uint8_t> vga_bios;  // the std VGA's option ROM
   // The lines of COM1 and COM2; a UART exists only where a line is given.
   std::array<core::CharBackend*, 2> serial{};
   // QEMU -boot: order of a/b (floppy), c (disk), d (CD-ROM), n (network).

@@ -98,7 +98,8 @@ uint32_t StdVga::mmio_read(uint32_t offset, unsigned size) {
 }
 
 void StdVga::mmio_write(uint32_t offset, unsigned size, uint32_t value) {
-  for (unsigned i = 0; i < size; ++i) window_write(offset + i, static_cast<uint8_t>(value >> (8 * i)));
+  for (unsigned i = 0; i < size; ++i)
+    window_write(offset + i, static_cast<uint8_t>(value >> (8 * i)));
 }
 
 // --- I/O ports -------------------------------------------------------------------
@@ -280,9 +281,7 @@ void StdVga::vbe_write(unsigned index, uint16_t value) {
     case kVbeVirtWidth:
     case kVbeVirtHeight:
     case kVbeXOffset:
-    case kVbeYOffset:
-      vbe_[index] = value;
-      break;
+    case kVbeYOffset: vbe_[index] = value; break;
     default:  // VIDEO_MEMORY_64K and unknown indexes are read-only
       break;
   }

@@ -21,10 +21,22 @@ uint8_t rotate_right(uint8_t v, unsigned n) {
 
 void VgaMemory::window(uint32_t& base, uint32_t& size) const {
   switch ((regs_.gc[vga_reg::kGcMisc] >> 2) & 3) {
-    case 0: base = 0x00000; size = 0x20000; break;
-    case 1: base = 0x00000; size = 0x10000; break;
-    case 2: base = 0x10000; size = 0x08000; break;
-    default: base = 0x18000; size = 0x08000; break;
+    case 0:
+      base = 0x00000;
+      size = 0x20000;
+      break;
+    case 1:
+      base = 0x00000;
+      size = 0x10000;
+      break;
+    case 2:
+      base = 0x10000;
+      size = 0x08000;
+      break;
+    default:
+      base = 0x18000;
+      size = 0x08000;
+      break;
   }
 }
 
@@ -81,12 +93,8 @@ void VgaMemory::write(uint32_t offset, uint8_t value) {
       data = (r * 0x01010101u & ~enable) | (set_reset & enable);
       break;
     }
-    case 1:
-      data = latch_;
-      break;
-    case 2:
-      data = expand_bits(value & 0xF);
-      break;
+    case 1: data = latch_; break;
+    case 2: data = expand_bits(value & 0xF); break;
     default:
       bit_mask &= rotate_right(value, rotate & 7);
       data = set_reset;

@@ -9,22 +9,22 @@
 namespace tx86::dev {
 
 struct VgaRegisters {
-  uint8_t misc = 0;           // misc output (0x3C2 write, 0x3CC read)
-  uint8_t feature = 0;        // feature control
+  uint8_t misc = 0;     // misc output (0x3C2 write, 0x3CC read)
+  uint8_t feature = 0;  // feature control
   uint8_t seq_index = 0;
   std::array<uint8_t, 8> seq{};
   uint8_t crtc_index = 0;
   std::array<uint8_t, 32> crtc{};
   uint8_t gc_index = 0;
   std::array<uint8_t, 16> gc{};
-  uint8_t attr_index = 0;     // bit 5 is PAS (palette address source)
+  uint8_t attr_index = 0;       // bit 5 is PAS (palette address source)
   bool attr_flip_flop = false;  // false: the next 0x3C0 write is an index
   std::array<uint8_t, 32> attr{};
   uint8_t dac_mask = 0xFF;
   uint8_t dac_read_index = 0;
   uint8_t dac_write_index = 0;
-  uint8_t dac_component = 0;  // 0 red, 1 green, 2 blue
-  bool dac_reading = false;   // the DAC state register (0x3C7)
+  uint8_t dac_component = 0;           // 0 red, 1 green, 2 blue
+  bool dac_reading = false;            // the DAC state register (0x3C7)
   std::array<uint8_t, 256 * 3> dac{};  // 6-bit components (8-bit with VBE)
 
   // The CRTC answers at 0x3D4/0x3D5 when misc bit 0 (I/O address select)

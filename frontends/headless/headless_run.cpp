@@ -3,11 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <chrono>
 #include <cerrno>
-#include <cstring>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 #include "core/firmware/bios_image.h"
@@ -115,7 +115,8 @@ int run_headless(const Options& options) {
     SignalScope signals(machine);
     result = machine.run(options.timeout_seconds);
   }
-  const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double host_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const uint64_t insns = machine.cpu().state.icount;
   spdlog::info("ran {} instructions in {:.3f} s of host time ({:.1f} MIPS), {:.3f} s of guest time",
                insns, host_s, host_s > 0 ? insns / host_s / 1e6 : 0.0,

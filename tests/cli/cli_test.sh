@@ -54,6 +54,14 @@ expect 2 1 "--timeout" -- --bios "$work/loop.bin" --timeout soon
 expect 2 1 "--debugcon" -- --bios "$work/loop.bin" --debugcon tty9
 expect 2 1 "--debugcon" -- --bios "$work/loop.bin" --debugcon "file:$work/no/such/dir/x"
 expect 2 1 "--exit-mode" -- --bios "$work/loop.bin" --exit-mode loud
+expect 2 1 "--boot: order 'x'" -- --bios "$work/loop.bin" --boot x
+expect 2 1 "--boot: unknown setting 'splash'" -- --bios "$work/loop.bin" --boot splash=on
+expect 2 1 "reboot-timeout" -- --bios "$work/loop.bin" --boot reboot-timeout=soon
+expect 2 1 "--rtc" -- --bios "$work/loop.bin" --rtc yesterday
+expect 2 1 "--serial: 'tcp:1' is not one of" -- --bios "$work/loop.bin" --serial tcp:1
+expect 2 1 "VGA BIOS" -- --bios "$work/loop.bin" --vga-bios "$work/no-such-vga.bin"
+printf 'short' > "$work/bad.cmos"
+expect 2 1 "bad.cmos" -- --bios "$work/loop.bin" --cmos "$work/bad.cmos"
 expect 0 0 "" -- --help
 expect 0 0 "" -- --version
 expect 124 1 "timeout" -- --bios "$work/loop.bin" --timeout 0.2
@@ -64,6 +72,15 @@ expect 124 1 "timeout" -- --bios "$work/triple.bin" --timeout 0.3
 expect 11 0 "" -- --bios "$work/exit5.bin"
 expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw
 expect 5 any "trace F000:0000FFF0" -- --bios "$work/exit5.bin" --trace --exit-mode raw --log-level error
+
+# --cmos keeps the CMOS RAM: a guest writes byte 0x50, a second run reads it.
+# mov al, 0x50; out 0x70, al; mov al, 0x5a; out 0x71, al; mov al, 0; out 0xf4, al
+printf '\xb0\x50\xe6\x70\xb0\x5a\xe6\x71\xb0\x00\xe6\xf4\xff\xff\xff\xff' > "$work/cmos-write.bin"
+# mov al, 0x50; out 0x70, al; in al, 0x71; out 0xf4, al
+printf '\xb0\x50\xe6\x70\xe4\x71\xe6\xf4\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/cmos-read.bin"
+expect 0 0 "" -- --bios "$work/cmos-write.bin" --exit-mode raw --cmos "$work/nv.cmos"
+expect 90 0 "" -- --bios "$work/cmos-read.bin" --exit-mode raw --cmos "$work/nv.cmos"
+expect 0 0 "" -- --bios "$work/cmos-read.bin" --exit-mode raw
 
 if ! "$tx86" --help | grep -q -- "--timeout"; then
   echo "FAIL: --help does not document --timeout"; failures=$((failures + 1))

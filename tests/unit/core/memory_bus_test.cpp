@@ -133,7 +133,7 @@ TEST(MemoryBus, ShadowReadAndWriteEnablesAreIndependent) {
   bus.attach_hidden_ram(0xF0000, 0x10000, 0xF0000);
   bus.map_rom(0xF0000, std::vector<uint8_t>(0x10000, 0xAB));
   EXPECT_EQ(bus.read8(0xF0010), 0xAB);  // power on: ROM
-  bus.write8(0xF0010, 0x11);           // dropped
+  bus.write8(0xF0010, 0x11);            // dropped
   // Write-only shadowing (PAM WE=1, RE=0): copy the ROM into RAM in place.
   bus.set_ram_access(0xF0000, 0x10000, false, true);
   bus.write8(0xF0010, bus.read8(0xF0010) + 1);

@@ -15,7 +15,8 @@ std::vector<uint8_t> read_item(core::IoBus& io, uint16_t key, size_t n) {
 }
 
 uint32_t be32(const std::vector<uint8_t>& v, size_t at) {
-  return (uint32_t{v[at]} << 24) | (uint32_t{v[at + 1]} << 16) | (uint32_t{v[at + 2]} << 8) | v[at + 3];
+  return (uint32_t{v[at]} << 24) | (uint32_t{v[at + 1]} << 16) | (uint32_t{v[at + 2]} << 8) |
+         v[at + 3];
 }
 
 TEST(FwCfg, SignatureAndTraditionalInterfaceId) {
@@ -43,8 +44,8 @@ TEST(FwCfg, FileDirectoryListsFilesBigEndian) {
   EXPECT_EQ(k2, 0x21);
   const auto dir = read_item(io, FwCfg::kKeyFileDir, 4 + 2 * 64);
   EXPECT_EQ(be32(dir, 0), 2u);
-  EXPECT_EQ(be32(dir, 4), 3u);                  // size of bootorder
-  EXPECT_EQ((dir[8] << 8) | dir[9], 0x20);      // its key
+  EXPECT_EQ(be32(dir, 4), 3u);              // size of bootorder
+  EXPECT_EQ((dir[8] << 8) | dir[9], 0x20);  // its key
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(&dir[12])), "bootorder");
   EXPECT_EQ(be32(dir, 68), 4u);
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(&dir[76])), "etc/boot-fail-wait");

@@ -44,7 +44,7 @@ TEST_F(StdVgaTest, LatchesBitMaskAndLogicalFunction) {
   gc(6, 0x05);
   seq(2, 0x0F);
   gc(8, 0xFF);
-  mem.write8(0xA0000, 0xF0);  // all planes 0xF0
+  mem.write8(0xA0000, 0xF0);            // all planes 0xF0
   EXPECT_EQ(mem.read8(0xA0000), 0xF0);  // read mode 0, map 0; loads the latches
   gc(8, 0x0F);                          // only the low nibble from the CPU
   gc(3, 0x18);                          // XOR with the latches
@@ -95,7 +95,8 @@ TEST_F(StdVgaTest, OddEvenTextModeAndTheTextDump) {
   gc(5, 0x10);
   gc(6, 0x0E);
   gc(8, 0xFF);
-  const uint8_t crtc[][2] = {{0x01, 79}, {0x07, 0x1F}, {0x09, 0x4F}, {0x12, 0x8F}, {0x0C, 0}, {0x0D, 0}};
+  const uint8_t crtc[][2] = {{0x01, 79},   {0x07, 0x1F}, {0x09, 0x4F},
+                             {0x12, 0x8F}, {0x0C, 0},    {0x0D, 0}};
   for (const auto& r : crtc) io.write16(0x3D4, static_cast<uint16_t>(r[0] | (r[1] << 8)));
   const char* text = "SeaBIOS";
   for (int i = 0; text[i]; ++i) {
@@ -129,7 +130,7 @@ TEST_F(StdVgaTest, AttributeFlipFlopResetsOnInputStatusRead) {
 TEST_F(StdVgaTest, InputStatusFollowsGuestTime) {
   io.write8(0x3C2, 0x01);
   EXPECT_EQ(io.read8(0x3DA) & 0x09, 0x00);  // t = 0: first visible line
-  sched.retire(490 * 31778 / 1 / 1);  // 1 ns per instruction: into vertical sync
+  sched.retire(490 * 31778 / 1 / 1);        // 1 ns per instruction: into vertical sync
   EXPECT_EQ(io.read8(0x3DA) & 0x09, 0x09);
 }
 
@@ -168,7 +169,7 @@ TEST_F(StdVgaTest, VbeBankedWindowAndLinearFrameBufferReachTheSameMemory) {
   io.write16(0x1CE, 4);
   io.write16(0x1CF, 0x41);  // enabled, LFB
   io.write16(0x1CE, 5);
-  io.write16(0x1CF, 2);     // bank 2
+  io.write16(0x1CF, 2);  // bank 2
   mem.write8(0xA0010, 0x99);
   EXPECT_EQ(vga.vram()[2 * 0x10000 + 0x10], 0x99);
   // BAR0 at FD000000 with memory decoding on.

@@ -27,7 +27,8 @@ class SeaBiosTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!std::filesystem::exists(kBios) || !std::filesystem::exists(kVgaBios)) {
-      GTEST_SKIP() << "needs Debian's seabios package (" << kBios << "); scripts/install-deps.sh installs it";
+      GTEST_SKIP() << "needs Debian's seabios package (" << kBios
+                   << "); scripts/install-deps.sh installs it";
     }
     core::MachineConfig config;
     config.ram_bytes = 128ull << 20;
@@ -66,9 +67,9 @@ TEST_F(SeaBiosTest, PostEnumeratesPciRunsTheVgaBiosAndFindsNoBootableDevice) {
         "Found 4 PCI devices (max PCI bus is 00)", "PCI: init bdf=00:00.0 id=8086:1237",
         "PCI: init bdf=00:01.0 id=8086:7000", "PIIX3/PIIX4 init: elcr=00 0c",
         "PCI: init bdf=00:01.1 id=8086:7010", "PCI: init bdf=00:02.0 id=1234:1111",
-        "PCI: Using 00:02.0 for primary VGA", "Running option rom at c000:0003",
-        "Start SeaVGABIOS", "VBE DISPI: lfb_addr=fd000000, size 16 MB", "set VGA mode 3",
-        "PS2 keyboard initialized", "No bootable device."}) {
+        "PCI: Using 00:02.0 for primary VGA", "Running option rom at c000:0003", "Start SeaVGABIOS",
+        "VBE DISPI: lfb_addr=fd000000, size 16 MB", "set VGA mode 3", "PS2 keyboard initialized",
+        "No bootable device."}) {
     EXPECT_NE(log.find(line), std::string::npos) << "missing from the debug log: " << line;
   }
   const std::string screen = board->screen_text();
