@@ -118,8 +118,16 @@ class Cpu {
   void set_accessed(uint16_t selector, Descriptor& d);
   void load_ldtr(uint16_t selector);
   void load_tr(uint16_t selector);
-  // SS:ESP for privilege level `dpl` from the current TSS.
-  void inner_stack(unsigned dpl, uint16_t& ss, uint32_t& esp, bool ext);
+  // The stack for privilege level `dpl`: SS:ESP from the current TSS, with
+  // the SS descriptor checked as an inner-level switch requires (#TS, #SS).
+  struct InnerStack {
+    uint16_t selector;
+    uint32_t esp;
+    Descriptor descriptor;
+  };
+  InnerStack inner_stack(unsigned dpl, bool ext);
+  // The TSS a task gate names, checked (#GP, #NP) for a task switch.
+  Descriptor task_gate_target(uint16_t tss_selector, bool ext);
 
   // --- Far transfers (far_transfer.cpp), in every mode.
   void far_jump(uint16_t selector, uint32_t offset, unsigned opsize);

@@ -87,15 +87,8 @@ void Cpu::far_transfer_protected(uint16_t selector, uint32_t offset, unsigned op
       if (d.dpl() < level || d.dpl() < rpl) raise_fault(vec::kGp, err);
       if (!d.present()) raise_fault(vec::kNp, err);
       const uint16_t tss_sel = d.gate_selector();
-      const uint32_t tss_err = selector_error(tss_sel);
-      if (tss_sel & 4) raise_fault(vec::kGp, tss_err);
-      const Descriptor tss = descriptor_or_fault(tss_sel, vec::kGp);
-      if (!tss.is_system() ||
-          (tss.type() != sys_type::kTss16Available && tss.type() != sys_type::kTss32Available)) {
-        raise_fault(vec::kGp, tss_err);
-      }
-      if (!tss.present()) raise_fault(vec::kNp, tss_err);
-      task_switch(tss_sel, tss, call ? Transfer::kCall : Transfer::kJmp);
+      task_switch(tss_sel, task_gate_target(tss_sel, false),
+                  call ? Transfer::kCall : Transfer::kJmp);
       return;
     }
     case sys_type::kTss16Available:
@@ -130,20 +123,11 @@ void Cpu::call_gate(uint16_t gate_sel, const Descriptor& gate, bool call) {
     // CALL to a more privileged level: switch to the TSS stack and copy the
     // gate's parameter count of words or dwords from the caller's stack.
     const unsigned new_cpl = cs.dpl();
-    uint16_t ss_sel = 0;
-    uint32_t esp = 0;
-    inner_stack(new_cpl, ss_sel, esp, false);
-    const uint32_t ss_err = selector_error(ss_sel);
-    if ((ss_sel & 0xFFFC) == 0) raise_fault(vec::kTs, 0);
-    Descriptor ss;
-    if (!fetch_descriptor(ss_sel, ss)) raise_fault(vec::kTs, ss_err);
-    if ((ss_sel & 3u) != new_cpl || ss.dpl() != new_cpl || !ss.is_data() || !ss.rw()) {
-      raise_fault(vec::kTs, ss_err);
-    }
-    if (!ss.present()) raise_fault(vec::kSs, ss_err);
-
+    InnerStack inner = inner_stack(new_cpl, false);
+    const uint16_t ss_sel = inner.selector;
+    Descriptor& ss = inner.descriptor;
     const SegmentCache ss_cache = make_cache(ss_sel, ss);
-    StackFrame f(*this, ss_cache, esp, false, ss_err);
+    StackFrame f(*this, ss_cache, inner.esp, false, selector_error(ss_sel));
     f.push(s.seg[kSs].selector, size);
     f.push(s.gpr[kEsp], size);
     const unsigned params = gate.gate_params();

@@ -44,15 +44,8 @@ void Cpu::deliver_protected(uint8_t vector, EventKind kind, bool has_error, uint
 
   if (type == sys_type::kTaskGate) {
     const uint16_t tss_sel = gate.gate_selector();
-    const uint32_t tss_err = selector_error(tss_sel, ext);
-    if (tss_sel & 4) raise_fault(vec::kGp, tss_err);
-    const Descriptor tss = descriptor_or_fault(tss_sel, vec::kGp, ext);
-    if (!tss.is_system() ||
-        (tss.type() != sys_type::kTss16Available && tss.type() != sys_type::kTss32Available)) {
-      raise_fault(vec::kGp, tss_err);
-    }
-    if (!tss.present()) raise_fault(vec::kNp, tss_err);
-    task_switch(tss_sel, tss, Transfer::kInterrupt, has_error, error_code);
+    task_switch(tss_sel, task_gate_target(tss_sel, ext), Transfer::kInterrupt, has_error,
+                error_code);
     return;
   }
 
@@ -73,20 +66,11 @@ void Cpu::deliver_protected(uint8_t vector, EventKind kind, bool has_error, uint
     // To an inner privilege level, on the stack the TSS names for it.
     const unsigned new_cpl = cs.dpl();
     if (v86 && new_cpl != 0) raise_fault(vec::kGp, cs_err);
-    uint16_t ss_sel = 0;
-    uint32_t esp = 0;
-    inner_stack(new_cpl, ss_sel, esp, ext);
-    const uint32_t ss_err = selector_error(ss_sel, ext);
-    if ((ss_sel & 0xFFFC) == 0) raise_fault(vec::kTs, ext ? 1 : 0);
-    Descriptor ss;
-    if (!fetch_descriptor(ss_sel, ss)) raise_fault(vec::kTs, ss_err);
-    if ((ss_sel & 3u) != new_cpl || ss.dpl() != new_cpl || !ss.is_data() || !ss.rw()) {
-      raise_fault(vec::kTs, ss_err);
-    }
-    if (!ss.present()) raise_fault(vec::kSs, ss_err);
-
+    InnerStack inner = inner_stack(new_cpl, ext);
+    const uint16_t ss_sel = inner.selector;
+    Descriptor& ss = inner.descriptor;
     const SegmentCache ss_cache = make_cache(ss_sel, ss);
-    StackFrame f(*this, ss_cache, esp, false, ss_err);
+    StackFrame f(*this, ss_cache, inner.esp, false, selector_error(ss_sel, ext));
     if (v86) {
       f.push(s.seg[kGs].selector, size);
       f.push(s.seg[kFs].selector, size);

@@ -104,20 +104,42 @@ void Cpu::load_tr(uint16_t selector) {
   state.tr = make_cache(selector, d);
 }
 
-void Cpu::inner_stack(unsigned dpl, uint16_t& ss, uint32_t& esp, bool ext) {
+Cpu::InnerStack Cpu::inner_stack(unsigned dpl, bool ext) {
   const bool tss32 = (state.tr.attrs & 0x8) != 0;
   const uint32_t offset = tss32 ? 4 + dpl * 8 : 2 + dpl * 4;
   const unsigned width = tss32 ? 8 : 4;
   if (uint64_t{offset} + width - 1 > state.tr.limit) {
     raise_fault(vec::kTs, selector_error(state.tr.selector, ext));
   }
+  InnerStack stack{};
   if (tss32) {
-    esp = read_system(state.tr.base + offset, 4);
-    ss = static_cast<uint16_t>(read_system(state.tr.base + offset + 4, 2));
+    stack.esp = read_system(state.tr.base + offset, 4);
+    stack.selector = static_cast<uint16_t>(read_system(state.tr.base + offset + 4, 2));
   } else {
-    esp = read_system(state.tr.base + offset, 2);
-    ss = static_cast<uint16_t>(read_system(state.tr.base + offset + 2, 2));
+    stack.esp = read_system(state.tr.base + offset, 2);
+    stack.selector = static_cast<uint16_t>(read_system(state.tr.base + offset + 2, 2));
   }
+  const uint32_t err = selector_error(stack.selector, ext);
+  if ((stack.selector & 0xFFFC) == 0) raise_fault(vec::kTs, ext ? 1 : 0);
+  Descriptor& ss = stack.descriptor;
+  if (!fetch_descriptor(stack.selector, ss)) raise_fault(vec::kTs, err);
+  if ((stack.selector & 3u) != dpl || ss.dpl() != dpl || !ss.is_data() || !ss.rw()) {
+    raise_fault(vec::kTs, err);
+  }
+  if (!ss.present()) raise_fault(vec::kSs, err);
+  return stack;
+}
+
+Descriptor Cpu::task_gate_target(uint16_t tss_selector, bool ext) {
+  const uint32_t err = selector_error(tss_selector, ext);
+  if (tss_selector & 4) raise_fault(vec::kGp, err);  // a TSS lives in the GDT
+  const Descriptor tss = descriptor_or_fault(tss_selector, vec::kGp, ext);
+  if (!tss.is_system() ||
+      (tss.type() != sys_type::kTss16Available && tss.type() != sys_type::kTss32Available)) {
+    raise_fault(vec::kGp, err);
+  }
+  if (!tss.present()) raise_fault(vec::kNp, err);
+  return tss;
 }
 
 }  // namespace tx86::core
