@@ -4,6 +4,9 @@
 namespace tx86::core {
 
 Cpu::Cpu(MemoryBus& memory, IoBus& io_bus) : mem(memory), io(io_bus), mmu(memory) {
+  state.owner = this;
+  state.tlb[0] = mmu.tlb(false);
+  state.tlb[1] = mmu.tlb(true);
   reset();
 }
 

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/cpu/cpu_state.h"
@@ -61,7 +62,10 @@ class Cpu {
   void clear_stop() { stop_.store(false, std::memory_order_relaxed); }
 
   bool in_shutdown() const { return shutdown_; }
+  static Cpu& of(CpuState* s) { return *static_cast<Cpu*>(s->owner); }
   std::string error;  // why the engine stopped with kUnimplemented
+  // A fault raised in translated code, waiting for the engine to deliver it.
+  std::optional<GuestFault> pending_fault;
 
   // Current privilege level: 0 in real mode, 3 in virtual-8086 mode, else
   // the RPL of CS (which equals its DPL, or the CPL for conforming code).
@@ -146,6 +150,9 @@ class Cpu {
   void deliver_exception(const GuestFault& fault);
   void deliver_software_interrupt(uint8_t vector, EventKind kind = EventKind::kSoftware);
   void deliver_external_interrupt(uint8_t vector);
+  // At an instruction boundary: takes a pending maskable interrupt, unless
+  // IF is clear or the STI/MOV SS shadow (which this consumes) holds it off.
+  void poll_interrupts();
 
   // --- I/O permission (io_permission.cpp, SDM Vol. 1, 19.5): raises #GP(0)
   // unless CPL <= IOPL outside virtual-8086 mode, or the TSS I/O bitmap

@@ -3,9 +3,18 @@
 namespace tx86::core {
 
 void reset_cpu_state(CpuState& s, uint32_t cpu_signature) {
-  const uint64_t icount = s.icount;  // guest time keeps running across a reset
+  // Guest time keeps running across a reset, and the state keeps its owner.
+  const uint64_t icount = s.icount;
+  const uint64_t limit = s.icount_limit;
+  void* const owner = s.owner;
+  const void* const tlb0 = s.tlb[0];
+  const void* const tlb1 = s.tlb[1];
   s = CpuState{};
   s.icount = icount;
+  s.icount_limit = limit;
+  s.owner = owner;
+  s.tlb[0] = tlb0;
+  s.tlb[1] = tlb1;
   for (SegmentCache& sc : s.seg) {
     sc = SegmentCache{0, 0, 0xFFFF, seg_attr::kRealModeData};
   }

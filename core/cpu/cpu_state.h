@@ -57,6 +57,16 @@ struct CpuState {
   uint32_t dr[8] = {};
 
   uint64_t icount = 0;  // retired instructions since power-on
+  // Translated code runs until icount would pass this (the engine's budget).
+  uint64_t icount_limit = 0;
+  // The Cpu this state belongs to, for helpers that generated code calls
+  // with a CpuState* (see core/cpu/cpu.h), and the MMU's TLBs
+  // (supervisor, user) for generated code's inline lookups.
+  void* owner = nullptr;
+  const void* tlb[2] = {nullptr, nullptr};
+  // Set when a store rewrote translated code: translated code leaves at the
+  // end of the storing instruction.
+  uint8_t code_modified = 0;
   bool halted = false;
   // STI, MOV SS and POP SS hold off interrupts until after the next
   // instruction; MOV SS and POP SS hold off debug traps as well.

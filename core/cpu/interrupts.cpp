@@ -151,6 +151,16 @@ void Cpu::deliver_software_interrupt(uint8_t vector, EventKind kind) {
   deliver(vector, kind, false, 0);
 }
 
+void Cpu::poll_interrupts() {
+  if (state.interrupt_shadow) {
+    state.interrupt_shadow = false;
+    return;
+  }
+  if (intr_ != nullptr && state.flag(flags::kIf) && intr_->intr_pending()) {
+    deliver_external_interrupt(intr_->intr_acknowledge());
+  }
+}
+
 void Cpu::deliver_external_interrupt(uint8_t vector) {
   state.halted = false;
   try {

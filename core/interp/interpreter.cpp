@@ -12,19 +12,6 @@ namespace {
 
 constexpr uint32_t kDr6SingleStep = 1u << 14;
 
-// Takes a pending maskable interrupt at an instruction boundary.
-void check_interrupts(Cpu& cpu) {
-  CpuState& s = cpu.state;
-  if (s.interrupt_shadow) {
-    s.interrupt_shadow = false;
-    return;
-  }
-  InterruptSource* intr = cpu.interrupt_source();
-  if (intr != nullptr && s.flag(flags::kIf) && intr->intr_pending()) {
-    cpu.deliver_external_interrupt(intr->intr_acknowledge());
-  }
-}
-
 std::string describe(const CpuState& s, const DecodedInsn& insn) {
   return fmt::format("{} (opcode {}{:02X}) at {:04X}:{:08X}", mnemonic_name(insn.mnemonic),
                      insn.map == OpcodeMap::k0F ? "0F " : "", insn.opcode, s.seg[kCs].selector,
@@ -63,6 +50,22 @@ bool is_software_interrupt(Mnemonic m) {
 
 }  // namespace
 
+void run_decoded(Cpu& cpu, const DecodedInsn& insn, uint32_t start_eip) {
+  CpuState& s = cpu.state;
+  // MMX and SSE are not part of this CPU model yet: #UD, as on a Pentium
+  // without them.
+  if (insn.attrs & (attr::kMmx | attr::kSse)) raise_fault(vec::kUd);
+  if (insn.has(prefix::kLock) && !lock_allowed(insn)) raise_fault(vec::kUd);
+  // x87 escapes with CR0.EM or CR0.TS set raise #NM before anything else,
+  // so an OS can emulate the FPU or switch its context lazily.
+  if ((insn.attrs & attr::kX87) && (s.cr0 & (cr0::kEm | cr0::kTs))) raise_fault(vec::kNm);
+
+  const interp::Handler handler = interp::handler_table()[static_cast<size_t>(insn.mnemonic)];
+  if (handler == nullptr) throw Unimplemented{"instruction " + describe(s, insn)};
+  s.eip = start_eip + insn.length;
+  handler(cpu, insn);
+}
+
 std::optional<GuestFault> Interpreter::execute(Cpu& cpu) {
   CpuState& s = cpu.state;
   const uint32_t start_eip = s.eip;
@@ -83,19 +86,8 @@ std::optional<GuestFault> Interpreter::execute(Cpu& cpu) {
       case DecodeStatus::kTooLong: raise_fault(vec::kGp, 0);
       case DecodeStatus::kInvalid: raise_fault(vec::kUd);
     }
-    // MMX and SSE are not part of this CPU model yet: #UD, as on a Pentium
-    // without them.
-    if (insn.attrs & (attr::kMmx | attr::kSse)) raise_fault(vec::kUd);
-    if (insn.has(prefix::kLock) && !lock_allowed(insn)) raise_fault(vec::kUd);
-    // x87 escapes with CR0.EM or CR0.TS set raise #NM before anything else,
-    // so an OS can emulate the FPU or switch its context lazily.
-    if ((insn.attrs & attr::kX87) && (s.cr0 & (cr0::kEm | cr0::kTs))) raise_fault(vec::kNm);
-
-    const interp::Handler handler = interp::handler_table()[static_cast<size_t>(insn.mnemonic)];
-    if (handler == nullptr) throw Unimplemented{"instruction " + describe(s, insn)};
-    s.eip = start_eip + insn.length;
     executed = insn.mnemonic;
-    handler(cpu, insn);
+    run_decoded(cpu, insn, start_eip);
   } catch (const GuestFault& fault) {
     s.eip = start_eip;
     s.debug_trap = 0;  // a faulting instruction reports no data breakpoint hits
@@ -134,7 +126,7 @@ StopReason Interpreter::run(Cpu& cpu, uint64_t max_insns) {
   try {
     for (uint64_t n = 0; n < max_insns; ++n) {
       if (cpu.stop_requested()) return StopReason::kStopRequested;
-      check_interrupts(cpu);
+      cpu.poll_interrupts();
       if (cpu.in_shutdown()) return StopReason::kShutdown;
       if (s.halted) return StopReason::kHalted;
       step(cpu);

@@ -7,10 +7,17 @@
 
 #include "core/cpu/cpu.h"
 #include "core/cpu/execution_engine.h"
+#include "core/decoder/decoded_insn.h"
 
 namespace tx86::core {
 
 class Tracer;
+
+// Runs one decoded instruction whose first byte is at start_eip: the checks
+// every instruction gets, then its handler. Throws GuestFault (EIP is then
+// left as the handler left it: the caller restores it) or Unimplemented.
+// The interpreter's step and the JIT's fallback both come through here.
+void run_decoded(Cpu& cpu, const DecodedInsn& insn, uint32_t start_eip);
 
 class Interpreter final : public ExecutionEngine {
  public:

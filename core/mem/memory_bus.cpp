@@ -44,7 +44,9 @@ MemoryBus::Page& MemoryBus::page_for_update(uint64_t addr) {
 
 void MemoryBus::derive(Page& p) {
   p.read_host = p.ram_read ? p.ram_host : (p.mmio == nullptr ? p.device_host : nullptr);
-  if (p.ram_write) {
+  if (p.code) {
+    p.write_host = nullptr;
+  } else if (p.ram_write) {
     p.write_host = p.ram_host;
   } else {
     p.write_host = (p.mmio == nullptr && p.device_writable) ? p.device_host : nullptr;
@@ -60,6 +62,11 @@ void MemoryBus::set_a20(bool enabled) {
 
 void MemoryBus::notify_map_changed() {
   for (auto& listener : map_listeners_) listener();
+}
+
+void MemoryBus::notify_remapped(PhysAddr base, uint64_t size) {
+  for (auto& listener : remap_listeners_) listener(base, size);
+  notify_map_changed();
 }
 
 void MemoryBus::map_ram(PhysAddr base, uint64_t size, uint64_t ram_offset) {
@@ -78,7 +85,7 @@ void MemoryBus::attach_hidden_ram(PhysAddr base, uint64_t size, uint64_t ram_off
     p.ram_read = p.ram_write = false;
     derive(p);
   }
-  notify_map_changed();
+  notify_remapped(base, size);
 }
 
 void MemoryBus::set_ram_access(PhysAddr base, uint64_t size, bool read, bool write) {
@@ -90,7 +97,7 @@ void MemoryBus::set_ram_access(PhysAddr base, uint64_t size, bool read, bool wri
     p.ram_write = write;
     derive(p);
   }
-  notify_map_changed();
+  notify_remapped(base, size);
 }
 
 void MemoryBus::map_rom(PhysAddr base, std::span<const uint8_t> bytes) {
@@ -104,7 +111,7 @@ void MemoryBus::map_rom(PhysAddr base, std::span<const uint8_t> bytes) {
     p.mmio = nullptr;
     derive(p);
   }
-  notify_map_changed();
+  notify_remapped(base, bytes.size());
 }
 
 void MemoryBus::map_device_memory(PhysAddr base, uint64_t size, uint8_t* host, bool writable) {
@@ -116,7 +123,7 @@ void MemoryBus::map_device_memory(PhysAddr base, uint64_t size, uint8_t* host, b
     p.mmio = nullptr;
     derive(p);
   }
-  notify_map_changed();
+  notify_remapped(base, size);
 }
 
 void MemoryBus::map_mmio(PhysAddr base, uint64_t size, MmioHandler* handler) {
@@ -129,7 +136,7 @@ void MemoryBus::map_mmio(PhysAddr base, uint64_t size, MmioHandler* handler) {
     p.mmio_offset = static_cast<uint32_t>(off);
     derive(p);
   }
-  notify_map_changed();
+  notify_remapped(base, size);
 }
 
 void MemoryBus::unmap(PhysAddr base, uint64_t size) {
@@ -141,7 +148,7 @@ void MemoryBus::unmap(PhysAddr base, uint64_t size) {
     p.mmio = nullptr;
     derive(p);
   }
-  notify_map_changed();
+  notify_remapped(base, size);
 }
 
 uint32_t MemoryBus::read_slow(PhysAddr addr, unsigned size) {
@@ -161,10 +168,25 @@ uint32_t MemoryBus::read_slow(PhysAddr addr, unsigned size) {
   return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
 }
 
+void MemoryBus::note_code_write() { ++code_writes_; }
+
+void MemoryBus::set_code_page(PhysAddr addr, bool code) {
+  Page& p = page_for_update(addr & a20_mask_);
+  if (p.code == code) return;
+  p.code = code;
+  derive(p);
+  notify_map_changed();  // TLBs hold write permissions for the page
+}
+
 void MemoryBus::write_slow(PhysAddr addr, unsigned size, uint32_t value) {
   if (((addr & kPageMask) + size) > kPageSize) {
     for (unsigned i = 0; i < size; ++i) write8(addr + i, static_cast<uint8_t>(value >> (8 * i)));
     return;
+  }
+  if (page_of(addr).code) {
+    const PhysAddr a = addr & a20_mask_;
+    const bool still_code = code_write_listener_ && code_write_listener_(a, size);
+    if (!still_code) set_code_page(a & ~kPageMask, false);
   }
   const Page& p = page_of(addr);
   if (p.write_host != nullptr) {

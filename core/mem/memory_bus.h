@@ -79,6 +79,27 @@ class MemoryBus {
   uint8_t* host_page_for_read(PhysAddr addr) { return page_of(addr).read_host; }
   uint8_t* host_page_for_write(PhysAddr addr) { return page_of(addr).write_host; }
 
+  // Called with the range whenever what backs it changes (not for the A20
+  // gate, which changes no page's contents): translated code from those
+  // pages is stale.
+  void add_remap_listener(std::function<void(PhysAddr base, uint64_t size)> listener) {
+    remap_listeners_.push_back(std::move(listener));
+  }
+
+  // Pages holding translated code: writes to them (by the CPU, DMA or a
+  // loader) go the slow way and call the code-write listener first with the
+  // bytes about to change; it drops the translations those bytes belong to
+  // and returns whether the page still holds code (self-modifying code).
+  void set_code_page(PhysAddr addr, bool code);
+  bool is_code_page(PhysAddr addr) const { return page_of(addr).code; }
+  void set_code_write_listener(std::function<bool(PhysAddr addr, unsigned size)> listener) {
+    code_write_listener_ = std::move(listener);
+  }
+  // How many writes have hit translated code so far.
+  uint64_t code_writes() const { return code_writes_; }
+  // The listener calls this when a write did hit translated code.
+  void note_code_write();
+
   // Called after any change of the map or the A20 gate, so that caches of
   // translations (TLBs, translated code) can drop what they hold.
   void add_map_listener(std::function<void()> listener) {
@@ -113,6 +134,7 @@ class MemoryBus {
     uint8_t* ram_host = nullptr;
     bool ram_read = false;
     bool ram_write = false;
+    bool code = false;  // holds translated code: writes take the slow path
   };
 
   // Two-level page table: 4 MiB chunks, allocated when something is mapped
@@ -132,6 +154,7 @@ class MemoryBus {
   void write_slow(PhysAddr addr, unsigned size, uint32_t value);
   void check_range(PhysAddr base, uint64_t size) const;
   void notify_map_changed();
+  void notify_remapped(PhysAddr base, uint64_t size);
 
   uint64_t ram_size_;
   uint8_t* ram_ = nullptr;
@@ -140,6 +163,9 @@ class MemoryBus {
   std::vector<std::vector<uint8_t>> rom_images_;
   uint32_t a20_mask_ = 0xFFFFFFFFu;
   std::vector<std::function<void()>> map_listeners_;
+  std::function<bool(PhysAddr, unsigned)> code_write_listener_;
+  std::vector<std::function<void(PhysAddr, uint64_t)>> remap_listeners_;
+  uint64_t code_writes_ = 0;
 };
 
 }  // namespace tx86::core

@@ -70,6 +70,11 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
                  "at exit, write the VGA text screen to this file");
   app.add_flag("--no-reboot", o.no_reboot,
                "exit (status 6) instead of resetting when the guest triple-faults");
+  app.add_option("--cpu-engine", o.cpu_engine,
+                 "jit (translate to host code) or interp (the reference interpreter)")
+      ->check(CLI::IsMember({"jit", "interp"}))
+      ->capture_default_str();
+  app.add_flag("--stats", o.stats, "print execution statistics at exit (on stderr)");
   app.add_flag("--trace", o.trace, "log every executed instruction with the registers");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))

@@ -15,6 +15,7 @@
 #include "core/machine/machine.h"
 #include "core/trace/tracer.h"
 #include "devices/pc/board.h"
+#include "jit/runtime/jit_engine.h"
 #include "frontends/common/char_backends.h"
 #include "frontends/common/char_sinks.h"
 
@@ -91,7 +92,15 @@ int run_headless(const Options& options) {
 
   std::unique_ptr<core::Tracer> tracer;
   if (options.trace) tracer = std::make_unique<core::Tracer>();
-  machine.set_engine(std::make_unique<core::Interpreter>(tracer.get()));
+  // --trace logs every instruction, which only the interpreter sees.
+  jit::JitEngine* jit_engine = nullptr;
+  if (options.cpu_engine == "jit" && !options.trace) {
+    auto engine = std::make_unique<jit::JitEngine>(machine.cpu());
+    jit_engine = engine.get();
+    machine.set_engine(std::move(engine));
+  } else {
+    machine.set_engine(std::make_unique<core::Interpreter>(tracer.get()));
+  }
 
   dev::BoardConfig board_config;
   board_config.debugcon = debugcon.get();
@@ -118,6 +127,12 @@ int run_headless(const Options& options) {
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const uint64_t insns = machine.cpu().state.icount;
+  if (options.stats) {
+    std::fprintf(stderr, "tx86: %llu guest instructions in %.3f s (%.1f MIPS), %.3f s of guest time\n",
+                 static_cast<unsigned long long>(insns), host_s, host_s > 0 ? insns / host_s / 1e6 : 0.0,
+                 machine.scheduler().now() / 1e9);
+    if (jit_engine != nullptr) std::fprintf(stderr, "tx86: %s\n", jit_engine->stats_text().c_str());
+  }
   spdlog::info("ran {} instructions in {:.3f} s of host time ({:.1f} MIPS), {:.3f} s of guest time",
                insns, host_s, host_s > 0 ? insns / host_s / 1e6 : 0.0,
                machine.scheduler().now() / 1e9);

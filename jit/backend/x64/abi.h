@@ -1,0 +1,58 @@
+// How translated code sits in the host: registers with a fixed role, the
+// stack frame the entry trampoline builds, and CpuState field offsets.
+//
+//   r15        CpuState* (pinned for the whole run of chained blocks)
+//   r10, r11   scratch for the emitter, never allocated to IR values
+//   others     allocated to IR values (reg_alloc.h)
+//
+// The trampoline saves the callee-saved registers, reserves kSpillSlots
+// 8-byte slots at [rsp] and keeps rsp 16-byte aligned, so generated code
+// may call C++ helpers directly.
+#pragma once
+
+#include <asmjit/x86.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/cpu/cpu_state.h"
+
+namespace tx86::jit::x64 {
+
+namespace x86 = asmjit::x86;
+
+inline const x86::Gp kState = x86::r15;
+inline const x86::Gp kScratch0 = x86::r10;
+inline const x86::Gp kScratch1 = x86::r11;
+
+inline constexpr int kSpillSlots = 64;
+// 6 pushes + return address leave rsp at 8 mod 16; the frame restores 16.
+inline constexpr int kFrameBytes = kSpillSlots * 8 + 8;
+
+inline x86::Mem spill_slot(int slot) { return x86::qword_ptr(x86::rsp, slot * 8); }
+
+inline constexpr int32_t kOffGpr = static_cast<int32_t>(offsetof(core::CpuState, gpr));
+inline constexpr int32_t kOffEip = static_cast<int32_t>(offsetof(core::CpuState, eip));
+inline constexpr int32_t kOffEflags = static_cast<int32_t>(offsetof(core::CpuState, eflags));
+inline constexpr int32_t kOffSeg = static_cast<int32_t>(offsetof(core::CpuState, seg));
+inline constexpr int32_t kOffIcount = static_cast<int32_t>(offsetof(core::CpuState, icount));
+inline constexpr int32_t kOffIcountLimit = static_cast<int32_t>(offsetof(core::CpuState, icount_limit));
+inline constexpr int32_t kOffCodeModified = static_cast<int32_t>(offsetof(core::CpuState, code_modified));
+inline constexpr int32_t kSegSize = static_cast<int32_t>(sizeof(core::SegmentCache));
+inline constexpr int32_t kOffSegBase = static_cast<int32_t>(offsetof(core::SegmentCache, base));
+inline constexpr int32_t kOffSegLimit = static_cast<int32_t>(offsetof(core::SegmentCache, limit));
+
+inline x86::Mem gpr_mem(unsigned r) { return x86::dword_ptr(kState, kOffGpr + 4 * static_cast<int32_t>(r)); }
+inline x86::Mem state_dword(int32_t off) { return x86::dword_ptr(kState, off); }
+inline x86::Mem state_qword(int32_t off) { return x86::qword_ptr(kState, off); }
+
+// The entry trampoline: enter(state, code) runs translated code and returns
+// the exit status in rax and, for kLink, the address of the jump to patch
+// in rdx.
+struct ExitValue {
+  uint64_t status;
+  uint64_t link_slot;
+};
+using EntryFn = ExitValue (*)(core::CpuState* state, const void* code);
+
+}  // namespace tx86::jit::x64

@@ -1,0 +1,209 @@
+#include "jit/backend/x64/block_emitter.h"
+
+#include <stdexcept>
+
+#include "jit/runtime/helpers.h"
+
+namespace tx86::jit::x64 {
+
+namespace {
+constexpr uint32_t st(ExitStatus e) { return static_cast<uint32_t>(e); }
+}  // namespace
+
+BlockEmitter::BlockEmitter(const ir::Block& b, const EmitContext& c, asmjit::CodeHolder& code)
+    : a(&code), ra(a, b), block(b), ctx(c) {}
+
+x86::Gp BlockEmitter::reg_or_load(const ir::Arg& arg, const x86::Gp& scratch) {
+  if (arg.is_value()) return ra.use(arg.v);
+  a.mov(scratch.r32(), arg.v);
+  return scratch.r32();
+}
+
+void BlockEmitter::sync_icount(uint32_t done) {
+  if (done > synced_) a.add(state_qword(kOffIcount), done - synced_);
+  synced_ = done;
+}
+
+void BlockEmitter::exit_with(uint32_t status, uint32_t eip, bool store_eip, uint32_t done) {
+  if (store_eip) a.mov(state_dword(kOffEip), eip);
+  if (done > synced_) a.add(state_qword(kOffIcount), done - synced_);
+  a.mov(x86::eax, status);
+  a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+}
+
+void BlockEmitter::run() {
+  const uint32_t n = static_cast<uint32_t>(block.guest.size());
+  // The budget: the whole block runs, or none of it.
+  asmjit::Label no_budget = a.newLabel();
+  a.mov(x86::rax, state_qword(kOffIcount));
+  a.add(x86::rax, n);
+  a.cmp(x86::rax, state_qword(kOffIcountLimit));
+  a.ja(no_budget);
+  add_stub([this, no_budget] {
+    a.bind(no_budget);
+    exit_with(st(ExitStatus::kBudget), block.start_eip, true, 0);
+  });
+
+  // After a guest instruction that stores, check whether the store hit
+  // translated code (self-modifying code): then leave before the next
+  // instruction, whose bytes may have changed.
+  uint32_t current = 0;
+  bool stored = false;
+  for (ir::Ref r = 0; r < block.insts.size(); ++r) {
+    const ir::Inst& in = block.insts[r];
+    if (in.dead) continue;
+    if (in.insn != current) {
+      if (stored) emit_code_modified_check(current + 1);
+      current = in.insn;
+      stored = false;
+    }
+    emit(r, in);
+    stored = stored || in.op == ir::Op::kStore || in.op == ir::Op::kFallback;
+    ra.end_instruction(r);
+  }
+  // Out-of-line code; stubs may add stubs.
+  for (size_t i = 0; i < stubs_.size(); ++i) stubs_[i]();
+}
+
+void BlockEmitter::emit_code_modified_check(uint32_t next_insn) {
+  asmjit::Label modified = a.newLabel();
+  a.cmp(x86::byte_ptr(kState, kOffCodeModified), 0);
+  a.jne(modified);
+  const uint32_t synced_here = synced_;
+  const uint32_t eip = block.guest[next_insn].eip;
+  add_stub([this, modified, synced_here, eip, next_insn] {
+    a.bind(modified);
+    a.mov(x86::byte_ptr(kState, kOffCodeModified), 0);
+    a.mov(state_dword(kOffEip), eip);
+    if (next_insn > synced_here) a.add(state_qword(kOffIcount), next_insn - synced_here);
+    a.mov(x86::eax, st(ExitStatus::kInvalidated));
+    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+  });
+}
+
+void BlockEmitter::emit_exit_direct(uint32_t target) {
+  const uint32_t n = static_cast<uint32_t>(block.guest.size());
+  sync_icount(n);
+  const uint32_t lin_page = (ctx.cs_base + target) & ~0xFFFu;
+  if (lin_page != ctx.link_page) {
+    exit_with(st(ExitStatus::kNext), target, true, n);
+    return;
+  }
+  // A patchable jmp rel32, first aimed at its stub, which asks the
+  // dispatcher to link it to the target block.
+  asmjit::Label jump = a.newLabel();
+  asmjit::Label stub = a.newLabel();
+  a.bind(jump);
+  a.long_().jmp(stub);
+  link_jumps_.push_back(jump);
+  link_stubs_.push_back(stub);
+  link_targets_.push_back(target);
+  add_stub([this, jump, stub, target, n] {
+    a.bind(stub);
+    a.mov(state_dword(kOffEip), target);
+    a.lea(x86::rdx, x86::ptr(jump));
+    a.mov(x86::eax, st(ExitStatus::kLink));
+    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+    (void)n;
+  });
+}
+
+void BlockEmitter::emit_fallback(const ir::Inst& in) {
+  const ir::GuestInsn& g = block.guest[in.insn];
+  sync_icount(in.insn);
+  a.mov(x86::rdi, kState);
+  a.mov(x86::rsi, reinterpret_cast<uint64_t>(&g.decoded));
+  a.mov(x86::edx, g.eip);
+  a.call(reinterpret_cast<uint64_t>(&helper_fallback));
+  asmjit::Label failed = a.newLabel();
+  a.test(x86::eax, x86::eax);
+  a.jnz(failed);
+  add_stub([this, failed] {
+    a.bind(failed);  // eax: the status; the helper left EIP on the instruction
+    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+  });
+}
+
+void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
+  using ir::Op;
+  const uint32_t n = static_cast<uint32_t>(block.guest.size());
+  switch (in.op) {
+    case Op::kGetReg: a.mov(ra.def(r), gpr_mem(in.aux)); break;
+    case Op::kSetReg:
+      if (in.a[0].is_imm()) {
+        a.mov(gpr_mem(in.aux), in.a[0].v);
+      } else {
+        a.mov(gpr_mem(in.aux), ra.use(in.a[0].v));
+      }
+      break;
+    case Op::kGetFlags: a.mov(ra.def(r), state_dword(kOffEflags)); break;
+    case Op::kSetFlags:
+      if (in.a[0].is_imm()) {
+        a.mov(state_dword(kOffEflags), in.a[0].v);
+      } else {
+        a.mov(state_dword(kOffEflags), ra.use(in.a[0].v));
+      }
+      break;
+    case Op::kFlagsFrom: emit_flags_from(r, in); break;
+    case Op::kCond: emit_cond(r, in); break;
+    case Op::kLoad: emit_load(r, in); break;
+    case Op::kStore: emit_store(r, in); break;
+    case Op::kFallback: emit_fallback(in); break;
+    case Op::kExitDirect: emit_exit_direct(in.a[0].v); break;
+    case Op::kExitCond: {
+      const x86::Gp c = ra.use(in.a[0].v);
+      asmjit::Label not_taken = a.newLabel();
+      a.test(c, c);
+      a.jz(not_taken);
+      const uint32_t saved = synced_;
+      emit_exit_direct(in.a[1].v);
+      a.bind(not_taken);
+      synced_ = saved;
+      emit_exit_direct(in.a[2].v);
+      break;
+    }
+    case Op::kExitIndirect:
+      if (in.a[0].is_imm()) {
+        a.mov(state_dword(kOffEip), in.a[0].v);
+      } else {
+        a.mov(state_dword(kOffEip), ra.use(in.a[0].v));
+      }
+      exit_with(st(ExitStatus::kNext), 0, false, n);
+      break;
+    case Op::kExitToDispatcher: exit_with(st(ExitStatus::kNext), 0, false, n); break;
+    default: emit_alu(r, in); break;
+  }
+}
+
+EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
+  // Assemble at a provisional address to learn the size, then again where it
+  // will live so that absolute jumps to the epilogue encode as rel32.
+  EmittedBlock out;
+  for (int pass = 0; pass < 2; ++pass) {
+    asmjit::CodeHolder code;
+    const uint64_t base = pass == 0 ? reinterpret_cast<uint64_t>(ctx.arena->base() + ctx.arena->used())
+                                    : reinterpret_cast<uint64_t>(out.code);
+    code.init(asmjit::Environment::host(), base);
+    BlockEmitter e(block, ctx, code);
+    e.run();
+    code.flatten();
+    code.relocateToBase(base);
+    const size_t size = code.codeSize();
+    if (pass == 0) {
+      // Leave room for the second pass to grow (rel8 vs rel32 choices).
+      out.code = ctx.arena->allocate(size + 64);
+      if (out.code == nullptr) return EmittedBlock{};
+      continue;
+    }
+    code.copyFlattenedData(ctx.arena->writable(out.code), size);
+    out.size = size;
+    for (size_t i = 0; i < e.link_jumps().size(); ++i) {
+      out.links.push_back(EmittedBlock::Link{out.code + code.labelOffset(e.link_jumps()[i]),
+                                             out.code + code.labelOffset(e.link_stubs()[i]),
+                                             e.link_targets()[i]});
+    }
+  }
+  return out;
+}
+
+}  // namespace tx86::jit::x64

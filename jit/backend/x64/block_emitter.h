@@ -1,0 +1,55 @@
+// Internal to the backend: the state of emitting one block.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "jit/backend/x64/emitter.h"
+#include "jit/backend/x64/reg_alloc.h"
+
+namespace tx86::jit::x64 {
+
+class BlockEmitter {
+ public:
+  BlockEmitter(const ir::Block& block, const EmitContext& ctx, asmjit::CodeHolder& code);
+
+  void run();
+  const std::vector<asmjit::Label>& link_jumps() const { return link_jumps_; }
+  const std::vector<asmjit::Label>& link_stubs() const { return link_stubs_; }
+  const std::vector<uint32_t>& link_targets() const { return link_targets_; }
+
+  // Used by the emit_* files.
+  x86::Assembler a;
+  RegAlloc ra;
+  const ir::Block& block;
+  const EmitContext& ctx;
+
+  x86::Gp reg_or_load(const ir::Arg& arg, const x86::Gp& scratch);
+  // Adds the instructions completed so far to icount (before a call or exit).
+  void sync_icount(uint32_t done);
+  // Leaves the block with `status`, EIP and icount as given.
+  void exit_with(uint32_t status, uint32_t eip_to_store, bool store_eip, uint32_t done);
+  // An out-of-line path, emitted after the block body.
+  void add_stub(std::function<void()> fn) { stubs_.push_back(std::move(fn)); }
+  uint32_t synced() const { return synced_; }
+
+  void emit_alu(ir::Ref r, const ir::Inst& in);
+  void emit_flags_from(ir::Ref r, const ir::Inst& in);
+  void emit_cond(ir::Ref r, const ir::Inst& in);
+  void emit_load(ir::Ref r, const ir::Inst& in);
+  void emit_store(ir::Ref r, const ir::Inst& in);
+
+ private:
+  void emit(ir::Ref r, const ir::Inst& in);
+  void emit_exit_direct(uint32_t target);
+  void emit_code_modified_check(uint32_t next_insn);
+  void emit_fallback(const ir::Inst& in);
+
+  uint32_t synced_ = 0;
+  std::vector<std::function<void()>> stubs_;
+  std::vector<asmjit::Label> link_jumps_;
+  std::vector<asmjit::Label> link_stubs_;
+  std::vector<uint32_t> link_targets_;
+};
+
+}  // namespace tx86::jit::x64

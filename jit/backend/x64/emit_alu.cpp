@@ -1,0 +1,207 @@
+// Value-shaping, arithmetic, flags and condition ops.
+#include <stdexcept>
+
+#include "core/cpu/registers.h"
+#include "jit/backend/x64/block_emitter.h"
+
+namespace tx86::jit::x64 {
+
+namespace {
+
+x86::Gp sized(const x86::Gp& r, unsigned size) {
+  if (size == 1) return r.r8();
+  if (size == 2) return r.r16();
+  return r.r32();
+}
+
+}  // namespace
+
+void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
+  using ir::Op;
+  const unsigned size = in.size;
+  switch (in.op) {
+    case Op::kCopy: {
+      const x86::Gp src = reg_or_load(in.a[0], kScratch0);
+      a.mov(ra.def(r), src);
+      return;
+    }
+    case Op::kZeroExtend:
+    case Op::kSignExtend: {
+      const x86::Gp src = reg_or_load(in.a[0], kScratch0);
+      const x86::Gp dst = ra.def(r);
+      const x86::Gp s = size == 1 ? x86::Gp(src.r8()) : x86::Gp(src.r16());
+      if (in.op == Op::kZeroExtend) {
+        a.movzx(dst, s);
+      } else {
+        a.movsx(dst, s);
+      }
+      return;
+    }
+    case Op::kExtractHigh8: {
+      const x86::Gp src = reg_or_load(in.a[0], kScratch0);
+      const x86::Gp dst = ra.def(r);
+      a.mov(dst, src);
+      a.shr(dst, 8);
+      a.movzx(dst, dst.r8());
+      return;
+    }
+    case Op::kInsertLow8:
+    case Op::kInsertHigh8:
+    case Op::kInsertLow16: {
+      const x86::Gp base = reg_or_load(in.a[0], kScratch0);
+      const x86::Gp part = reg_or_load(in.a[1], kScratch1);
+      const x86::Gp dst = ra.def(r);
+      // The part goes through r11 so dst may be either input's register.
+      if (in.op == Op::kInsertLow16) {
+        a.movzx(kScratch1.r32(), part.r16());
+      } else {
+        a.movzx(kScratch1.r32(), part.r8());
+      }
+      if (in.op == Op::kInsertHigh8) a.shl(kScratch1.r32(), 8);
+      a.mov(dst, base);
+      a.and_(dst, in.op == Op::kInsertLow8 ? 0xFFFFFF00u : in.op == Op::kInsertHigh8 ? 0xFFFF00FFu : 0xFFFF0000u);
+      a.or_(dst, kScratch1.r32());
+      return;
+    }
+    case Op::kSelect: {
+      const x86::Gp c = reg_or_load(in.a[0], kScratch0);
+      const x86::Gp t = reg_or_load(in.a[1], kScratch1);
+      a.mov(x86::r10d, c);
+      a.mov(x86::r11d, t);
+      const x86::Gp dst = ra.def(r);
+      if (in.a[2].is_imm()) {
+        a.mov(dst, in.a[2].v);
+      } else {
+        a.mov(dst, ra.use(in.a[2].v));
+      }
+      a.test(x86::r10d, x86::r10d);
+      a.cmovnz(dst, x86::r11d);
+      return;
+    }
+    default: break;
+  }
+
+  // Two-address arithmetic: dst = a0; op dst, a1. The host instruction sets
+  // the host flags exactly as the guest's would; FlagsFrom reads them next.
+  const x86::Gp first = reg_or_load(in.a[0], kScratch0);
+  x86::Gp second;
+  bool second_imm = false;
+  if (in.a[1].is_imm()) {
+    second_imm = true;
+  } else if (in.a[1].is_value()) {
+    second = ra.use(in.a[1].v);
+  }
+  x86::Gp carry_src;
+  if ((in.op == Op::kAdc || in.op == Op::kSbb) && in.a[2].is_value()) carry_src = ra.use(in.a[2].v);
+  const x86::Gp dst = ra.def(r);
+  // The second operand may be the register def() just returned only if it
+  // is the same value; copy it first when dst aliases it.
+  if (!second_imm && in.a[1].is_value() && second.id() == dst.id() && first.id() != dst.id()) {
+    a.mov(kScratch1.r32(), second);
+    second = kScratch1.r32();
+  }
+  if (first.id() != dst.id()) a.mov(dst, first);
+  const x86::Gp d = sized(dst, size);
+  const asmjit::Imm imm(in.a[1].v);
+  auto binary = [&](auto reg_form, auto imm_form) {
+    if (second_imm) {
+      imm_form(d, imm);
+    } else {
+      reg_form(d, sized(second, size));
+    }
+  };
+  switch (in.op) {
+    case Op::kAdd: binary([&](auto x, auto y) { a.add(x, y); }, [&](auto x, auto y) { a.add(x, y); }); break;
+    case Op::kSub: binary([&](auto x, auto y) { a.sub(x, y); }, [&](auto x, auto y) { a.sub(x, y); }); break;
+    case Op::kAnd: binary([&](auto x, auto y) { a.and_(x, y); }, [&](auto x, auto y) { a.and_(x, y); }); break;
+    case Op::kOr: binary([&](auto x, auto y) { a.or_(x, y); }, [&](auto x, auto y) { a.or_(x, y); }); break;
+    case Op::kXor: binary([&](auto x, auto y) { a.xor_(x, y); }, [&](auto x, auto y) { a.xor_(x, y); }); break;
+    case Op::kAdc:
+    case Op::kSbb:
+      // The guest's CF into the host's, then the carrying op.
+      if (in.a[2].is_imm()) {
+        if (in.a[2].v & core::flags::kCf) {
+          a.stc();
+        } else {
+          a.clc();
+        }
+      } else {
+        a.bt(carry_src, 0);
+      }
+      if (in.op == Op::kAdc) {
+        binary([&](auto x, auto y) { a.adc(x, y); }, [&](auto x, auto y) { a.adc(x, y); });
+      } else {
+        binary([&](auto x, auto y) { a.sbb(x, y); }, [&](auto x, auto y) { a.sbb(x, y); });
+      }
+      break;
+    case Op::kInc: a.inc(d); break;
+    case Op::kDec: a.dec(d); break;
+    case Op::kNeg: a.neg(d); break;
+    case Op::kNot: a.not_(d); break;
+    case Op::kShl: a.shl(d, imm); break;
+    case Op::kShr: a.shr(d, imm); break;
+    case Op::kSar: a.sar(d, imm); break;
+    default: throw std::logic_error(std::string("jit: no emitter for ") + ir::info(in.op).name);
+  }
+  // Keep the value zero-extended (movzx leaves the flags alone).
+  if (size == 1) a.movzx(dst, dst.r8());
+  if (size == 2) a.movzx(dst, dst.r16());
+}
+
+// Host flags -> guest flags value: pushfq keeps the flags intact for the
+// merge arithmetic that follows.
+void BlockEmitter::emit_flags_from(ir::Ref r, const ir::Inst& in) {
+  const x86::Gp old = reg_or_load(in.a[1], kScratch0);
+  a.pushfq();
+  a.pop(kScratch1);
+  const x86::Gp dst = ra.def(r);
+  if (old.id() != dst.id()) a.mov(dst, old);
+  a.and_(kScratch1.r32(), in.host_mask);
+  a.and_(dst, ~(in.host_mask | in.zero_mask));
+  a.or_(dst, kScratch1.r32());
+}
+
+// A condition code evaluated from a flags value held in a register.
+void BlockEmitter::emit_cond(ir::Ref r, const ir::Inst& in) {
+  const x86::Gp f = reg_or_load(in.a[0], kScratch0);
+  const x86::Gp dst = ra.def(r);
+  const bool invert = in.aux & 1;
+  switch (in.aux >> 1) {
+    case 0: a.bt(f, 11); break;  // O
+    case 1: a.bt(f, 0); break;   // C
+    case 2: a.test(f, 0x40); break;
+    case 3: a.test(f, 0x41); break;
+    case 4: a.test(f, 0x80); break;
+    case 5: a.test(f, 0x04); break;
+    case 6:  // L: SF != OF
+      a.mov(kScratch1.r32(), f);
+      a.shr(kScratch1.r32(), 4);
+      a.xor_(kScratch1.r32(), f);
+      a.test(kScratch1.r32(), 0x80);
+      break;
+    default:  // LE: ZF or SF != OF
+      a.mov(kScratch1.r32(), f);
+      a.shr(kScratch1.r32(), 4);
+      a.xor_(kScratch1.r32(), f);
+      a.and_(kScratch1.r32(), 0x80);
+      a.mov(kScratch0.r32(), f);
+      a.and_(kScratch0.r32(), 0x40);
+      a.or_(kScratch1.r32(), kScratch0.r32());
+      break;
+  }
+  const bool carry_style = (in.aux >> 1) <= 1;  // bt puts the bit in CF
+  if (carry_style) {
+    if (invert) {
+      a.setnc(dst.r8());
+    } else {
+      a.setc(dst.r8());
+    }
+  } else if (invert) {
+    a.setz(dst.r8());
+  } else {
+    a.setnz(dst.r8());
+  }
+  a.movzx(dst, dst.r8());
+}
+
+}  // namespace tx86::jit::x64

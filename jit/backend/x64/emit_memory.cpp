@@ -1,0 +1,191 @@
+// Loads and stores: segmentation and the TLB lookup inline, everything
+// else (segment faults, TLB misses, MMIO, pages holding code) in a helper
+// called from an out-of-line stub.
+//
+// Fast path, with the linear address in r10:
+//   index = (lin >> 12) & (TLB size - 1); entry = tlb + index * 24
+//   if entry.tag != page of the access's last byte -> slow path
+//   host = lin + entry.addend
+#include "core/mem/mmu.h"
+#include "jit/backend/x64/block_emitter.h"
+#include "jit/runtime/helpers.h"
+
+namespace tx86::jit::x64 {
+
+namespace {
+
+constexpr int32_t kTagRead = static_cast<int32_t>(offsetof(core::TlbEntry, read_tag));
+constexpr int32_t kTagWrite = static_cast<int32_t>(offsetof(core::TlbEntry, write_tag));
+constexpr int32_t kAddend = static_cast<int32_t>(offsetof(core::TlbEntry, addend));
+constexpr int32_t kOffTlb = static_cast<int32_t>(offsetof(core::CpuState, tlb));
+static_assert(sizeof(core::TlbEntry) == 24, "the inline lookup scales the index by 24");
+
+constexpr uint32_t st(ExitStatus e) { return static_cast<uint32_t>(e); }
+
+}  // namespace
+
+namespace {
+
+// Computes the linear address into r10 (zero-extended). Jumps to `slow`
+// when the inline segment checks cannot decide. Returns false when the
+// segment can never be handled inline (the access always goes slow).
+bool linear_address(BlockEmitter& e, const ir::Inst& in, const x86::Gp& offset, const asmjit::Label& slow) {
+  x86::Assembler& a = e.a;
+  const unsigned seg = in.aux;
+  const uint8_t bit = static_cast<uint8_t>(1u << seg);
+  if (e.ctx.flat_segments & bit) {
+    a.mov(kScratch0.r32(), offset);
+    return true;
+  }
+  if (!(e.ctx.plain_segments & bit)) return false;
+  // offset + size - 1 <= limit (in 64 bits: no wrap), then add the base.
+  const int32_t seg_off = kOffSeg + static_cast<int32_t>(seg) * kSegSize;
+  a.mov(kScratch0.r32(), offset);
+  a.lea(kScratch1, x86::qword_ptr(kScratch0, in.size - 1));
+  a.mov(kScratch0.r32(), state_dword(seg_off + kOffSegLimit));
+  a.cmp(kScratch1, kScratch0);
+  a.ja(slow);
+  a.mov(kScratch0.r32(), offset);
+  a.add(kScratch0.r32(), state_dword(seg_off + kOffSegBase));
+  return true;
+}
+
+// r11 = &tlb[index of r10]; compares the entry's tag with the page of the
+// access's last byte (in `tmp`) and jumps to slow on a mismatch. Leaves
+// r11 = the entry's addend.
+void tlb_check(BlockEmitter& e, const ir::Inst& in, const x86::Gp& tmp, int32_t tag, const asmjit::Label& slow) {
+  x86::Assembler& a = e.a;
+  a.mov(tmp, kScratch0.r32());
+  if (in.size > 1) a.add(tmp, in.size - 1);
+  a.and_(tmp, ~core::kPageMask);
+  a.mov(kScratch1.r32(), kScratch0.r32());
+  a.shr(kScratch1.r32(), core::kPageShift);
+  a.and_(kScratch1.r32(), core::Mmu::kTlbSize - 1);
+  a.imul(kScratch1.r32(), kScratch1.r32(), 24);
+  a.add(kScratch1, state_qword(kOffTlb + (e.ctx.user ? 8 : 0)));
+  a.cmp(tmp, x86::dword_ptr(kScratch1, tag));
+  a.jne(slow);
+  a.mov(kScratch1, x86::qword_ptr(kScratch1, kAddend));
+}
+
+// Saves the caller-saved registers that hold live values around a call
+// (keeping rsp 16-byte aligned), and restores them.
+struct SavedRegs {
+  std::vector<x86::Gp> regs;
+  void save(x86::Assembler& a) const {
+    for (const x86::Gp& r : regs) a.push(r);
+    if (regs.size() % 2) a.sub(x86::rsp, 8);
+  }
+  void restore(x86::Assembler& a) const {
+    if (regs.size() % 2) a.add(x86::rsp, 8);
+    for (size_t i = regs.size(); i-- > 0;) a.pop(regs[i]);
+  }
+};
+
+}  // namespace
+
+void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
+  const x86::Gp off = reg_or_load(in.a[0], kScratch0);
+  const x86::Gp offset = ra.temp();
+  a.mov(offset, off);  // the offset survives for the slow path
+  const x86::Gp dst = ra.def(r);
+  asmjit::Label slow = a.newLabel();
+  asmjit::Label done = a.newLabel();
+  if (linear_address(*this, in, offset, slow)) {
+    tlb_check(*this, in, dst, kTagRead, slow);
+    const x86::Mem src = x86::ptr(kScratch1, kScratch0);
+    switch (in.size) {
+      case 1: a.movzx(dst, src.cloneResized(1)); break;
+      case 2: a.movzx(dst, src.cloneResized(2)); break;
+      default: a.mov(dst, src.cloneResized(4)); break;
+    }
+  } else {
+    a.jmp(slow);
+  }
+  a.bind(done);
+
+  const uint32_t insn = in.insn;
+  const uint32_t synced_here = synced();
+  SavedRegs saved{ra.live_caller_saved(r)};
+  const uint32_t eip = block.guest[insn].eip;
+  add_stub([this, slow, done, offset, dst, saved, in, insn, synced_here, eip] {
+    a.bind(slow);
+    saved.save(a);
+    a.mov(x86::rdi, kState);
+    a.mov(x86::esi, in.aux);
+    a.mov(x86::edx, offset);
+    a.mov(x86::ecx, in.size);
+    a.call(reinterpret_cast<uint64_t>(&helper_load));
+    a.mov(kScratch0, x86::rax);
+    saved.restore(a);
+    a.mov(dst, kScratch0.r32());
+    a.shr(kScratch0, 32);
+    asmjit::Label fault = a.newLabel();
+    a.test(kScratch0.r32(), kScratch0.r32());
+    a.jnz(fault);
+    a.jmp(done);
+    a.bind(fault);
+    // Precise: EIP on the instruction, icount as before it.
+    a.mov(state_dword(kOffEip), eip);
+    if (insn > synced_here) a.add(state_qword(kOffIcount), insn - synced_here);
+    a.mov(x86::eax, st(ExitStatus::kFault));
+    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+  });
+}
+
+void BlockEmitter::emit_store(ir::Ref, const ir::Inst& in) {
+  const x86::Gp off = reg_or_load(in.a[0], kScratch0);
+  const x86::Gp offset = ra.temp();
+  a.mov(offset, off);
+  const x86::Gp value = ra.temp();
+  if (in.a[1].is_imm()) {
+    a.mov(value, in.a[1].v);
+  } else {
+    a.mov(value, ra.use(in.a[1].v));
+  }
+  const x86::Gp tmp = ra.temp();
+  asmjit::Label slow = a.newLabel();
+  asmjit::Label done = a.newLabel();
+  if (linear_address(*this, in, offset, slow)) {
+    tlb_check(*this, in, tmp, kTagWrite, slow);
+    const x86::Mem where = x86::ptr(kScratch1, kScratch0);
+    switch (in.size) {
+      case 1: a.mov(where.cloneResized(1), value.r8()); break;
+      case 2: a.mov(where.cloneResized(2), value.r16()); break;
+      default: a.mov(where.cloneResized(4), value); break;
+    }
+  } else {
+    a.jmp(slow);
+  }
+  a.bind(done);
+
+  const uint32_t insn = in.insn;
+  const uint32_t synced_here = synced();
+  SavedRegs saved{ra.live_caller_saved()};
+  const uint32_t eip = block.guest[insn].eip;
+  add_stub([this, slow, done, offset, value, saved, in, insn, synced_here, eip] {
+    a.bind(slow);
+    saved.save(a);
+    a.mov(kScratch0.r32(), offset);
+    a.mov(kScratch1.r32(), value);
+    a.mov(x86::rdi, kState);
+    a.mov(x86::esi, in.aux);
+    a.mov(x86::edx, kScratch0.r32());
+    a.mov(x86::ecx, in.size);
+    a.mov(x86::r8d, kScratch1.r32());
+    a.call(reinterpret_cast<uint64_t>(&helper_store));
+    a.mov(kScratch0.r32(), x86::eax);
+    saved.restore(a);
+    asmjit::Label fault = a.newLabel();
+    a.test(kScratch0.r32(), kScratch0.r32());
+    a.jnz(fault);
+    a.jmp(done);  // (a store into translated code set code_modified: see run())
+    a.bind(fault);
+    a.mov(state_dword(kOffEip), eip);
+    if (insn > synced_here) a.add(state_qword(kOffIcount), insn - synced_here);
+    a.mov(x86::eax, st(ExitStatus::kFault));
+    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+  });
+}
+
+}  // namespace tx86::jit::x64

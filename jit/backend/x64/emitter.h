@@ -1,0 +1,40 @@
+// The x86-64 backend: IR block -> host code in the code arena, with asmjit's
+// Assembler. Each op has a short emit function (emit_*.cpp); memory ops do
+// the TLB lookup inline and leave misses, MMIO and code pages to helpers in
+// out-of-line stubs; exits either link straight to the next block or return
+// to the dispatcher.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "jit/backend/x64/trampoline.h"
+#include "jit/ir/ir.h"
+#include "jit/runtime/code_arena.h"
+
+namespace tx86::jit::x64 {
+
+struct EmitContext {
+  CodeArena* arena = nullptr;
+  const Trampoline* trampoline = nullptr;
+  bool user = false;          // CPL 3: the user TLB
+  uint8_t flat_segments = 0;  // bit per SegReg: base 0, limit 4 GiB, plain: no checks at all
+  uint8_t plain_segments = 0; // bit per SegReg: expand-up and accessible: inline limit check
+  uint32_t link_page = 0;     // EIPs whose linear page is this (CS base added) may be linked
+  uint32_t cs_base = 0;
+};
+
+struct EmittedBlock {
+  uint8_t* code = nullptr;  // nullptr: the arena is full
+  size_t size = 0;
+  struct Link {
+    uint8_t* jump;       // a 5-byte jmp rel32 that starts out at its stub
+    uint8_t* stub;       // where it jumps until linked
+    uint32_t target_eip;
+  };
+  std::vector<Link> links;
+};
+
+EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx);
+
+}  // namespace tx86::jit::x64

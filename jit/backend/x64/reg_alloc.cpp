@@ -1,0 +1,155 @@
+#include "jit/backend/x64/reg_alloc.h"
+
+#include <stdexcept>
+
+namespace tx86::jit::x64 {
+
+namespace {
+// Allocation order: caller-saved first, callee-saved for values that live
+// across calls. rsp, r10, r11 (scratch) and r15 (state) are never handed out.
+constexpr int kCallerSaved[] = {0, 1, 2, 6, 7, 8, 9};  // rax rcx rdx rsi rdi r8 r9
+constexpr int kCalleeSaved[] = {3, 5, 12, 13, 14};     // rbx rbp r12 r13 r14
+
+bool is_callee_saved(int r) {
+  for (int c : kCalleeSaved) {
+    if (c == r) return true;
+  }
+  return false;
+}
+}  // namespace
+
+RegAlloc::RegAlloc(x86::Assembler& a, const ir::Block& block)
+    : a_(a),
+      block_(block),
+      last_use_(block.insts.size(), 0),
+      next_call_(block.insts.size() + 1, UINT32_MAX),
+      reg_of_(block.insts.size(), kNone),
+      slot_of_(block.insts.size(), kNone),
+      slot_used_(kSpillSlots, false) {
+  owner_.fill(ir::kNoRef);
+  for (uint32_t i = 0; i < block.insts.size(); ++i) {
+    const ir::Inst& in = block.insts[i];
+    if (in.dead) continue;
+    last_use_[i] = i;
+    for (const ir::Arg& arg : in.a) {
+      if (arg.is_value()) last_use_[arg.v] = i;
+    }
+  }
+  for (uint32_t i = static_cast<uint32_t>(block.insts.size()); i-- > 0;) {
+    const ir::Inst& in = block.insts[i];
+    next_call_[i] = (!in.dead && ir::info(in.op).kind == ir::Kind::kCall) ? i : next_call_[i + 1];
+  }
+}
+
+bool RegAlloc::crosses_call(ir::Ref v) const { return next_call_[v] < last_use_[v]; }
+
+int RegAlloc::free_register(bool callee_saved_only) {
+  if (!callee_saved_only) {
+    for (int r : kCallerSaved) {
+      if (owner_[r] == ir::kNoRef && !temp_[r]) return r;
+    }
+  }
+  for (int r : kCalleeSaved) {
+    if (owner_[r] == ir::kNoRef && !temp_[r]) return r;
+  }
+  return kNone;
+}
+
+void RegAlloc::spill(int reg) {
+  const ir::Ref v = owner_[reg];
+  if (slot_of_[v] == kNone) {
+    for (int s = 0; s < kSpillSlots; ++s) {
+      if (!slot_used_[s]) {
+        slot_used_[s] = true;
+        slot_of_[v] = s;
+        break;
+      }
+    }
+    if (slot_of_[v] == kNone) throw std::runtime_error("jit: out of spill slots");
+    a_.mov(spill_slot(slot_of_[v]), x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, reg));
+  }
+  reg_of_[v] = kNone;
+  owner_[reg] = ir::kNoRef;
+}
+
+int RegAlloc::take_register(bool callee_saved_only) {
+  int r = free_register(callee_saved_only);
+  if (r != kNone) return r;
+  // Evict the unlocked value whose last use is furthest away.
+  int victim = kNone;
+  uint32_t furthest = 0;
+  auto consider = [&](int reg) {
+    const ir::Ref v = owner_[reg];
+    if (v == ir::kNoRef || locked_[reg] || temp_[reg]) return;
+    if (victim == kNone || last_use_[v] > furthest) {
+      victim = reg;
+      furthest = last_use_[v];
+    }
+  };
+  if (!callee_saved_only) {
+    for (int c : kCallerSaved) consider(c);
+  }
+  for (int c : kCalleeSaved) consider(c);
+  if (victim == kNone) throw std::runtime_error("jit: out of registers");
+  spill(victim);
+  return victim;
+}
+
+x86::Gp RegAlloc::use(ir::Ref v) {
+  int r = reg_of_[v];
+  if (r == kNone) {
+    if (slot_of_[v] == kNone) throw std::runtime_error("jit: use of a value with no location");
+    r = take_register(crosses_call(v) && next_call_[current_] < last_use_[v]);
+    a_.mov(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, r), spill_slot(slot_of_[v]));
+    reg_of_[v] = r;
+    owner_[r] = v;
+  }
+  locked_[r] = true;
+  return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, r);
+}
+
+x86::Gp RegAlloc::def(ir::Ref v) {
+  const int r = take_register(crosses_call(v));
+  reg_of_[v] = r;
+  owner_[r] = v;
+  locked_[r] = true;
+  return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, r);
+}
+
+x86::Gp RegAlloc::temp() {
+  const int r = take_register(false);
+  temp_[r] = true;
+  return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, r);
+}
+
+void RegAlloc::end_instruction(uint32_t at) {
+  locked_.fill(false);
+  temp_.fill(false);
+  for (int r = 0; r < 16; ++r) {
+    const ir::Ref v = owner_[r];
+    if (v != ir::kNoRef && last_use_[v] <= at) {
+      owner_[r] = ir::kNoRef;
+      reg_of_[v] = kNone;
+    }
+  }
+  for (size_t v = 0; v < slot_of_.size(); ++v) {
+    if (slot_of_[v] != kNone && last_use_[v] <= at) {
+      slot_used_[slot_of_[v]] = false;
+      slot_of_[v] = kNone;
+    }
+  }
+  current_ = at + 1;
+}
+
+std::vector<x86::Gp> RegAlloc::live_caller_saved(ir::Ref except) const {
+  std::vector<x86::Gp> out;
+  for (int r : kCallerSaved) {
+    if (owner_[r] != ir::kNoRef && owner_[r] != except) {
+      out.push_back(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, r));
+    }
+  }
+  (void)is_callee_saved;
+  return out;
+}
+
+}  // namespace tx86::jit::x64

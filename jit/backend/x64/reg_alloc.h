@@ -1,0 +1,54 @@
+// A local register allocator for one block: IR values live in host
+// registers from definition to last use, spilled to the frame's slots when
+// registers run out. Values that live across a helper call are kept in
+// callee-saved registers (or slots), so calls need no saving around them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "jit/backend/x64/abi.h"
+#include "jit/ir/ir.h"
+
+namespace tx86::jit::x64 {
+
+class RegAlloc {
+ public:
+  RegAlloc(x86::Assembler& a, const ir::Block& block);
+
+  // The value in a host register (reloaded from its slot when spilled).
+  x86::Gp use(ir::Ref v);
+  // A register for v's result.
+  x86::Gp def(ir::Ref v);
+  // A register for the current instruction only.
+  x86::Gp temp();
+  // Call between instructions: frees what died at index `at` and unlocks.
+  void end_instruction(uint32_t at);
+
+  // Live values in caller-saved registers (what a helper call would clobber).
+  std::vector<x86::Gp> live_caller_saved(ir::Ref except = ir::kNoRef) const;
+  bool lives_after(ir::Ref v, uint32_t at) const { return last_use_[v] > at; }
+
+ private:
+  static constexpr int kNone = -1;
+
+  int free_register(bool callee_saved_only);
+  int take_register(bool callee_saved_only);
+  void spill(int reg);
+  bool crosses_call(ir::Ref v) const;
+
+  x86::Assembler& a_;
+  const ir::Block& block_;
+  std::vector<uint32_t> last_use_;
+  std::vector<uint32_t> next_call_;  // for each index: the next kCall at or after it
+  std::vector<int> reg_of_;          // value -> register id or kNone
+  std::vector<int> slot_of_;         // value -> spill slot or kNone
+  std::array<ir::Ref, 16> owner_{};  // register id -> value
+  std::array<bool, 16> locked_{};
+  std::array<bool, 16> temp_{};
+  std::vector<bool> slot_used_;
+  uint32_t current_ = 0;
+};
+
+}  // namespace tx86::jit::x64

@@ -1,0 +1,43 @@
+#include "jit/backend/x64/trampoline.h"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace tx86::jit::x64 {
+
+namespace {
+const x86::Gp kSaved[] = {x86::rbp, x86::rbx, x86::r12, x86::r13, x86::r14, x86::r15};
+}
+
+Trampoline emit_trampoline(CodeArena& arena) {
+  // Assemble twice: once to learn the size, once at the final address.
+  uint8_t* where = arena.allocate(256);
+  if (where == nullptr) throw std::runtime_error("jit: code arena too small");
+  asmjit::CodeHolder code;
+  code.init(asmjit::Environment::host(), reinterpret_cast<uint64_t>(where));
+  x86::Assembler a(&code);
+  asmjit::Label epilogue = a.newLabel();
+
+  for (const x86::Gp& r : kSaved) a.push(r);
+  a.sub(x86::rsp, kFrameBytes);
+  a.mov(kState, x86::rdi);
+  a.jmp(x86::rsi);
+
+  a.bind(epilogue);
+  a.add(x86::rsp, kFrameBytes);
+  for (int i = 5; i >= 0; --i) a.pop(kSaved[i]);
+  a.ret();
+
+  code.flatten();
+  code.relocateToBase(reinterpret_cast<uint64_t>(where));
+  const size_t size = code.codeSize();
+  if (size > 256) throw std::runtime_error("jit: trampoline larger than reserved");
+  code.copyFlattenedData(arena.writable(where), size);
+  Trampoline t;
+  t.enter = reinterpret_cast<EntryFn>(where);
+  t.epilogue = where + code.labelOffset(epilogue);
+  t.bytes = arena.used();
+  return t;
+}
+
+}  // namespace tx86::jit::x64

@@ -1,0 +1,20 @@
+// The code every block shares: the entry trampoline and the exit epilogue,
+// generated once at the start of the code arena (they survive flushes).
+#pragma once
+
+#include <cstdint>
+
+#include "jit/backend/x64/abi.h"
+#include "jit/runtime/code_arena.h"
+
+namespace tx86::jit::x64 {
+
+struct Trampoline {
+  EntryFn enter = nullptr;
+  const uint8_t* epilogue = nullptr;  // jump here with the status in eax
+  size_t bytes = 0;                   // arena bytes the two use
+};
+
+Trampoline emit_trampoline(CodeArena& arena);
+
+}  // namespace tx86::jit::x64

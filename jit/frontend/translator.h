@@ -1,0 +1,30 @@
+// The JIT frontend: decodes a basic block of guest instructions at CS:EIP
+// with the shared decoder and turns it into IR. Instructions with a lowering
+// (lower_*.cpp) become real IR; every other one becomes a Fallback op that
+// runs the interpreter's handler, so any guest code runs from day one.
+#pragma once
+
+#include <cstdint>
+
+#include "core/cpu/cpu.h"
+#include "jit/ir/ir.h"
+
+namespace tx86::jit {
+
+struct TranslateOptions {
+  unsigned max_insns = 64;
+  bool lower = true;  // false: every instruction falls back (for testing)
+};
+
+// Fills `out` with the block at CS:EIP. Returns false when not even the
+// first instruction can be translated here (its fetch faults, it crosses
+// into the next page or past the CS limit): the interpreter runs it instead.
+// `phys_page` receives the physical page the block's bytes came from.
+bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block& out,
+                     uint32_t& phys_page);
+
+// Whether an instruction must end its block when it is not lowered: it
+// may change EIP, the mode, segment bases, IF, or a device's state.
+bool ends_block(const core::DecodedInsn& insn);
+
+}  // namespace tx86::jit

@@ -1,0 +1,97 @@
+#include "jit/runtime/block_cache.h"
+
+#include <cstring>
+
+namespace tx86::jit {
+
+CompiledBlock* BlockCache::find(const BlockKey& key) const {
+  const auto it = map_.find(key);
+  return it == map_.end() ? nullptr : it->second;
+}
+
+CompiledBlock* BlockCache::add(std::unique_ptr<CompiledBlock> block) {
+  CompiledBlock* b = block.get();
+  map_[b->key] = b;
+  by_page_[b->key.phys & ~0xFFFu].blocks.push_back(b);
+  for (size_t i = 0; i < b->links.size(); ++i) link_sites_[b->links[i].jump] = {b, i};
+  storage_.push_back(std::move(block));
+  return b;
+}
+
+// A direct exit is a 5-byte jmp rel32; patching rewrites its displacement
+// through the arena's writable alias.
+void BlockCache::patch(uint8_t* jump, const uint8_t* target) {
+  const auto rel = static_cast<int32_t>(target - (jump + 5));
+  std::memcpy(arena_.writable(jump) + 1, &rel, 4);
+}
+
+void BlockCache::link(CompiledBlock* from, size_t link, CompiledBlock* to) {
+  patch(from->links[link].jump, to->code);
+  to->incoming.push_back(CompiledBlock::Incoming{from, link});
+}
+
+bool BlockCache::find_link(const uint8_t* jump, CompiledBlock*& from, size_t& link) const {
+  const auto it = link_sites_.find(jump);
+  if (it == link_sites_.end()) return false;
+  from = it->second.first;
+  link = it->second.second;
+  return true;
+}
+
+void BlockCache::unlink_incoming(CompiledBlock* b) {
+  for (const CompiledBlock::Incoming& in : b->incoming) {
+    if (!in.from->valid) continue;
+    const x64::EmittedBlock::Link& l = in.from->links[in.link];
+    patch(l.jump, l.stub);
+  }
+  b->incoming.clear();
+}
+
+void BlockCache::drop(CompiledBlock* b) {
+  if (!b->valid) return;
+  b->valid = false;
+  unlink_incoming(b);
+  const auto m = map_.find(b->key);
+  if (m != map_.end() && m->second == b) map_.erase(m);
+  for (const auto& l : b->links) link_sites_.erase(l.jump);
+}
+
+size_t BlockCache::invalidate_page(uint32_t phys_page) {
+  const auto it = by_page_.find(phys_page);
+  if (it == by_page_.end()) return 0;
+  const std::vector<CompiledBlock*> blocks = std::move(it->second.blocks);
+  by_page_.erase(it);
+  for (CompiledBlock* b : blocks) drop(b);
+  return blocks.size();
+}
+
+size_t BlockCache::invalidate_range(uint32_t addr, unsigned size) {
+  const auto it = by_page_.find(addr & ~0xFFFu);
+  if (it == by_page_.end()) return 0;
+  std::vector<CompiledBlock*>& blocks = it->second.blocks;
+  size_t dropped = 0;
+  for (size_t i = 0; i < blocks.size();) {
+    CompiledBlock* b = blocks[i];
+    const uint32_t start = b->key.phys;
+    const uint32_t end = start + bytes_of(b);
+    if (addr < end && start < addr + size) {
+      drop(b);
+      blocks[i] = blocks.back();
+      blocks.pop_back();
+      ++dropped;
+    } else {
+      ++i;
+    }
+  }
+  if (blocks.empty()) by_page_.erase(it);
+  return dropped;
+}
+
+void BlockCache::clear() {
+  map_.clear();
+  by_page_.clear();
+  storage_.clear();
+  link_sites_.clear();
+}
+
+}  // namespace tx86::jit

@@ -1,0 +1,92 @@
+// Translated blocks: looked up by where the code is (physical address),
+// how it is reached (EIP, CS base) and the mode bits that change the
+// translation; indexed by physical page for invalidation; linked to each
+// other through patched jumps, which invalidation unlinks again.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "jit/backend/x64/emitter.h"
+#include "jit/ir/ir.h"
+#include "jit/runtime/code_arena.h"
+
+namespace tx86::jit {
+
+struct BlockKey {
+  uint32_t phys = 0;  // physical address of the first byte
+  uint32_t eip = 0;
+  uint32_t cs_base = 0;
+  uint32_t mode = 0;  // see JitEngine::mode_bits
+
+  bool operator==(const BlockKey&) const = default;
+};
+
+struct BlockKeyHash {
+  size_t operator()(const BlockKey& k) const {
+    uint64_t h = (uint64_t{k.phys} << 32) ^ k.eip;
+    h ^= (uint64_t{k.cs_base} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{k.mode} << 17);
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+};
+
+struct CompiledBlock {
+  BlockKey key;
+  ir::Block ir;  // its guest instructions are what fallbacks point at
+  uint8_t* code = nullptr;
+  size_t size = 0;
+  uint32_t guest_count = 0;
+  std::vector<x64::EmittedBlock::Link> links;  // outgoing direct exits
+  struct Incoming {
+    CompiledBlock* from;
+    size_t link;
+  };
+  std::vector<Incoming> incoming;  // exits of other blocks patched to jump here
+  bool valid = true;
+};
+
+class BlockCache {
+ public:
+  explicit BlockCache(CodeArena& arena) : arena_(arena) {}
+
+  CompiledBlock* find(const BlockKey& key) const;
+  CompiledBlock* add(std::unique_ptr<CompiledBlock> block);
+  // Points a source block's direct exit at the target block's code.
+  void link(CompiledBlock* from, size_t link, CompiledBlock* to);
+  // The block and exit a link jump belongs to (from its address).
+  bool find_link(const uint8_t* jump, CompiledBlock*& from, size_t& link) const;
+  // Drops every block whose code came from the physical page.
+  size_t invalidate_page(uint32_t phys_page);
+  // Drops the blocks whose guest bytes overlap [addr, addr+size) (within
+  // one page); writes elsewhere in the page leave its translations alone.
+  size_t invalidate_range(uint32_t addr, unsigned size);
+  // Drops everything (the arena is about to be reused).
+  void clear();
+  bool page_has_code(uint32_t phys_page) const { return by_page_.count(phys_page) != 0; }
+  template <typename Fn>
+  void for_each_code_page(Fn fn) const {
+    for (const auto& [page, blocks] : by_page_) fn(page);
+  }
+  size_t size() const { return map_.size(); }
+
+ private:
+  void unlink_incoming(CompiledBlock* b);
+  void drop(CompiledBlock* b);
+  void patch(uint8_t* jump, const uint8_t* target);
+
+  struct Page {
+    std::vector<CompiledBlock*> blocks;
+  };
+  static uint32_t bytes_of(const CompiledBlock* b) { return b->ir.end_eip - b->ir.start_eip; }
+
+  CodeArena& arena_;
+  std::unordered_map<BlockKey, CompiledBlock*, BlockKeyHash> map_;
+  std::unordered_map<uint32_t, Page> by_page_;
+  std::vector<std::unique_ptr<CompiledBlock>> storage_;
+  std::unordered_map<const uint8_t*, std::pair<CompiledBlock*, size_t>> link_sites_;
+};
+
+}  // namespace tx86::jit

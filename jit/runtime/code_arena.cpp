@@ -1,0 +1,46 @@
+#include "jit/runtime/code_arena.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace tx86::jit {
+
+CodeArena::CodeArena(size_t bytes) : size_(bytes) {
+  const int fd = memfd_create("tx86-jit", MFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(std::string("jit: memfd_create: ") + std::strerror(errno));
+  if (ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
+    close(fd);
+    throw std::runtime_error(std::string("jit: ftruncate: ") + std::strerror(errno));
+  }
+  void* rw = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  void* rx = mmap(nullptr, bytes, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+  close(fd);
+  if (rw == MAP_FAILED || rx == MAP_FAILED) {
+    if (rw != MAP_FAILED) munmap(rw, bytes);
+    if (rx != MAP_FAILED) munmap(rx, bytes);
+    throw std::runtime_error(std::string("jit: mmap of the code arena: ") + std::strerror(errno));
+  }
+  rw_ = static_cast<uint8_t*>(rw);
+  rx_ = static_cast<uint8_t*>(rx);
+}
+
+CodeArena::~CodeArena() {
+  munmap(rw_, size_);
+  munmap(rx_, size_);
+}
+
+uint8_t* CodeArena::allocate(size_t size) {
+  const size_t start = (used_ + 15) & ~size_t{15};
+  if (start + size > size_) return nullptr;
+  used_ = start + size;
+  return rx_ + start;
+}
+
+void CodeArena::reset(size_t keep) { used_ = keep; }
+
+}  // namespace tx86::jit

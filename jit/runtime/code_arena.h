@@ -1,0 +1,39 @@
+// Memory for translated code, W^X: one shared-memory region mapped twice,
+// writable at one address and executable at another, so code is written and
+// patched (block chaining) without ever being writable and executable at the
+// same address. When full, the owner flushes everything and starts over.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tx86::jit {
+
+class CodeArena {
+ public:
+  explicit CodeArena(size_t bytes);
+  ~CodeArena();
+  CodeArena(const CodeArena&) = delete;
+  CodeArena& operator=(const CodeArena&) = delete;
+
+  // Reserves size bytes (16-byte aligned); nullptr when the arena is full.
+  // Returns the executable address; writable(exec) gives the alias to write.
+  uint8_t* allocate(size_t size);
+  uint8_t* writable(const uint8_t* exec) const { return rw_ + (exec - rx_); }
+  bool contains(const void* p) const {
+    return static_cast<const uint8_t*>(p) >= rx_ && static_cast<const uint8_t*>(p) < rx_ + size_;
+  }
+  // Everything after `keep` bytes is discarded (stubs at the start survive).
+  void reset(size_t keep);
+  size_t used() const { return used_; }
+  size_t capacity() const { return size_; }
+  uint8_t* base() const { return rx_; }
+
+ private:
+  size_t size_;
+  size_t used_ = 0;
+  uint8_t* rw_ = nullptr;
+  uint8_t* rx_ = nullptr;
+};
+
+}  // namespace tx86::jit

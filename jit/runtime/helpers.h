@@ -1,0 +1,36 @@
+// Run-time helpers that translated code calls (STYLE.md: plain functions,
+// CpuState* first). Each returns a status that the generated code checks:
+// a helper never lets a C++ exception unwind through generated frames.
+#pragma once
+
+#include <cstdint>
+
+#include "core/cpu/cpu_state.h"
+#include "core/decoder/decoded_insn.h"
+
+namespace tx86::jit {
+
+// Why translated code returned to the dispatcher (the trampoline's value).
+enum class ExitStatus : uint32_t {
+  kNext = 0,           // EIP in CpuState is the next instruction to run
+  kBudget = 1,         // the block did not start: no budget left
+  kFault = 2,          // Cpu::pending_fault is set; EIP is the faulting instruction
+  kUnimplemented = 3,  // Cpu::error says what
+  kLink = 4,           // a direct exit wants linking: rdx holds the jump to patch
+  kInvalidated = 5,    // the block wrote into code that must be retranslated
+};
+
+// Helper results: 0 = done, otherwise an ExitStatus to leave with.
+extern "C" {
+// The interpreter runs one instruction (its first byte at eip).
+uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn, uint32_t eip);
+// Memory accesses the inline checks did not complete: segment checks,
+// TLB misses, MMIO, pages holding code. A load returns the value in the low
+// half and the status in the high half. A fault is kept in
+// Cpu::pending_fault; a store that hit translated code returns kInvalidated.
+uint64_t helper_load(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size);
+uint32_t helper_store(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size,
+                      uint32_t value);
+}
+
+}  // namespace tx86::jit

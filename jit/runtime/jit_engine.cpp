@@ -1,0 +1,247 @@
+#include "jit/runtime/jit_engine.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "jit/runtime/helpers.h"
+
+namespace tx86::jit {
+
+namespace {
+
+using core::CpuState;
+namespace seg_attr = core::seg_attr;
+
+// Mode bits of a block key: what the translation assumed.
+constexpr uint32_t kModeCode32 = 1u << 0;
+constexpr uint32_t kModeStack32 = 1u << 1;
+constexpr uint32_t kModeProtected = 1u << 2;
+constexpr uint32_t kModeV86 = 1u << 3;
+constexpr int kModeCplShift = 4;        // 2 bits
+constexpr int kModeFlatShift = 8;       // 6 bits
+constexpr int kModePlainShift = 16;     // 6 bits
+
+}  // namespace
+
+JitEngine::JitEngine(core::Cpu& cpu, JitOptions options, core::Tracer* tracer)
+    : cpu_(cpu),
+      options_(options),
+      arena_(options.arena_bytes),
+      trampoline_(x64::emit_trampoline(arena_)),
+      cache_(arena_),
+      interp_(tracer) {
+  // Self-modifying code: a write to a page holding translations drops them.
+  cpu_.mem.set_code_write_listener([this](core::PhysAddr addr, unsigned size) {
+    const size_t dropped = cache_.invalidate_range(addr, size);
+    if (dropped != 0) {
+      stats_.invalidated_blocks += dropped;
+      cpu_.mem.note_code_write();
+    }
+    return cache_.page_has_code(addr & ~0xFFFu);
+  });
+  // Shadow RAM, BARs, SMRAM: the bytes behind an address changed.
+  cpu_.mem.add_remap_listener([this](core::PhysAddr base, uint64_t size) {
+    for (uint64_t p = base & ~0xFFFull; p < uint64_t{base} + size; p += core::kPageSize) {
+      const auto page = static_cast<uint32_t>(p);
+      if (cache_.page_has_code(page)) {
+        stats_.invalidated_blocks += cache_.invalidate_page(page);
+        cpu_.mem.set_code_page(page, false);
+      }
+    }
+  });
+}
+
+JitEngine::~JitEngine() {
+  cpu_.mem.set_code_write_listener({});
+  // (The remap listener stays registered; the machine owns both and dies
+  // with the engine.)
+}
+
+std::string JitEngine::stats_text() const {
+  return fmt::format(
+      "jit: {} blocks translated ({} guest instructions), {} dispatcher entries, {} links, "
+      "{} blocks invalidated, {} flushes, {} instructions interpreted",
+      stats_.blocks_translated, stats_.guest_insns_translated, stats_.block_entries, stats_.links,
+      stats_.invalidated_blocks, stats_.flushes, stats_.interpreted);
+}
+
+// A segment is flat when translated code can skip segmentation for it
+// entirely, and plain when an inline limit check is all it needs.
+uint32_t JitEngine::mode_bits(const core::Cpu& cpu, uint8_t& flat, uint8_t& plain) const {
+  const CpuState& s = cpu.state;
+  uint32_t mode = 0;
+  if (s.code32()) mode |= kModeCode32;
+  if (s.stack32()) mode |= kModeStack32;
+  const bool pm = s.protected_mode();
+  const bool v86 = s.flag(core::flags::kVm);
+  if (pm) mode |= kModeProtected;
+  if (v86) mode |= kModeV86;
+  const unsigned cpl = cpu.cpl();
+  mode |= cpl << kModeCplShift;
+  flat = plain = 0;
+  // Alignment checking makes every access a candidate for #AC.
+  const bool ac = (s.cr0 & core::cr0::kAm) && s.flag(core::flags::kAc) && cpl == 3;
+  if (!ac) {
+    for (int i = 0; i < core::kSegCount; ++i) {
+      const core::SegmentCache& c = s.seg[i];
+      const uint16_t attrs = c.attrs;
+      const bool expand_down = (attrs & (seg_attr::kCode | seg_attr::kExpandDown)) == seg_attr::kExpandDown;
+      bool ok = !expand_down;
+      if (pm && !v86) {
+        // Readable and writable: a present, writable data segment.
+        ok = ok && (attrs & seg_attr::kPresent) && (attrs & seg_attr::kS) &&
+             !(attrs & seg_attr::kCode) && (attrs & seg_attr::kWritable);
+      }
+      if (!ok) continue;
+      plain |= static_cast<uint8_t>(1u << i);
+      if (c.base == 0 && c.limit == 0xFFFFFFFFu) flat |= static_cast<uint8_t>(1u << i);
+    }
+  }
+  mode |= uint32_t{flat} << kModeFlatShift;
+  mode |= uint32_t{plain} << kModePlainShift;
+  return mode;
+}
+
+bool JitEngine::needs_interpreter(const CpuState& s) const {
+  return s.flag(core::flags::kTf) || (s.dr[7] & 0xFF) != 0 || s.debug_trap != 0 ||
+         s.interrupt_shadow;
+}
+
+void JitEngine::flush() {
+  cache_.for_each_code_page([this](uint32_t page) { cpu_.mem.set_code_page(page, false); });
+  cache_.clear();
+  arena_.reset(trampoline_.bytes);
+  ++stats_.flushes;
+}
+
+CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
+  ir::Block block;
+  uint32_t phys_page = 0;
+  if (!translate_block(cpu, options_.translate, block, phys_page)) return nullptr;
+
+  uint8_t flat = 0;
+  uint8_t plain = 0;
+  mode_bits(cpu, flat, plain);
+  x64::EmitContext ctx;
+  ctx.arena = &arena_;
+  ctx.trampoline = &trampoline_;
+  ctx.user = cpu.cpl() == 3;
+  ctx.flat_segments = flat;
+  ctx.plain_segments = plain;
+  ctx.cs_base = key.cs_base;
+  ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;
+
+  auto compiled = std::make_unique<CompiledBlock>();
+  compiled->key = key;
+  compiled->ir = std::move(block);  // the code will point into its guest instructions
+  x64::EmittedBlock emitted = x64::emit_block(compiled->ir, ctx);
+  if (emitted.code == nullptr) {
+    flush();
+    emitted = x64::emit_block(compiled->ir, ctx);
+    if (emitted.code == nullptr) throw std::runtime_error("jit: a block does not fit the code arena");
+  }
+  compiled->code = emitted.code;
+  compiled->size = emitted.size;
+  compiled->links = std::move(emitted.links);
+  compiled->guest_count = static_cast<uint32_t>(compiled->ir.guest.size());
+  compiled->ir.insts.clear();
+  compiled->ir.insts.shrink_to_fit();
+  ++stats_.blocks_translated;
+  stats_.guest_insns_translated += compiled->guest_count;
+  cpu.mem.set_code_page(phys_page, true);
+  return cache_.add(std::move(compiled));
+}
+
+CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
+  CpuState& s = cpu.state;
+  const core::SegmentCache& cs = s.seg[core::kCs];
+  if (s.eip > cs.limit) return nullptr;
+  BlockKey key;
+  try {
+    key.phys = cpu.mmu.translate(s, cs.base + s.eip, core::Access::kExecute, cpu.cpl() == 3);
+  } catch (const core::GuestFault&) {
+    return nullptr;  // the interpreter raises the fetch fault
+  }
+  key.eip = s.eip;
+  key.cs_base = cs.base;
+  uint8_t flat = 0;
+  uint8_t plain = 0;
+  key.mode = mode_bits(cpu, flat, plain);
+  if (CompiledBlock* b = cache_.find(key)) return b;
+  return translate(cpu, key);
+}
+
+core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
+  CpuState& s = cpu.state;
+  s.icount_limit = s.icount + max_insns;
+  while (s.icount < s.icount_limit) {
+    if (cpu.stop_requested()) return core::StopReason::kStopRequested;
+    cpu.poll_interrupts();
+    if (cpu.in_shutdown()) return core::StopReason::kShutdown;
+    if (s.halted) return core::StopReason::kHalted;
+
+    CompiledBlock* block = needs_interpreter(s) ? nullptr : lookup(cpu);
+    if (block == nullptr) {
+      // One instruction through the interpreter (as its engine would).
+      try {
+        interp_.step(cpu);
+      } catch (const core::Unimplemented& u) {
+        cpu.error = u.what;
+        return core::StopReason::kUnimplemented;
+      }
+      ++s.icount;
+      ++stats_.interpreted;
+      if (cpu.in_shutdown()) return core::StopReason::kShutdown;
+      continue;
+    }
+
+    ++stats_.block_entries;
+    if (getenv("TX86_JIT_DEBUG")) fprintf(stderr, "enter %04x:%08x n=%u al=%02x fl=%03x\n", s.seg[1].selector, s.eip, block->guest_count, s.gpr[0] & 0xFF, s.eflags);
+    const x64::ExitValue exit = trampoline_.enter(&s, block->code);
+    s.code_modified = 0;
+    switch (static_cast<ExitStatus>(exit.status)) {
+      case ExitStatus::kNext:
+      case ExitStatus::kInvalidated:
+        break;
+      case ExitStatus::kBudget: {
+        // Not enough budget for a whole block: finish the slice exactly,
+        // one instruction at a time.
+        try {
+          interp_.step(cpu);
+        } catch (const core::Unimplemented& u) {
+          cpu.error = u.what;
+          return core::StopReason::kUnimplemented;
+        }
+        ++s.icount;
+        ++stats_.interpreted;
+        break;
+      }
+      case ExitStatus::kFault: {
+        const core::GuestFault f = *cpu.pending_fault;
+        cpu.pending_fault.reset();
+        cpu.deliver_exception(f);
+        ++s.icount;  // the faulting instruction counts as a step, as in the interpreter
+        if (cpu.in_shutdown()) return core::StopReason::kShutdown;
+        break;
+      }
+      case ExitStatus::kUnimplemented: return core::StopReason::kUnimplemented;
+      case ExitStatus::kLink: {
+        // A direct exit taken for the first time: link it to its target.
+        const auto* jump = reinterpret_cast<const uint8_t*>(exit.link_slot);
+        CompiledBlock* from = nullptr;
+        size_t index = 0;
+        cache_.find_link(jump, from, index);
+        if (from != nullptr && from->valid && !needs_interpreter(s)) {
+          if (CompiledBlock* to = lookup(cpu); to != nullptr && from->valid) {
+            cache_.link(from, index, to);
+            ++stats_.links;
+          }
+        }
+        break;
+      }
+    }
+  }
+  return cpu.stop_requested() ? core::StopReason::kStopRequested : core::StopReason::kBudget;
+}
+
+}  // namespace tx86::jit

@@ -1,0 +1,65 @@
+// The JIT as an ExecutionEngine: the dispatcher. It looks up (or
+// translates) the block at CS:EIP, runs translated code until it returns,
+// links direct exits as they are first taken, delivers faults, and hands
+// single instructions to the interpreter where translated code would not be
+// exact (single-stepping, debug breakpoints, the STI shadow, an instruction
+// straddling a page).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/cpu/execution_engine.h"
+#include "core/interp/interpreter.h"
+#include "jit/backend/x64/trampoline.h"
+#include "jit/frontend/translator.h"
+#include "jit/runtime/block_cache.h"
+#include "jit/runtime/code_arena.h"
+
+namespace tx86::jit {
+
+struct JitStats {
+  uint64_t blocks_translated = 0;
+  uint64_t guest_insns_translated = 0;
+  uint64_t block_entries = 0;      // from the dispatcher
+  uint64_t links = 0;              // direct exits patched
+  uint64_t invalidated_blocks = 0;
+  uint64_t flushes = 0;            // whole-arena flushes
+  uint64_t interpreted = 0;        // instructions handed to the interpreter
+};
+
+struct JitOptions {
+  size_t arena_bytes = 64u << 20;
+  TranslateOptions translate;
+  bool link = true;  // patch direct exits (off: every exit returns to the dispatcher)
+};
+
+class JitEngine final : public core::ExecutionEngine {
+ public:
+  JitEngine(core::Cpu& cpu, JitOptions options = {}, core::Tracer* tracer = nullptr);
+  ~JitEngine() override;
+
+  const char* name() const override { return "jit"; }
+  core::StopReason run(core::Cpu& cpu, uint64_t max_insns) override;
+
+  const JitStats& stats() const { return stats_; }
+  std::string stats_text() const;
+
+ private:
+  CompiledBlock* lookup(core::Cpu& cpu);
+  CompiledBlock* translate(core::Cpu& cpu, const BlockKey& key);
+  bool needs_interpreter(const core::CpuState& s) const;
+  uint32_t mode_bits(const core::Cpu& cpu, uint8_t& flat, uint8_t& plain) const;
+  void flush();
+
+  core::Cpu& cpu_;
+  JitOptions options_;
+  CodeArena arena_;
+  x64::Trampoline trampoline_;
+  BlockCache cache_;
+  core::Interpreter interp_;
+  JitStats stats_;
+};
+
+}  // namespace tx86::jit
