@@ -42,15 +42,16 @@ MemoryBus::Page& MemoryBus::page_for_update(uint64_t addr) {
   return (*c)[n & (kChunkPages - 1)];
 }
 
+// Where a write lands in host memory, if anywhere; code pages hide it from
+// the fast paths so that the JIT hears about the write first.
+uint8_t* MemoryBus::store_target(const Page& p) {
+  if (p.ram_write) return p.ram_host;
+  return (p.mmio == nullptr && p.device_writable) ? p.device_host : nullptr;
+}
+
 void MemoryBus::derive(Page& p) {
   p.read_host = p.ram_read ? p.ram_host : (p.mmio == nullptr ? p.device_host : nullptr);
-  if (p.code) {
-    p.write_host = nullptr;
-  } else if (p.ram_write) {
-    p.write_host = p.ram_host;
-  } else {
-    p.write_host = (p.mmio == nullptr && p.device_writable) ? p.device_host : nullptr;
-  }
+  p.write_host = p.code ? nullptr : store_target(p);
 }
 
 void MemoryBus::set_a20(bool enabled) {
@@ -189,8 +190,8 @@ void MemoryBus::write_slow(PhysAddr addr, unsigned size, uint32_t value) {
     if (!still_code) set_code_page(a & ~kPageMask, false);
   }
   const Page& p = page_of(addr);
-  if (p.write_host != nullptr) {
-    std::memcpy(p.write_host + (addr & kPageMask), &value, size);
+  if (uint8_t* host = store_target(p); host != nullptr) {
+    std::memcpy(host + (addr & kPageMask), &value, size);
   } else if (!p.ram_write && p.mmio != nullptr) {
     p.mmio->mmio_write(p.mmio_offset + (addr & kPageMask), size, value);
   }

@@ -149,6 +149,7 @@ class MemoryBus {
     return c != nullptr ? (*c)[n & (kChunkPages - 1)] : unassigned_;
   }
   Page& page_for_update(uint64_t addr);
+  static uint8_t* store_target(const Page& p);
   static void derive(Page& p);
   uint32_t read_slow(PhysAddr addr, unsigned size);
   void write_slow(PhysAddr addr, unsigned size, uint32_t value);

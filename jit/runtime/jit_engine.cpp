@@ -196,7 +196,6 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     }
 
     ++stats_.block_entries;
-    if (getenv("TX86_JIT_DEBUG")) fprintf(stderr, "enter %04x:%08x n=%u al=%02x fl=%03x\n", s.seg[1].selector, s.eip, block->guest_count, s.gpr[0] & 0xFF, s.eflags);
     const x64::ExitValue exit = trampoline_.enter(&s, block->code);
     s.code_modified = 0;
     switch (static_cast<ExitStatus>(exit.status)) {
