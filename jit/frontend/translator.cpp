@@ -74,7 +74,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
     b.set_insn(index);
     offset += insn.length;
 
-    LowerContext ctx{b, out, index, eip, eip + insn.length};
+    LowerContext ctx{b, out, insn, index, eip, eip + insn.length, cs.limit, s.stack32()};
     if (options.lower && st == core::DecodeStatus::kOk && lower(ctx, insn)) {
       if (ctx.ended) {
         ended = true;

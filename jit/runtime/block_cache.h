@@ -20,7 +20,8 @@ struct BlockKey {
   uint32_t phys = 0;  // physical address of the first byte
   uint32_t eip = 0;
   uint32_t cs_base = 0;
-  uint32_t mode = 0;  // see JitEngine::mode_bits
+  uint32_t cs_limit = 0;  // direct branch targets were checked against it
+  uint32_t mode = 0;      // see JitEngine::mode_bits
 
   bool operator==(const BlockKey&) const = default;
 };
@@ -28,7 +29,7 @@ struct BlockKey {
 struct BlockKeyHash {
   size_t operator()(const BlockKey& k) const {
     uint64_t h = (uint64_t{k.phys} << 32) ^ k.eip;
-    h ^= (uint64_t{k.cs_base} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{k.mode} << 17);
+    h ^= (uint64_t{k.cs_base} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{k.mode} << 17) ^ (uint64_t{k.cs_limit} << 7);
     return static_cast<size_t>(h ^ (h >> 29));
   }
 };

@@ -38,6 +38,10 @@ extern "C" uint64_t helper_load(core::CpuState* s, uint32_t seg, uint32_t offset
   }
 }
 
+extern "C" void helper_raise(core::CpuState* s, uint32_t vector, uint32_t error) {
+  core::Cpu::of(s).pending_fault = core::GuestFault{static_cast<uint8_t>(vector), true, error};
+}
+
 extern "C" uint32_t helper_store(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size,
                                  uint32_t value) {
   core::Cpu& cpu = core::Cpu::of(s);

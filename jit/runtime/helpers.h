@@ -29,6 +29,8 @@ uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn, uint3
 // half and the status in the high half. A fault is kept in
 // Cpu::pending_fault; a store that hit translated code returns kInvalidated.
 uint64_t helper_load(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size);
+// Sets Cpu::pending_fault to the exception `vector` with error code `error`.
+void helper_raise(core::CpuState* s, uint32_t vector, uint32_t error);
 uint32_t helper_store(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size,
                       uint32_t value);
 }

@@ -103,8 +103,9 @@ uint32_t JitEngine::mode_bits(const core::Cpu& cpu, uint8_t& flat, uint8_t& plai
 }
 
 bool JitEngine::needs_interpreter(const CpuState& s) const {
-  return s.flag(core::flags::kTf) || (s.dr[7] & 0xFF) != 0 || s.debug_trap != 0 ||
-         s.interrupt_shadow;
+  // RF lasts one instruction; the interpreter clears it.
+  return s.flag(core::flags::kTf) || s.flag(core::flags::kRf) || (s.dr[7] & 0xFF) != 0 ||
+         s.debug_trap != 0 || s.interrupt_shadow;
 }
 
 void JitEngine::flush() {
@@ -129,6 +130,7 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   ctx.flat_segments = flat;
   ctx.plain_segments = plain;
   ctx.cs_base = key.cs_base;
+  ctx.cs_limit = key.cs_limit;
   ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;
 
   auto compiled = std::make_unique<CompiledBlock>();
@@ -164,6 +166,7 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
   }
   key.eip = s.eip;
   key.cs_base = cs.base;
+  key.cs_limit = cs.limit;
   uint8_t flat = 0;
   uint8_t plain = 0;
   key.mode = mode_bits(cpu, flat, plain);

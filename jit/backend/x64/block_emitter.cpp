@@ -108,6 +108,35 @@ void BlockEmitter::emit_exit_direct(uint32_t target) {
   });
 }
 
+void BlockEmitter::exit_fault(uint32_t insn, uint32_t synced_here) {
+  a.mov(state_dword(kOffEip), block.guest[insn].eip);
+  if (insn > synced_here) a.add(state_qword(kOffIcount), insn - synced_here);
+  a.mov(x86::eax, st(ExitStatus::kFault));
+  a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+}
+
+// A near branch beyond the CS limit: #GP(0) on the branch.
+void BlockEmitter::emit_check_eip(const ir::Inst& in) {
+  asmjit::Label beyond = a.newLabel();
+  if (in.a[0].is_imm()) {
+    if (in.a[0].v <= ctx.cs_limit) return;
+    a.jmp(beyond);
+  } else {
+    a.cmp(ra.use(in.a[0].v), ctx.cs_limit);
+    a.ja(beyond);
+  }
+  const uint32_t insn = in.insn;
+  const uint32_t synced_here = synced();
+  add_stub([this, beyond, insn, synced_here] {
+    a.bind(beyond);
+    a.mov(x86::rdi, kState);
+    a.mov(x86::esi, 13);  // #GP
+    a.xor_(x86::edx, x86::edx);
+    a.call(reinterpret_cast<uint64_t>(&helper_raise));
+    exit_fault(insn, synced_here);
+  });
+}
+
 void BlockEmitter::emit_fallback(const ir::Inst& in) {
   const ir::GuestInsn& g = block.guest[in.insn];
   sync_icount(in.insn);
@@ -148,6 +177,7 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
     case Op::kCond: emit_cond(r, in); break;
     case Op::kLoad: emit_load(r, in); break;
     case Op::kStore: emit_store(r, in); break;
+    case Op::kCheckEip: emit_check_eip(in); break;
     case Op::kFallback: emit_fallback(in); break;
     case Op::kExitDirect: emit_exit_direct(in.a[0].v); break;
     case Op::kExitCond: {

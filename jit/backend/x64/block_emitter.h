@@ -38,6 +38,10 @@ class BlockEmitter {
   void emit_cond(ir::Ref r, const ir::Inst& in);
   void emit_load(ir::Ref r, const ir::Inst& in);
   void emit_store(ir::Ref r, const ir::Inst& in);
+  void emit_check_eip(const ir::Inst& in);
+  // Leaves the block with a fault for guest instruction `insn`: EIP on it,
+  // icount as before it (Cpu::pending_fault must be set).
+  void exit_fault(uint32_t insn, uint32_t synced_here);
 
  private:
   void emit(ir::Ref r, const ir::Inst& in);

@@ -78,6 +78,17 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
       a.cmovnz(dst, x86::r11d);
       return;
     }
+    case Op::kDfDelta: {
+      // DF (bit 10) into the host CF; sbb makes 0 or -1; that becomes
+      // +size or -size.
+      const x86::Gp f = reg_or_load(in.a[0], kScratch0);
+      a.bt(f, 10);
+      const x86::Gp dst = ra.def(r);
+      a.sbb(dst, dst);
+      a.and_(dst, static_cast<uint32_t>(-2 * static_cast<int32_t>(size)));
+      a.add(dst, size);
+      return;
+    }
     default: break;
   }
 
@@ -132,6 +143,13 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
         binary([&](auto x, auto y) { a.adc(x, y); }, [&](auto x, auto y) { a.adc(x, y); });
       } else {
         binary([&](auto x, auto y) { a.sbb(x, y); }, [&](auto x, auto y) { a.sbb(x, y); });
+      }
+      break;
+    case Op::kImul:
+      if (second_imm) {
+        a.imul(d, d, imm);
+      } else {
+        a.imul(d, sized(second, size));
       }
       break;
     case Op::kInc: a.inc(d); break;

@@ -20,7 +20,6 @@ constexpr int32_t kAddend = static_cast<int32_t>(offsetof(core::TlbEntry, addend
 constexpr int32_t kOffTlb = static_cast<int32_t>(offsetof(core::CpuState, tlb));
 static_assert(sizeof(core::TlbEntry) == 24, "the inline lookup scales the index by 24");
 
-constexpr uint32_t st(ExitStatus e) { return static_cast<uint32_t>(e); }
 
 }  // namespace
 
@@ -107,8 +106,7 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
   const uint32_t insn = in.insn;
   const uint32_t synced_here = synced();
   SavedRegs saved{ra.live_caller_saved(r)};
-  const uint32_t eip = block.guest[insn].eip;
-  add_stub([this, slow, done, offset, dst, saved, in, insn, synced_here, eip] {
+  add_stub([this, slow, done, offset, dst, saved, in, insn, synced_here] {
     a.bind(slow);
     saved.save(a);
     a.mov(x86::rdi, kState);
@@ -125,11 +123,7 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
     a.jnz(fault);
     a.jmp(done);
     a.bind(fault);
-    // Precise: EIP on the instruction, icount as before it.
-    a.mov(state_dword(kOffEip), eip);
-    if (insn > synced_here) a.add(state_qword(kOffIcount), insn - synced_here);
-    a.mov(x86::eax, st(ExitStatus::kFault));
-    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+    exit_fault(insn, synced_here);  // precise: nothing of the instruction happened
   });
 }
 
@@ -162,8 +156,7 @@ void BlockEmitter::emit_store(ir::Ref, const ir::Inst& in) {
   const uint32_t insn = in.insn;
   const uint32_t synced_here = synced();
   SavedRegs saved{ra.live_caller_saved()};
-  const uint32_t eip = block.guest[insn].eip;
-  add_stub([this, slow, done, offset, value, saved, in, insn, synced_here, eip] {
+  add_stub([this, slow, done, offset, value, saved, in, insn, synced_here] {
     a.bind(slow);
     saved.save(a);
     a.mov(kScratch0.r32(), offset);
@@ -181,10 +174,7 @@ void BlockEmitter::emit_store(ir::Ref, const ir::Inst& in) {
     a.jnz(fault);
     a.jmp(done);  // (a store into translated code set code_modified: see run())
     a.bind(fault);
-    a.mov(state_dword(kOffEip), eip);
-    if (insn > synced_here) a.add(state_qword(kOffIcount), insn - synced_here);
-    a.mov(x86::eax, st(ExitStatus::kFault));
-    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+    exit_fault(insn, synced_here);
   });
 }
 

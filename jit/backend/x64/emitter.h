@@ -22,6 +22,7 @@ struct EmitContext {
   uint8_t plain_segments = 0; // bit per SegReg: expand-up and accessible: inline limit check
   uint32_t link_page = 0;     // EIPs whose linear page is this (CS base added) may be linked
   uint32_t cs_base = 0;
+  uint32_t cs_limit = 0;     // CheckEip compares with it (it is part of the block's key)
 };
 
 struct EmittedBlock {

@@ -1,0 +1,141 @@
+// ADD ADC SUB SBB AND OR XOR CMP TEST, INC DEC NEG NOT, SHL SHR SAR by an
+// immediate, IMUL r, r/m(, imm). The host instruction computes the status
+// flags (FlagsFrom) where they match the interpreter's model
+// (core/interp/alu.h); flags the SDM leaves undefined follow that model.
+#include "core/cpu/registers.h"
+#include "jit/frontend/lowering.h"
+
+namespace tx86::jit {
+
+namespace {
+
+using core::Mnemonic;
+using core::OperandKind;
+using ir::Arg;
+using ir::Op;
+namespace fl = core::flags;
+
+// Flags the host's logic ops produce exactly (CF = OF = 0); AF is
+// undefined there and cleared by the model.
+constexpr uint32_t kLogicHost = fl::kCf | fl::kPf | fl::kZf | fl::kSf | fl::kOf;
+constexpr uint32_t kSzp = fl::kPf | fl::kZf | fl::kSf;
+
+struct Binary {
+  Op op;
+  bool write_back;
+  bool logic;
+};
+
+bool binary_of(Mnemonic m, Binary& out) {
+  switch (m) {
+    case Mnemonic::kAdd: out = {Op::kAdd, true, false}; return true;
+    case Mnemonic::kAdc: out = {Op::kAdc, true, false}; return true;
+    case Mnemonic::kSub: out = {Op::kSub, true, false}; return true;
+    case Mnemonic::kSbb: out = {Op::kSbb, true, false}; return true;
+    case Mnemonic::kCmp: out = {Op::kSub, false, false}; return true;
+    case Mnemonic::kAnd: out = {Op::kAnd, true, true}; return true;
+    case Mnemonic::kOr: out = {Op::kOr, true, true}; return true;
+    case Mnemonic::kXor: out = {Op::kXor, true, true}; return true;
+    case Mnemonic::kTest: out = {Op::kAnd, false, true}; return true;
+    default: return false;
+  }
+}
+
+bool lower_binary(LowerContext& c, const core::DecodedInsn& insn, const Binary& bin) {
+  const unsigned size = insn.ops[0].size;
+  const Arg a = c.read(0);
+  const Arg b = c.read(1);
+  const Arg old = c.flags();
+  const ir::Ref r = c.emit(bin.op, size, a, b, (bin.op == Op::kAdc || bin.op == Op::kSbb) ? old : Arg{});
+  const ir::Ref f = bin.logic ? c.b.flags_from(r, old.v, kLogicHost, fl::kAf)
+                              : c.b.flags_from(r, old.v, fl::kArith, 0);
+  if (bin.write_back) c.write(0, Arg::value(r));
+  c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
+  return true;
+}
+
+bool lower_unary(LowerContext& c, const core::DecodedInsn& insn) {
+  const unsigned size = insn.ops[0].size;
+  Op op = Op::kNot;
+  uint32_t host = 0;
+  switch (insn.mnemonic) {
+    case Mnemonic::kInc: op = Op::kInc; host = fl::kArith & ~fl::kCf; break;
+    case Mnemonic::kDec: op = Op::kDec; host = fl::kArith & ~fl::kCf; break;
+    case Mnemonic::kNeg: op = Op::kNeg; host = fl::kArith; break;
+    case Mnemonic::kNot: break;
+    default: return false;
+  }
+  const Arg a = c.read(0);
+  if (host != 0) c.flags();  // read before the op: FlagsFrom must follow it
+  const ir::Ref r = c.emit(op, size, a);
+  ir::Ref f = ir::kNoRef;
+  if (host != 0) f = c.b.flags_from(r, c.flags().v, host, 0);
+  c.write(0, Arg::value(r));
+  if (f != ir::kNoRef) c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
+  return true;
+}
+
+// Shifts by an immediate count below the operand width; a count of zero
+// still reads (and may fault on) the operand. Other counts, CL counts and
+// rotates stay with the interpreter.
+bool lower_shift(LowerContext& c, const core::DecodedInsn& insn) {
+  Op op = Op::kShl;
+  switch (insn.mnemonic) {
+    case Mnemonic::kShl:
+    case Mnemonic::kSal: op = Op::kShl; break;
+    case Mnemonic::kShr: op = Op::kShr; break;
+    case Mnemonic::kSar: op = Op::kSar; break;
+    default: return false;
+  }
+  if (insn.ops[1].kind != OperandKind::kImm) return false;
+  const unsigned size = insn.ops[0].size;
+  const unsigned count = insn.imm & 0x1F;
+  if (count >= 8 * size) return false;
+  const Arg a = c.read(0);
+  if (count == 0) return true;
+  const Arg old = c.flags();
+  const ir::Ref r = c.emit(op, size, a, Arg::imm(count));
+  const ir::Ref f = c.b.flags_from(r, old.v, kLogicHost, fl::kAf);
+  c.write(0, Arg::value(r));
+  c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
+  return true;
+}
+
+// IMUL r, r/m and IMUL r, r/m, imm: CF = OF from the host; the model sets
+// SF, ZF, PF from the truncated product and clears AF.
+bool lower_imul(LowerContext& c, const core::DecodedInsn& insn) {
+  const unsigned size = insn.ops[0].size;
+  if (size == 1) return false;
+  const bool three = insn.ops[2].kind != OperandKind::kNone;
+  const Arg a = c.read(three ? 1 : 0);
+  const Arg b = c.read(three ? 2 : 1);
+  const Arg old = c.flags();
+  const ir::Ref r = c.emit(Op::kImul, size, a, b);
+  const ir::Ref f1 = c.b.flags_from(r, old.v, fl::kCf | fl::kOf, fl::kAf);
+  const ir::Ref t = c.emit(Op::kAnd, size, Arg::value(r), Arg::value(r));
+  const ir::Ref f2 = c.b.flags_from(t, f1, kSzp, 0);
+  c.write(0, Arg::value(r));
+  c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f2));
+  return true;
+}
+
+}  // namespace
+
+bool lower_alu(LowerContext& c, const core::DecodedInsn& insn) {
+  Binary bin{};
+  if (binary_of(insn.mnemonic, bin)) return lower_binary(c, insn, bin);
+  switch (insn.mnemonic) {
+    case Mnemonic::kInc:
+    case Mnemonic::kDec:
+    case Mnemonic::kNeg:
+    case Mnemonic::kNot: return lower_unary(c, insn);
+    case Mnemonic::kShl:
+    case Mnemonic::kSal:
+    case Mnemonic::kShr:
+    case Mnemonic::kSar: return lower_shift(c, insn);
+    case Mnemonic::kImul: return lower_imul(c, insn);
+    default: return false;
+  }
+}
+
+}  // namespace tx86::jit
