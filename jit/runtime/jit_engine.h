@@ -44,6 +44,9 @@ class JitEngine final : public core::ExecutionEngine {
   core::StopReason run(core::Cpu& cpu, uint64_t max_insns) override;
 
   const JitStats& stats() const { return stats_; }
+  // Drops every translation (for callers that rewrote guest code behind the
+  // memory bus's back, such as tests that memcpy into RAM).
+  void flush();
   std::string stats_text() const;
 
  private:
@@ -51,7 +54,6 @@ class JitEngine final : public core::ExecutionEngine {
   CompiledBlock* translate(core::Cpu& cpu, const BlockKey& key);
   bool needs_interpreter(const core::CpuState& s) const;
   uint32_t mode_bits(const core::Cpu& cpu, uint8_t& flat, uint8_t& plain) const;
-  void flush();
 
   core::Cpu& cpu_;
   JitOptions options_;

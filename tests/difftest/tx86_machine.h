@@ -20,6 +20,7 @@ class Tx86Machine {
   // Puts the case's initial state, window and code in place; EIP at the code.
   void load(const TestCase& c);
 
+  core::Cpu& cpu() { return cpu_; }
   core::CpuState& state() { return cpu_.state; }
   const core::CpuState& state() const { return cpu_.state; }
   RegState regs() const;

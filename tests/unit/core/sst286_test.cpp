@@ -3,7 +3,10 @@
 // Each test loads its registers and RAM bytes into a fresh real-mode CPU,
 // steps the interpreter until the HLT that follows the instruction (or the
 // HLT at the exception handler), and compares registers and bytes exactly,
-// with FLAGS masked where the instruction leaves flags undefined.
+// with FLAGS masked where the instruction leaves flags undefined. Every
+// form runs twice: on the interpreter, and on the JIT translating one
+// instruction per block (so each test exercises that instruction's lowering,
+// 16-bit forms above all).
 //
 // tx86 models a Pentium. Where a 286 and a Pentium truly differ, the tests
 // are skipped: whole forms by kFormSkips, single tests by classify() before
@@ -19,6 +22,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
@@ -28,6 +32,7 @@
 #include "core/cpu/cpu.h"
 #include "core/decoder/decoder.h"
 #include "core/interp/interpreter.h"
+#include "jit/runtime/jit_engine.h"
 #include "tests/unit/core/mini_json.h"
 
 namespace tx86::core::testing {
@@ -116,15 +121,22 @@ struct Tally {
   std::array<long, static_cast<size_t>(Skip::kCount)> skipped{};
 };
 
-Tally& tally() {
-  static Tally t;
-  return t;
+enum class Engine : uint8_t { kInterp, kJit, kCount };
+constexpr const char* kEngineNames[] = {"interp", "jit"};
+
+Tally& tally(Engine e) {
+  static std::array<Tally, static_cast<size_t>(Engine::kCount)> t;
+  return t[static_cast<size_t>(e)];
 }
 
 class SummaryPrinter : public ::testing::Environment {
  public:
   void TearDown() override {
-    const Tally& t = tally();
+    for (size_t e = 0; e < static_cast<size_t>(Engine::kCount); ++e) print(static_cast<Engine>(e));
+  }
+
+  static void print(Engine engine) {
+    const Tally& t = tally(engine);
     if (t.forms == 0) return;
     long skipped = 0;
     std::string reasons;
@@ -135,9 +147,9 @@ class SummaryPrinter : public ::testing::Environment {
       reasons += fmt::format("{} {}", kSkipReasons[i].tag, t.skipped[i]);
     }
     std::printf(
-        "sst286: %ld tests in %d forms: %ld run, %ld passed, %ld failed, %ld skipped (%s), %ld "
-        "unimplemented\n",
-        t.total, t.forms, t.passed + t.failed, t.passed, t.failed, skipped, reasons.c_str(),
+        "sst286 (%s): %ld tests in %d forms: %ld run, %ld passed, %ld failed, %ld skipped (%s), "
+        "%ld unimplemented\n",
+        kEngineNames[static_cast<size_t>(engine)], t.total, t.forms, t.passed + t.failed, t.passed, t.failed, skipped, reasons.c_str(),
         t.unimplemented);
   }
 };
@@ -337,9 +349,14 @@ enum class Outcome : uint8_t { kPassed, kFailed, kUnimplemented, kSkipped };
 
 class Runner {
  public:
-  Runner() : mem_(kRamBytes), cpu_(mem_, io_) {
+  explicit Runner(Engine engine) : mem_(kRamBytes), cpu_(mem_, io_) {
     mem_.map_ram(0, kRamBytes, 0);
     mem_.set_a20(true);
+    if (engine == Engine::kJit) {
+      jit::JitOptions options;
+      options.translate.max_insns = 1;
+      jit_ = std::make_unique<jit::JitEngine>(cpu_, options);
+    }
   }
 
   // Runs one test. On failure `why` says what differed; when the run shows
@@ -400,7 +417,11 @@ class Runner {
     try {
       for (int n = 0; n < kMaxSteps && !s.halted && !cpu_.in_shutdown(); ++n) {
         const uint16_t sp = s.reg16(kEsp);
-        interp_.step(cpu_);
+        if (jit_ == nullptr) {
+          interp_.step(cpu_);
+        } else if (jit_->run(cpu_, 1) == StopReason::kUnimplemented) {
+          throw Unimplemented{cpu_.error};
+        }
         if (delivered_ss_for_13(t, sp)) {
           skip = Skip::kStackWrap;
           return Outcome::kSkipped;
@@ -503,13 +524,15 @@ class Runner {
   IoBus io_;
   Cpu cpu_;
   Interpreter interp_;
+  std::unique_ptr<jit::JitEngine> jit_;  // when the JIT runs the tests
 };
 
 // Built once: a MemoryBus is cheap to clear byte by byte but not to build
 // (its page table covers 4 GiB), which matters under ASan.
-Runner& shared_runner() {
-  static Runner runner;
-  return runner;
+Runner& shared_runner(Engine engine) {
+  static Runner interp(Engine::kInterp);
+  static Runner jit(Engine::kJit);
+  return engine == Engine::kJit ? jit : interp;
 }
 
 // --- The tests ---------------------------------------------------------------
@@ -519,23 +542,29 @@ TEST(Sst286, DataIsPresent) {
   EXPECT_FALSE(list_forms().empty()) << "no .json.gz files in " << kDataDir;
 }
 
-class Sst286Form : public ::testing::TestWithParam<std::string> {};
+struct FormRun {
+  std::string form;
+  Engine engine;
+};
+
+class Sst286Form : public ::testing::TestWithParam<FormRun> {};
 
 TEST_P(Sst286Form, MatchesThe286) {
-  const std::string& form = GetParam();
+  const std::string& form = GetParam().form;
+  const Engine engine = GetParam().engine;
   const fs::path file = fs::path(kDataDir) / (form + ".json.gz");
   const JsonValue tests = tx86::testing::parse_json(read_gzip(file));
   ASSERT_TRUE(tests.is_array()) << file;
   const uint32_t flags_mask = flags_mask_of(form);
 
-  Tally& tally_all = tally();
+  Tally& tally_all = tally(engine);
   ++tally_all.forms;
   if (const char* reason = form_skip_reason(form)) {
     tally_all.total += static_cast<long>(tests.items.size());
     tally_all.skipped[static_cast<size_t>(Skip::kForm)] += static_cast<long>(tests.items.size());
     GTEST_SKIP() << form << ": " << reason;
   }
-  Runner& runner = shared_runner();
+  Runner& runner = shared_runner(engine);
   int failures = 0;
   std::set<std::string> unimplemented;
   for (const JsonValue& j : tests.items) {
@@ -569,16 +598,26 @@ TEST_P(Sst286Form, MatchesThe286) {
   }
 }
 
-// "80.3" becomes op80_3.
-std::string form_test_name(const ::testing::TestParamInfo<std::string>& param) {
-  std::string name = "op" + param.param;
+std::vector<FormRun> form_runs() {
+  std::vector<FormRun> runs;
+  for (const std::string& form : list_forms()) {
+    for (size_t e = 0; e < static_cast<size_t>(Engine::kCount); ++e) {
+      runs.push_back({form, static_cast<Engine>(e)});
+    }
+  }
+  return runs;
+}
+
+// "80.3" on the JIT becomes op80_3_jit.
+std::string form_test_name(const ::testing::TestParamInfo<FormRun>& param) {
+  std::string name = "op" + param.param.form;
   for (char& c : name) {
     if (c == '.') c = '_';
   }
-  return name;
+  return name + "_" + kEngineNames[static_cast<size_t>(param.param.engine)];
 }
 
-INSTANTIATE_TEST_SUITE_P(Sst286, Sst286Form, ::testing::ValuesIn(list_forms()), form_test_name);
+INSTANTIATE_TEST_SUITE_P(Sst286, Sst286Form, ::testing::ValuesIn(form_runs()), form_test_name);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Sst286Form);
 
 }  // namespace
