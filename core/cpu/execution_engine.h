@@ -15,6 +15,7 @@ enum class StopReason : uint8_t {
   kShutdown,       // triple fault: the processor entered shutdown
   kStopRequested,  // a device or the frontend asked the machine to stop
   kUnimplemented,  // the guest used something tx86 lacks (see Cpu::error)
+  kEngineError,    // the engine caught itself wrong (JIT verify mode; see Cpu::error)
 };
 
 class ExecutionEngine {

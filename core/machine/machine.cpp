@@ -127,6 +127,7 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
         reset();
         break;
       case StopReason::kUnimplemented: return {RunOutcome::kUnimplemented, 0, cpu_.error};
+      case StopReason::kEngineError: return {RunOutcome::kEngineError, 0, cpu_.error};
       case StopReason::kHalted: {
         if (exit_status_ || reset_requested_) break;
         const GuestTime next = scheduler_.next_deadline();

@@ -37,6 +37,7 @@ enum class RunOutcome : uint8_t {
   kShutdown,       // triple fault
   kUnimplemented,  // the guest needs something tx86 lacks: see message
   kInterrupted,    // the host asked to stop (signal, window closed)
+  kEngineError,    // the CPU engine found itself wrong (JIT verify mode): see message
 };
 
 struct RunResult {

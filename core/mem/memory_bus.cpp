@@ -49,6 +49,14 @@ uint8_t* MemoryBus::store_target(const Page& p) {
   return (p.mmio == nullptr && p.device_writable) ? p.device_host : nullptr;
 }
 
+bool MemoryBus::plain_access(PhysAddr addr, bool write) const {
+  const Page& p = page_of(addr);
+  if (!write) return p.read_host != nullptr;
+  const uint8_t* target = store_target(p);
+  if (target == nullptr) return p.mmio == nullptr || p.ram_write;
+  return target == p.read_host;
+}
+
 void MemoryBus::derive(Page& p) {
   p.read_host = p.ram_read ? p.ram_host : (p.mmio == nullptr ? p.device_host : nullptr);
   p.write_host = p.code ? nullptr : store_target(p);

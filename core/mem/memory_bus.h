@@ -97,6 +97,10 @@ class MemoryBus {
   }
   // How many writes have hit translated code so far.
   uint64_t code_writes() const { return code_writes_; }
+  // Whether an access at addr only touches host memory that reads back what
+  // was written (RAM, ROM, device memory; a dropped write): no device sees
+  // it, so a journal can undo it and it can be repeated.
+  bool plain_access(PhysAddr addr, bool write) const;
   // The listener calls this when a write did hit translated code.
   void note_code_write();
 

@@ -108,7 +108,7 @@ const TlbEntry& Mmu::fill(CpuState& s, uint32_t lin, Access access, bool user) {
   uint8_t* wr = bus_.host_page_for_write(w.page);
   e.addend = reinterpret_cast<uintptr_t>(rd) - page;
   e.read_tag = page | (rd != nullptr ? 0 : kTlbSlow);
-  if (w.fast_write) e.write_tag = page | (wr != nullptr ? 0 : kTlbSlow);
+  if (w.fast_write) e.write_tag = page | (wr != nullptr && journal_ == nullptr ? 0 : kTlbSlow);
   return e;
 }
 
@@ -138,16 +138,36 @@ uint32_t Mmu::read_slow(CpuState& s, uint32_t lin, unsigned size, bool user, Acc
       const uint32_t a = lin + i;
       const PhysAddr p =
           ((a & ~kPageMask) == (lin & ~kPageMask)) ? first + i : second + (a & kPageMask);
+      if (journal_ != nullptr) journal_access(p, 1, false);
       v |= uint32_t{bus_.read8(p)} << (8 * i);
     }
     return v;
   }
   const PhysAddr p = translate(s, lin, access, user);
+  if (journal_ != nullptr) journal_access(p, size, false);
   switch (size) {
     case 1: return bus_.read8(p);
     case 2: return bus_.read16(p);
     default: return bus_.read32(p);
   }
+}
+
+void Mmu::set_journal(WriteJournal* journal) {
+  const bool flush = (journal_ == nullptr) != (journal == nullptr);
+  journal_ = journal;
+  if (flush) flush_all();
+}
+
+void Mmu::journal_access(PhysAddr p, unsigned size, bool write) {
+  if (!journal_->recording) return;
+  for (unsigned i = 0; i < size; ++i) {
+    if (!bus_.plain_access(p + i, write)) {
+      journal_->touched_devices = true;
+      return;  // reading it back could have side effects
+    }
+  }
+  if (!write) return;
+  for (unsigned i = 0; i < size; ++i) journal_->bytes.push_back({p + i, bus_.read8(p + i)});
 }
 
 void Mmu::write_slow(CpuState& s, uint32_t lin, unsigned size, uint32_t value, bool user) {
@@ -159,11 +179,13 @@ void Mmu::write_slow(CpuState& s, uint32_t lin, unsigned size, uint32_t value, b
       const uint32_t a = lin + i;
       const PhysAddr p =
           ((a & ~kPageMask) == (lin & ~kPageMask)) ? first + i : second + (a & kPageMask);
+      if (journal_ != nullptr) journal_access(p, 1, true);
       bus_.write8(p, static_cast<uint8_t>(value >> (8 * i)));
     }
     return;
   }
   const PhysAddr p = translate(s, lin, Access::kWrite, user);
+  if (journal_ != nullptr) journal_access(p, size, true);
   switch (size) {
     case 1: bus_.write8(p, static_cast<uint8_t>(value)); break;
     case 2: bus_.write16(p, static_cast<uint16_t>(value)); break;

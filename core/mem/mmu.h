@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "core/cpu/cpu_state.h"
 #include "core/mem/memory_bus.h"
@@ -60,6 +61,26 @@ inline constexpr uint32_t kPge = 1u << 7;
 inline constexpr uint32_t kPce = 1u << 8;
 }  // namespace cr4
 
+// A record of guest writes, so that a stretch of execution can be undone
+// (the JIT's verify mode runs a block, undoes it and reruns it on the
+// interpreter). While one is attached every write takes the slow path.
+struct WriteJournal {
+  struct Byte {
+    PhysAddr addr;
+    uint8_t old;
+  };
+  std::vector<Byte> bytes;  // in write order
+  // An access reached a device (MMIO, or shadow RAM that reads back
+  // something else than was written): it cannot be undone or repeated.
+  bool touched_devices = false;
+  bool recording = true;  // off: writes still take the slow path, unrecorded
+
+  void clear() {
+    bytes.clear();
+    touched_devices = false;
+  }
+};
+
 class Mmu {
  public:
   static constexpr unsigned kTlbBits = 10;
@@ -104,6 +125,10 @@ class Mmu {
   void flush_non_global();        // a CR3 load
   void flush_page(uint32_t lin);  // INVLPG
 
+  // Records writes (and whether an access reached a device) until detached
+  // with nullptr. Attaching and detaching flush the TLB.
+  void set_journal(WriteJournal* journal);
+
   // For generated code: the TLB of one privilege.
   const TlbEntry* tlb(bool user) const { return tlb_[user].data(); }
 
@@ -112,8 +137,11 @@ class Mmu {
   void write_slow(CpuState& s, uint32_t lin, unsigned size, uint32_t value, bool user);
   const TlbEntry& fill(CpuState& s, uint32_t lin, Access access, bool user);
 
+  void journal_access(PhysAddr p, unsigned size, bool write);
+
   MemoryBus& bus_;
   std::array<std::array<TlbEntry, kTlbSize>, 2> tlb_;
+  WriteJournal* journal_ = nullptr;
 };
 
 }  // namespace tx86::core

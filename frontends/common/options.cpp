@@ -71,8 +71,9 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
   app.add_flag("--no-reboot", o.no_reboot,
                "exit (status 6) instead of resetting when the guest triple-faults");
   app.add_option("--cpu-engine", o.cpu_engine,
-                 "jit (translate to host code) or interp (the reference interpreter)")
-      ->check(CLI::IsMember({"jit", "interp"}))
+                 "jit (translate to host code), interp (the reference interpreter) or verify "
+                 "(the JIT checked against the interpreter block by block)")
+      ->check(CLI::IsMember({"jit", "interp", "verify"}))
       ->capture_default_str();
   app.add_flag("--stats", o.stats, "print execution statistics at exit (on stderr)");
   app.add_flag("--trace", o.trace, "log every executed instruction with the registers");

@@ -94,8 +94,10 @@ int run_headless(const Options& options) {
   if (options.trace) tracer = std::make_unique<core::Tracer>();
   // --trace logs every instruction, which only the interpreter sees.
   jit::JitEngine* jit_engine = nullptr;
-  if (options.cpu_engine == "jit" && !options.trace) {
-    auto engine = std::make_unique<jit::JitEngine>(machine.cpu());
+  if (options.cpu_engine != "interp" && !options.trace) {
+    jit::JitOptions jit_options;
+    jit_options.verify = options.cpu_engine == "verify";
+    auto engine = std::make_unique<jit::JitEngine>(machine.cpu(), jit_options);
     jit_engine = engine.get();
     machine.set_engine(std::move(engine));
   } else {
@@ -157,6 +159,9 @@ int run_headless(const Options& options) {
     case core::RunOutcome::kInterrupted:
       spdlog::warn("interrupted at {}", where(machine.cpu()));
       return exit_status::kInterrupted;
+    case core::RunOutcome::kEngineError:
+      spdlog::error("internal error in the CPU engine: {}", result.message);
+      return exit_status::kInternal;
   }
   return exit_status::kInternal;
 }

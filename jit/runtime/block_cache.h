@@ -47,6 +47,7 @@ struct CompiledBlock {
   };
   std::vector<Incoming> incoming;  // exits of other blocks patched to jump here
   bool valid = true;
+  bool lowered_only = false;  // no Fallback: the verifier can check it
 };
 
 class BlockCache {

@@ -30,6 +30,10 @@ JitEngine::JitEngine(core::Cpu& cpu, JitOptions options, core::Tracer* tracer)
       trampoline_(x64::emit_trampoline(arena_)),
       cache_(arena_),
       interp_(tracer) {
+  if (options_.verify) {
+    options_.link = false;
+    verifier_ = std::make_unique<Verifier>(cpu_);
+  }
   // Self-modifying code: a write to a page holding translations drops them.
   cpu_.mem.set_code_write_listener([this](core::PhysAddr addr, unsigned size) {
     const size_t dropped = cache_.invalidate_range(addr, size);
@@ -59,10 +63,15 @@ JitEngine::~JitEngine() {
 
 std::string JitEngine::stats_text() const {
   return fmt::format(
-      "jit: {} blocks translated ({} guest instructions), {} dispatcher entries, {} links, "
-      "{} blocks invalidated, {} flushes, {} instructions interpreted",
-      stats_.blocks_translated, stats_.guest_insns_translated, stats_.block_entries, stats_.links,
-      stats_.invalidated_blocks, stats_.flushes, stats_.interpreted);
+      "jit: {} blocks translated ({} guest instructions, {} of them interpreter calls), {} "
+      "dispatcher entries, {} links, {} blocks invalidated, {} flushes, {} instructions "
+      "interpreted{}",
+      stats_.blocks_translated, stats_.guest_insns_translated, stats_.fallbacks,
+      stats_.block_entries, stats_.links, stats_.invalidated_blocks, stats_.flushes,
+      stats_.interpreted,
+      verifier_ ? fmt::format("; verify: {} blocks checked, {} skipped (device access)",
+                              verifier_->checked(), verifier_->skipped())
+                : std::string());
 }
 
 // A segment is flat when translated code can skip segmentation for it
@@ -146,8 +155,14 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   compiled->size = emitted.size;
   compiled->links = std::move(emitted.links);
   compiled->guest_count = static_cast<uint32_t>(compiled->ir.guest.size());
-  compiled->ir.insts.clear();
-  compiled->ir.insts.shrink_to_fit();
+  uint32_t fallbacks = 0;
+  for (const ir::Inst& in : compiled->ir.insts) fallbacks += in.op == ir::Op::kFallback ? 1 : 0;
+  compiled->lowered_only = fallbacks == 0;
+  stats_.fallbacks += fallbacks;
+  if (!options_.verify) {  // (the verifier prints the IR of a block that differs)
+    compiled->ir.insts.clear();
+    compiled->ir.insts.shrink_to_fit();
+  }
   ++stats_.blocks_translated;
   stats_.guest_insns_translated += compiled->guest_count;
   cpu.mem.set_code_page(phys_page, true);
@@ -199,7 +214,13 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     }
 
     ++stats_.block_entries;
-    const x64::ExitValue exit = trampoline_.enter(&s, block->code);
+    const x64::ExitValue exit = verifier_ && block->lowered_only
+                                    ? verifier_->run(cpu, *block, trampoline_)
+                                    : trampoline_.enter(&s, block->code);
+    if (verifier_ && !verifier_->mismatch().empty()) {
+      cpu.error = verifier_->mismatch();
+      return core::StopReason::kEngineError;
+    }
     s.code_modified = 0;
     switch (static_cast<ExitStatus>(exit.status)) {
       case ExitStatus::kNext:

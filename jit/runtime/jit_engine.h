@@ -16,6 +16,7 @@
 #include "jit/frontend/translator.h"
 #include "jit/runtime/block_cache.h"
 #include "jit/runtime/code_arena.h"
+#include "jit/runtime/verifier.h"
 
 namespace tx86::jit {
 
@@ -27,12 +28,16 @@ struct JitStats {
   uint64_t invalidated_blocks = 0;
   uint64_t flushes = 0;            // whole-arena flushes
   uint64_t interpreted = 0;        // instructions handed to the interpreter
+  uint64_t fallbacks = 0;          // instructions translated as interpreter calls
 };
 
 struct JitOptions {
   size_t arena_bytes = 64u << 20;
   TranslateOptions translate;
   bool link = true;  // patch direct exits (off: every exit returns to the dispatcher)
+  // Check every block of lowered instructions against the interpreter
+  // (verifier.h); implies link = false.
+  bool verify = false;
 };
 
 class JitEngine final : public core::ExecutionEngine {
@@ -61,6 +66,7 @@ class JitEngine final : public core::ExecutionEngine {
   x64::Trampoline trampoline_;
   BlockCache cache_;
   core::Interpreter interp_;
+  std::unique_ptr<Verifier> verifier_;  // verify mode
   JitStats stats_;
 };
 

@@ -30,10 +30,23 @@ SegmentCache flat(uint16_t selector, bool code) {
 
 }  // namespace
 
-Tx86Machine::Tx86Machine() : mem_(kRamBytes), cpu_(mem_, io_) {
+Tx86Machine::Tx86Machine(Engine engine) : mem_(kRamBytes), cpu_(mem_, io_) {
   mem_.map_ram(DT_DATA_PAGE, DT_PAGE_SIZE, 0);
   mem_.map_ram(DT_CODE_PAGE, DT_PAGE_SIZE, DT_PAGE_SIZE);
   mem_.map_ram(DT_STACK_PAGE, DT_PAGE_SIZE, 2 * DT_PAGE_SIZE);
+  if (engine == Engine::kJit) {
+    jit::JitOptions options;
+    options.translate.max_insns = 1;
+    jit_ = std::make_unique<jit::JitEngine>(cpu_, options);
+  }
+}
+
+void Tx86Machine::step_once() {
+  if (jit_ == nullptr) {
+    interp_.step(cpu_);
+  } else if (jit_->run(cpu_, 1) == core::StopReason::kUnimplemented) {
+    throw core::Unimplemented{cpu_.error};
+  }
 }
 
 void Tx86Machine::load(const TestCase& c) {
@@ -42,6 +55,7 @@ void Tx86Machine::load(const TestCase& c) {
   const Bytes code = c.code();
   std::memset(mem_.ram() + DT_PAGE_SIZE, 0xF4, DT_PAGE_SIZE);  // HLT, as the runner does
   if (!code.empty()) std::memcpy(mem_.ram() + DT_PAGE_SIZE, code.data(), code.size());
+  if (jit_ != nullptr) jit_->flush();  // the code changed behind the memory bus
 
   cpu_.reset();
   core::CpuState& s = cpu_.state;
@@ -73,7 +87,7 @@ std::string Tx86Machine::step(uint32_t end) {
   // leave EIP on itself; the test's counts are small, so a few steps do.
   for (int i = 0; i < 64; ++i) {
     try {
-      interp_.step(cpu_);
+      step_once();
     } catch (const core::Unimplemented& u) {
       if (cpu_.state.eip == start) return diagnose_fault(before);
       return "unimplemented: " + u.what;

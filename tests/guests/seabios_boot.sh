@@ -3,9 +3,10 @@
 # and the VGA BIOS, it gives up with "No bootable device", and under
 # --no-reboot its reboot ends the run with status 0. The VGA text screen and
 # COM1 (SeaBIOS's serial console) both show its banner.
-# Usage: seabios_boot.sh path/to/tx86
+# Usage: seabios_boot.sh path/to/tx86 [interp|jit|verify]
 set -u
 tx86=$1
+engine=${2:-jit}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -16,7 +17,7 @@ if [[ ! -f /usr/share/seabios/bios-256k.bin ]]; then
   exit 1
 fi
 
-"$tx86" --no-reboot --boot order=c,reboot-timeout=1000 --timeout 120 --log-level info \
+"$tx86" --cpu-engine "$engine" --no-reboot --boot order=c,reboot-timeout=1000 --timeout 120 --log-level info \
   --debugcon "file:$work/debug.log" --serial "file:$work/com1.txt" \
   --screendump-text "$work/screen.txt" 2> "$work/stderr.txt"
 status=$?

@@ -129,8 +129,10 @@ const RegressionCase kCases[] = {
 class DifftestRegressionTest : public ::testing::TestWithParam<RegressionCase> {};
 
 TEST_P(DifftestRegressionTest, MatchesTheHostResults) {
-  Tx86Machine m;
-  EXPECT_EQ(run_regression(GetParam(), m), "");
+  Tx86Machine interp(Engine::kInterp);
+  EXPECT_EQ(run_regression(GetParam(), interp), "") << "interpreter";
+  Tx86Machine jit(Engine::kJit);
+  EXPECT_EQ(run_regression(GetParam(), jit), "") << "JIT";
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, DifftestRegressionTest, ::testing::ValuesIn(kCases),

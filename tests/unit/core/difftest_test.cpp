@@ -1,6 +1,7 @@
-// The interpreter against the host CPU (tests/difftest/README.md): random
+// Each engine against the host CPU (tests/difftest/README.md): random
 // instruction sequences run natively in a 32-bit process and in tx86 from
-// the same state, compared after every instruction.
+// the same state, compared after every instruction — by the interpreter,
+// and by the JIT translating one instruction per block.
 //
 // TX86_DIFFTEST_INSNS sets how many instructions to run (CI: 200000),
 // TX86_DIFFTEST_SEED the seed (printed, so any run can be repeated),
@@ -36,7 +37,8 @@ uint64_t env_u64(const char* name, uint64_t fallback) {
 
 class Reporter {
  public:
-  Reporter(NativeClient& native, uint64_t seed) : native_(native), seed_(seed) {}
+  Reporter(NativeClient& native, uint64_t seed, Engine engine)
+      : native_(native), seed_(seed), machine_(engine) {}
 
   void report(const TestCase& failing, const NativeResult& first_run, uint64_t index) {
     if (++reported_ > kMaxReported) return;
@@ -66,7 +68,10 @@ class Reporter {
   int reported_ = 0;
 };
 
-TEST(DifftestTest, InterpreterMatchesTheHostCpu) {
+class DifftestTest : public ::testing::TestWithParam<Engine> {};
+
+TEST_P(DifftestTest, EngineMatchesTheHostCpu) {
+  const Engine engine = GetParam();
   const std::string runner = TX86_DIFFTEST_RUNNER;
   if (runner.empty()) {
     if (std::getenv("CI") != nullptr) FAIL() << "the native runner was not built (gcc-multilib)";
@@ -82,8 +87,8 @@ TEST(DifftestTest, InterpreterMatchesTheHostCpu) {
   GeneratorOptions options;
   options.lock_ud = env_u64("TX86_DIFFTEST_LOCK_UD", 1) != 0;
   Generator gen(seed, options);
-  Tx86Machine machine;
-  Reporter reporter(native, seed);
+  Tx86Machine machine(engine);
+  Reporter reporter(native, seed, engine);
   uint64_t insns = 0;
   uint64_t sequences = 0;
   uint64_t mismatches = 0;
@@ -115,6 +120,11 @@ TEST(DifftestTest, InterpreterMatchesTheHostCpu) {
       static_cast<unsigned long long>(faults), static_cast<unsigned long long>(mismatches), secs);
   EXPECT_EQ(mismatches, 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, DifftestTest, ::testing::Values(Engine::kInterp, Engine::kJit),
+                         [](const ::testing::TestParamInfo<Engine>& param) {
+                           return std::string(param.param == Engine::kJit ? "jit" : "interp");
+                         });
 
 }  // namespace
 }  // namespace tx86::difftest
