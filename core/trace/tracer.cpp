@@ -26,17 +26,29 @@ Tracer::~Tracer() {
   cs_close(&h32);
 }
 
-void Tracer::trace(const CpuState& s, std::span<const uint8_t> bytes) {
-  const csh handle = s.code32() ? cs32_ : cs16_;
+std::string Tracer::disassemble(std::span<const uint8_t> bytes, bool code32, uint32_t eip) const {
+  size_t length = 0;
+  return disassemble_one(bytes, code32, eip, length);
+}
+
+std::string Tracer::disassemble_one(std::span<const uint8_t> bytes, bool code32, uint32_t eip,
+                                    size_t& length) const {
+  const csh handle = code32 ? cs32_ : cs16_;
   cs_insn* insn = nullptr;
-  const size_t n = cs_disasm(handle, bytes.data(), bytes.size(), s.eip, 1, &insn);
+  const size_t n = cs_disasm(handle, bytes.data(), bytes.size(), eip, 1, &insn);
   std::string text = "(bad)";
-  size_t length = bytes.empty() ? 0 : 1;
+  length = bytes.empty() ? 0 : 1;
   if (n == 1) {
     text = std::string(insn[0].mnemonic) + (insn[0].op_str[0] ? " " : "") + insn[0].op_str;
     length = insn[0].size;
   }
   if (insn != nullptr) cs_free(insn, n);
+  return text;
+}
+
+void Tracer::trace(const CpuState& s, std::span<const uint8_t> bytes) {
+  size_t length = 0;
+  const std::string text = disassemble_one(bytes, s.code32(), s.eip, length);
 
   std::string hex;
   for (size_t i = 0; i < length; ++i) hex += fmt::format("{:02X}", bytes[i]);

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "core/cpu/cpu_state.h"
 
@@ -18,8 +19,13 @@ class Tracer {
   Tracer& operator=(const Tracer&) = delete;
 
   void trace(const CpuState& s, std::span<const uint8_t> bytes);
+  // The first instruction in bytes, as text ("(bad)" when undecodable).
+  std::string disassemble(std::span<const uint8_t> bytes, bool code32, uint32_t eip) const;
 
  private:
+  std::string disassemble_one(std::span<const uint8_t> bytes, bool code32, uint32_t eip,
+                              size_t& length) const;
+
   size_t cs16_ = 0;  // capstone handles (csh)
   size_t cs32_ = 0;
 };

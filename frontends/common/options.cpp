@@ -75,6 +75,10 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
                  "(the JIT checked against the interpreter block by block)")
       ->check(CLI::IsMember({"jit", "interp", "verify"}))
       ->capture_default_str();
+  app.add_option("--jit-log", o.jit_log,
+                 "write each translated block (guest code, IR, host code) to this file");
+  app.add_flag("--perf-map", o.perf_map,
+               "write /tmp/perf-PID.map so that perf can name translated code");
   app.add_flag("--stats", o.stats, "print execution statistics at exit (on stderr)");
   app.add_flag("--trace", o.trace, "log every executed instruction with the registers");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")

@@ -39,8 +39,10 @@ struct Options {
   std::optional<double> timeout_seconds;
   bool trace = false;
   bool no_reboot = false;
-  std::string cpu_engine = "jit";  // jit, interp
+  std::string cpu_engine = "jit";  // jit, interp, verify
   bool stats = false;
+  std::optional<std::string> jit_log;  // --jit-log FILE
+  bool perf_map = false;
   std::vector<std::string> serial;  // COM1, COM2; empty: the default for the display
   std::optional<std::string> cmos_file;
   std::optional<std::string> screendump_text;

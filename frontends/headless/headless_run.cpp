@@ -9,10 +9,14 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <string>
+
+#include <unistd.h>
 
 #include "core/firmware/bios_image.h"
 #include "core/interp/interpreter.h"
 #include "core/machine/machine.h"
+#include "core/machine/user_error.h"
 #include "core/trace/tracer.h"
 #include "devices/pc/board.h"
 #include "jit/runtime/jit_engine.h"
@@ -94,9 +98,25 @@ int run_headless(const Options& options) {
   if (options.trace) tracer = std::make_unique<core::Tracer>();
   // --trace logs every instruction, which only the interpreter sees.
   jit::JitEngine* jit_engine = nullptr;
+  struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, FileCloser> jit_log;
+  std::unique_ptr<std::FILE, FileCloser> perf_map;
   if (options.cpu_engine != "interp" && !options.trace) {
     jit::JitOptions jit_options;
     jit_options.verify = options.cpu_engine == "verify";
+    if (options.jit_log) {
+      jit_log.reset(std::fopen(options.jit_log->c_str(), "w"));
+      if (!jit_log) throw core::UserError("--jit-log: cannot write " + *options.jit_log + ": " + std::strerror(errno));
+      jit_options.log = jit_log.get();
+    }
+    if (options.perf_map) {
+      const std::string path = "/tmp/perf-" + std::to_string(getpid()) + ".map";
+      perf_map.reset(std::fopen(path.c_str(), "w"));
+      if (!perf_map) throw core::UserError("--perf-map: cannot write " + path + ": " + std::strerror(errno));
+      jit_options.perf_map = perf_map.get();
+    }
     auto engine = std::make_unique<jit::JitEngine>(machine.cpu(), jit_options);
     jit_engine = engine.get();
     machine.set_engine(std::move(engine));

@@ -1,5 +1,7 @@
 #include "jit/frontend/translator.h"
 
+#include <algorithm>
+
 #include "core/decoder/decoder.h"
 #include "jit/frontend/lowering.h"
 
@@ -70,7 +72,9 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
     if (st == core::DecodeStatus::kNeedMore || st == core::DecodeStatus::kTooLong) break;
     const auto index = static_cast<uint16_t>(out.guest.size());
     const uint32_t eip = start_eip + offset;
-    out.guest.push_back(ir::GuestInsn{insn, eip});
+    ir::GuestInsn g{insn, eip, {}};
+    std::copy_n(bytes + offset, insn.length, g.bytes.begin());
+    out.guest.push_back(g);
     b.set_insn(index);
     offset += insn.length;
 

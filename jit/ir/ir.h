@@ -5,6 +5,7 @@
 // and drop them; the backend allocates host registers for the rest.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -59,6 +60,7 @@ struct Inst {
 struct GuestInsn {
   core::DecodedInsn decoded;
   uint32_t eip = 0;  // EIP of its first byte
+  std::array<uint8_t, 15> bytes{};  // its encoding (decoded.length of them)
 };
 
 struct Block {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/trace/tracer.h"
 #include "jit/runtime/helpers.h"
 
 namespace tx86::jit {
@@ -128,6 +129,14 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   ir::Block block;
   uint32_t phys_page = 0;
   if (!translate_block(cpu, options_.translate, block, phys_page)) return nullptr;
+  const std::string unoptimized = options_.log != nullptr ? ir::dump(block) : std::string();
+  opt::optimize(block, options_.passes);
+#ifndef NDEBUG
+  if (const std::string bad = opt::verify(block); !bad.empty()) {
+    throw std::logic_error("jit: invalid IR at " + fmt::format("{:08x}", key.eip) + ": " + bad + "\n" +
+                           ir::dump(block));
+  }
+#endif
 
   uint8_t flat = 0;
   uint8_t plain = 0;
@@ -141,6 +150,8 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   ctx.cs_base = key.cs_base;
   ctx.cs_limit = key.cs_limit;
   ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;
+  std::string host_listing;
+  if (options_.log != nullptr) ctx.listing = &host_listing;
 
   auto compiled = std::make_unique<CompiledBlock>();
   compiled->key = key;
@@ -159,14 +170,38 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   for (const ir::Inst& in : compiled->ir.insts) fallbacks += in.op == ir::Op::kFallback ? 1 : 0;
   compiled->lowered_only = fallbacks == 0;
   stats_.fallbacks += fallbacks;
+
+  ++stats_.blocks_translated;
+  stats_.guest_insns_translated += compiled->guest_count;
+  if (options_.log != nullptr) log_block(*compiled, unoptimized, host_listing);
+  if (options_.perf_map != nullptr) {
+    std::fprintf(options_.perf_map, "%lx %zx tx86 %04x:%08x\n",
+                 static_cast<unsigned long>(reinterpret_cast<uintptr_t>(compiled->code)), compiled->size,
+                 cpu.state.seg[core::kCs].selector, key.eip);
+    std::fflush(options_.perf_map);
+  }
   if (!options_.verify) {  // (the verifier prints the IR of a block that differs)
     compiled->ir.insts.clear();
     compiled->ir.insts.shrink_to_fit();
   }
-  ++stats_.blocks_translated;
-  stats_.guest_insns_translated += compiled->guest_count;
   cpu.mem.set_code_page(phys_page, true);
   return cache_.add(std::move(compiled));
+}
+
+void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized,
+                          const std::string& host) {
+  if (!disassembler_) disassembler_ = std::make_unique<core::Tracer>();
+  std::string text = fmt::format("block {:08x} (cs base {:08x}, phys {:08x}, mode {:x}): {} guest instructions, {} host bytes\n",
+                                 b.key.eip, b.key.cs_base, b.key.phys, b.key.mode, b.guest_count, b.size);
+  for (const ir::GuestInsn& g : b.ir.guest) {
+    std::string hex;
+    for (unsigned i = 0; i < g.decoded.length; ++i) hex += fmt::format("{:02x} ", g.bytes[i]);
+    text += fmt::format("  {:08x}  {:<24} {}\n", g.eip, hex,
+                        disassembler_->disassemble({g.bytes.data(), g.decoded.length}, b.ir.code32, g.eip));
+  }
+  text += "IR:\n" + unoptimized + "IR after the passes:\n" + ir::dump(b.ir) + "host:\n" + host + "\n";
+  std::fputs(text.c_str(), options_.log);
+  std::fflush(options_.log);
 }
 
 CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {

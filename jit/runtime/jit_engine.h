@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "core/interp/interpreter.h"
 #include "jit/backend/x64/trampoline.h"
 #include "jit/frontend/translator.h"
+#include "jit/opt/passes.h"
 #include "jit/runtime/block_cache.h"
 #include "jit/runtime/code_arena.h"
 #include "jit/runtime/verifier.h"
@@ -34,10 +36,17 @@ struct JitStats {
 struct JitOptions {
   size_t arena_bytes = 64u << 20;
   TranslateOptions translate;
+  opt::PassOptions passes;
   bool link = true;  // patch direct exits (off: every exit returns to the dispatcher)
   // Check every block of lowered instructions against the interpreter
   // (verifier.h); implies link = false.
   bool verify = false;
+  // Each translated block written out: guest code, IR before and after the
+  // passes, host code (--jit-log).
+  std::FILE* log = nullptr;
+  // Each block's host code range and guest address, for perf (--perf-map:
+  // /tmp/perf-PID.map, the format perf report reads for JIT code).
+  std::FILE* perf_map = nullptr;
 };
 
 class JitEngine final : public core::ExecutionEngine {
@@ -65,7 +74,10 @@ class JitEngine final : public core::ExecutionEngine {
   CodeArena arena_;
   x64::Trampoline trampoline_;
   BlockCache cache_;
+  void log_block(const CompiledBlock& block, const std::string& unoptimized, const std::string& host);
+
   core::Interpreter interp_;
+  std::unique_ptr<core::Tracer> disassembler_;  // --jit-log
   std::unique_ptr<Verifier> verifier_;  // verify mode
   JitStats stats_;
 };

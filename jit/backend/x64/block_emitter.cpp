@@ -181,6 +181,10 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
     case Op::kFallback: emit_fallback(in); break;
     case Op::kExitDirect: emit_exit_direct(in.a[0].v); break;
     case Op::kExitCond: {
+      if (in.a[0].is_imm()) {  // decided at translation (constants folded)
+        emit_exit_direct(in.a[0].v != 0 ? in.a[1].v : in.a[2].v);
+        break;
+      }
       const x86::Gp c = ra.use(in.a[0].v);
       asmjit::Label not_taken = a.newLabel();
       a.test(c, c);
@@ -214,6 +218,8 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
     const uint64_t base = pass == 0 ? reinterpret_cast<uint64_t>(ctx.arena->base() + ctx.arena->used())
                                     : reinterpret_cast<uint64_t>(out.code);
     code.init(asmjit::Environment::host(), base);
+    asmjit::StringLogger logger;
+    if (pass == 1 && ctx.listing != nullptr) code.setLogger(&logger);
     BlockEmitter e(block, ctx, code);
     e.run();
     code.flatten();
@@ -226,6 +232,7 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
       continue;
     }
     code.copyFlattenedData(ctx.arena->writable(out.code), size);
+    if (ctx.listing != nullptr) *ctx.listing = logger.data();
     out.size = size;
     for (size_t i = 0; i < e.link_jumps().size(); ++i) {
       out.links.push_back(EmittedBlock::Link{out.code + code.labelOffset(e.link_jumps()[i]),

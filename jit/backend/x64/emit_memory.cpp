@@ -109,9 +109,10 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
   add_stub([this, slow, done, offset, dst, saved, in, insn, synced_here] {
     a.bind(slow);
     saved.save(a);
+    a.mov(kScratch0.r32(), offset);  // (offset may sit in an argument register)
     a.mov(x86::rdi, kState);
     a.mov(x86::esi, in.aux);
-    a.mov(x86::edx, offset);
+    a.mov(x86::edx, kScratch0.r32());
     a.mov(x86::ecx, in.size);
     a.call(reinterpret_cast<uint64_t>(&helper_load));
     a.mov(kScratch0, x86::rax);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "jit/backend/x64/trampoline.h"
@@ -23,6 +24,7 @@ struct EmitContext {
   uint32_t link_page = 0;     // EIPs whose linear page is this (CS base added) may be linked
   uint32_t cs_base = 0;
   uint32_t cs_limit = 0;     // CheckEip compares with it (it is part of the block's key)
+  std::string* listing = nullptr;  // receives the host code as text (--jit-log)
 };
 
 struct EmittedBlock {

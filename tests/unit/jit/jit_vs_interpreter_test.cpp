@@ -60,6 +60,27 @@ void run_interpreter(Tx86Machine& m, size_t steps) {
   for (size_t i = 0; i < steps && !m.cpu().in_shutdown(); ++i) interp.step(m.cpu());
 }
 
+// The failing case again, with the JIT's log of what it translated.
+std::string translation_log(const TestCase& c, size_t steps) {
+  char* text = nullptr;
+  size_t size = 0;
+  std::FILE* log = open_memstream(&text, &size);
+  if (log == nullptr) return "";
+  {
+    Tx86Machine m;
+    JitOptions options;
+    options.log = log;
+    JitEngine jit(m.cpu(), options);
+    m.load(c);
+    jit.flush();
+    jit.run(m.cpu(), steps);
+  }
+  std::fclose(log);
+  std::string out(text, size);
+  std::free(text);
+  return out;
+}
+
 TEST(JitVsInterpreter, RandomSequencesMatch) {
   const uint64_t seed = env_u64("TX86_JIT_FUZZ_SEED", 0x717);
   const uint64_t cases = env_u64("TX86_JIT_FUZZ_CASES", 20000);
@@ -100,7 +121,8 @@ TEST(JitVsInterpreter, RandomSequencesMatch) {
       ADD_FAILURE() << "case " << n << " (seed " << seed << "):\n"
                     << listing(c) << "interp: " << state_text(reference.cpu()) << "\n"
                     << "jit:    " << state_text(translated.cpu()) << "\n"
-                    << (window.empty() ? "" : "window (interp/jit):" + window + "\n");
+                    << (window.empty() ? "" : "window (interp/jit):" + window + "\n")
+                    << translation_log(c, steps);
     }
   }
   std::printf("jit fuzz: %llu instructions compared; %s\n", static_cast<unsigned long long>(insns),
