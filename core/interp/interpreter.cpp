@@ -63,7 +63,15 @@ void run_decoded(Cpu& cpu, const DecodedInsn& insn, uint32_t start_eip) {
   const interp::Handler handler = interp::handler_table()[static_cast<size_t>(insn.mnemonic)];
   if (handler == nullptr) throw Unimplemented{"instruction " + describe(s, insn)};
   s.eip = start_eip + insn.length;
-  handler(cpu, insn);
+  // Handlers compute the status flags before writing their result; a
+  // faulting write must leave them as they were (exceptions are precise).
+  const uint32_t eflags = s.eflags;
+  try {
+    handler(cpu, insn);
+  } catch (const GuestFault&) {
+    s.eflags = eflags;
+    throw;
+  }
 }
 
 std::optional<GuestFault> Interpreter::execute(Cpu& cpu) {

@@ -1,6 +1,6 @@
 // Constant folding (passes.h): a pure op whose inputs are all immediates
-// becomes an immediate, and a few identities (x + 0, x | 0, a Copy) become
-// their input. Ops whose host flags a FlagsFrom reads are left alone: the
+// becomes an immediate, chains of additions of constants combine, and a few
+// identities (x + 0, x | 0, a Copy) become their input. Ops whose host flags a FlagsFrom reads are left alone: the
 // backend must still run them.
 #include <vector>
 
@@ -78,6 +78,19 @@ void fold_constants(ir::Block& b) {
     if (all_imm(in) && evaluate(in, v)) {
       rw.replace(b, r, Arg::imm(v));
       continue;
+    }
+    // (x +/- c1) +/- c2 becomes x + (c2 +/- c1), in 32 bits: stack
+    // pointer arithmetic of a PUSH then a POP cancels out.
+    if ((in.op == Op::kAdd || in.op == Op::kSub) && in.size == 4 && in.a[0].is_value() &&
+        in.a[1].is_imm()) {
+      const ir::Inst& inner = b[in.a[0].v];
+      if ((inner.op == Op::kAdd || inner.op == Op::kSub) && inner.size == 4 && inner.a[1].is_imm()) {
+        const uint32_t c1 = inner.op == Op::kAdd ? inner.a[1].v : 0 - inner.a[1].v;
+        const uint32_t c2 = in.op == Op::kAdd ? in.a[1].v : 0 - in.a[1].v;
+        in.op = Op::kAdd;
+        in.a[0] = inner.a[0];
+        in.a[1] = Arg::imm(c1 + c2);
+      }
     }
     // Identities that keep a full 32-bit value unchanged.
     const bool zero_right = in.a[1].is_imm() && in.a[1].v == 0 && in.size == 4;

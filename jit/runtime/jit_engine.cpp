@@ -263,7 +263,9 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
         break;
       case ExitStatus::kBudget: {
         // Not enough budget for a whole block: finish the slice exactly,
-        // one instruction at a time.
+        // one instruction at a time. (A chain of linked blocks may have
+        // used it all up.)
+        if (s.icount >= s.icount_limit) break;
         try {
           interp_.step(cpu);
         } catch (const core::Unimplemented& u) {

@@ -195,5 +195,18 @@ TEST_F(AluTest, AamAndAadConvertBetweenBinaryAndUnpackedBcd) {
   EXPECT_EQ(status_flags() & (kZf | kSf | kPf), kPf);
 }
 
+// A read-modify-write whose write faults leaves the flags it computed
+// unset (found by the JIT fuzzer: the interpreter used to keep them).
+TEST_F(AluTest, FaultingWriteLeavesTheFlagsAlone) {
+  set(kEax, 1);
+  set_flags(kCf | kZf);
+  load({0x01, 0x06, 0xFF, 0xFF});  // add [0xFFFF], ax: the word crosses DS's limit
+  const std::optional<GuestFault> fault = interp.execute(cpu);
+  ASSERT_TRUE(fault.has_value());
+  EXPECT_EQ(fault->vector, vec::kGp);
+  EXPECT_EQ(status_flags(), kCf | kZf);
+  EXPECT_EQ(cpu.state.eip, kCodeStart);
+}
+
 }  // namespace
 }  // namespace tx86::core::testing

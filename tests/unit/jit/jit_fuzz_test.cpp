@@ -1,0 +1,282 @@
+// The JIT against the interpreter on random code: blocks of random
+// instructions (weighted towards what the JIT lowers, but any byte can
+// come), in real mode, 32-bit protected mode and 32-bit protected mode with
+// paging (some pages absent or read-only). Registers point near the code, so
+// stores often rewrite it (self-modifying code), and accesses fault. Control
+// flow goes wherever the code takes it for a fixed number of instructions;
+// in protected mode every exception vectors to a HLT. Both engines must
+// end in the same state with the same memory.
+//
+// TX86_JIT_FUZZ_BLOCKS sets how many random programs per mode (CI: 3000),
+// TX86_JIT_FUZZ_SEED the seed (printed, so a failure can be repeated),
+// TX86_JIT_FUZZ_LOG=N writes program N's translations to stdout.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "core/cpu/cpu.h"
+#include "core/interp/interpreter.h"
+#include "jit/runtime/jit_engine.h"
+
+namespace tx86::jit {
+namespace {
+
+using core::CpuState;
+using core::SegmentCache;
+namespace seg_attr = core::seg_attr;
+
+constexpr uint32_t kRamBytes = 128 * 1024;
+constexpr uint32_t kCode = 0x1000;       // the random code
+constexpr uint32_t kCodeBytes = 0x400;
+constexpr uint32_t kGdt = 0x8000;
+constexpr uint32_t kIdt = 0x8100;
+constexpr uint32_t kHandler = 0x8900;    // HLT, where every exception ends up (protected mode)
+constexpr uint32_t kPageDir = 0x10000;
+constexpr uint32_t kPageTable = 0x11000;
+constexpr uint64_t kSteps = 64;
+
+enum class Mode { kReal, kProtected, kPaged };
+
+uint64_t env_u64(const char* name, uint64_t fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::strtoull(v, nullptr, 0) : fallback;
+}
+
+// Opcodes the JIT lowers, weighted in; two-byte ones follow a 0x0F.
+constexpr uint8_t kOneByte[] = {
+    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x08, 0x09, 0x0A, 0x0B, 0x10, 0x11, 0x12, 0x13, 0x18,
+    0x19, 0x1A, 0x1B, 0x20, 0x21, 0x22, 0x23, 0x25, 0x28, 0x29, 0x2A, 0x2B, 0x30, 0x31, 0x32,
+    0x33, 0x38, 0x39, 0x3A, 0x3B, 0x3C, 0x3D, 0x40, 0x43, 0x47, 0x48, 0x4B, 0x50, 0x53, 0x55,
+    0x58, 0x5B, 0x5D, 0x66, 0x67, 0x69, 0x6A, 0x6B, 0x70, 0x72, 0x74, 0x75, 0x77, 0x7C, 0x7E,
+    0x80, 0x81, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8D, 0x90, 0x93, 0x98,
+    0x99, 0xA0, 0xA1, 0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF,
+    0xB0, 0xB3, 0xB8, 0xBB, 0xC0, 0xC1, 0xC3, 0xC6, 0xC7, 0xC9, 0xD0, 0xD1, 0xE2, 0xE3, 0xE8,
+    0xEB, 0xF5, 0xF6, 0xF7, 0xF8, 0xF9, 0xFC, 0xFD, 0xFE, 0xFF, 0x0F, 0x0F, 0x0F};
+constexpr uint8_t kTwoByte[] = {0x40, 0x44, 0x45, 0x4C, 0x4F, 0x82, 0x84, 0x85, 0x8E, 0x90,
+                                0x94, 0x95, 0x9C, 0xAF, 0xB6, 0xB7, 0xBE, 0xBF};
+
+class Machine {
+ public:
+  explicit Machine(bool use_jit, std::FILE* log = nullptr, bool verify = false)
+      : mem_(kRamBytes), cpu_(mem_, io_) {
+    mem_.map_ram(0, kRamBytes, 0);
+    JitOptions options;
+    options.log = log;
+    options.verify = verify;
+    if (use_jit) jit_ = std::make_unique<JitEngine>(cpu_, options);
+  }
+
+  core::Cpu& cpu() { return cpu_; }
+  core::MemoryBus& mem() { return mem_; }
+
+  // Puts RAM and the state in place (RAM through the bus, so the JIT sees
+  // the code change).
+  void load(const std::vector<uint8_t>& ram, const CpuState& state) {
+    mem_.write_block(0, ram);
+    cpu_.reset();
+    // Field by field: reset() set the owner and TLB pointers.
+    const CpuState& s = state;
+    cpu_.state.icount = 0;
+    for (int i = 0; i < 8; ++i) cpu_.state.gpr[i] = s.gpr[i];
+    cpu_.state.eip = s.eip;
+    cpu_.state.eflags = s.eflags;
+    for (int i = 0; i < core::kSegCount; ++i) cpu_.state.seg[i] = s.seg[i];
+    cpu_.state.gdtr = s.gdtr;
+    cpu_.state.idtr = s.idtr;
+    cpu_.state.cr0 = s.cr0;
+    cpu_.state.cr3 = s.cr3;
+    cpu_.mmu.flush_all();
+  }
+
+  core::StopReason run(uint64_t steps) {
+    if (jit_) return jit_->run(cpu_, steps);
+    return interp_.run(cpu_, steps);
+  }
+
+  std::string stats() const { return jit_ ? jit_->stats_text() : ""; }
+
+ private:
+  core::MemoryBus mem_;
+  core::IoBus io_;
+  core::Cpu cpu_;
+  core::Interpreter interp_;
+  std::unique_ptr<JitEngine> jit_;
+};
+
+class Generator {
+ public:
+  explicit Generator(uint64_t seed) : rng_(seed) {}
+
+  uint32_t below(uint32_t n) { return static_cast<uint32_t>(rng_() % n); }
+  uint8_t byte() { return static_cast<uint8_t>(rng_()); }
+
+  void program(Mode mode, std::vector<uint8_t>& ram, CpuState& s) {
+    ram.assign(kRamBytes, 0);
+    // Data near the code: random bytes all around it.
+    for (uint32_t a = 0; a < 0x4000; ++a) ram[a] = byte();
+    uint32_t at = kCode;
+    while (at < kCode + kCodeBytes - 16) {
+      if (below(4) != 0) {
+        const uint8_t op = kOneByte[below(sizeof kOneByte)];
+        ram[at++] = op;
+        if (op == 0x0F) ram[at++] = kTwoByte[below(sizeof kTwoByte)];
+      }
+      // ModRM, SIB, displacement, immediate: random; the decoder takes what
+      // it needs and the rest starts the next instruction.
+      const uint32_t tail = 1 + below(5);
+      for (uint32_t i = 0; i < tail; ++i) ram[at++] = byte();
+    }
+    s = CpuState{};
+    for (uint32_t& r : s.gpr) r = below(3) == 0 ? static_cast<uint32_t>(rng_()) : below(0x3000);
+    s.eflags = core::flags::kReserved1 | (byte() & 0xD5) | (below(2) ? core::flags::kDf : 0);
+    s.eip = kCode;
+    if (mode == Mode::kReal) {
+      s.gpr[core::kEsp] = 0x7000 + below(0x100) * 2;
+      for (SegmentCache& c : s.seg) c = SegmentCache{0, 0, 0xFFFF, seg_attr::kRealModeData};
+      s.seg[core::kCs].attrs |= seg_attr::kCode;
+      s.idtr = core::DescriptorTableReg{0, 0x3FF};  // the IVT: random bytes, random handlers
+      return;
+    }
+    protected_mode(mode, ram, s);
+  }
+
+ private:
+  static void put32(std::vector<uint8_t>& ram, uint32_t at, uint32_t v) {
+    std::memcpy(ram.data() + at, &v, 4);
+  }
+
+  void protected_mode(Mode mode, std::vector<uint8_t>& ram, CpuState& s) {
+    // GDT: null, flat 32-bit code (0x08), flat 32-bit data (0x10).
+    put32(ram, kGdt + 8, 0x0000FFFF);
+    put32(ram, kGdt + 12, 0x00CF9A00);
+    put32(ram, kGdt + 16, 0x0000FFFF);
+    put32(ram, kGdt + 20, 0x00CF9200);
+    // IDT: 32-bit interrupt gates to the HLT.
+    for (uint32_t v = 0; v < 256; ++v) {
+      put32(ram, kIdt + v * 8, (0x08u << 16) | (kHandler & 0xFFFF));
+      put32(ram, kIdt + v * 8 + 4, (kHandler & 0xFFFF0000u) | 0x8E00);
+    }
+    ram[kHandler] = 0xF4;
+    s.gdtr = core::DescriptorTableReg{kGdt, 23};
+    s.idtr = core::DescriptorTableReg{kIdt, 256 * 8 - 1};
+    s.cr0 = core::cr0::kPe | core::cr0::kEt;
+    const uint16_t data = seg_attr::kPresent | seg_attr::kS | seg_attr::kWritable |
+                          seg_attr::kAccessed | seg_attr::kDefaultBig | seg_attr::kGranularity;
+    for (SegmentCache& c : s.seg) c = SegmentCache{0x10, 0, 0xFFFFFFFFu, data};
+    s.seg[core::kCs] = SegmentCache{0x08, 0, 0xFFFFFFFFu, static_cast<uint16_t>(data | seg_attr::kCode)};
+    s.gpr[core::kEsp] = 0x7000 + below(0x100) * 4;
+    s.eflags &= ~core::flags::kIf;
+    if (mode != Mode::kPaged) return;
+    // Identity-mapped low 4 MiB; some data pages absent or read-only.
+    put32(ram, kPageDir, kPageTable | 0x7);
+    for (uint32_t p = 0; p < 1024; ++p) {
+      uint32_t pte = (p << 12) | 0x7;
+      const bool system = p * 0x1000 >= kGdt && p * 0x1000 < 0x12000;
+      const bool code = p == kCode / 0x1000;
+      if (!system && !code && p < 0x20) {
+        const uint32_t roll = below(8);
+        if (roll == 0) pte = 0;             // not present
+        if (roll == 1) pte &= ~uint32_t{2};  // read-only
+      }
+      put32(ram, kPageTable + p * 4, pte);
+    }
+    s.cr3 = kPageDir;
+    s.cr0 |= core::cr0::kPg | core::cr0::kWp;
+  }
+
+  std::mt19937_64 rng_;
+};
+
+std::string state_text(core::Cpu& cpu) {
+  const CpuState& s = cpu.state;
+  std::string segs;
+  for (const SegmentCache& c : s.seg) segs += fmt::format(" {:04x}/{:x}", c.selector, c.base);
+  return fmt::format(
+      "eax={:08x} ecx={:08x} edx={:08x} ebx={:08x} esp={:08x} ebp={:08x} esi={:08x} edi={:08x} "
+      "eip={:08x} eflags={:08x} cr2={:08x} icount={} halted={} shutdown={} segs{}",
+      s.gpr[0], s.gpr[1], s.gpr[2], s.gpr[3], s.gpr[4], s.gpr[5], s.gpr[6], s.gpr[7], s.eip,
+      s.eflags, s.cr2, s.icount, s.halted, cpu.in_shutdown(), segs);
+}
+
+bool same_state(core::Cpu& a, core::Cpu& b) {
+  const CpuState& x = a.state;
+  const CpuState& y = b.state;
+  if (x.eip != y.eip || x.eflags != y.eflags || x.icount != y.icount || x.halted != y.halted ||
+      x.cr2 != y.cr2 || a.in_shutdown() != b.in_shutdown()) {
+    return false;
+  }
+  for (int i = 0; i < 8; ++i) {
+    if (x.gpr[i] != y.gpr[i]) return false;
+  }
+  for (int i = 0; i < core::kSegCount; ++i) {
+    if (x.seg[i].selector != y.seg[i].selector || x.seg[i].base != y.seg[i].base) return false;
+  }
+  return true;
+}
+
+void fuzz(Mode mode, const char* name) {
+  const uint64_t seed = env_u64("TX86_JIT_FUZZ_SEED", 0x5eed) + static_cast<uint64_t>(mode);
+  const uint64_t programs = env_u64("TX86_JIT_FUZZ_BLOCKS", 3000);
+  std::printf("jit fuzz (%s): seed %llu, %llu programs of %llu instructions\n", name,
+              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(programs),
+              static_cast<unsigned long long>(kSteps));
+  Generator gen(seed);
+  const uint64_t log_program = env_u64("TX86_JIT_FUZZ_LOG", UINT64_MAX);
+  Machine reference(false);
+  Machine translated(true, log_program != UINT64_MAX ? stdout : nullptr);
+  std::vector<uint8_t> ram;
+  CpuState start;
+  int failures = 0;
+  for (uint64_t n = 0; n < programs && failures < 3; ++n) {
+    gen.program(mode, ram, start);
+    if (log_program != UINT64_MAX && n != log_program) continue;
+    reference.load(ram, start);
+    translated.load(ram, start);
+    core::StopReason ra = core::StopReason::kBudget;
+    core::StopReason rb = core::StopReason::kBudget;
+    // Run in two slices, so that blocks are entered warm (linked) too.
+    for (uint64_t slice : {kSteps / 2, kSteps / 2}) {
+      if (ra == core::StopReason::kBudget) ra = reference.run(slice);
+      if (rb == core::StopReason::kBudget) rb = translated.run(slice);
+    }
+    const bool same_memory = std::memcmp(reference.mem().ram(), translated.mem().ram(), kRamBytes) == 0;
+    if (ra == rb && same_state(reference.cpu(), translated.cpu()) && same_memory) continue;
+    ++failures;
+    std::string diff;
+    for (uint32_t a = 0; a < kRamBytes && diff.size() < 400; ++a) {
+      const uint8_t x = reference.mem().ram()[a];
+      const uint8_t y = translated.mem().ram()[a];
+      if (x != y) diff += fmt::format(" [{:05x}] {:02x}/{:02x}", a, x, y);
+    }
+    // The verify mode names the first block that differs, if it can.
+    std::string verdict;
+    {
+      Machine verifying(true, nullptr, true);
+      verifying.load(ram, start);
+      for (int i = 0; i < 2; ++i) {
+        if (verifying.run(kSteps / 2) == core::StopReason::kEngineError) {
+          verdict = "\n" + verifying.cpu().error;
+          break;
+        }
+      }
+    }
+    ADD_FAILURE() << name << " program " << n << " (seed " << seed << "): stop "
+                  << static_cast<int>(ra) << "/" << static_cast<int>(rb) << "\ninterp: "
+                  << state_text(reference.cpu()) << "\njit:    " << state_text(translated.cpu())
+                  << (diff.empty() ? "" : "\nmemory (interp/jit):" + diff) << verdict;
+  }
+  std::printf("jit fuzz (%s): %s\n", name, translated.stats().c_str());
+}
+
+TEST(JitFuzz, RealMode) { fuzz(Mode::kReal, "real mode"); }
+TEST(JitFuzz, ProtectedMode) { fuzz(Mode::kProtected, "protected mode"); }
+TEST(JitFuzz, ProtectedModeWithPaging) { fuzz(Mode::kPaged, "paging"); }
+
+}  // namespace
+}  // namespace tx86::jit
