@@ -65,6 +65,9 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
       "--boot", boot, "boot order as QEMU: cd, or order=cd,menu=on|off,reboot-timeout=MS");
   auto* rtc_opt = app.add_option(
       "--rtc", rtc, "RTC start: base=utc|localtime|2024-05-01T12:00:00 (default: 2000-01-01)");
+  auto* kernel_opt = app.add_option(
+      "--kernel", o.kernel, "boot this Multiboot kernel directly, without a BIOS (as QEMU)");
+  app.add_option("--append", o.append, "the kernel's command line")->needs(kernel_opt);
   app.add_option("--cmos", o.cmos_file, "keep the CMOS RAM in this file (loaded if it exists)");
   app.add_option("--screendump-text", o.screendump_text,
                  "at exit, write the VGA text screen to this file");

@@ -30,7 +30,7 @@ inline constexpr int kInterrupted = 130;  // SIGINT / SIGTERM
 }  // namespace exit_status
 
 struct Options {
-  std::string bios = kDefaultBios;
+  std::string bios = kDefaultBios;  // not used with --kernel
   std::string vga_bios = kDefaultVgaBios;
   uint64_t memory_bytes = 128ull << 20;
   std::string display = "none";
@@ -46,6 +46,8 @@ struct Options {
   std::vector<std::string> serial;  // COM1, COM2; empty: the default for the display
   std::optional<std::string> cmos_file;
   std::optional<std::string> screendump_text;
+  std::optional<std::string> kernel;  // direct boot: no BIOS runs
+  std::optional<std::string> append;  // its command line
   BootOptions boot;
   std::optional<std::time_t> rtc_base;  // nullopt: the default for the clock mode
   spdlog::level::level_enum log_level = spdlog::level::warn;

@@ -22,6 +22,7 @@
 #include "jit/runtime/jit_engine.h"
 #include "frontends/common/char_backends.h"
 #include "frontends/common/char_sinks.h"
+#include "frontends/common/kernel_boot.h"
 
 namespace tx86::fe {
 
@@ -76,7 +77,9 @@ std::string where(core::Cpu& cpu) {
 }  // namespace
 
 int run_headless(const Options& options) {
-  const std::vector<uint8_t> bios = core::read_bios_file(options.bios);
+  // With --kernel no BIOS runs, and none is needed.
+  const std::vector<uint8_t> bios =
+      options.kernel ? std::vector<uint8_t>{} : core::read_bios_file(options.bios);
   std::vector<uint8_t> vga_bios = core::read_firmware_file(options.vga_bios, "VGA BIOS", 64 << 10);
   std::unique_ptr<core::CharSink> debugcon = make_char_sink(options.debugcon, "--debugcon");
 
@@ -84,7 +87,7 @@ int run_headless(const Options& options) {
   config.ram_bytes = options.memory_bytes;
   config.no_reboot = options.no_reboot;
   core::Machine machine(config);
-  core::map_bios(machine.memory(), bios);
+  if (!options.kernel) core::map_bios(machine.memory(), bios);
 
   // Headless, COM1 is the console on the terminal unless told otherwise.
   const std::vector<std::string> serial_specs =
@@ -138,6 +141,7 @@ int run_headless(const Options& options) {
   if (options.rtc_base) board_config.rtc_start = *options.rtc_base;
   if (options.cmos_file) board_config.cmos_file = *options.cmos_file;
   dev::Board board(machine, board_config);
+  if (options.kernel) setup_direct_kernel_boot(machine, options);
   machine.reset();
 
   core::RunResult result;

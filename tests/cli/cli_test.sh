@@ -82,6 +82,32 @@ expect 0 0 "" -- --bios "$work/cmos-write.bin" --exit-mode raw --cmos "$work/nv.
 expect 90 0 "" -- --bios "$work/cmos-read.bin" --exit-mode raw --cmos "$work/nv.cmos"
 expect 0 0 "" -- --bios "$work/cmos-read.bin" --exit-mode raw
 
+# --kernel boots a Multiboot kernel without a BIOS. This one uses the
+# header's address fields: the file loads at 1 MiB, the code after the
+# 32-byte header exits with the low byte of the Multiboot information flags:
+# mov al, [ebx]; out 0xf4, al; hlt.
+le32() {
+  # shellcheck disable=SC2059  # the inner printf writes the escapes the outer one expands
+  printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) \
+    $(($1 >> 16 & 255)) $(($1 >> 24 & 255)))"
+}
+{
+  le32 0x1BADB002; le32 0x10000; le32 $(((0 - 0x1BADB002 - 0x10000) & 0xFFFFFFFF))
+  le32 0x100000; le32 0x100000; le32 0; le32 0; le32 0x100020
+  printf '\x8a\x03\xe6\xf4\xf4'
+} > "$work/mb.bin"
+expect 65 0 "" -- --kernel "$work/mb.bin" --exit-mode raw  # 0x41: memory, mmap, loader name
+expect 69 0 "" -- --kernel "$work/mb.bin" --append "quiet" --exit-mode raw  # 0x45: + cmdline
+expect 65 0 "" -- --kernel "$work/mb.bin" --bios "$work/no-such.bin" --exit-mode raw
+expect 2 1 "no-such.elf: no such kernel file" -- --kernel "$work/no-such.elf"
+expect 2 1 "loop.bin: not a Multiboot kernel (no Multiboot header" -- --kernel "$work/loop.bin"
+expect 2 1 "mb.bin: loads 0x100000-0x100024, outside guest RAM" -- --kernel "$work/mb.bin" -m 1
+expect 2 1 "--append requires --kernel" -- --bios "$work/loop.bin" --append quiet
+# A Linux bzImage: boot flag 0xAA55 at 0x1FE, "HdrS" at 0x202.
+{ head -c 510 /dev/zero; printf '\x55\xaa\xeb\x66HdrS'; head -c 256 /dev/zero; } > "$work/bzImage"
+expect 2 1 "bzImage: not a Multiboot kernel (Linux boot protocol support is coming)" \
+  -- --kernel "$work/bzImage"
+
 if ! "$tx86" --help | grep -q -- "--timeout"; then
   echo "FAIL: --help does not document --timeout"; failures=$((failures + 1))
 fi
