@@ -184,7 +184,7 @@ void MemoryBus::set_code_page(PhysAddr addr, bool code) {
   if (p.code == code) return;
   p.code = code;
   derive(p);
-  notify_map_changed();  // TLBs hold write permissions for the page
+  for (auto& listener : code_page_listeners_) listener((addr & a20_mask_) & ~kPageMask);
 }
 
 void MemoryBus::write_slow(PhysAddr addr, unsigned size, uint32_t value) {

@@ -109,6 +109,11 @@ class MemoryBus {
   void add_map_listener(std::function<void()> listener) {
     map_listeners_.push_back(std::move(listener));
   }
+  // Called when a page starts or stops holding translated code: only its
+  // write permission changed (TLBs drop what they hold for it).
+  void add_code_page_listener(std::function<void(PhysAddr page)> listener) {
+    code_page_listeners_.push_back(std::move(listener));
+  }
 
   uint8_t read8(PhysAddr addr);
   uint16_t read16(PhysAddr addr);
@@ -168,6 +173,7 @@ class MemoryBus {
   std::vector<std::vector<uint8_t>> rom_images_;
   uint32_t a20_mask_ = 0xFFFFFFFFu;
   std::vector<std::function<void()>> map_listeners_;
+  std::vector<std::function<void(PhysAddr)>> code_page_listeners_;
   std::function<bool(PhysAddr, unsigned)> code_write_listener_;
   std::vector<std::function<void(PhysAddr, uint64_t)>> remap_listeners_;
   uint64_t code_writes_ = 0;

@@ -73,13 +73,26 @@ Walk walk(MemoryBus& bus, CpuState& s, uint32_t lin, Access access, bool user) {
 Mmu::Mmu(MemoryBus& bus) : bus_(bus) {
   flush_all();
   bus_.add_map_listener([this] { flush_all(); });
+  bus_.add_code_page_listener([this](PhysAddr page) { flush_physical(page); });
 }
 
 void Mmu::flush_all() {
   for (auto& set : tlb_) set.fill(TlbEntry{});
+  ++generation_;
+}
+
+void Mmu::flush_physical(PhysAddr page) {
+  // (With the A20 gate off, pages above 1 MiB alias the ones below.)
+  const uint32_t mask = bus_.a20() ? 0xFFFFFFFFu : ~(1u << 20);
+  for (auto& set : tlb_) {
+    for (TlbEntry& e : set) {
+      if ((e.phys_page & mask) == page) e = TlbEntry{};
+    }
+  }
 }
 
 void Mmu::flush_non_global() {
+  ++generation_;
   for (auto& set : tlb_) {
     for (TlbEntry& e : set) {
       if (!e.global) e = TlbEntry{};
@@ -88,6 +101,7 @@ void Mmu::flush_non_global() {
 }
 
 void Mmu::flush_page(uint32_t lin) {
+  ++generation_;
   const uint32_t page = lin & ~kPageMask;
   for (auto& set : tlb_) {
     TlbEntry& e = set[(lin >> kPageShift) & (kTlbSize - 1)];

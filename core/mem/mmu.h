@@ -124,6 +124,12 @@ class Mmu {
   void flush_all();
   void flush_non_global();        // a CR3 load
   void flush_page(uint32_t lin);  // INVLPG
+  // Drops the entries that map to a physical page (its permissions changed
+  // on the bus, not in the page tables).
+  void flush_physical(PhysAddr page);
+  // Counts the flushes above but the last: a cache of linear-to-physical
+  // mappings (the JIT's jump cache) is valid while this stays the same.
+  uint64_t mapping_generation() const { return generation_; }
 
   // Records writes (and whether an access reached a device) until detached
   // with nullptr. Attaching and detaching flush the TLB.
@@ -142,6 +148,7 @@ class Mmu {
   MemoryBus& bus_;
   std::array<std::array<TlbEntry, kTlbSize>, 2> tlb_;
   WriteJournal* journal_ = nullptr;
+  uint64_t generation_ = 0;
 };
 
 }  // namespace tx86::core

@@ -51,6 +51,7 @@ void BlockCache::drop(CompiledBlock* b) {
   if (!b->valid) return;
   b->valid = false;
   unlink_incoming(b);
+  jump_cache_.remove(b->key.cs_base + b->key.eip, b->code);
   const auto m = map_.find(b->key);
   if (m != map_.end() && m->second == b) map_.erase(m);
   for (const auto& l : b->links) link_sites_.erase(l.jump);
@@ -88,6 +89,7 @@ size_t BlockCache::invalidate_range(uint32_t addr, unsigned size) {
 }
 
 void BlockCache::clear() {
+  jump_cache_.clear();
   map_.clear();
   by_page_.clear();
   storage_.clear();

@@ -13,6 +13,7 @@
 #include "jit/backend/x64/emitter.h"
 #include "jit/ir/ir.h"
 #include "jit/runtime/code_arena.h"
+#include "jit/runtime/jump_cache.h"
 
 namespace tx86::jit {
 
@@ -52,7 +53,7 @@ struct CompiledBlock {
 
 class BlockCache {
  public:
-  explicit BlockCache(CodeArena& arena) : arena_(arena) {}
+  BlockCache(CodeArena& arena, JumpCache& jump_cache) : arena_(arena), jump_cache_(jump_cache) {}
 
   CompiledBlock* find(const BlockKey& key) const;
   CompiledBlock* add(std::unique_ptr<CompiledBlock> block);
@@ -85,6 +86,7 @@ class BlockCache {
   static uint32_t bytes_of(const CompiledBlock* b) { return b->ir.end_eip - b->ir.start_eip; }
 
   CodeArena& arena_;
+  JumpCache& jump_cache_;  // a dropped block leaves it too
   std::unordered_map<BlockKey, CompiledBlock*, BlockKeyHash> map_;
   std::unordered_map<uint32_t, Page> by_page_;
   std::vector<std::unique_ptr<CompiledBlock>> storage_;

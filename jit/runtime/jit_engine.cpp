@@ -29,7 +29,7 @@ JitEngine::JitEngine(core::Cpu& cpu, JitOptions options, core::Tracer* tracer)
       options_(options),
       arena_(options.arena_bytes),
       trampoline_(x64::emit_trampoline(arena_)),
-      cache_(arena_),
+      cache_(arena_, jump_cache_),
       interp_(tracer) {
   if (options_.verify) {
     options_.link = false;
@@ -65,10 +65,10 @@ JitEngine::~JitEngine() {
 std::string JitEngine::stats_text() const {
   return fmt::format(
       "jit: {} blocks translated ({} guest instructions, {} of them interpreter calls), {} "
-      "dispatcher entries, {} links, {} blocks invalidated, {} flushes, {} instructions "
-      "interpreted{}",
+      "dispatcher entries, {} links, {} jump-cache fills, {} blocks invalidated, {} flushes, {} "
+      "instructions interpreted{}",
       stats_.blocks_translated, stats_.guest_insns_translated, stats_.fallbacks,
-      stats_.block_entries, stats_.links, stats_.invalidated_blocks, stats_.flushes,
+      stats_.block_entries, stats_.links, stats_.jump_cache_fills, stats_.invalidated_blocks, stats_.flushes,
       stats_.interpreted,
       verifier_ ? fmt::format("; verify: {} blocks checked, {} skipped (device access)",
                               verifier_->checked(), verifier_->skipped())
@@ -149,6 +149,8 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   ctx.plain_segments = plain;
   ctx.cs_base = key.cs_base;
   ctx.cs_limit = key.cs_limit;
+  ctx.mode = key.mode;
+  ctx.jump_cache = options_.link ? jump_cache_.entries() : nullptr;
   ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;
   std::string host_listing;
   if (options_.log != nullptr) ctx.listing = &host_listing;
@@ -220,8 +222,13 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
   uint8_t flat = 0;
   uint8_t plain = 0;
   key.mode = mode_bits(cpu, flat, plain);
-  if (CompiledBlock* b = cache_.find(key)) return b;
-  return translate(cpu, key);
+  CompiledBlock* b = cache_.find(key);
+  if (b == nullptr) b = translate(cpu, key);
+  if (b != nullptr && options_.link) {
+    jump_cache_.insert(key.eip, key.cs_base + key.eip, key.mode, b->code);
+    ++stats_.jump_cache_fills;
+  }
+  return b;
 }
 
 core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
@@ -229,6 +236,11 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
   s.icount_limit = s.icount + max_insns;
   while (s.icount < s.icount_limit) {
     if (cpu.stop_requested()) return core::StopReason::kStopRequested;
+    if (cpu.mmu.mapping_generation() != mapping_generation_) {
+      // Linear-to-physical mappings changed: the jump cache's are stale.
+      jump_cache_.clear();
+      mapping_generation_ = cpu.mmu.mapping_generation();
+    }
     cpu.poll_interrupts();
     if (cpu.in_shutdown()) return core::StopReason::kShutdown;
     if (s.halted) return core::StopReason::kHalted;

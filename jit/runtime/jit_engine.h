@@ -18,6 +18,7 @@
 #include "jit/opt/passes.h"
 #include "jit/runtime/block_cache.h"
 #include "jit/runtime/code_arena.h"
+#include "jit/runtime/jump_cache.h"
 #include "jit/runtime/verifier.h"
 
 namespace tx86::jit {
@@ -27,6 +28,7 @@ struct JitStats {
   uint64_t guest_insns_translated = 0;
   uint64_t block_entries = 0;      // from the dispatcher
   uint64_t links = 0;              // direct exits patched
+  uint64_t jump_cache_fills = 0;   // dispatcher lookups entered into the jump cache
   uint64_t invalidated_blocks = 0;
   uint64_t flushes = 0;            // whole-arena flushes
   uint64_t interpreted = 0;        // instructions handed to the interpreter
@@ -73,6 +75,8 @@ class JitEngine final : public core::ExecutionEngine {
   JitOptions options_;
   CodeArena arena_;
   x64::Trampoline trampoline_;
+  JumpCache jump_cache_;
+  uint64_t mapping_generation_ = 0;  // of the MMU, when the jump cache was last valid
   BlockCache cache_;
   void log_block(const CompiledBlock& block, const std::string& unoptimized, const std::string& host);
 

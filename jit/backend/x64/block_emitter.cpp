@@ -86,7 +86,7 @@ void BlockEmitter::emit_exit_direct(uint32_t target) {
   sync_icount(n);
   const uint32_t lin_page = (ctx.cs_base + target) & ~0xFFFu;
   if (lin_page != ctx.link_page) {
-    exit_with(st(ExitStatus::kNext), target, true, n);
+    emit_jump_cache_exit(ir::Arg::imm(target));
     return;
   }
   // A patchable jmp rel32, first aimed at its stub, which asks the
@@ -134,6 +134,54 @@ void BlockEmitter::emit_check_eip(const ir::Inst& in) {
     a.xor_(x86::edx, x86::edx);
     a.call(reinterpret_cast<uint64_t>(&helper_raise));
     exit_fault(insn, synced_here);
+  });
+}
+
+// Every IR value is dead at an exit, so rax, rcx and rdx are free here.
+void BlockEmitter::emit_jump_cache_exit(const ir::Arg& target) {
+  if (ctx.jump_cache == nullptr) {
+    if (target.is_imm()) {
+      a.mov(state_dword(kOffEip), target.v);
+    } else {
+      a.mov(state_dword(kOffEip), ra.use(target.v));
+    }
+    a.mov(x86::eax, st(ExitStatus::kNext));
+    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+    return;
+  }
+  asmjit::Label miss = a.newLabel();
+  if (target.is_imm()) {
+    // The slot is known now.
+    const uint32_t lin = ctx.cs_base + target.v;
+    a.mov(x86::rax, reinterpret_cast<uint64_t>(ctx.jump_cache + JumpCache::index(lin)));
+    a.mov(kScratch0.r32(), target.v);
+    a.cmp(x86::dword_ptr(x86::rax, 0), target.v);
+    a.jne(miss);
+    a.cmp(x86::dword_ptr(x86::rax, 4), lin);
+    a.jne(miss);
+  } else {
+    a.mov(kScratch0.r32(), ra.use(target.v));
+    a.lea(kScratch1.r32(), x86::dword_ptr(kScratch0, static_cast<int32_t>(ctx.cs_base)));
+    a.mov(x86::eax, kScratch1.r32());
+    a.shr(x86::eax, 12);
+    a.xor_(x86::eax, kScratch1.r32());
+    a.and_(x86::eax, JumpCache::kMask);
+    a.shl(x86::eax, 5);
+    a.mov(x86::rcx, reinterpret_cast<uint64_t>(ctx.jump_cache));
+    a.add(x86::rax, x86::rcx);
+    a.cmp(x86::dword_ptr(x86::rax, 0), kScratch0.r32());
+    a.jne(miss);
+    a.cmp(x86::dword_ptr(x86::rax, 4), kScratch1.r32());
+    a.jne(miss);
+  }
+  a.cmp(x86::dword_ptr(x86::rax, 8), ctx.mode);
+  a.jne(miss);
+  a.jmp(x86::qword_ptr(x86::rax, 16));
+  add_stub([this, miss] {
+    a.bind(miss);
+    a.mov(state_dword(kOffEip), kScratch0.r32());
+    a.mov(x86::eax, st(ExitStatus::kNext));
+    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
   });
 }
 
@@ -197,12 +245,8 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
       break;
     }
     case Op::kExitIndirect:
-      if (in.a[0].is_imm()) {
-        a.mov(state_dword(kOffEip), in.a[0].v);
-      } else {
-        a.mov(state_dword(kOffEip), ra.use(in.a[0].v));
-      }
-      exit_with(st(ExitStatus::kNext), 0, false, n);
+      sync_icount(n);
+      emit_jump_cache_exit(in.a[0]);
       break;
     case Op::kExitToDispatcher: exit_with(st(ExitStatus::kNext), 0, false, n); break;
     default: emit_alu(r, in); break;

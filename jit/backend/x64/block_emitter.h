@@ -46,6 +46,10 @@ class BlockEmitter {
  private:
   void emit(ir::Ref r, const ir::Inst& in);
   void emit_exit_direct(uint32_t target);
+  // Leaves for EIP `target` (a value or an immediate) through the jump
+  // cache: straight into the target's code on a hit, to the dispatcher on
+  // a miss. icount must be synced.
+  void emit_jump_cache_exit(const ir::Arg& target);
   void emit_code_modified_check(uint32_t next_insn);
   void emit_fallback(const ir::Inst& in);
 

@@ -12,6 +12,7 @@
 #include "jit/backend/x64/trampoline.h"
 #include "jit/ir/ir.h"
 #include "jit/runtime/code_arena.h"
+#include "jit/runtime/jump_cache.h"
 
 namespace tx86::jit::x64 {
 
@@ -25,6 +26,8 @@ struct EmitContext {
   uint32_t cs_base = 0;
   uint32_t cs_limit = 0;     // CheckEip compares with it (it is part of the block's key)
   std::string* listing = nullptr;  // receives the host code as text (--jit-log)
+  uint32_t mode = 0;                       // the block's mode bits (its key's)
+  const JumpCacheEntry* jump_cache = nullptr;  // probed by indirect and cross-page exits; null: never
 };
 
 struct EmittedBlock {

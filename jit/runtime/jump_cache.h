@@ -1,0 +1,52 @@
+// Indirect branches and returns, and direct exits into another page, find
+// their target here without going back to the dispatcher: a direct-mapped
+// table from linear EIP to translated code, probed inline by the exit
+// (x64::emit_jump_cache_exit) and filled by the dispatcher.
+//
+// An entry names the EIP, the linear address (so the CS base) and the mode
+// bits its block was translated for; a probing exit compares all three
+// with its own, since a block's mode is the mode its exits leave in. The
+// table holds linear addresses, so it is cleared whenever the MMU's
+// mapping generation moves, and an entry goes when its block is dropped.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace tx86::jit {
+
+struct JumpCacheEntry {
+  uint32_t eip = 0;
+  uint32_t lin = 0;
+  uint32_t mode = 0xFFFFFFFFu;  // matches no block
+  uint32_t unused = 0;
+  const uint8_t* code = nullptr;
+  uint64_t unused2 = 0;
+};
+static_assert(sizeof(JumpCacheEntry) == 32, "the inline probe scales the index by 32");
+
+class JumpCache {
+ public:
+  static constexpr unsigned kBits = 12;
+  static constexpr uint32_t kMask = (1u << kBits) - 1;
+
+  static uint32_t index(uint32_t lin) { return (lin ^ (lin >> 12)) & kMask; }
+
+  const JumpCacheEntry* entries() const { return entries_.data(); }
+  const JumpCacheEntry& at(uint32_t lin) const { return entries_[index(lin)]; }
+
+  void insert(uint32_t eip, uint32_t lin, uint32_t mode, const uint8_t* code) {
+    entries_[index(lin)] = JumpCacheEntry{eip, lin, mode, 0, code, 0};
+  }
+  // Forgets a block's code, if its slot still names it.
+  void remove(uint32_t lin, const uint8_t* code) {
+    JumpCacheEntry& e = entries_[index(lin)];
+    if (e.code == code) e = JumpCacheEntry{};
+  }
+  void clear() { entries_.fill(JumpCacheEntry{}); }
+
+ private:
+  std::array<JumpCacheEntry, 1u << kBits> entries_{};
+};
+
+}  // namespace tx86::jit
