@@ -1,5 +1,7 @@
 #include "core/mem/mmu.h"
 
+#include <algorithm>
+
 #include "core/cpu/guest_fault.h"
 
 namespace tx86::core {
@@ -70,40 +72,56 @@ Walk walk(MemoryBus& bus, CpuState& s, uint32_t lin, Access access, bool user) {
 
 }  // namespace
 
-Mmu::Mmu(MemoryBus& bus) : bus_(bus) {
+Mmu::Mmu(MemoryBus& bus) : bus_(bus), entries_(new TlbEntry[2 * kTlbSize]) {
+  tlb_[0] = entries_.get();
+  tlb_[1] = entries_.get() + kTlbSize;
   flush_all();
   bus_.add_map_listener([this] { flush_all(); });
   bus_.add_code_page_listener([this](PhysAddr page) { flush_physical(page); });
 }
 
+void Mmu::next_epoch() {
+  const uint32_t epoch = ((epoch_bits_ >> kTlbEpochShift) + 1) % kTlbEpochs;
+  epoch_bits_ = epoch << kTlbEpochShift;
+  // Back at an epoch old entries may carry: wipe them.
+  if (epoch == 0) std::fill(entries_.get(), entries_.get() + 2 * kTlbSize, TlbEntry{});
+}
+
 void Mmu::flush_all() {
-  for (auto& set : tlb_) set.fill(TlbEntry{});
+  next_epoch();
+  global_slots_.clear();
   ++generation_;
 }
 
-void Mmu::flush_physical(PhysAddr page) {
-  // (With the A20 gate off, pages above 1 MiB alias the ones below.)
-  const uint32_t mask = bus_.a20() ? 0xFFFFFFFFu : ~(1u << 20);
-  for (auto& set : tlb_) {
-    for (TlbEntry& e : set) {
-      if ((e.phys_page & mask) == page) e = TlbEntry{};
-    }
-  }
-}
+// The page could sit in any slot, and a scan would cost more than refilling
+// what is in use.
+void Mmu::flush_physical(PhysAddr) { next_epoch(); }
 
 void Mmu::flush_non_global() {
+  const uint32_t old_epoch = epoch_bits_;
+  next_epoch();
   ++generation_;
-  for (auto& set : tlb_) {
-    for (TlbEntry& e : set) {
-      if (!e.global) e = TlbEntry{};
-    }
+  if (epoch_bits_ == 0) {  // the arrays were wiped
+    global_slots_.clear();
+    return;
   }
+  // Global entries of the old epoch move to the new one.
+  constexpr uint32_t kEpochMask = (kTlbEpochs - 1) << kTlbEpochShift;
+  size_t kept = 0;
+  for (const uint32_t slot : global_slots_) {
+    TlbEntry& e = entries_[slot];
+    if (!e.global || (e.read_tag & kEpochMask) != old_epoch || (e.read_tag & kTlbInvalid)) continue;
+    e.read_tag = (e.read_tag & ~kEpochMask) | epoch_bits_;
+    if (!(e.write_tag & kTlbInvalid)) e.write_tag = (e.write_tag & ~kEpochMask) | epoch_bits_;
+    global_slots_[kept++] = slot;
+  }
+  global_slots_.resize(kept);
 }
 
 void Mmu::flush_page(uint32_t lin) {
   ++generation_;
   const uint32_t page = lin & ~kPageMask;
-  for (auto& set : tlb_) {
+  for (TlbEntry* set : tlb_) {
     TlbEntry& e = set[(lin >> kPageShift) & (kTlbSize - 1)];
     if ((e.read_tag & ~kPageMask) == page || (e.write_tag & ~kPageMask) == page) e = TlbEntry{};
   }
@@ -118,11 +136,20 @@ const TlbEntry& Mmu::fill(CpuState& s, uint32_t lin, Access access, bool user) {
   e = TlbEntry{};
   e.phys_page = w.page;
   e.global = w.global ? 1 : 0;
+  if (w.global) {
+    global_slots_.push_back(static_cast<uint32_t>(&e - entries_.get()));
+    if (global_slots_.size() > 4 * kTlbSize) {  // refills of the same slots
+      std::sort(global_slots_.begin(), global_slots_.end());
+      global_slots_.erase(std::unique(global_slots_.begin(), global_slots_.end()), global_slots_.end());
+    }
+  }
   uint8_t* rd = bus_.host_page_for_read(w.page);
   uint8_t* wr = bus_.host_page_for_write(w.page);
   e.addend = reinterpret_cast<uintptr_t>(rd) - page;
-  e.read_tag = page | (rd != nullptr ? 0 : kTlbSlow);
-  if (w.fast_write) e.write_tag = page | (wr != nullptr && journal_ == nullptr ? 0 : kTlbSlow);
+  e.read_tag = page | epoch_bits_ | (rd != nullptr ? 0 : kTlbSlow);
+  if (w.fast_write) {
+    e.write_tag = page | epoch_bits_ | (wr != nullptr && journal_ == nullptr ? 0 : kTlbSlow);
+  }
   return e;
 }
 
@@ -130,7 +157,7 @@ PhysAddr Mmu::translate(CpuState& s, uint32_t lin, Access access, bool user) {
   const uint32_t page = lin & ~kPageMask;
   const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
   const uint32_t tag = access == Access::kWrite ? e.write_tag : e.read_tag;
-  if (tag == page || tag == (page | kTlbSlow)) return e.phys_page | (lin & kPageMask);
+  if ((tag & ~kTlbSlow) == (page | epoch_bits_)) return e.phys_page | (lin & kPageMask);
   return fill(s, lin, access, user).phys_page | (lin & kPageMask);
 }
 

@@ -4,16 +4,23 @@
 //
 // The TLB is laid out for the JIT's inline lookup: a direct-mapped array per
 // privilege (supervisor, user), indexed by linear page number. An entry's
-// read or write tag equals the page's linear base exactly when that access
-// may go straight to host memory at linear + addend; any flag bit in a tag's
-// low 12 bits (invalid, slow) makes the inline compare fail and sends the
-// access to the slow path here. Writes get a fast tag only once the page's
-// dirty bit is set, so the D bit is always set by a walk.
+// read or write tag equals the page's linear base with the current epoch in
+// its low bits exactly when that access may go straight to host memory at
+// linear + addend; a flag bit (invalid, slow) or an old epoch makes the
+// inline compare fail and sends the access to the slow path here. Writes get
+// a fast tag only once the page's dirty bit is set, so the D bit is always
+// set by a walk.
+//
+// The TLB is large (a guest touching 64 MiB in 4 KiB pages still hits), so
+// a flush does not clear it: it moves to the next epoch, which no entry
+// carries yet, and only every 1024th flush wipes the arrays. A CR3 load
+// carries the global entries (PGE) over into the new epoch.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "core/cpu/cpu_state.h"
@@ -25,6 +32,8 @@ enum class Access : uint8_t { kRead, kWrite, kExecute };
 
 inline constexpr uint32_t kTlbInvalid = 1u;  // never equals a page base
 inline constexpr uint32_t kTlbSlow = 2u;     // translated, but not plain RAM/ROM
+inline constexpr int kTlbEpochShift = 2;     // tag bits 2-11: the epoch of the entry
+inline constexpr uint32_t kTlbEpochs = 1024;
 
 struct TlbEntry {
   uint32_t read_tag = kTlbInvalid;
@@ -83,7 +92,7 @@ struct WriteJournal {
 
 class Mmu {
  public:
-  static constexpr unsigned kTlbBits = 10;
+  static constexpr unsigned kTlbBits = 14;
   static constexpr unsigned kTlbSize = 1u << kTlbBits;
 
   explicit Mmu(MemoryBus& bus);
@@ -94,7 +103,7 @@ class Mmu {
                 Access access = Access::kRead) {
     if ((lin & kPageMask) + size <= kPageSize) {
       const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
-      if (e.read_tag == (lin & ~kPageMask)) {
+      if (e.read_tag == ((lin & ~kPageMask) | epoch_bits_)) {
         uint32_t v = 0;
         std::memcpy(&v, reinterpret_cast<const uint8_t*>(lin + e.addend), size);
         return v;
@@ -106,7 +115,7 @@ class Mmu {
   void write(CpuState& s, uint32_t lin, unsigned size, uint32_t value, bool user) {
     if ((lin & kPageMask) + size <= kPageSize) {
       const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
-      if (e.write_tag == (lin & ~kPageMask)) {
+      if (e.write_tag == ((lin & ~kPageMask) | epoch_bits_)) {
         std::memcpy(reinterpret_cast<uint8_t*>(lin + e.addend), &value, size);
         return;
       }
@@ -135,8 +144,10 @@ class Mmu {
   // with nullptr. Attaching and detaching flush the TLB.
   void set_journal(WriteJournal* journal);
 
-  // For generated code: the TLB of one privilege.
-  const TlbEntry* tlb(bool user) const { return tlb_[user].data(); }
+  // For generated code: the TLB of one privilege, and the epoch bits a
+  // valid tag carries (at a fixed address).
+  const TlbEntry* tlb(bool user) const { return tlb_[user]; }
+  const uint32_t* epoch_bits() const { return &epoch_bits_; }
 
  private:
   uint32_t read_slow(CpuState& s, uint32_t lin, unsigned size, bool user, Access access);
@@ -146,7 +157,12 @@ class Mmu {
   void journal_access(PhysAddr p, unsigned size, bool write);
 
   MemoryBus& bus_;
-  std::array<std::array<TlbEntry, kTlbSize>, 2> tlb_;
+  void next_epoch();
+
+  std::unique_ptr<TlbEntry[]> entries_;  // both privileges' arrays
+  TlbEntry* tlb_[2];
+  uint32_t epoch_bits_ = 0;
+  std::vector<uint32_t> global_slots_;  // entries_ indexes filled with global pages
   WriteJournal* journal_ = nullptr;
   uint64_t generation_ = 0;
 };

@@ -150,6 +150,7 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   ctx.cs_base = key.cs_base;
   ctx.cs_limit = key.cs_limit;
   ctx.mode = key.mode;
+  ctx.tlb_epoch_bits = cpu.mmu.epoch_bits();
   ctx.jump_cache = options_.link ? jump_cache_.entries() : nullptr;
   ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;
   std::string host_listing;

@@ -4,7 +4,7 @@
 //
 // Fast path, with the linear address in r10:
 //   index = (lin >> 12) & (TLB size - 1); entry = tlb + index * 24
-//   if entry.tag != page of the access's last byte -> slow path
+//   if entry.tag != page of the access's last byte | the TLB's epoch -> slow path
 //   host = lin + entry.addend
 #include "core/mem/mmu.h"
 #include "jit/backend/x64/block_emitter.h"
@@ -54,9 +54,11 @@ bool linear_address(BlockEmitter& e, const ir::Inst& in, const x86::Gp& offset, 
 // r11 = the entry's addend.
 void tlb_check(BlockEmitter& e, const ir::Inst& in, const x86::Gp& tmp, int32_t tag, const asmjit::Label& slow) {
   x86::Assembler& a = e.a;
+  a.mov(kScratch1, reinterpret_cast<uint64_t>(e.ctx.tlb_epoch_bits));
   a.mov(tmp, kScratch0.r32());
   if (in.size > 1) a.add(tmp, in.size - 1);
   a.and_(tmp, ~core::kPageMask);
+  a.or_(tmp, x86::dword_ptr(kScratch1));
   a.mov(kScratch1.r32(), kScratch0.r32());
   a.shr(kScratch1.r32(), core::kPageShift);
   a.and_(kScratch1.r32(), core::Mmu::kTlbSize - 1);

@@ -115,6 +115,26 @@ TEST_F(MmuTest, GlobalPagesSurviveCr3LoadsWithPge) {
   EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00310000u);
 }
 
+// Flushes move the TLB to a new epoch; after 1024 of them the epochs come
+// round again, and an entry from the first must not match.
+TEST_F(MmuTest, FlushesStayExactWhenTheEpochsWrapAround) {
+  map_4k(0x00406000, 0x00300000, pte::kPresent);
+  EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00300000u);
+  map_4k(0x00406000, 0x00310000, pte::kPresent);
+  for (uint32_t i = 0; i < kTlbEpochs; ++i) {
+    mmu.flush_all();
+    if (i % 100 == 7) {
+      EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00310000u) << i;
+      map_4k(0x00406000, i % 200 == 7 ? 0x00300000 : 0x00310000, pte::kPresent);
+      mmu.flush_all();
+      mmu.translate(s, 0x00406000, Access::kRead, false);
+      map_4k(0x00406000, 0x00310000, pte::kPresent);
+    }
+  }
+  mmu.flush_all();
+  EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00310000u);
+}
+
 TEST_F(MmuTest, AccessAcrossPagesFaultsOnTheSecondPageBeforeWritingAnything) {
   map_4k(0x00407000, 0x00300000, pte::kPresent | pte::kWritable);
   // 0x00408000 is not mapped.
