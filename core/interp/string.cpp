@@ -5,6 +5,15 @@
 // runs a bounded number of iterations per step and then re-executes itself
 // (EIP stays on it), so interrupts and device events are taken between
 // iterations and a fault leaves the registers of the completed iterations.
+//
+// REP MOVS, STOS, CMPS and SCAS also have a fast path (run_in_memory): a run
+// of elements that stays inside one page of each operand and inside the
+// segment limits needs one segment check and one translation, and then
+// works on host memory directly. It does exactly the iterations the element
+// loop would, and leaves anything unusual to it.
+#include <algorithm>
+#include <cstring>
+
 #include "core/interp/handlers.h"
 #include "core/interp/operands.h"
 
@@ -84,7 +93,121 @@ void outs(StringContext& c) {
   c.advance_si();
 }
 
-template <void (*Element)(StringContext&), bool kCompares, int kSizedOperand>
+// --- The fast path ----------------------------------------------------------
+
+enum class Run : uint8_t { kMovs, kStos, kCmps, kScas, kNone };
+
+// Where a run of elements of one operand lives in host memory.
+struct RunSpan {
+  uint8_t* host = nullptr;  // the first element's bytes
+  uint32_t elements = 0;    // how many fit the page, the offset range and the limit
+};
+
+// The run of one operand starting at offset `off` of segment `seg`: at most
+// `max` elements, none crossing a page or wrapping the offset. Raises the
+// first element's segment fault or page fault, as the element loop would.
+RunSpan span_of(StringContext& c, uint8_t seg, uint32_t off, uint32_t max, Access access) {
+  Cpu& cpu = c.cpu;
+  const bool forward = static_cast<int32_t>(c.delta) > 0;
+  const uint32_t lin = cpu.linear_address(seg, off, c.size, access);
+  const uint32_t in_page = lin & kPageMask;
+  if (in_page + c.size > kPageSize) return {};  // the element straddles two pages
+  const uint64_t offset_room = forward ? (c.asize == 2 ? 0x10000ull : 0x100000000ull) - off : uint64_t{off} + c.size;
+  const uint64_t page_room = forward ? kPageSize - in_page : in_page + c.size;
+  const uint64_t n = std::min<uint64_t>({max, offset_room / c.size, page_room / c.size});
+  if (n == 0) return {};
+  const uint32_t last = forward ? off + static_cast<uint32_t>((n - 1) * c.size)
+                                : off - static_cast<uint32_t>((n - 1) * c.size);
+  if (!segment_range_ok(cpu.state.seg[seg], last, c.size)) return {};
+  const PhysAddr phys = cpu.mmu.translate(cpu.state, lin, access, cpu.cpl() == 3);
+  uint8_t* page = access == Access::kWrite ? cpu.mem.host_page_for_write(phys)
+                                           : cpu.mem.host_page_for_read(phys);
+  if (page == nullptr) return {};  // MMIO, or a page holding translated code
+  return {page + (phys & kPageMask), static_cast<uint32_t>(n)};
+}
+
+uint32_t load_element(const uint8_t* p, unsigned size) {
+  uint32_t v = 0;
+  std::memcpy(&v, p, size);
+  return v;
+}
+
+// Runs up to `max` iterations of the instruction on host memory; returns how
+// many it did (0: the element loop must take the next one).
+template <Run kRun>
+uint32_t run_in_memory(StringContext& c, uint32_t max) {
+  Cpu& cpu = c.cpu;
+  CpuState& s = cpu.state;
+  const bool forward = static_cast<int32_t>(c.delta) > 0;
+  const ptrdiff_t step = static_cast<int32_t>(c.delta);  // bytes from one element to the next
+  RunSpan src;
+  RunSpan dst;
+  uint32_t n = max;
+  if constexpr (kRun == Run::kMovs || kRun == Run::kCmps) {
+    src = span_of(c, c.src_seg, c.si(), n, Access::kRead);
+    n = src.elements;
+    if (n == 0) return 0;
+  }
+  dst = span_of(c, kEs, c.di(), n, kRun == Run::kMovs || kRun == Run::kStos ? Access::kWrite : Access::kRead);
+  n = std::min(n, dst.elements);
+  if (n == 0) return 0;
+
+  uint32_t done = n;
+  if constexpr (kRun == Run::kMovs) {
+    const size_t bytes = size_t{n} * c.size;
+    uint8_t* d = forward ? dst.host : dst.host - (bytes - c.size);
+    const uint8_t* from = forward ? src.host : src.host - (bytes - c.size);
+    // Element by element where the regions overlap in the direction of the
+    // copy (a byte pattern repeats, as on the CPU); a plain copy otherwise.
+    const bool overlapping = forward ? (dst.host > src.host && dst.host < src.host + bytes)
+                                     : (dst.host < src.host && dst.host + bytes > src.host);
+    if (!overlapping) {
+      std::memmove(d, from, bytes);
+    } else {
+      for (uint32_t i = 0; i < n; ++i) {
+        std::memmove(dst.host + static_cast<ptrdiff_t>(i) * step, src.host + static_cast<ptrdiff_t>(i) * step, c.size);
+      }
+    }
+  } else if constexpr (kRun == Run::kStos) {
+    const uint32_t v = s.reg(kEax, c.size);
+    if (c.size == 1) {
+      std::memset(forward ? dst.host : dst.host - (n - 1), static_cast<int>(v), n);
+    } else {
+      for (uint32_t i = 0; i < n; ++i) std::memcpy(dst.host + static_cast<ptrdiff_t>(i) * step, &v, c.size);
+    }
+  } else {
+    // Compare until the condition fails; the flags are those of the last
+    // comparison made.
+    const bool repe = c.insn.has(prefix::kRep);
+    const uint32_t acc = s.reg(kEax, c.size) & alu::mask_of(c.size);
+    uint32_t a = 0;
+    uint32_t b = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      a = kRun == Run::kCmps ? load_element(src.host + static_cast<ptrdiff_t>(i) * step, c.size) : acc;
+      b = load_element(dst.host + static_cast<ptrdiff_t>(i) * step, c.size);
+      if ((a == b) != repe) {
+        done = i + 1;
+        break;
+      }
+    }
+    alu::sub(s.eflags, a, b, 0, c.size);
+  }
+  const uint32_t moved = done * c.delta;
+  if constexpr (kRun == Run::kMovs || kRun == Run::kCmps) s.set_reg(kEsi, c.asize, c.si() + moved);
+  s.set_reg(kEdi, c.asize, c.di() + moved);
+  return done;
+}
+
+// Whether nothing the fast path skips applies: data breakpoints, alignment
+// checks, a write journal.
+bool fast_path_allowed(Cpu& cpu) {
+  const CpuState& s = cpu.state;
+  if (s.dr[7] & 0xFF) return false;
+  if ((s.cr0 & cr0::kAm) && s.flag(flags::kAc) && cpu.cpl() == 3) return false;
+  return !cpu.mmu.journaling();
+}
+
+template <void (*Element)(StringContext&), bool kCompares, int kSizedOperand, Run kRun = Run::kNone>
 void exec_string(Cpu& cpu, const DecodedInsn& insn) {
   StringContext c = make_context(cpu, insn, kSizedOperand);
   const bool rep = insn.has(prefix::kRep) || insn.has(prefix::kRepne);
@@ -93,9 +216,23 @@ void exec_string(Cpu& cpu, const DecodedInsn& insn) {
     return;
   }
   CpuState& s = cpu.state;
-  for (unsigned i = 0; i < kIterationsPerStep; ++i) {
+  const bool fast = kRun != Run::kNone && fast_path_allowed(cpu);
+  for (unsigned i = 0; i < kIterationsPerStep;) {
     const uint32_t count = s.reg(kEcx, c.asize);
     if (count == 0) return;
+    if constexpr (kRun != Run::kNone) {
+      const uint32_t n = fast ? run_in_memory<kRun>(c, std::min(count, kIterationsPerStep - i)) : 0;
+      if (n > 0) {
+        s.set_reg(kEcx, c.asize, count - n);
+        i += n;
+        if constexpr (kCompares) {
+          const bool zf = s.flag(flags::kZf);
+          if (insn.has(prefix::kRep) ? !zf : zf) return;
+        }
+        continue;
+      }
+    }
+    ++i;
     Element(c);
     s.set_reg(kEcx, c.asize, count - 1);
     if (s.debug_trap != 0) break;  // a data breakpoint traps after this iteration
@@ -110,11 +247,11 @@ void exec_string(Cpu& cpu, const DecodedInsn& insn) {
 }  // namespace
 
 void register_string(HandlerTable& t) {
-  set(t, Mnemonic::kMovs, exec_string<movs, false, 0>);
-  set(t, Mnemonic::kStos, exec_string<stos, false, 0>);
+  set(t, Mnemonic::kMovs, exec_string<movs, false, 0, Run::kMovs>);
+  set(t, Mnemonic::kStos, exec_string<stos, false, 0, Run::kStos>);
   set(t, Mnemonic::kLods, exec_string<lods, false, 1>);
-  set(t, Mnemonic::kCmps, exec_string<cmps, true, 0>);
-  set(t, Mnemonic::kScas, exec_string<scas, true, 1>);
+  set(t, Mnemonic::kCmps, exec_string<cmps, true, 0, Run::kCmps>);
+  set(t, Mnemonic::kScas, exec_string<scas, true, 1, Run::kScas>);
   set(t, Mnemonic::kIns, exec_string<ins, false, 0>);
   set(t, Mnemonic::kOuts, exec_string<outs, false, 1>);
 }

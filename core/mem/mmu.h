@@ -143,6 +143,7 @@ class Mmu {
   // Records writes (and whether an access reached a device) until detached
   // with nullptr. Attaching and detaching flush the TLB.
   void set_journal(WriteJournal* journal);
+  bool journaling() const { return journal_ != nullptr; }
 
   // For generated code: the TLB of one privilege, and the epoch bits a
   // valid tag carries (at a fixed address).
