@@ -132,6 +132,37 @@ uint32_t load_element(const uint8_t* p, unsigned size) {
   return v;
 }
 
+// The index of the element where REPE/REPNE CMPS or SCAS stops among n (n
+// - 1 when it runs through them all): the first that differs (REPE) or
+// matches (REPNE). Byte-wise forward searches go eight bytes at a time.
+template <Run kRun>
+uint32_t first_stop(const uint8_t* src, const uint8_t* dst, uint32_t n, ptrdiff_t step, unsigned size,
+                    uint32_t acc, bool repe) {
+  uint32_t i = 0;
+  if (size == 1 && step == 1) {
+    if (kRun == Run::kScas && !repe) {
+      const void* hit = std::memchr(dst, static_cast<int>(acc), n);
+      return hit != nullptr ? static_cast<uint32_t>(static_cast<const uint8_t*>(hit) - dst) : n - 1;
+    }
+    if (repe) {
+      const uint64_t fill = 0x0101010101010101ull * acc;
+      for (; i + 8 <= n; i += 8) {
+        uint64_t a = fill;
+        uint64_t b = 0;
+        if (kRun == Run::kCmps) std::memcpy(&a, src + i, 8);
+        std::memcpy(&b, dst + i, 8);
+        if (a != b) return i + static_cast<uint32_t>(__builtin_ctzll(a ^ b) / 8);
+      }
+    }
+  }
+  for (; i < n; ++i) {
+    const ptrdiff_t at = static_cast<ptrdiff_t>(i) * step;
+    const uint32_t a = kRun == Run::kCmps ? load_element(src + at, size) : acc;
+    if ((a == load_element(dst + at, size)) != repe) return i;
+  }
+  return n - 1;
+}
+
 // Runs up to `max` iterations of the instruction on host memory; returns how
 // many it did (0: the element loop must take the next one).
 template <Run kRun>
@@ -180,17 +211,10 @@ uint32_t run_in_memory(StringContext& c, uint32_t max) {
     // comparison made.
     const bool repe = c.insn.has(prefix::kRep);
     const uint32_t acc = s.reg(kEax, c.size) & alu::mask_of(c.size);
-    uint32_t a = 0;
-    uint32_t b = 0;
-    for (uint32_t i = 0; i < n; ++i) {
-      a = kRun == Run::kCmps ? load_element(src.host + static_cast<ptrdiff_t>(i) * step, c.size) : acc;
-      b = load_element(dst.host + static_cast<ptrdiff_t>(i) * step, c.size);
-      if ((a == b) != repe) {
-        done = i + 1;
-        break;
-      }
-    }
-    alu::sub(s.eflags, a, b, 0, c.size);
+    const uint32_t last = first_stop<kRun>(src.host, dst.host, n, step, c.size, acc, repe);
+    done = last + 1;
+    const uint32_t a = kRun == Run::kCmps ? load_element(src.host + static_cast<ptrdiff_t>(last) * step, c.size) : acc;
+    alu::sub(s.eflags, a, load_element(dst.host + static_cast<ptrdiff_t>(last) * step, c.size), 0, c.size);
   }
   const uint32_t moved = done * c.delta;
   if constexpr (kRun == Run::kMovs || kRun == Run::kCmps) s.set_reg(kEsi, c.asize, c.si() + moved);
