@@ -28,6 +28,7 @@ class CodeArena {
   size_t used() const { return used_; }
   size_t capacity() const { return size_; }
   uint8_t* base() const { return rx_; }
+  size_t offset_of(const uint8_t* exec) const { return static_cast<size_t>(exec - rx_); }
 
  private:
   size_t size_;

@@ -194,8 +194,10 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
 void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized,
                           const std::string& host) {
   if (!disassembler_) disassembler_ = std::make_unique<core::Tracer>();
-  std::string text = fmt::format("block {:08x} (cs base {:08x}, phys {:08x}, mode {:x}): {} guest instructions, {} host bytes\n",
-                                 b.key.eip, b.key.cs_base, b.key.phys, b.key.mode, b.guest_count, b.size);
+  std::string text = fmt::format(
+      "block {:08x} (cs base {:08x}, phys {:08x}, mode {:x}): {} guest instructions, {} host bytes at "
+      "arena offset {:#x}\n",
+      b.key.eip, b.key.cs_base, b.key.phys, b.key.mode, b.guest_count, b.size, arena_.offset_of(b.code));
   for (const ir::GuestInsn& g : b.ir.guest) {
     std::string hex;
     for (unsigned i = 0; i < g.decoded.length; ++i) hex += fmt::format("{:02x} ", g.bytes[i]);
