@@ -112,7 +112,8 @@ RunSpan span_of(StringContext& c, uint8_t seg, uint32_t off, uint32_t max, Acces
   const uint32_t lin = cpu.linear_address(seg, off, c.size, access);
   const uint32_t in_page = lin & kPageMask;
   if (in_page + c.size > kPageSize) return {};  // the element straddles two pages
-  const uint64_t offset_room = forward ? (c.asize == 2 ? 0x10000ull : 0x100000000ull) - off : uint64_t{off} + c.size;
+  const uint64_t offset_room =
+      forward ? (c.asize == 2 ? 0x10000ull : 0x100000000ull) - off : uint64_t{off} + c.size;
   const uint64_t page_room = forward ? kPageSize - in_page : in_page + c.size;
   const uint64_t n = std::min<uint64_t>({max, offset_room / c.size, page_room / c.size});
   if (n == 0) return {};
@@ -136,8 +137,8 @@ uint32_t load_element(const uint8_t* p, unsigned size) {
 // - 1 when it runs through them all): the first that differs (REPE) or
 // matches (REPNE). Byte-wise forward searches go eight bytes at a time.
 template <Run kRun>
-uint32_t first_stop(const uint8_t* src, const uint8_t* dst, uint32_t n, ptrdiff_t step, unsigned size,
-                    uint32_t acc, bool repe) {
+uint32_t first_stop(const uint8_t* src, const uint8_t* dst, uint32_t n, ptrdiff_t step,
+                    unsigned size, uint32_t acc, bool repe) {
   uint32_t i = 0;
   if (size == 1 && step == 1) {
     if (kRun == Run::kScas && !repe) {
@@ -179,7 +180,8 @@ uint32_t run_in_memory(StringContext& c, uint32_t max) {
     n = src.elements;
     if (n == 0) return 0;
   }
-  dst = span_of(c, kEs, c.di(), n, kRun == Run::kMovs || kRun == Run::kStos ? Access::kWrite : Access::kRead);
+  dst = span_of(c, kEs, c.di(), n,
+                kRun == Run::kMovs || kRun == Run::kStos ? Access::kWrite : Access::kRead);
   n = std::min(n, dst.elements);
   if (n == 0) return 0;
 
@@ -196,7 +198,8 @@ uint32_t run_in_memory(StringContext& c, uint32_t max) {
       std::memmove(d, from, bytes);
     } else {
       for (uint32_t i = 0; i < n; ++i) {
-        std::memmove(dst.host + static_cast<ptrdiff_t>(i) * step, src.host + static_cast<ptrdiff_t>(i) * step, c.size);
+        std::memmove(dst.host + static_cast<ptrdiff_t>(i) * step,
+                     src.host + static_cast<ptrdiff_t>(i) * step, c.size);
       }
     }
   } else if constexpr (kRun == Run::kStos) {
@@ -204,7 +207,8 @@ uint32_t run_in_memory(StringContext& c, uint32_t max) {
     if (c.size == 1) {
       std::memset(forward ? dst.host : dst.host - (n - 1), static_cast<int>(v), n);
     } else {
-      for (uint32_t i = 0; i < n; ++i) std::memcpy(dst.host + static_cast<ptrdiff_t>(i) * step, &v, c.size);
+      for (uint32_t i = 0; i < n; ++i)
+        std::memcpy(dst.host + static_cast<ptrdiff_t>(i) * step, &v, c.size);
     }
   } else {
     // Compare until the condition fails; the flags are those of the last
@@ -213,8 +217,11 @@ uint32_t run_in_memory(StringContext& c, uint32_t max) {
     const uint32_t acc = s.reg(kEax, c.size) & alu::mask_of(c.size);
     const uint32_t last = first_stop<kRun>(src.host, dst.host, n, step, c.size, acc, repe);
     done = last + 1;
-    const uint32_t a = kRun == Run::kCmps ? load_element(src.host + static_cast<ptrdiff_t>(last) * step, c.size) : acc;
-    alu::sub(s.eflags, a, load_element(dst.host + static_cast<ptrdiff_t>(last) * step, c.size), 0, c.size);
+    const uint32_t a = kRun == Run::kCmps
+                           ? load_element(src.host + static_cast<ptrdiff_t>(last) * step, c.size)
+                           : acc;
+    alu::sub(s.eflags, a, load_element(dst.host + static_cast<ptrdiff_t>(last) * step, c.size), 0,
+             c.size);
   }
   const uint32_t moved = done * c.delta;
   if constexpr (kRun == Run::kMovs || kRun == Run::kCmps) s.set_reg(kEsi, c.asize, c.si() + moved);

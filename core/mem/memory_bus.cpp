@@ -177,7 +177,9 @@ uint32_t MemoryBus::read_slow(PhysAddr addr, unsigned size) {
   return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
 }
 
-void MemoryBus::note_code_write() { ++code_writes_; }
+void MemoryBus::note_code_write() {
+  ++code_writes_;
+}
 
 void MemoryBus::set_code_page(PhysAddr addr, bool code) {
   Page& p = page_for_update(addr & a20_mask_);

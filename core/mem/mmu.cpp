@@ -95,7 +95,9 @@ void Mmu::flush_all() {
 
 // The page could sit in any slot, and a scan would cost more than refilling
 // what is in use.
-void Mmu::flush_physical(PhysAddr) { next_epoch(); }
+void Mmu::flush_physical(PhysAddr) {
+  next_epoch();
+}
 
 void Mmu::flush_non_global() {
   const uint32_t old_epoch = epoch_bits_;
@@ -140,7 +142,8 @@ const TlbEntry& Mmu::fill(CpuState& s, uint32_t lin, Access access, bool user) {
     global_slots_.push_back(static_cast<uint32_t>(&e - entries_.get()));
     if (global_slots_.size() > 4 * kTlbSize) {  // refills of the same slots
       std::sort(global_slots_.begin(), global_slots_.end());
-      global_slots_.erase(std::unique(global_slots_.begin(), global_slots_.end()), global_slots_.end());
+      global_slots_.erase(std::unique(global_slots_.begin(), global_slots_.end()),
+                          global_slots_.end());
     }
   }
   uint8_t* rd = bus_.host_page_for_read(w.page);

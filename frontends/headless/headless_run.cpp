@@ -19,10 +19,10 @@
 #include "core/machine/user_error.h"
 #include "core/trace/tracer.h"
 #include "devices/pc/board.h"
-#include "jit/runtime/jit_engine.h"
 #include "frontends/common/char_backends.h"
 #include "frontends/common/char_sinks.h"
 #include "frontends/common/kernel_boot.h"
+#include "jit/runtime/jit_engine.h"
 
 namespace tx86::fe {
 
@@ -111,13 +111,16 @@ int run_headless(const Options& options) {
     jit_options.verify = options.cpu_engine == "verify";
     if (options.jit_log) {
       jit_log.reset(std::fopen(options.jit_log->c_str(), "w"));
-      if (!jit_log) throw core::UserError("--jit-log: cannot write " + *options.jit_log + ": " + std::strerror(errno));
+      if (!jit_log)
+        throw core::UserError("--jit-log: cannot write " + *options.jit_log + ": " +
+                              std::strerror(errno));
       jit_options.log = jit_log.get();
     }
     if (options.perf_map) {
       const std::string path = "/tmp/perf-" + std::to_string(getpid()) + ".map";
       perf_map.reset(std::fopen(path.c_str(), "w"));
-      if (!perf_map) throw core::UserError("--perf-map: cannot write " + path + ": " + std::strerror(errno));
+      if (!perf_map)
+        throw core::UserError("--perf-map: cannot write " + path + ": " + std::strerror(errno));
       jit_options.perf_map = perf_map.get();
     }
     auto engine = std::make_unique<jit::JitEngine>(machine.cpu(), jit_options);
@@ -154,9 +157,10 @@ int run_headless(const Options& options) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const uint64_t insns = machine.cpu().state.icount;
   if (options.stats) {
-    std::fprintf(stderr, "tx86: %llu guest instructions in %.3f s (%.1f MIPS), %.3f s of guest time\n",
-                 static_cast<unsigned long long>(insns), host_s, host_s > 0 ? insns / host_s / 1e6 : 0.0,
-                 machine.scheduler().now() / 1e9);
+    std::fprintf(stderr,
+                 "tx86: %llu guest instructions in %.3f s (%.1f MIPS), %.3f s of guest time\n",
+                 static_cast<unsigned long long>(insns), host_s,
+                 host_s > 0 ? insns / host_s / 1e6 : 0.0, machine.scheduler().now() / 1e9);
     if (jit_engine != nullptr) std::fprintf(stderr, "tx86: %s\n", jit_engine->stats_text().c_str());
   }
   spdlog::info("ran {} instructions in {:.3f} s of host time ({:.1f} MIPS), {:.3f} s of guest time",

@@ -46,7 +46,8 @@ bool lower_binary(LowerContext& c, const core::DecodedInsn& insn, const Binary& 
   const Arg a = c.read(0);
   const Arg b = c.read(1);
   const Arg old = c.flags();
-  const ir::Ref r = c.emit(bin.op, size, a, b, (bin.op == Op::kAdc || bin.op == Op::kSbb) ? old : Arg{});
+  const ir::Ref r =
+      c.emit(bin.op, size, a, b, (bin.op == Op::kAdc || bin.op == Op::kSbb) ? old : Arg{});
   const ir::Ref f = bin.logic ? c.b.flags_from(r, old.v, kLogicHost, fl::kAf)
                               : c.b.flags_from(r, old.v, fl::kArith, 0);
   if (bin.write_back) c.write(0, Arg::value(r));
@@ -59,9 +60,18 @@ bool lower_unary(LowerContext& c, const core::DecodedInsn& insn) {
   Op op = Op::kNot;
   uint32_t host = 0;
   switch (insn.mnemonic) {
-    case Mnemonic::kInc: op = Op::kInc; host = fl::kArith & ~fl::kCf; break;
-    case Mnemonic::kDec: op = Op::kDec; host = fl::kArith & ~fl::kCf; break;
-    case Mnemonic::kNeg: op = Op::kNeg; host = fl::kArith; break;
+    case Mnemonic::kInc:
+      op = Op::kInc;
+      host = fl::kArith & ~fl::kCf;
+      break;
+    case Mnemonic::kDec:
+      op = Op::kDec;
+      host = fl::kArith & ~fl::kCf;
+      break;
+    case Mnemonic::kNeg:
+      op = Op::kNeg;
+      host = fl::kArith;
+      break;
     case Mnemonic::kNot: break;
     default: return false;
   }

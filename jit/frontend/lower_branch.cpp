@@ -96,9 +96,7 @@ bool lower_branch(LowerContext& c, const core::DecodedInsn& insn) {
       push_return(c, insn.opsize);
       exit_direct(c, target);
       return true;
-    case Mnemonic::kJmpIndirect:
-      exit_indirect(c, checked_target(c, insn, c.read(0)));
-      return true;
+    case Mnemonic::kJmpIndirect: exit_indirect(c, checked_target(c, insn, c.read(0))); return true;
     case Mnemonic::kCallIndirect: {
       const Arg t = checked_target(c, insn, c.read(0));
       push_return(c, insn.opsize);
@@ -109,7 +107,8 @@ bool lower_branch(LowerContext& c, const core::DecodedInsn& insn) {
       const unsigned size = insn.opsize;
       const uint32_t release = size + (insn.ops[0].kind == OperandKind::kImm ? insn.imm : 0);
       const Arg esp = c.reg(core::kEsp, 4);
-      const Arg v = Arg::value(c.b.emit(Op::kLoad, static_cast<uint8_t>(size), core::kSs, c.stack_offset(esp)));
+      const Arg v = Arg::value(
+          c.b.emit(Op::kLoad, static_cast<uint8_t>(size), core::kSs, c.stack_offset(esp)));
       const Arg t = checked_target(c, insn, v);
       c.b.emit(Op::kSetReg, 4, core::kEsp, c.moved_esp(esp, static_cast<int32_t>(release)));
       exit_indirect(c, t);

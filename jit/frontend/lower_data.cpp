@@ -26,9 +26,7 @@ bool lower_flag_op(LowerContext& c, Op op, uint32_t bits) {
 
 bool lower_data(LowerContext& c, const core::DecodedInsn& insn) {
   switch (insn.mnemonic) {
-    case Mnemonic::kMov:
-      c.write(0, c.read(1));
-      return true;
+    case Mnemonic::kMov: c.write(0, c.read(1)); return true;
     case Mnemonic::kLea:
       if (insn.ops[1].kind != OperandKind::kMem) return false;  // #UD
       c.set_reg(insn.ops[0].reg, insn.ops[0].size, c.offset());
@@ -59,9 +57,7 @@ bool lower_data(LowerContext& c, const core::DecodedInsn& insn) {
       c.set_reg(core::kEdx, size, sign);
       return true;
     }
-    case Mnemonic::kSetcc:
-      c.write(0, condition(c, insn.condition()));
-      return true;
+    case Mnemonic::kSetcc: c.write(0, condition(c, insn.condition())); return true;
     case Mnemonic::kCmovcc: {
       // The source is read (and may fault) whatever the condition.
       const Arg v = c.read(1);

@@ -27,7 +27,8 @@ bool lower_pop(LowerContext& c, const core::DecodedInsn& insn) {
   if (insn.ops[0].kind != OperandKind::kGpr) return false;  // memory: ESP-relative subtleties
   const unsigned size = insn.opsize;
   const Arg esp = c.reg(core::kEsp, 4);
-  const Arg v = Arg::value(c.b.emit(Op::kLoad, static_cast<uint8_t>(size), core::kSs, c.stack_offset(esp)));
+  const Arg v =
+      Arg::value(c.b.emit(Op::kLoad, static_cast<uint8_t>(size), core::kSs, c.stack_offset(esp)));
   c.b.emit(Op::kSetReg, 4, core::kEsp, c.moved_esp(esp, static_cast<int32_t>(size)));
   c.set_reg(insn.ops[0].reg, size, v);  // POP ESP: the loaded value wins
   return true;
@@ -39,7 +40,8 @@ bool lower_leave(LowerContext& c, const core::DecodedInsn& insn) {
   const Arg ebp = c.reg(core::kEbp, 4);
   const Arg esp_old = c.reg(core::kEsp, 4);
   const Arg top = c.stack32 ? ebp : c.value(Op::kInsertLow16, 4, esp_old, ebp);
-  const Arg v = Arg::value(c.b.emit(Op::kLoad, static_cast<uint8_t>(size), core::kSs, c.stack_offset(top)));
+  const Arg v =
+      Arg::value(c.b.emit(Op::kLoad, static_cast<uint8_t>(size), core::kSs, c.stack_offset(top)));
   c.b.emit(Op::kSetReg, 4, core::kEsp, c.moved_esp(top, static_cast<int32_t>(size)));
   c.set_reg(core::kEbp, size, v);
   return true;

@@ -41,7 +41,8 @@ Arg LowerContext::offset() {
   } else if (m.disp != 0) {
     ea = value(Op::kAdd, 4, ea, Arg::imm(m.disp));
   }
-  if (insn.addrsize == 2) ea = ea.is_imm() ? Arg::imm(ea.v & 0xFFFF) : value(Op::kZeroExtend, 2, ea);
+  if (insn.addrsize == 2)
+    ea = ea.is_imm() ? Arg::imm(ea.v & 0xFFFF) : value(Op::kZeroExtend, 2, ea);
   offset_ = ea;
   has_offset_ = true;
   return ea;

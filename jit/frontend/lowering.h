@@ -17,7 +17,13 @@ namespace tx86::jit {
 struct LowerContext {
   LowerContext(ir::Builder& builder, ir::Block& blk, const core::DecodedInsn& decoded, uint16_t idx,
                uint32_t at, uint32_t next, uint32_t limit, bool big_stack)
-      : b(builder), block(blk), insn(decoded), index(idx), eip(at), next_eip(next), cs_limit(limit),
+      : b(builder),
+        block(blk),
+        insn(decoded),
+        index(idx),
+        eip(at),
+        next_eip(next),
+        cs_limit(limit),
         stack32(big_stack) {}
 
   ir::Builder& b;

@@ -18,20 +18,36 @@ bool ends_block(const core::DecodedInsn& insn) {
   }
   switch (insn.mnemonic) {
     case Mnemonic::kMovToSeg:
-    case Mnemonic::kLds: case Mnemonic::kLes: case Mnemonic::kLss:
-    case Mnemonic::kLfs: case Mnemonic::kLgs:
-    case Mnemonic::kCli: case Mnemonic::kSti: case Mnemonic::kPopf:
+    case Mnemonic::kLds:
+    case Mnemonic::kLes:
+    case Mnemonic::kLss:
+    case Mnemonic::kLfs:
+    case Mnemonic::kLgs:
+    case Mnemonic::kCli:
+    case Mnemonic::kSti:
+    case Mnemonic::kPopf:
     case Mnemonic::kHlt:
-    case Mnemonic::kIn: case Mnemonic::kOut: case Mnemonic::kIns: case Mnemonic::kOuts:
-    case Mnemonic::kLgdt: case Mnemonic::kLidt: case Mnemonic::kLldt: case Mnemonic::kLtr:
-    case Mnemonic::kLmsw: case Mnemonic::kClts: case Mnemonic::kMovToCr: case Mnemonic::kMovToDr:
-    case Mnemonic::kInvlpg: case Mnemonic::kInvd: case Mnemonic::kWbinvd: case Mnemonic::kWrmsr:
-    case Mnemonic::kInvalid: case Mnemonic::kUd2:
-      return true;
+    case Mnemonic::kIn:
+    case Mnemonic::kOut:
+    case Mnemonic::kIns:
+    case Mnemonic::kOuts:
+    case Mnemonic::kLgdt:
+    case Mnemonic::kLidt:
+    case Mnemonic::kLldt:
+    case Mnemonic::kLtr:
+    case Mnemonic::kLmsw:
+    case Mnemonic::kClts:
+    case Mnemonic::kMovToCr:
+    case Mnemonic::kMovToDr:
+    case Mnemonic::kInvlpg:
+    case Mnemonic::kInvd:
+    case Mnemonic::kWbinvd:
+    case Mnemonic::kWrmsr:
+    case Mnemonic::kInvalid:
+    case Mnemonic::kUd2: return true;
     case Mnemonic::kPop:  // POP SS/DS/ES/FS/GS
       return insn.ops[0].kind == OperandKind::kSeg;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -67,8 +83,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
   bool ended = false;
   while (out.guest.size() < options.max_insns && offset < avail) {
     core::DecodedInsn insn;
-    const core::DecodeStatus st =
-        core::decode({bytes + offset, avail - offset}, s.code32(), insn);
+    const core::DecodeStatus st = core::decode({bytes + offset, avail - offset}, s.code32(), insn);
     if (st == core::DecodeStatus::kNeedMore || st == core::DecodeStatus::kTooLong) break;
     const auto index = static_cast<uint16_t>(out.guest.size());
     const uint32_t eip = start_eip + offset;

@@ -23,7 +23,9 @@ std::string arg_text(const Arg& a) {
 }
 }  // namespace
 
-const OpInfo& info(Op op) { return kInfo[static_cast<size_t>(op)]; }
+const OpInfo& info(Op op) {
+  return kInfo[static_cast<size_t>(op)];
+}
 
 Ref Builder::emit(Op op, uint8_t size, uint8_t aux, Arg a0, Arg a1, Arg a2) {
   Inst i;
@@ -53,15 +55,18 @@ std::string dump(const Block& b) {
     const OpInfo& oi = info(i.op);
     std::string line = oi.has_result ? fmt::format("%{} = ", r) : std::string();
     line += oi.name;
-    if (i.op == Op::kGetReg || i.op == Op::kSetReg) line += fmt::format(" {}", kRegNames[i.aux & 7]);
-    if (i.op == Op::kLoad || i.op == Op::kStore) line += fmt::format(".{} {}", i.size, kSegNames[i.aux % 6]);
+    if (i.op == Op::kGetReg || i.op == Op::kSetReg)
+      line += fmt::format(" {}", kRegNames[i.aux & 7]);
+    if (i.op == Op::kLoad || i.op == Op::kStore)
+      line += fmt::format(".{} {}", i.size, kSegNames[i.aux % 6]);
     if (i.op == Op::kCond) line += fmt::format(" cc{:x}", i.aux);
-    if (oi.kind == Kind::kPure && i.op != Op::kCond && i.op != Op::kFlagsFrom && i.op != Op::kCopy &&
-        i.op != Op::kSelect) {
+    if (oi.kind == Kind::kPure && i.op != Op::kCond && i.op != Op::kFlagsFrom &&
+        i.op != Op::kCopy && i.op != Op::kSelect) {
       line += fmt::format(".{}", i.size);
     }
     for (int k = 0; k < oi.arg_count; ++k) line += (k == 0 ? " " : ", ") + arg_text(i.a[k]);
-    if (i.op == Op::kFlagsFrom) line += fmt::format(" host={:03x} zero={:03x}", i.host_mask, i.zero_mask);
+    if (i.op == Op::kFlagsFrom)
+      line += fmt::format(" host={:03x} zero={:03x}", i.host_mask, i.zero_mask);
     if (i.op == Op::kFallback) line += fmt::format(" insn {}", i.insn);
     out += line + "\n";
   }

@@ -53,13 +53,13 @@ struct Inst {
   uint32_t host_mask = 0;  // FlagsFrom: flags taken from the host
   uint32_t zero_mask = 0;  // FlagsFrom: flags cleared
   Arg a[3];
-  bool dead = false;       // removed by a pass
+  bool dead = false;  // removed by a pass
 };
 
 // One guest instruction of the block.
 struct GuestInsn {
   core::DecodedInsn decoded;
-  uint32_t eip = 0;  // EIP of its first byte
+  uint32_t eip = 0;                 // EIP of its first byte
   std::array<uint8_t, 15> bytes{};  // its encoding (decoded.length of them)
 };
 

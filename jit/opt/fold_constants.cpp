@@ -1,7 +1,7 @@
 // Constant folding (passes.h): a pure op whose inputs are all immediates
 // becomes an immediate, chains of additions of constants combine, and a few
-// identities (x + 0, x | 0, a Copy) become their input. Ops whose host flags a FlagsFrom reads are left alone: the
-// backend must still run them.
+// identities (x + 0, x | 0, a Copy) become their input. Ops whose host flags a FlagsFrom reads are
+// left alone: the backend must still run them.
 #include <vector>
 
 #include "jit/opt/passes.h"
@@ -14,7 +14,9 @@ namespace {
 using ir::Arg;
 using ir::Op;
 
-uint32_t mask_of(unsigned size) { return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1; }
+uint32_t mask_of(unsigned size) {
+  return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
+}
 
 uint32_t sign_extend(uint32_t v, unsigned size) {
   if (size == 1) return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v)));
@@ -47,7 +49,9 @@ bool evaluate(const ir::Inst& in, uint32_t& out) {
     case Op::kNot: out = ~x & m; return true;
     case Op::kShl: out = (x << (y & 31)) & m; return true;
     case Op::kShr: out = (x & m) >> (y & 31); return true;
-    case Op::kSar: out = static_cast<uint32_t>(static_cast<int32_t>(sign_extend(x & m, size)) >> (y & 31)) & m; return true;
+    case Op::kSar:
+      out = static_cast<uint32_t>(static_cast<int32_t>(sign_extend(x & m, size)) >> (y & 31)) & m;
+      return true;
     case Op::kSelect: out = x != 0 ? y : in.a[2].v; return true;
     default: return false;
   }
@@ -84,7 +88,8 @@ void fold_constants(ir::Block& b) {
     if ((in.op == Op::kAdd || in.op == Op::kSub) && in.size == 4 && in.a[0].is_value() &&
         in.a[1].is_imm()) {
       const ir::Inst& inner = b[in.a[0].v];
-      if ((inner.op == Op::kAdd || inner.op == Op::kSub) && inner.size == 4 && inner.a[1].is_imm()) {
+      if ((inner.op == Op::kAdd || inner.op == Op::kSub) && inner.size == 4 &&
+          inner.a[1].is_imm()) {
         const uint32_t c1 = inner.op == Op::kAdd ? inner.a[1].v : 0 - inner.a[1].v;
         const uint32_t c2 = in.op == Op::kAdd ? in.a[1].v : 0 - in.a[1].v;
         in.op = Op::kAdd;

@@ -34,6 +34,8 @@ class Rewriter {
 };
 
 // Whether two arguments are the same value or immediate.
-inline bool same_arg(const ir::Arg& x, const ir::Arg& y) { return x.kind == y.kind && x.v == y.v; }
+inline bool same_arg(const ir::Arg& x, const ir::Arg& y) {
+  return x.kind == y.kind && x.v == y.v;
+}
 
 }  // namespace tx86::jit::opt

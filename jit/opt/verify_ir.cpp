@@ -12,11 +12,20 @@ namespace {
 
 bool sets_host_flags(ir::Op op) {
   switch (op) {
-    case ir::Op::kAdd: case ir::Op::kAdc: case ir::Op::kSub: case ir::Op::kSbb:
-    case ir::Op::kAnd: case ir::Op::kOr: case ir::Op::kXor: case ir::Op::kInc:
-    case ir::Op::kDec: case ir::Op::kNeg: case ir::Op::kShl: case ir::Op::kShr:
-    case ir::Op::kSar: case ir::Op::kImul:
-      return true;
+    case ir::Op::kAdd:
+    case ir::Op::kAdc:
+    case ir::Op::kSub:
+    case ir::Op::kSbb:
+    case ir::Op::kAnd:
+    case ir::Op::kOr:
+    case ir::Op::kXor:
+    case ir::Op::kInc:
+    case ir::Op::kDec:
+    case ir::Op::kNeg:
+    case ir::Op::kShl:
+    case ir::Op::kShr:
+    case ir::Op::kSar:
+    case ir::Op::kImul: return true;
     default: return false;
   }
 }
@@ -30,7 +39,9 @@ std::string verify(const ir::Block& b) {
     const ir::Inst& in = b[r];
     if (in.dead) continue;
     const ir::OpInfo& oi = ir::info(in.op);
-    auto fail = [&](const std::string& what) { return fmt::format("%{} {}: {}", r, oi.name, what); };
+    auto fail = [&](const std::string& what) {
+      return fmt::format("%{} {}: {}", r, oi.name, what);
+    };
     if (exit != ir::kNoRef) return fail("after the block's exit");
     if (in.size != 1 && in.size != 2 && in.size != 4) return fail(fmt::format("size {}", in.size));
     if (in.insn >= b.guest.size()) return fail("names no guest instruction");

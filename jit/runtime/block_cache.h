@@ -30,7 +30,8 @@ struct BlockKey {
 struct BlockKeyHash {
   size_t operator()(const BlockKey& k) const {
     uint64_t h = (uint64_t{k.phys} << 32) ^ k.eip;
-    h ^= (uint64_t{k.cs_base} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{k.mode} << 17) ^ (uint64_t{k.cs_limit} << 7);
+    h ^= (uint64_t{k.cs_base} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{k.mode} << 17) ^
+         (uint64_t{k.cs_limit} << 7);
     return static_cast<size_t>(h ^ (h >> 29));
   }
 };

@@ -41,6 +41,8 @@ uint8_t* CodeArena::allocate(size_t size) {
   return rx_ + start;
 }
 
-void CodeArena::reset(size_t keep) { used_ = keep; }
+void CodeArena::reset(size_t keep) {
+  used_ = keep;
+}
 
 }  // namespace tx86::jit

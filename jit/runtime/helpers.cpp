@@ -6,10 +6,13 @@
 namespace tx86::jit {
 
 namespace {
-constexpr uint32_t status(ExitStatus e) { return static_cast<uint32_t>(e); }
+constexpr uint32_t status(ExitStatus e) {
+  return static_cast<uint32_t>(e);
+}
 }  // namespace
 
-extern "C" uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn, uint32_t eip) {
+extern "C" uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn,
+                                    uint32_t eip) {
   core::Cpu& cpu = core::Cpu::of(s);
   const uint64_t code_writes = cpu.mem.code_writes();
   try {

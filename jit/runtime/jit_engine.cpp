@@ -18,9 +18,9 @@ constexpr uint32_t kModeCode32 = 1u << 0;
 constexpr uint32_t kModeStack32 = 1u << 1;
 constexpr uint32_t kModeProtected = 1u << 2;
 constexpr uint32_t kModeV86 = 1u << 3;
-constexpr int kModeCplShift = 4;        // 2 bits
-constexpr int kModeFlatShift = 8;       // 6 bits
-constexpr int kModePlainShift = 16;     // 6 bits
+constexpr int kModeCplShift = 4;     // 2 bits
+constexpr int kModeFlatShift = 8;    // 6 bits
+constexpr int kModePlainShift = 16;  // 6 bits
 
 }  // namespace
 
@@ -68,8 +68,8 @@ std::string JitEngine::stats_text() const {
       "dispatcher entries, {} links, {} jump-cache fills, {} blocks invalidated, {} flushes, {} "
       "instructions interpreted{}",
       stats_.blocks_translated, stats_.guest_insns_translated, stats_.fallbacks,
-      stats_.block_entries, stats_.links, stats_.jump_cache_fills, stats_.invalidated_blocks, stats_.flushes,
-      stats_.interpreted,
+      stats_.block_entries, stats_.links, stats_.jump_cache_fills, stats_.invalidated_blocks,
+      stats_.flushes, stats_.interpreted,
       verifier_ ? fmt::format("; verify: {} blocks checked, {} skipped (device access)",
                               verifier_->checked(), verifier_->skipped())
                 : std::string());
@@ -95,7 +95,8 @@ uint32_t JitEngine::mode_bits(const core::Cpu& cpu, uint8_t& flat, uint8_t& plai
     for (int i = 0; i < core::kSegCount; ++i) {
       const core::SegmentCache& c = s.seg[i];
       const uint16_t attrs = c.attrs;
-      const bool expand_down = (attrs & (seg_attr::kCode | seg_attr::kExpandDown)) == seg_attr::kExpandDown;
+      const bool expand_down =
+          (attrs & (seg_attr::kCode | seg_attr::kExpandDown)) == seg_attr::kExpandDown;
       bool ok = !expand_down;
       if (pm && !v86) {
         // Readable and writable: a present, writable data segment.
@@ -133,8 +134,8 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   opt::optimize(block, options_.passes);
 #ifndef NDEBUG
   if (const std::string bad = opt::verify(block); !bad.empty()) {
-    throw std::logic_error("jit: invalid IR at " + fmt::format("{:08x}", key.eip) + ": " + bad + "\n" +
-                           ir::dump(block));
+    throw std::logic_error("jit: invalid IR at " + fmt::format("{:08x}", key.eip) + ": " + bad +
+                           "\n" + ir::dump(block));
   }
 #endif
 
@@ -163,7 +164,8 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   if (emitted.code == nullptr) {
     flush();
     emitted = x64::emit_block(compiled->ir, ctx);
-    if (emitted.code == nullptr) throw std::runtime_error("jit: a block does not fit the code arena");
+    if (emitted.code == nullptr)
+      throw std::runtime_error("jit: a block does not fit the code arena");
   }
   compiled->code = emitted.code;
   compiled->size = emitted.size;
@@ -179,8 +181,8 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   if (options_.log != nullptr) log_block(*compiled, unoptimized, host_listing);
   if (options_.perf_map != nullptr) {
     std::fprintf(options_.perf_map, "%lx %zx tx86 %04x:%08x\n",
-                 static_cast<unsigned long>(reinterpret_cast<uintptr_t>(compiled->code)), compiled->size,
-                 cpu.state.seg[core::kCs].selector, key.eip);
+                 static_cast<unsigned long>(reinterpret_cast<uintptr_t>(compiled->code)),
+                 compiled->size, cpu.state.seg[core::kCs].selector, key.eip);
     std::fflush(options_.perf_map);
   }
   if (!options_.verify) {  // (the verifier prints the IR of a block that differs)
@@ -195,16 +197,20 @@ void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized
                           const std::string& host) {
   if (!disassembler_) disassembler_ = std::make_unique<core::Tracer>();
   std::string text = fmt::format(
-      "block {:08x} (cs base {:08x}, phys {:08x}, mode {:x}): {} guest instructions, {} host bytes at "
+      "block {:08x} (cs base {:08x}, phys {:08x}, mode {:x}): {} guest instructions, {} host bytes "
+      "at "
       "arena offset {:#x}\n",
-      b.key.eip, b.key.cs_base, b.key.phys, b.key.mode, b.guest_count, b.size, arena_.offset_of(b.code));
+      b.key.eip, b.key.cs_base, b.key.phys, b.key.mode, b.guest_count, b.size,
+      arena_.offset_of(b.code));
   for (const ir::GuestInsn& g : b.ir.guest) {
     std::string hex;
     for (unsigned i = 0; i < g.decoded.length; ++i) hex += fmt::format("{:02x} ", g.bytes[i]);
-    text += fmt::format("  {:08x}  {:<24} {}\n", g.eip, hex,
-                        disassembler_->disassemble({g.bytes.data(), g.decoded.length}, b.ir.code32, g.eip));
+    text += fmt::format(
+        "  {:08x}  {:<24} {}\n", g.eip, hex,
+        disassembler_->disassemble({g.bytes.data(), g.decoded.length}, b.ir.code32, g.eip));
   }
-  text += "IR:\n" + unoptimized + "IR after the passes:\n" + ir::dump(b.ir) + "host:\n" + host + "\n";
+  text +=
+      "IR:\n" + unoptimized + "IR after the passes:\n" + ir::dump(b.ir) + "host:\n" + host + "\n";
   std::fputs(text.c_str(), options_.log);
   std::fflush(options_.log);
 }
@@ -274,8 +280,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     s.code_modified = 0;
     switch (static_cast<ExitStatus>(exit.status)) {
       case ExitStatus::kNext:
-      case ExitStatus::kInvalidated:
-        break;
+      case ExitStatus::kInvalidated: break;
       case ExitStatus::kBudget: {
         // Not enough budget for a whole block: finish the slice exactly,
         // one instruction at a time. (A chain of linked blocks may have

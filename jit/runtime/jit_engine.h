@@ -26,13 +26,13 @@ namespace tx86::jit {
 struct JitStats {
   uint64_t blocks_translated = 0;
   uint64_t guest_insns_translated = 0;
-  uint64_t block_entries = 0;      // from the dispatcher
-  uint64_t links = 0;              // direct exits patched
-  uint64_t jump_cache_fills = 0;   // dispatcher lookups entered into the jump cache
+  uint64_t block_entries = 0;     // from the dispatcher
+  uint64_t links = 0;             // direct exits patched
+  uint64_t jump_cache_fills = 0;  // dispatcher lookups entered into the jump cache
   uint64_t invalidated_blocks = 0;
-  uint64_t flushes = 0;            // whole-arena flushes
-  uint64_t interpreted = 0;        // instructions handed to the interpreter
-  uint64_t fallbacks = 0;          // instructions translated as interpreter calls
+  uint64_t flushes = 0;      // whole-arena flushes
+  uint64_t interpreted = 0;  // instructions handed to the interpreter
+  uint64_t fallbacks = 0;    // instructions translated as interpreter calls
 };
 
 struct JitOptions {
@@ -78,11 +78,12 @@ class JitEngine final : public core::ExecutionEngine {
   JumpCache jump_cache_;
   uint64_t mapping_generation_ = 0;  // of the MMU, when the jump cache was last valid
   BlockCache cache_;
-  void log_block(const CompiledBlock& block, const std::string& unoptimized, const std::string& host);
+  void log_block(const CompiledBlock& block, const std::string& unoptimized,
+                 const std::string& host);
 
   core::Interpreter interp_;
   std::unique_ptr<core::Tracer> disassembler_;  // --jit-log
-  std::unique_ptr<Verifier> verifier_;  // verify mode
+  std::unique_ptr<Verifier> verifier_;          // verify mode
   JitStats stats_;
 };
 

@@ -41,7 +41,9 @@ Verifier::Verifier(core::Cpu& cpu) : cpu_(cpu) {
   cpu_.mmu.set_journal(&journal_);
 }
 
-Verifier::~Verifier() { cpu_.mmu.set_journal(nullptr); }
+Verifier::~Verifier() {
+  cpu_.mmu.set_journal(nullptr);
+}
 
 x64::ExitValue Verifier::run(core::Cpu& cpu, const CompiledBlock& block,
                              const x64::Trampoline& trampoline) {
@@ -66,7 +68,8 @@ x64::ExitValue Verifier::run(core::Cpu& cpu, const CompiledBlock& block,
   std::map<core::PhysAddr, uint8_t> jit_bytes;
   const std::vector<core::WriteJournal::Byte> jit_writes = jit_journal.bytes;
   for (const core::WriteJournal::Byte& b : jit_writes) jit_bytes[b.addr] = cpu.mem.read8(b.addr);
-  for (auto it = jit_writes.rbegin(); it != jit_writes.rend(); ++it) cpu.mem.write8(it->addr, it->old);
+  for (auto it = jit_writes.rbegin(); it != jit_writes.rend(); ++it)
+    cpu.mem.write8(it->addr, it->old);
   s = before;
   s.code_modified = 0;
   cpu.pending_fault.reset();
@@ -81,8 +84,8 @@ x64::ExitValue Verifier::run(core::Cpu& cpu, const CompiledBlock& block,
   std::string problem;
   for (uint64_t i = 0; i < completed && problem.empty(); ++i) {
     if (const auto f = interp_.execute(cpu)) {
-      problem = fmt::format("the interpreter faulted ({}) at instruction {} of {}", fault_text(f), i,
-                            completed);
+      problem = fmt::format("the interpreter faulted ({}) at instruction {} of {}", fault_text(f),
+                            i, completed);
       interp_fault = f;
     } else {
       ++s.icount;
@@ -116,7 +119,8 @@ x64::ExitValue Verifier::run(core::Cpu& cpu, const CompiledBlock& block,
     for (const auto& [addr, jit_value] : expected) {
       const uint8_t v = cpu.mem.read8(addr);
       if (v != jit_value) {
-        problem = fmt::format("memory at {:08x}: jit wrote {:02x}, interpreter {:02x}", addr, jit_value, v);
+        problem = fmt::format("memory at {:08x}: jit wrote {:02x}, interpreter {:02x}", addr,
+                              jit_value, v);
         break;
       }
     }

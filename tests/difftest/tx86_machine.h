@@ -49,7 +49,6 @@ class Tx86Machine {
   std::string replay_for_fault(const core::CpuState& before);
   void step_once();  // throws Unimplemented
 
-
   core::MemoryBus mem_;
   core::IoBus io_;
   core::Cpu cpu_;

@@ -29,22 +29,32 @@ inline constexpr int kSpillSlots = 64;
 // 6 pushes + return address leave rsp at 8 mod 16; the frame restores 16.
 inline constexpr int kFrameBytes = kSpillSlots * 8 + 8;
 
-inline x86::Mem spill_slot(int slot) { return x86::qword_ptr(x86::rsp, slot * 8); }
+inline x86::Mem spill_slot(int slot) {
+  return x86::qword_ptr(x86::rsp, slot * 8);
+}
 
 inline constexpr int32_t kOffGpr = static_cast<int32_t>(offsetof(core::CpuState, gpr));
 inline constexpr int32_t kOffEip = static_cast<int32_t>(offsetof(core::CpuState, eip));
 inline constexpr int32_t kOffEflags = static_cast<int32_t>(offsetof(core::CpuState, eflags));
 inline constexpr int32_t kOffSeg = static_cast<int32_t>(offsetof(core::CpuState, seg));
 inline constexpr int32_t kOffIcount = static_cast<int32_t>(offsetof(core::CpuState, icount));
-inline constexpr int32_t kOffIcountLimit = static_cast<int32_t>(offsetof(core::CpuState, icount_limit));
-inline constexpr int32_t kOffCodeModified = static_cast<int32_t>(offsetof(core::CpuState, code_modified));
+inline constexpr int32_t kOffIcountLimit =
+    static_cast<int32_t>(offsetof(core::CpuState, icount_limit));
+inline constexpr int32_t kOffCodeModified =
+    static_cast<int32_t>(offsetof(core::CpuState, code_modified));
 inline constexpr int32_t kSegSize = static_cast<int32_t>(sizeof(core::SegmentCache));
 inline constexpr int32_t kOffSegBase = static_cast<int32_t>(offsetof(core::SegmentCache, base));
 inline constexpr int32_t kOffSegLimit = static_cast<int32_t>(offsetof(core::SegmentCache, limit));
 
-inline x86::Mem gpr_mem(unsigned r) { return x86::dword_ptr(kState, kOffGpr + 4 * static_cast<int32_t>(r)); }
-inline x86::Mem state_dword(int32_t off) { return x86::dword_ptr(kState, off); }
-inline x86::Mem state_qword(int32_t off) { return x86::qword_ptr(kState, off); }
+inline x86::Mem gpr_mem(unsigned r) {
+  return x86::dword_ptr(kState, kOffGpr + 4 * static_cast<int32_t>(r));
+}
+inline x86::Mem state_dword(int32_t off) {
+  return x86::dword_ptr(kState, off);
+}
+inline x86::Mem state_qword(int32_t off) {
+  return x86::qword_ptr(kState, off);
+}
 
 // The entry trampoline: enter(state, code) runs translated code and returns
 // the exit status in rax and, for kLink, the address of the jump to patch

@@ -7,7 +7,9 @@
 namespace tx86::jit::x64 {
 
 namespace {
-constexpr uint32_t st(ExitStatus e) { return static_cast<uint32_t>(e); }
+constexpr uint32_t st(ExitStatus e) {
+  return static_cast<uint32_t>(e);
+}
 }  // namespace
 
 BlockEmitter::BlockEmitter(const ir::Block& b, const EmitContext& c, asmjit::CodeHolder& code)
@@ -259,8 +261,9 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
   EmittedBlock out;
   for (int pass = 0; pass < 2; ++pass) {
     asmjit::CodeHolder code;
-    const uint64_t base = pass == 0 ? reinterpret_cast<uint64_t>(ctx.arena->base() + ctx.arena->used())
-                                    : reinterpret_cast<uint64_t>(out.code);
+    const uint64_t base = pass == 0
+                              ? reinterpret_cast<uint64_t>(ctx.arena->base() + ctx.arena->used())
+                              : reinterpret_cast<uint64_t>(out.code);
     code.init(asmjit::Environment::host(), base);
     asmjit::StringLogger logger;
     if (pass == 1 && ctx.listing != nullptr) code.setLogger(&logger);

@@ -59,7 +59,9 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
       }
       if (in.op == Op::kInsertHigh8) a.shl(kScratch1.r32(), 8);
       a.mov(dst, base);
-      a.and_(dst, in.op == Op::kInsertLow8 ? 0xFFFFFF00u : in.op == Op::kInsertHigh8 ? 0xFFFF00FFu : 0xFFFF0000u);
+      a.and_(dst, in.op == Op::kInsertLow8    ? 0xFFFFFF00u
+                  : in.op == Op::kInsertHigh8 ? 0xFFFF00FFu
+                                              : 0xFFFF0000u);
       a.or_(dst, kScratch1.r32());
       return;
     }
@@ -122,11 +124,21 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
     }
   };
   switch (in.op) {
-    case Op::kAdd: binary([&](auto x, auto y) { a.add(x, y); }, [&](auto x, auto y) { a.add(x, y); }); break;
-    case Op::kSub: binary([&](auto x, auto y) { a.sub(x, y); }, [&](auto x, auto y) { a.sub(x, y); }); break;
-    case Op::kAnd: binary([&](auto x, auto y) { a.and_(x, y); }, [&](auto x, auto y) { a.and_(x, y); }); break;
-    case Op::kOr: binary([&](auto x, auto y) { a.or_(x, y); }, [&](auto x, auto y) { a.or_(x, y); }); break;
-    case Op::kXor: binary([&](auto x, auto y) { a.xor_(x, y); }, [&](auto x, auto y) { a.xor_(x, y); }); break;
+    case Op::kAdd:
+      binary([&](auto x, auto y) { a.add(x, y); }, [&](auto x, auto y) { a.add(x, y); });
+      break;
+    case Op::kSub:
+      binary([&](auto x, auto y) { a.sub(x, y); }, [&](auto x, auto y) { a.sub(x, y); });
+      break;
+    case Op::kAnd:
+      binary([&](auto x, auto y) { a.and_(x, y); }, [&](auto x, auto y) { a.and_(x, y); });
+      break;
+    case Op::kOr:
+      binary([&](auto x, auto y) { a.or_(x, y); }, [&](auto x, auto y) { a.or_(x, y); });
+      break;
+    case Op::kXor:
+      binary([&](auto x, auto y) { a.xor_(x, y); }, [&](auto x, auto y) { a.xor_(x, y); });
+      break;
     case Op::kAdc:
     case Op::kSbb:
       // The guest's CF into the host's, then the carrying op.

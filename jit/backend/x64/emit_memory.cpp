@@ -20,7 +20,6 @@ constexpr int32_t kAddend = static_cast<int32_t>(offsetof(core::TlbEntry, addend
 constexpr int32_t kOffTlb = static_cast<int32_t>(offsetof(core::CpuState, tlb));
 static_assert(sizeof(core::TlbEntry) == 24, "the inline lookup scales the index by 24");
 
-
 }  // namespace
 
 namespace {
@@ -28,7 +27,8 @@ namespace {
 // Computes the linear address into r10 (zero-extended). Jumps to `slow`
 // when the inline segment checks cannot decide. Returns false when the
 // segment can never be handled inline (the access always goes slow).
-bool linear_address(BlockEmitter& e, const ir::Inst& in, const x86::Gp& offset, const asmjit::Label& slow) {
+bool linear_address(BlockEmitter& e, const ir::Inst& in, const x86::Gp& offset,
+                    const asmjit::Label& slow) {
   x86::Assembler& a = e.a;
   const unsigned seg = in.aux;
   const uint8_t bit = static_cast<uint8_t>(1u << seg);
@@ -52,7 +52,8 @@ bool linear_address(BlockEmitter& e, const ir::Inst& in, const x86::Gp& offset, 
 // r11 = &tlb[index of r10]; compares the entry's tag with the page of the
 // access's last byte (in `tmp`) and jumps to slow on a mismatch. Leaves
 // r11 = the entry's addend.
-void tlb_check(BlockEmitter& e, const ir::Inst& in, const x86::Gp& tmp, int32_t tag, const asmjit::Label& slow) {
+void tlb_check(BlockEmitter& e, const ir::Inst& in, const x86::Gp& tmp, int32_t tag,
+               const asmjit::Label& slow) {
   x86::Assembler& a = e.a;
   a.mov(kScratch1, reinterpret_cast<uint64_t>(e.ctx.tlb_epoch_bits));
   a.mov(tmp, kScratch0.r32());

@@ -19,24 +19,25 @@ namespace tx86::jit::x64 {
 struct EmitContext {
   CodeArena* arena = nullptr;
   const Trampoline* trampoline = nullptr;
-  bool user = false;          // CPL 3: the user TLB
-  uint8_t flat_segments = 0;  // bit per SegReg: base 0, limit 4 GiB, plain: no checks at all
-  uint8_t plain_segments = 0; // bit per SegReg: expand-up and accessible: inline limit check
-  uint32_t link_page = 0;     // EIPs whose linear page is this (CS base added) may be linked
+  bool user = false;           // CPL 3: the user TLB
+  uint8_t flat_segments = 0;   // bit per SegReg: base 0, limit 4 GiB, plain: no checks at all
+  uint8_t plain_segments = 0;  // bit per SegReg: expand-up and accessible: inline limit check
+  uint32_t link_page = 0;      // EIPs whose linear page is this (CS base added) may be linked
   uint32_t cs_base = 0;
-  uint32_t cs_limit = 0;     // CheckEip compares with it (it is part of the block's key)
+  uint32_t cs_limit = 0;           // CheckEip compares with it (it is part of the block's key)
   std::string* listing = nullptr;  // receives the host code as text (--jit-log)
-  uint32_t mode = 0;                       // the block's mode bits (its key's)
+  uint32_t mode = 0;               // the block's mode bits (its key's)
   const uint32_t* tlb_epoch_bits = nullptr;  // the MMU's (Mmu::epoch_bits)
-  const JumpCacheEntry* jump_cache = nullptr;  // probed by indirect and cross-page exits; null: never
+  const JumpCacheEntry* jump_cache =
+      nullptr;  // probed by indirect and cross-page exits; null: never
 };
 
 struct EmittedBlock {
   uint8_t* code = nullptr;  // nullptr: the arena is full
   size_t size = 0;
   struct Link {
-    uint8_t* jump;       // a 5-byte jmp rel32 that starts out at its stub
-    uint8_t* stub;       // where it jumps until linked
+    uint8_t* jump;  // a 5-byte jmp rel32 that starts out at its stub
+    uint8_t* stub;  // where it jumps until linked
     uint32_t target_eip;
   };
   std::vector<Link> links;

@@ -41,7 +41,9 @@ RegAlloc::RegAlloc(x86::Assembler& a, const ir::Block& block)
   }
 }
 
-bool RegAlloc::crosses_call(ir::Ref v) const { return next_call_[v] < last_use_[v]; }
+bool RegAlloc::crosses_call(ir::Ref v) const {
+  return next_call_[v] < last_use_[v];
+}
 
 int RegAlloc::free_register(bool callee_saved_only) {
   if (!callee_saved_only) {

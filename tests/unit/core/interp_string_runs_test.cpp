@@ -28,8 +28,8 @@ struct Outcome {
 
 class StringRunsTest : public InterpTest {
  protected:
-  Outcome run_case(const std::vector<uint8_t>& code, const std::vector<uint8_t>& ram, const uint32_t (&regs)[8],
-                   uint32_t eflags, bool element_loop) {
+  Outcome run_case(const std::vector<uint8_t>& code, const std::vector<uint8_t>& ram,
+                   const uint32_t (&regs)[8], uint32_t eflags, bool element_loop) {
     std::memcpy(mem.ram(), ram.data(), ram.size());
     // (A run whose stores overwrite the code goes on with other code, which
     // may change anything.)
@@ -65,9 +65,10 @@ TEST_F(StringRunsTest, FastPathMatchesTheElementLoop) {
   const uint8_t ops[] = {0xA4, 0xA5, 0xAA, 0xAB, 0xA6, 0xA7, 0xAE, 0xAF};
   int checked = 0;
   for (int n = 0; n < 3000; ++n) {
-    for (size_t i = kCodeStart + 16; i < kBytes; ++i) ram[i] = static_cast<uint8_t>(rng() % 4);  // many equal bytes
+    for (size_t i = kCodeStart + 16; i < kBytes; ++i)
+      ram[i] = static_cast<uint8_t>(rng() % 4);  // many equal bytes
     std::vector<uint8_t> code;
-    if (rng() % 2) code.push_back(0x66);              // 32-bit elements
+    if (rng() % 2) code.push_back(0x66);  // 32-bit elements
     const bool addr32 = rng() % 3 == 0;
     if (addr32) code.push_back(0x67);
     code.push_back(rng() % 2 ? 0xF3 : 0xF2);
@@ -88,9 +89,11 @@ TEST_F(StringRunsTest, FastPathMatchesTheElementLoop) {
     const Outcome slow = run_case(code, ram, regs, eflags, true);
     std::string what = fmt::format("case {}:", n);
     for (uint8_t b : code) what += fmt::format(" {:02x}", b);
-    what += fmt::format(" esi={:x} edi={:x} ecx={:x} eflags={:x} fault={}; fast ecx={:x} edi={:x} eip={:x}, slow ecx={:x} edi={:x} eip={:x}",
-                        regs[kEsi], regs[kEdi], regs[kEcx], eflags, fast.fault, fast.gpr[kEcx],
-                        fast.gpr[kEdi], fast.eip, slow.gpr[kEcx], slow.gpr[kEdi], slow.eip);
+    what += fmt::format(
+        " esi={:x} edi={:x} ecx={:x} eflags={:x} fault={}; fast ecx={:x} edi={:x} eip={:x}, slow "
+        "ecx={:x} edi={:x} eip={:x}",
+        regs[kEsi], regs[kEdi], regs[kEcx], eflags, fast.fault, fast.gpr[kEcx], fast.gpr[kEdi],
+        fast.eip, slow.gpr[kEcx], slow.gpr[kEdi], slow.eip);
     ASSERT_EQ(fast.fault, slow.fault) << what;
     for (int r = 0; r < 8; ++r) ASSERT_EQ(fast.gpr[r], slow.gpr[r]) << what << " register " << r;
     ASSERT_EQ(fast.eip, slow.eip) << what;

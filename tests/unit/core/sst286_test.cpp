@@ -149,8 +149,8 @@ class SummaryPrinter : public ::testing::Environment {
     std::printf(
         "sst286 (%s): %ld tests in %d forms: %ld run, %ld passed, %ld failed, %ld skipped (%s), "
         "%ld unimplemented\n",
-        kEngineNames[static_cast<size_t>(engine)], t.total, t.forms, t.passed + t.failed, t.passed, t.failed, skipped, reasons.c_str(),
-        t.unimplemented);
+        kEngineNames[static_cast<size_t>(engine)], t.total, t.forms, t.passed + t.failed, t.passed,
+        t.failed, skipped, reasons.c_str(), t.unimplemented);
   }
 };
 

@@ -32,11 +32,11 @@ using core::SegmentCache;
 namespace seg_attr = core::seg_attr;
 
 constexpr uint32_t kRamBytes = 128 * 1024;
-constexpr uint32_t kCode = 0x1000;       // the random code
+constexpr uint32_t kCode = 0x1000;  // the random code
 constexpr uint32_t kCodeBytes = 0x400;
 constexpr uint32_t kGdt = 0x8000;
 constexpr uint32_t kIdt = 0x8100;
-constexpr uint32_t kHandler = 0x8900;    // HLT, where every exception ends up (protected mode)
+constexpr uint32_t kHandler = 0x8900;  // HLT, where every exception ends up (protected mode)
 constexpr uint32_t kPageDir = 0x10000;
 constexpr uint32_t kPageTable = 0x11000;
 constexpr uint64_t kSteps = 64;
@@ -58,8 +58,8 @@ constexpr uint8_t kOneByte[] = {
     0x99, 0xA0, 0xA1, 0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF,
     0xB0, 0xB3, 0xB8, 0xBB, 0xC0, 0xC1, 0xC3, 0xC6, 0xC7, 0xC9, 0xD0, 0xD1, 0xE2, 0xE3, 0xE8,
     0xEB, 0xF5, 0xF6, 0xF7, 0xF8, 0xF9, 0xFC, 0xFD, 0xFE, 0xFF, 0x0F, 0x0F, 0x0F};
-constexpr uint8_t kTwoByte[] = {0x40, 0x44, 0x45, 0x4C, 0x4F, 0x82, 0x84, 0x85, 0x8E, 0x90,
-                                0x94, 0x95, 0x9C, 0xAF, 0xB6, 0xB7, 0xBE, 0xBF};
+constexpr uint8_t kTwoByte[] = {0x40, 0x44, 0x45, 0x4C, 0x4F, 0x82, 0x84, 0x85, 0x8E,
+                                0x90, 0x94, 0x95, 0x9C, 0xAF, 0xB6, 0xB7, 0xBE, 0xBF};
 
 class Machine {
  public:
@@ -169,7 +169,8 @@ class Generator {
     const uint16_t data = seg_attr::kPresent | seg_attr::kS | seg_attr::kWritable |
                           seg_attr::kAccessed | seg_attr::kDefaultBig | seg_attr::kGranularity;
     for (SegmentCache& c : s.seg) c = SegmentCache{0x10, 0, 0xFFFFFFFFu, data};
-    s.seg[core::kCs] = SegmentCache{0x08, 0, 0xFFFFFFFFu, static_cast<uint16_t>(data | seg_attr::kCode)};
+    s.seg[core::kCs] =
+        SegmentCache{0x08, 0, 0xFFFFFFFFu, static_cast<uint16_t>(data | seg_attr::kCode)};
     s.gpr[core::kEsp] = 0x7000 + below(0x100) * 4;
     s.eflags &= ~core::flags::kIf;
     if (mode != Mode::kPaged) return;
@@ -181,7 +182,7 @@ class Generator {
       const bool code = p == kCode / 0x1000;
       if (!system && !code && p < 0x20) {
         const uint32_t roll = below(8);
-        if (roll == 0) pte = 0;             // not present
+        if (roll == 0) pte = 0;              // not present
         if (roll == 1) pte &= ~uint32_t{2};  // read-only
       }
       put32(ram, kPageTable + p * 4, pte);
@@ -245,7 +246,8 @@ void fuzz(Mode mode, const char* name) {
       if (ra == core::StopReason::kBudget) ra = reference.run(slice);
       if (rb == core::StopReason::kBudget) rb = translated.run(slice);
     }
-    const bool same_memory = std::memcmp(reference.mem().ram(), translated.mem().ram(), kRamBytes) == 0;
+    const bool same_memory =
+        std::memcmp(reference.mem().ram(), translated.mem().ram(), kRamBytes) == 0;
     if (ra == rb && same_state(reference.cpu(), translated.cpu()) && same_memory) continue;
     ++failures;
     std::string diff;
@@ -267,16 +269,23 @@ void fuzz(Mode mode, const char* name) {
       }
     }
     ADD_FAILURE() << name << " program " << n << " (seed " << seed << "): stop "
-                  << static_cast<int>(ra) << "/" << static_cast<int>(rb) << "\ninterp: "
-                  << state_text(reference.cpu()) << "\njit:    " << state_text(translated.cpu())
+                  << static_cast<int>(ra) << "/" << static_cast<int>(rb)
+                  << "\ninterp: " << state_text(reference.cpu())
+                  << "\njit:    " << state_text(translated.cpu())
                   << (diff.empty() ? "" : "\nmemory (interp/jit):" + diff) << verdict;
   }
   std::printf("jit fuzz (%s): %s\n", name, translated.stats().c_str());
 }
 
-TEST(JitFuzz, RealMode) { fuzz(Mode::kReal, "real mode"); }
-TEST(JitFuzz, ProtectedMode) { fuzz(Mode::kProtected, "protected mode"); }
-TEST(JitFuzz, ProtectedModeWithPaging) { fuzz(Mode::kPaged, "paging"); }
+TEST(JitFuzz, RealMode) {
+  fuzz(Mode::kReal, "real mode");
+}
+TEST(JitFuzz, ProtectedMode) {
+  fuzz(Mode::kProtected, "protected mode");
+}
+TEST(JitFuzz, ProtectedModeWithPaging) {
+  fuzz(Mode::kPaged, "paging");
+}
 
 }  // namespace
 }  // namespace tx86::jit

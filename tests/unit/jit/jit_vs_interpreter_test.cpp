@@ -49,8 +49,8 @@ std::string state_text(const core::Cpu& cpu) {
   return fmt::format(
       "eax={:08x} ecx={:08x} edx={:08x} ebx={:08x} esp={:08x} ebp={:08x} esi={:08x} edi={:08x} "
       "eip={:08x} eflags={:08x} halted={} shutdown={}",
-      s.gpr[0], s.gpr[1], s.gpr[2], s.gpr[3], s.gpr[4], s.gpr[5], s.gpr[6], s.gpr[7], s.eip, s.eflags,
-      s.halted, cpu.in_shutdown());
+      s.gpr[0], s.gpr[1], s.gpr[2], s.gpr[3], s.gpr[4], s.gpr[5], s.gpr[6], s.gpr[7], s.eip,
+      s.eflags, s.halted, cpu.in_shutdown());
 }
 
 // Runs the sequence and the HLT after it (a #GP at CPL 3, which with no IDT
