@@ -41,7 +41,9 @@ struct TlbEntry {
   uintptr_t addend = 0;  // host address = linear address + addend
   uint32_t phys_page = 0;
   uint32_t global = 0;  // a PGE global page: kept across CR3 loads
+  uint64_t unused = 0;  // 32 bytes: generated code indexes the array with a shift
 };
+static_assert(sizeof(TlbEntry) == 32);
 
 // Page-table entry bits (SDM Vol. 3, Table 4-4 to 4-6).
 namespace pte {

@@ -178,17 +178,39 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
   if (size == 2) a.movzx(dst, dst.r16());
 }
 
-// Host flags -> guest flags value: pushfq keeps the flags intact for the
-// merge arithmetic that follows.
+namespace {
+
+bool host_has_lahf() {
+  static const bool has = asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kLAHFSAHF);
+  return has;
+}
+
+}  // namespace
+
+// Host flags -> guest flags value. The capture comes first, while the host
+// flags are the op's: LAHF and SETO (a few times cheaper than PUSHFQ) put
+// SF ZF AF PF CF and OF in AX, which is saved around them; the low byte of
+// EFLAGS has LAHF's layout, and OF moves to bit 11. The merge with the old
+// flags value follows.
 void BlockEmitter::emit_flags_from(ir::Ref r, const ir::Inst& in) {
-  const x86::Gp old = reg_or_load(in.a[1], kScratch0);
-  a.pushfq();
-  a.pop(kScratch1);
+  if (host_has_lahf()) {
+    a.mov(kScratch1, x86::rax);
+    a.seto(x86::al);
+    a.lahf();
+    a.ror(x86::ax, 8);  // AL = the flags byte, AH = OF
+    a.shl(x86::ah, 3);  // OF to bit 11 of AX
+    a.movzx(kScratch0.r32(), x86::ax);
+    a.mov(x86::rax, kScratch1);
+  } else {
+    a.pushfq();
+    a.pop(kScratch0);
+  }
+  a.and_(kScratch0.r32(), in.host_mask);
+  const x86::Gp old = reg_or_load(in.a[1], kScratch1);
   const x86::Gp dst = ra.def(r);
   if (old.id() != dst.id()) a.mov(dst, old);
-  a.and_(kScratch1.r32(), in.host_mask);
   a.and_(dst, ~(in.host_mask | in.zero_mask));
-  a.or_(dst, kScratch1.r32());
+  a.or_(dst, kScratch0.r32());
 }
 
 // A condition code evaluated from a flags value held in a register.

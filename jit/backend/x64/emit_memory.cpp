@@ -3,7 +3,7 @@
 // called from an out-of-line stub.
 //
 // Fast path, with the linear address in r10:
-//   index = (lin >> 12) & (TLB size - 1); entry = tlb + index * 24
+//   index = (lin >> 12) & (TLB size - 1); entry = tlb + index * 32
 //   if entry.tag != page of the access's last byte | the TLB's epoch -> slow path
 //   host = lin + entry.addend
 #include "core/mem/mmu.h"
@@ -18,7 +18,7 @@ constexpr int32_t kTagRead = static_cast<int32_t>(offsetof(core::TlbEntry, read_
 constexpr int32_t kTagWrite = static_cast<int32_t>(offsetof(core::TlbEntry, write_tag));
 constexpr int32_t kAddend = static_cast<int32_t>(offsetof(core::TlbEntry, addend));
 constexpr int32_t kOffTlb = static_cast<int32_t>(offsetof(core::CpuState, tlb));
-static_assert(sizeof(core::TlbEntry) == 24, "the inline lookup scales the index by 24");
+static_assert(sizeof(core::TlbEntry) == 32, "the inline lookup scales the index by 32");
 
 }  // namespace
 
@@ -61,9 +61,8 @@ void tlb_check(BlockEmitter& e, const ir::Inst& in, const x86::Gp& tmp, int32_t 
   a.and_(tmp, ~core::kPageMask);
   a.or_(tmp, x86::dword_ptr(kScratch1));
   a.mov(kScratch1.r32(), kScratch0.r32());
-  a.shr(kScratch1.r32(), core::kPageShift);
-  a.and_(kScratch1.r32(), core::Mmu::kTlbSize - 1);
-  a.imul(kScratch1.r32(), kScratch1.r32(), 24);
+  a.shr(kScratch1.r32(), core::kPageShift - 5);
+  a.and_(kScratch1.r32(), (core::Mmu::kTlbSize - 1) << 5);
   a.add(kScratch1, state_qword(kOffTlb + (e.ctx.user ? 8 : 0)));
   a.cmp(tmp, x86::dword_ptr(kScratch1, tag));
   a.jne(slow);
