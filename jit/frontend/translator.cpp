@@ -12,10 +12,6 @@ using core::OperandKind;
 
 bool ends_block(const core::DecodedInsn& insn) {
   if (insn.attrs & core::attr::kBranch) return true;
-  if ((insn.attrs & core::attr::kString) &&
-      (insn.has(core::prefix::kRep) || insn.has(core::prefix::kRepne))) {
-    return true;  // the handler may re-run itself: EIP need not move on
-  }
   switch (insn.mnemonic) {
     case Mnemonic::kMovToSeg:
     case Mnemonic::kLds:
@@ -27,10 +23,6 @@ bool ends_block(const core::DecodedInsn& insn) {
     case Mnemonic::kSti:
     case Mnemonic::kPopf:
     case Mnemonic::kHlt:
-    case Mnemonic::kIn:
-    case Mnemonic::kOut:
-    case Mnemonic::kIns:
-    case Mnemonic::kOuts:
     case Mnemonic::kLgdt:
     case Mnemonic::kLidt:
     case Mnemonic::kLldt:
@@ -49,6 +41,11 @@ bool ends_block(const core::DecodedInsn& insn) {
       return insn.ops[0].kind == OperandKind::kSeg;
     default: return false;
   }
+}
+
+bool repeats(const core::DecodedInsn& insn) {
+  return (insn.attrs & core::attr::kString) &&
+         (insn.has(core::prefix::kRep) || insn.has(core::prefix::kRepne));
 }
 
 bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block& out,
@@ -101,7 +98,10 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
       }
       continue;
     }
-    b.emit(ir::Op::kFallback, 4, 0);
+    // A REP string instruction runs a bounded part of its iterations per
+    // call; the block goes on only when it finished (ir::kFallbackMayRepeat).
+    b.emit(ir::Op::kFallback, 4,
+           st == core::DecodeStatus::kOk && repeats(insn) ? ir::kFallbackMayRepeat : 0);
     if (st != core::DecodeStatus::kOk || ends_block(insn)) {
       b.emit(ir::Op::kExitToDispatcher, 4, 0);
       ended = true;

@@ -24,7 +24,11 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
                      uint32_t& phys_page);
 
 // Whether an instruction must end its block when it is not lowered: it
-// may change EIP, the mode, segment bases, IF, or a device's state.
+// may change EIP, the mode, segment bases, IF or the descriptor tables.
+// (Port I/O does not end blocks: helper_fallback leaves early when a
+// device asks for it.)
 bool ends_block(const core::DecodedInsn& insn);
+// A REP/REPNE string instruction: the interpreter may leave EIP on it.
+bool repeats(const core::DecodedInsn& insn);
 
 }  // namespace tx86::jit

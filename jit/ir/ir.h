@@ -33,6 +33,8 @@ const OpInfo& info(Op op);
 
 using Ref = uint32_t;  // an instruction's index in its block
 inline constexpr Ref kNoRef = 0xFFFFFFFF;
+// Fallback's aux: the instruction may leave EIP on itself (ops.inc).
+inline constexpr uint8_t kFallbackMayRepeat = 1;
 
 struct Arg {
   enum class Kind : uint8_t { kNone, kValue, kImm };

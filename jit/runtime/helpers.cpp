@@ -2,6 +2,7 @@
 
 #include "core/cpu/cpu.h"
 #include "core/interp/interpreter.h"
+#include "core/irq/interrupt_source.h"
 
 namespace tx86::jit {
 
@@ -9,15 +10,42 @@ namespace {
 constexpr uint32_t status(ExitStatus e) {
   return static_cast<uint32_t>(e);
 }
+
+bool is_port_access(const core::DecodedInsn& insn) {
+  using core::Mnemonic;
+  switch (insn.mnemonic) {
+    case Mnemonic::kIn:
+    case Mnemonic::kOut:
+    case Mnemonic::kIns:
+    case Mnemonic::kOuts: return true;
+    default: return false;
+  }
+}
+
+// Port accesses do not end blocks, so after one the block leaves early
+// (through the code-modified exit) whenever the device did something the
+// dispatcher must see before the next instruction: an interrupt the CPU
+// takes now, a stop or reset request, a triple fault, or a change of the
+// memory map (A20, shadow RAM, BARs) that may move the code itself.
+bool device_event(core::Cpu& cpu, uint64_t mappings_before) {
+  const core::CpuState& s = cpu.state;
+  if (cpu.stop_requested() || cpu.in_shutdown()) return true;
+  if (cpu.mmu.mapping_generation() != mappings_before) return true;
+  const core::InterruptSource* intr = cpu.interrupt_source();
+  return s.flag(core::flags::kIf) && intr != nullptr && intr->intr_pending();
+}
+
 }  // namespace
 
 extern "C" uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn,
                                     uint32_t eip) {
   core::Cpu& cpu = core::Cpu::of(s);
   const uint64_t code_writes = cpu.mem.code_writes();
+  const uint64_t mappings = cpu.mmu.mapping_generation();
   try {
     core::run_decoded(cpu, *insn, eip);
     if (cpu.mem.code_writes() != code_writes) s->code_modified = 1;
+    if (is_port_access(*insn) && device_event(cpu, mappings)) s->code_modified = 1;
     return 0;
   } catch (const core::GuestFault& f) {
     s->eip = eip;

@@ -154,8 +154,6 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   ctx.tlb_epoch_bits = cpu.mmu.epoch_bits();
   ctx.jump_cache = options_.link ? jump_cache_.entries() : nullptr;
   ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;
-  std::string host_listing;
-  if (options_.log != nullptr) ctx.listing = &host_listing;
 
   auto compiled = std::make_unique<CompiledBlock>();
   compiled->key = key;
@@ -178,7 +176,7 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
 
   ++stats_.blocks_translated;
   stats_.guest_insns_translated += compiled->guest_count;
-  if (options_.log != nullptr) log_block(*compiled, unoptimized, host_listing);
+  if (options_.log != nullptr) log_block(*compiled, unoptimized);
   if (options_.perf_map != nullptr) {
     std::fprintf(options_.perf_map, "%lx %zx tx86 %04x:%08x\n",
                  static_cast<unsigned long>(reinterpret_cast<uintptr_t>(compiled->code)),
@@ -193,9 +191,10 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   return cache_.add(std::move(compiled));
 }
 
-void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized,
-                          const std::string& host) {
+void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized) {
   if (!disassembler_) disassembler_ = std::make_unique<core::Tracer>();
+  if (!host_listing_) host_listing_ = std::make_unique<HostListing>();
+  const std::string host = host_listing_->list({b.code, b.size}, arena_.offset_of(b.code));
   std::string text = fmt::format(
       "block {:08x} (cs base {:08x}, phys {:08x}, mode {:x}): {} guest instructions, {} host bytes "
       "at "
@@ -213,6 +212,16 @@ void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized
       "IR:\n" + unoptimized + "IR after the passes:\n" + ir::dump(b.ir) + "host:\n" + host + "\n";
   std::fputs(text.c_str(), options_.log);
   std::fflush(options_.log);
+}
+
+const uint8_t* JitEngine::cached_code(core::Cpu& cpu) const {
+  if (!options_.link) return nullptr;
+  const CpuState& s = cpu.state;
+  const core::SegmentCache& cs = s.seg[core::kCs];
+  uint8_t flat = 0;
+  uint8_t plain = 0;
+  // (An entry was made for an EIP within its CS limit, so a match is too.)
+  return jump_cache_.find(s.eip, cs.base + s.eip, mode_bits(cpu, flat, plain), cs.limit);
 }
 
 CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
@@ -234,7 +243,7 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
   CompiledBlock* b = cache_.find(key);
   if (b == nullptr) b = translate(cpu, key);
   if (b != nullptr && options_.link) {
-    jump_cache_.insert(key.eip, key.cs_base + key.eip, key.mode, b->code);
+    jump_cache_.insert(key.eip, key.cs_base + key.eip, key.mode, key.cs_limit, b->code);
     ++stats_.jump_cache_fills;
   }
   return b;
@@ -254,8 +263,16 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     if (cpu.in_shutdown()) return core::StopReason::kShutdown;
     if (s.halted) return core::StopReason::kHalted;
 
-    CompiledBlock* block = needs_interpreter(s) ? nullptr : lookup(cpu);
-    if (block == nullptr) {
+    CompiledBlock* block = nullptr;
+    const uint8_t* code = nullptr;
+    if (!needs_interpreter(s)) {
+      code = verifier_ ? nullptr : cached_code(cpu);
+      if (code == nullptr) {
+        block = lookup(cpu);
+        if (block != nullptr) code = block->code;
+      }
+    }
+    if (code == nullptr) {
       // One instruction through the interpreter (as its engine would).
       try {
         interp_.step(cpu);
@@ -272,7 +289,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     ++stats_.block_entries;
     const x64::ExitValue exit = verifier_ && block->lowered_only
                                     ? verifier_->run(cpu, *block, trampoline_)
-                                    : trampoline_.enter(&s, block->code);
+                                    : trampoline_.enter(&s, code);
     if (verifier_ && !verifier_->mismatch().empty()) {
       cpu.error = verifier_->mismatch();
       return core::StopReason::kEngineError;

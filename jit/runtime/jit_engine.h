@@ -18,6 +18,7 @@
 #include "jit/opt/passes.h"
 #include "jit/runtime/block_cache.h"
 #include "jit/runtime/code_arena.h"
+#include "jit/runtime/host_listing.h"
 #include "jit/runtime/jump_cache.h"
 #include "jit/runtime/verifier.h"
 
@@ -66,6 +67,9 @@ class JitEngine final : public core::ExecutionEngine {
   std::string stats_text() const;
 
  private:
+  // The jump cache's code for CS:EIP in the current mode, or nullptr: the
+  // dispatcher's first try, before the MMU walk and the block cache.
+  const uint8_t* cached_code(core::Cpu& cpu) const;
   CompiledBlock* lookup(core::Cpu& cpu);
   CompiledBlock* translate(core::Cpu& cpu, const BlockKey& key);
   bool needs_interpreter(const core::CpuState& s) const;
@@ -78,11 +82,11 @@ class JitEngine final : public core::ExecutionEngine {
   JumpCache jump_cache_;
   uint64_t mapping_generation_ = 0;  // of the MMU, when the jump cache was last valid
   BlockCache cache_;
-  void log_block(const CompiledBlock& block, const std::string& unoptimized,
-                 const std::string& host);
+  void log_block(const CompiledBlock& block, const std::string& unoptimized);
 
   core::Interpreter interp_;
-  std::unique_ptr<core::Tracer> disassembler_;  // --jit-log
+  std::unique_ptr<core::Tracer> disassembler_;  // --jit-log: guest code
+  std::unique_ptr<HostListing> host_listing_;   // --jit-log: host code
   std::unique_ptr<Verifier> verifier_;          // verify mode
   JitStats stats_;
 };

@@ -59,6 +59,7 @@ void BlockEmitter::run() {
       current = in.insn;
       stored = false;
     }
+    ra.begin_instruction(r);
     emit(r, in);
     stored = stored || in.op == ir::Op::kStore || in.op == ir::Op::kFallback;
     ra.end_instruction(r);
@@ -124,6 +125,7 @@ void BlockEmitter::emit_check_eip(const ir::Inst& in) {
     if (in.a[0].v <= ctx.cs_limit) return;
     a.jmp(beyond);
   } else {
+    if (ctx.cs_limit == 0xFFFFFFFFu) return;
     a.cmp(ra.use(in.a[0].v), ctx.cs_limit);
     a.ja(beyond);
   }
@@ -178,6 +180,8 @@ void BlockEmitter::emit_jump_cache_exit(const ir::Arg& target) {
   }
   a.cmp(x86::dword_ptr(x86::rax, 8), ctx.mode);
   a.jne(miss);
+  a.cmp(x86::dword_ptr(x86::rax, 12), ctx.cs_limit);
+  a.jne(miss);
   a.jmp(x86::qword_ptr(x86::rax, 16));
   add_stub([this, miss] {
     a.bind(miss);
@@ -201,6 +205,22 @@ void BlockEmitter::emit_fallback(const ir::Inst& in) {
     a.bind(failed);  // eax: the status; the helper left EIP on the instruction
     a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
   });
+  if (in.aux & ir::kFallbackMayRepeat) {
+    // A REP step that did not finish: the dispatcher runs it again (after
+    // any interrupt), as the interpreter would. It counts as one step.
+    asmjit::Label again = a.newLabel();
+    const uint32_t next = g.eip + g.decoded.length;
+    a.cmp(state_dword(kOffEip), block.code32 ? next : next & 0xFFFFu);
+    a.jne(again);
+    const uint32_t done = in.insn + 1;
+    const uint32_t synced_here = synced();
+    add_stub([this, again, done, synced_here] {
+      a.bind(again);
+      a.add(state_qword(kOffIcount), done - synced_here);
+      a.mov(x86::eax, st(ExitStatus::kNext));
+      a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+    });
+  }
 }
 
 void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
@@ -265,8 +285,6 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
                               ? reinterpret_cast<uint64_t>(ctx.arena->base() + ctx.arena->used())
                               : reinterpret_cast<uint64_t>(out.code);
     code.init(asmjit::Environment::host(), base);
-    asmjit::StringLogger logger;
-    if (pass == 1 && ctx.listing != nullptr) code.setLogger(&logger);
     BlockEmitter e(block, ctx, code);
     e.run();
     code.flatten();
@@ -279,7 +297,6 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
       continue;
     }
     code.copyFlattenedData(ctx.arena->writable(out.code), size);
-    if (ctx.listing != nullptr) *ctx.listing = logger.data();
     out.size = size;
     for (size_t i = 0; i < e.link_jumps().size(); ++i) {
       out.links.push_back(EmittedBlock::Link{out.code + code.labelOffset(e.link_jumps()[i]),

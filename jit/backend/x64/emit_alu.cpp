@@ -22,13 +22,14 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
   switch (in.op) {
     case Op::kCopy: {
       const x86::Gp src = reg_or_load(in.a[0], kScratch0);
-      a.mov(ra.def(r), src);
+      const x86::Gp dst = ra.def_over(r, in.a[0]);
+      if (dst.id() != src.id()) a.mov(dst, src);
       return;
     }
     case Op::kZeroExtend:
     case Op::kSignExtend: {
       const x86::Gp src = reg_or_load(in.a[0], kScratch0);
-      const x86::Gp dst = ra.def(r);
+      const x86::Gp dst = ra.def_over(r, in.a[0]);
       const x86::Gp s = size == 1 ? x86::Gp(src.r8()) : x86::Gp(src.r16());
       if (in.op == Op::kZeroExtend) {
         a.movzx(dst, s);
@@ -50,7 +51,7 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
     case Op::kInsertLow16: {
       const x86::Gp base = reg_or_load(in.a[0], kScratch0);
       const x86::Gp part = reg_or_load(in.a[1], kScratch1);
-      const x86::Gp dst = ra.def(r);
+      const x86::Gp dst = ra.def_over(r, in.a[0]);
       // The part goes through r11 so dst may be either input's register.
       if (in.op == Op::kInsertLow16) {
         a.movzx(kScratch1.r32(), part.r16());
@@ -58,7 +59,7 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
         a.movzx(kScratch1.r32(), part.r8());
       }
       if (in.op == Op::kInsertHigh8) a.shl(kScratch1.r32(), 8);
-      a.mov(dst, base);
+      if (dst.id() != base.id()) a.mov(dst, base);
       a.and_(dst, in.op == Op::kInsertLow8    ? 0xFFFFFF00u
                   : in.op == Op::kInsertHigh8 ? 0xFFFF00FFu
                                               : 0xFFFF0000u);
@@ -106,7 +107,7 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
   }
   x86::Gp carry_src;
   if ((in.op == Op::kAdc || in.op == Op::kSbb) && in.a[2].is_value()) carry_src = ra.use(in.a[2].v);
-  const x86::Gp dst = ra.def(r);
+  const x86::Gp dst = ra.def_over(r, in.a[0]);
   // The second operand may be the register def() just returned only if it
   // is the same value; copy it first when dst aliases it.
   if (!second_imm && in.a[1].is_value() && second.id() == dst.id() && first.id() != dst.id()) {
@@ -207,7 +208,7 @@ void BlockEmitter::emit_flags_from(ir::Ref r, const ir::Inst& in) {
   }
   a.and_(kScratch0.r32(), in.host_mask);
   const x86::Gp old = reg_or_load(in.a[1], kScratch1);
-  const x86::Gp dst = ra.def(r);
+  const x86::Gp dst = ra.def_over(r, in.a[1]);
   if (old.id() != dst.id()) a.mov(dst, old);
   a.and_(dst, ~(in.host_mask | in.zero_mask));
   a.or_(dst, kScratch0.r32());

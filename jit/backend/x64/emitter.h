@@ -25,7 +25,6 @@ struct EmitContext {
   uint32_t link_page = 0;      // EIPs whose linear page is this (CS base added) may be linked
   uint32_t cs_base = 0;
   uint32_t cs_limit = 0;           // CheckEip compares with it (it is part of the block's key)
-  std::string* listing = nullptr;  // receives the host code as text (--jit-log)
   uint32_t mode = 0;               // the block's mode bits (its key's)
   const uint32_t* tlb_epoch_bits = nullptr;  // the MMU's (Mmu::epoch_bits)
   const JumpCacheEntry* jump_cache =

@@ -118,6 +118,19 @@ x86::Gp RegAlloc::def(ir::Ref v) {
   return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, r);
 }
 
+x86::Gp RegAlloc::def_over(ir::Ref v, const ir::Arg& from) {
+  if (from.is_value() && last_use_[from.v] == current_ && reg_of_[from.v] != kNone &&
+      (!crosses_call(v) || is_callee_saved(reg_of_[from.v]))) {
+    const int r = reg_of_[from.v];
+    reg_of_[from.v] = kNone;
+    reg_of_[v] = r;
+    owner_[r] = v;
+    locked_[r] = true;
+    return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, r);
+  }
+  return def(v);
+}
+
 x86::Gp RegAlloc::temp() {
   const int r = take_register(false);
   temp_[r] = true;
@@ -150,7 +163,6 @@ std::vector<x86::Gp> RegAlloc::live_caller_saved(ir::Ref except) const {
       out.push_back(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, r));
     }
   }
-  (void)is_callee_saved;
   return out;
 }
 

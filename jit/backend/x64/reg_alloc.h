@@ -21,8 +21,13 @@ class RegAlloc {
   x86::Gp use(ir::Ref v);
   // A register for v's result.
   x86::Gp def(ir::Ref v);
+  // A register for v's result that may be `from`'s, when this instruction
+  // is from's last use (saves the copy of two-address forms).
+  x86::Gp def_over(ir::Ref v, const ir::Arg& from);
   // A register for the current instruction only.
   x86::Gp temp();
+  // Call before emitting the instruction at index `at`.
+  void begin_instruction(uint32_t at) { current_ = at; }
   // Call between instructions: frees what died at index `at` and unlocks.
   void end_instruction(uint32_t at);
 
