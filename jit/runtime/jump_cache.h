@@ -42,7 +42,8 @@ class JumpCache {
   // The code for this EIP, linear address, mode and CS limit, or nullptr.
   const uint8_t* find(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit) const {
     const JumpCacheEntry& e = entries_[index(lin)];
-    return e.eip == eip && e.lin == lin && e.mode == mode && e.cs_limit == cs_limit ? e.code : nullptr;
+    return e.eip == eip && e.lin == lin && e.mode == mode && e.cs_limit == cs_limit ? e.code
+                                                                                    : nullptr;
   }
   // Forgets a block's code, if its slot still names it.
   void remove(uint32_t lin, const uint8_t* code) {

@@ -24,8 +24,8 @@ struct EmitContext {
   uint8_t plain_segments = 0;  // bit per SegReg: expand-up and accessible: inline limit check
   uint32_t link_page = 0;      // EIPs whose linear page is this (CS base added) may be linked
   uint32_t cs_base = 0;
-  uint32_t cs_limit = 0;           // CheckEip compares with it (it is part of the block's key)
-  uint32_t mode = 0;               // the block's mode bits (its key's)
+  uint32_t cs_limit = 0;  // CheckEip compares with it (it is part of the block's key)
+  uint32_t mode = 0;      // the block's mode bits (its key's)
   const uint32_t* tlb_epoch_bits = nullptr;  // the MMU's (Mmu::epoch_bits)
   const JumpCacheEntry* jump_cache =
       nullptr;  // probed by indirect and cross-page exits; null: never
