@@ -10,7 +10,16 @@
 
 namespace tx86::jit {
 
-CodeArena::CodeArena(size_t bytes) : size_(bytes) {
+CodeArena::CodeArena(size_t bytes, Mapping mapping) : size_(bytes) {
+  if (mapping == Mapping::kSingleForProfiling) {
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    if (p == MAP_FAILED) {
+      throw std::runtime_error(std::string("jit: mmap of the code arena: ") + std::strerror(errno));
+    }
+    rw_ = rx_ = static_cast<uint8_t*>(p);
+    return;
+  }
   const int fd = memfd_create("tx86-jit", MFD_CLOEXEC);
   if (fd < 0) throw std::runtime_error(std::string("jit: memfd_create: ") + std::strerror(errno));
   if (ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
@@ -30,7 +39,7 @@ CodeArena::CodeArena(size_t bytes) : size_(bytes) {
 }
 
 CodeArena::~CodeArena() {
-  munmap(rw_, size_);
+  if (rw_ != rx_) munmap(rw_, size_);
   munmap(rx_, size_);
 }
 

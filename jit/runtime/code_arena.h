@@ -2,6 +2,9 @@
 // writable at one address and executable at another, so code is written and
 // patched (block chaining) without ever being writable and executable at the
 // same address. When full, the owner flushes everything and starts over.
+// For profiling it can instead be one anonymous mapping, writable and
+// executable at once: perf names JIT code from /tmp/perf-PID.map only in
+// anonymous memory, never in a (memfd) file mapping.
 #pragma once
 
 #include <cstddef>
@@ -11,7 +14,8 @@ namespace tx86::jit {
 
 class CodeArena {
  public:
-  explicit CodeArena(size_t bytes);
+  enum class Mapping { kDual, kSingleForProfiling };
+  explicit CodeArena(size_t bytes, Mapping mapping = Mapping::kDual);
   ~CodeArena();
   CodeArena(const CodeArena&) = delete;
   CodeArena& operator=(const CodeArena&) = delete;

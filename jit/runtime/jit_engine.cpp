@@ -27,7 +27,9 @@ constexpr int kModePlainShift = 16;  // 6 bits
 JitEngine::JitEngine(core::Cpu& cpu, JitOptions options, core::Tracer* tracer)
     : cpu_(cpu),
       options_(options),
-      arena_(options.arena_bytes),
+      arena_(options.arena_bytes, options.perf_map != nullptr
+                                      ? CodeArena::Mapping::kSingleForProfiling
+                                      : CodeArena::Mapping::kDual),
       trampoline_(x64::emit_trampoline(arena_)),
       cache_(arena_, jump_cache_),
       interp_(tracer) {

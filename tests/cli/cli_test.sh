@@ -108,6 +108,31 @@ expect 2 1 "--append requires --kernel" -- --bios "$work/loop.bin" --append quie
 expect 2 1 "bzImage: not a Multiboot kernel (Linux boot protocol support is coming)" \
   -- --kernel "$work/bzImage"
 
+# The engines and the JIT's diagnostics.
+expect 2 1 "--cpu-engine" -- --bios "$work/loop.bin" --cpu-engine dynarec
+for engine in jit interp verify; do
+  expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw --cpu-engine "$engine"
+done
+expect 5 any "blocks translated" -- --bios "$work/exit5.bin" --exit-mode raw --stats
+expect 5 any "MIPS" -- --bios "$work/exit5.bin" --exit-mode raw --stats --cpu-engine interp
+expect 2 1 "--jit-log" -- --bios "$work/exit5.bin" --jit-log "$work/no/such/dir/log"
+expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw --jit-log "$work/jit.log"
+for part in "block 0000fff0 (cs base ffff0000" "mov al, 5" "IR after the passes:" "host:" "jmp"; do
+  if ! grep -q -- "$part" "$work/jit.log"; then
+    echo "FAIL: --jit-log lacks '$part'"; failures=$((failures + 1))
+  fi
+done
+# --perf-map: the map perf reads, one line per block: start, size, name.
+"$tx86" --bios "$work/exit5.bin" --exit-mode raw --perf-map &
+perf_pid=$!
+wait "$perf_pid"
+if ! grep -Eq "^[0-9a-f]+ [0-9a-f]+ tx86 f000:0000fff0$" "/tmp/perf-$perf_pid.map"; then
+  echo "FAIL: --perf-map: no block in /tmp/perf-$perf_pid.map"; failures=$((failures + 1))
+else
+  echo "ok: --perf-map wrote /tmp/perf-$perf_pid.map"
+fi
+rm -f "/tmp/perf-$perf_pid.map"
+
 if ! "$tx86" --help | grep -q -- "--timeout"; then
   echo "FAIL: --help does not document --timeout"; failures=$((failures + 1))
 fi
