@@ -235,7 +235,7 @@ bool fast_path_allowed(Cpu& cpu) {
   const CpuState& s = cpu.state;
   if (s.dr[7] & 0xFF) return false;
   if ((s.cr0 & cr0::kAm) && s.flag(flags::kAc) && cpu.cpl() == 3) return false;
-  return !cpu.mmu.journaling();
+  return !cpu.mmu.journal_recording();
 }
 
 template <void (*Element)(StringContext&), bool kCompares, int kSizedOperand, Run kRun = Run::kNone>

@@ -146,6 +146,9 @@ class Mmu {
   // with nullptr. Attaching and detaching flush the TLB.
   void set_journal(WriteJournal* journal);
   bool journaling() const { return journal_ != nullptr; }
+  // Whether accesses are being recorded now (outside a verified block the
+  // journal is attached but idle).
+  bool journal_recording() const { return journal_ != nullptr && journal_->recording; }
 
   // For generated code: the TLB of one privilege, and the epoch bits a
   // valid tag carries (at a fixed address).

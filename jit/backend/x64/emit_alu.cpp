@@ -194,19 +194,25 @@ bool host_has_lahf() {
 // EFLAGS has LAHF's layout, and OF moves to bit 11. The merge with the old
 // flags value follows.
 void BlockEmitter::emit_flags_from(ir::Ref r, const ir::Inst& in) {
+  // The captured word has bit 1 set and bits 3, 5, 8-10 clear, as EFLAGS
+  // has them, so with every status flag taken it needs no masking.
+  constexpr uint32_t kStatusFlags = 0x8D5;
+  bool masked = false;
   if (host_has_lahf()) {
-    a.mov(kScratch1, x86::rax);
+    const bool save = !ra.is_free(x86::rax);
+    if (save) a.mov(kScratch1, x86::rax);
     a.seto(x86::al);
     a.lahf();
     a.ror(x86::ax, 8);  // AL = the flags byte, AH = OF
     a.shl(x86::ah, 3);  // OF to bit 11 of AX
     a.movzx(kScratch0.r32(), x86::ax);
-    a.mov(x86::rax, kScratch1);
+    if (save) a.mov(x86::rax, kScratch1);
+    masked = in.host_mask == kStatusFlags;
   } else {
     a.pushfq();
     a.pop(kScratch0);
   }
-  a.and_(kScratch0.r32(), in.host_mask);
+  if (!masked) a.and_(kScratch0.r32(), in.host_mask);
   const x86::Gp old = reg_or_load(in.a[1], kScratch1);
   const x86::Gp dst = ra.def_over(r, in.a[1]);
   if (old.id() != dst.id()) a.mov(dst, old);

@@ -6,6 +6,8 @@
 //   index = (lin >> 12) & (TLB size - 1); entry = tlb + index * 32
 //   if entry.tag != page of the access's last byte | the TLB's epoch -> slow path
 //   host = lin + entry.addend
+#include <optional>
+
 #include "core/mem/mmu.h"
 #include "jit/backend/x64/block_emitter.h"
 #include "jit/runtime/helpers.h"
@@ -24,19 +26,17 @@ static_assert(sizeof(core::TlbEntry) == 32, "the inline lookup scales the index 
 
 namespace {
 
-// Computes the linear address into r10 (zero-extended). Jumps to `slow`
-// when the inline segment checks cannot decide. Returns false when the
+// Computes the linear address (zero-extended) and returns its register:
+// the offset's own for a flat segment, else r10. Jumps to `slow` when the
+// inline segment checks cannot decide. Returns no register when the
 // segment can never be handled inline (the access always goes slow).
-bool linear_address(BlockEmitter& e, const ir::Inst& in, const x86::Gp& offset,
-                    const asmjit::Label& slow) {
+std::optional<x86::Gp> linear_address(BlockEmitter& e, const ir::Inst& in, const x86::Gp& offset,
+                                      const asmjit::Label& slow) {
   x86::Assembler& a = e.a;
   const unsigned seg = in.aux;
   const uint8_t bit = static_cast<uint8_t>(1u << seg);
-  if (e.ctx.flat_segments & bit) {
-    a.mov(kScratch0.r32(), offset);
-    return true;
-  }
-  if (!(e.ctx.plain_segments & bit)) return false;
+  if (e.ctx.flat_segments & bit) return offset;
+  if (!(e.ctx.plain_segments & bit)) return std::nullopt;
   // offset + size - 1 <= limit (in 64 bits: no wrap), then add the base.
   const int32_t seg_off = kOffSeg + static_cast<int32_t>(seg) * kSegSize;
   a.mov(kScratch0.r32(), offset);
@@ -46,27 +46,39 @@ bool linear_address(BlockEmitter& e, const ir::Inst& in, const x86::Gp& offset,
   a.ja(slow);
   a.mov(kScratch0.r32(), offset);
   a.add(kScratch0.r32(), state_dword(seg_off + kOffSegBase));
-  return true;
+  return kScratch0.r32();
 }
 
-// r11 = &tlb[index of r10]; compares the entry's tag with the page of the
+// r11 = &tlb[index of lin]; compares the entry's tag with the page of the
 // access's last byte (in `tmp`) and jumps to slow on a mismatch. Leaves
 // r11 = the entry's addend.
-void tlb_check(BlockEmitter& e, const ir::Inst& in, const x86::Gp& tmp, int32_t tag,
-               const asmjit::Label& slow) {
+void tlb_check(BlockEmitter& e, const ir::Inst& in, const x86::Gp& lin, const x86::Gp& tmp,
+               int32_t tag, const asmjit::Label& slow) {
   x86::Assembler& a = e.a;
   a.mov(kScratch1, reinterpret_cast<uint64_t>(e.ctx.tlb_epoch_bits));
-  a.mov(tmp, kScratch0.r32());
-  if (in.size > 1) a.add(tmp, in.size - 1);
+  if (in.size > 1) {
+    a.lea(tmp, x86::dword_ptr(lin.r64(), in.size - 1));
+  } else {
+    a.mov(tmp, lin);
+  }
   a.and_(tmp, ~core::kPageMask);
   a.or_(tmp, x86::dword_ptr(kScratch1));
-  a.mov(kScratch1.r32(), kScratch0.r32());
+  a.mov(kScratch1.r32(), lin);
   a.shr(kScratch1.r32(), core::kPageShift - 5);
   a.and_(kScratch1.r32(), (core::Mmu::kTlbSize - 1) << 5);
   a.add(kScratch1, state_qword(kOffTlb + (e.ctx.user ? 8 : 0)));
   a.cmp(tmp, x86::dword_ptr(kScratch1, tag));
   a.jne(slow);
   a.mov(kScratch1, x86::qword_ptr(kScratch1, kAddend));
+}
+
+// An operand in a register for the whole IR instruction: a value's own
+// register, or a temporary holding an immediate.
+x86::Gp operand(BlockEmitter& e, const ir::Arg& arg) {
+  if (arg.is_value()) return e.ra.use(arg.v);
+  const x86::Gp r = e.ra.temp();
+  e.a.mov(r, arg.v);
+  return r;
 }
 
 // Saves the caller-saved registers that hold live values around a call
@@ -86,15 +98,13 @@ struct SavedRegs {
 }  // namespace
 
 void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
-  const x86::Gp off = reg_or_load(in.a[0], kScratch0);
-  const x86::Gp offset = ra.temp();
-  a.mov(offset, off);  // the offset survives for the slow path
+  const x86::Gp offset = operand(*this, in.a[0]);  // it survives for the slow path
   const x86::Gp dst = ra.def(r);
   asmjit::Label slow = a.newLabel();
   asmjit::Label done = a.newLabel();
-  if (linear_address(*this, in, offset, slow)) {
-    tlb_check(*this, in, dst, kTagRead, slow);
-    const x86::Mem src = x86::ptr(kScratch1, kScratch0);
+  if (const std::optional<x86::Gp> lin = linear_address(*this, in, offset, slow)) {
+    tlb_check(*this, in, *lin, dst, kTagRead, slow);
+    const x86::Mem src = x86::ptr(kScratch1, lin->r64());
     switch (in.size) {
       case 1: a.movzx(dst, src.cloneResized(1)); break;
       case 2: a.movzx(dst, src.cloneResized(2)); break;
@@ -131,21 +141,14 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
 }
 
 void BlockEmitter::emit_store(ir::Ref, const ir::Inst& in) {
-  const x86::Gp off = reg_or_load(in.a[0], kScratch0);
-  const x86::Gp offset = ra.temp();
-  a.mov(offset, off);
-  const x86::Gp value = ra.temp();
-  if (in.a[1].is_imm()) {
-    a.mov(value, in.a[1].v);
-  } else {
-    a.mov(value, ra.use(in.a[1].v));
-  }
+  const x86::Gp offset = operand(*this, in.a[0]);
+  const x86::Gp value = operand(*this, in.a[1]);
   const x86::Gp tmp = ra.temp();
   asmjit::Label slow = a.newLabel();
   asmjit::Label done = a.newLabel();
-  if (linear_address(*this, in, offset, slow)) {
-    tlb_check(*this, in, tmp, kTagWrite, slow);
-    const x86::Mem where = x86::ptr(kScratch1, kScratch0);
+  if (const std::optional<x86::Gp> lin = linear_address(*this, in, offset, slow)) {
+    tlb_check(*this, in, *lin, tmp, kTagWrite, slow);
+    const x86::Mem where = x86::ptr(kScratch1, lin->r64());
     switch (in.size) {
       case 1: a.mov(where.cloneResized(1), value.r8()); break;
       case 2: a.mov(where.cloneResized(2), value.r16()); break;

@@ -34,6 +34,10 @@ class RegAlloc {
   // Live values in caller-saved registers (what a helper call would clobber).
   std::vector<x86::Gp> live_caller_saved(ir::Ref except = ir::kNoRef) const;
   bool lives_after(ir::Ref v, uint32_t at) const { return last_use_[v] > at; }
+  // Whether a host register holds no value now (nor a temporary).
+  bool is_free(const x86::Gp& reg) const {
+    return owner_[reg.id()] == ir::kNoRef && !temp_[reg.id()];
+  }
 
  private:
   static constexpr int kNone = -1;
