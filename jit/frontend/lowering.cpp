@@ -31,15 +31,18 @@ Arg LowerContext::offset() {
   const core::MemRef& m = insn.mem;
   Arg ea{};
   auto add = [&](Arg x) { ea = ea.kind == Arg::Kind::kNone ? x : value(Op::kAdd, 4, ea, x); };
-  if (m.base != core::kNoReg) add(reg(m.base, 4));
-  if (m.index != core::kNoReg) {
-    const Arg idx = reg(m.index, 4);
-    add(m.scale == 0 ? idx : value(Op::kShl, 4, idx, Arg::imm(m.scale)));
-  }
-  if (ea.kind == Arg::Kind::kNone) {
-    ea = Arg::imm(m.disp);
-  } else if (m.disp != 0) {
-    ea = value(Op::kAdd, 4, ea, Arg::imm(m.disp));
+  if (m.index != core::kNoReg && (m.base != core::kNoReg || m.scale != 0)) {
+    // base + index * scale + disp: one host LEA.
+    const Arg base = m.base != core::kNoReg ? reg(m.base, 4) : Arg::imm(0);
+    ea = Arg::value(b.emit(Op::kLea, 4, m.scale, base, reg(m.index, 4), Arg::imm(m.disp)));
+  } else {
+    if (m.base != core::kNoReg) add(reg(m.base, 4));
+    if (m.index != core::kNoReg) add(reg(m.index, 4));  // (scale 1, no base)
+    if (ea.kind == Arg::Kind::kNone) {
+      ea = Arg::imm(m.disp);
+    } else if (m.disp != 0) {
+      ea = value(Op::kAdd, 4, ea, Arg::imm(m.disp));
+    }
   }
   if (insn.addrsize == 2)
     ea = ea.is_imm() ? Arg::imm(ea.v & 0xFFFF) : value(Op::kZeroExtend, 2, ea);
@@ -47,6 +50,7 @@ Arg LowerContext::offset() {
   has_offset_ = true;
   return ea;
 }
+
 
 Arg LowerContext::read(int i) {
   const core::Operand& op = insn.ops[i];

@@ -67,6 +67,7 @@ std::string dump(const Block& b) {
     for (int k = 0; k < oi.arg_count; ++k) line += (k == 0 ? " " : ", ") + arg_text(i.a[k]);
     if (i.op == Op::kFlagsFrom)
       line += fmt::format(" host={:03x} zero={:03x}", i.host_mask, i.zero_mask);
+    if (i.op == Op::kLea) line += fmt::format(" scale={}", 1u << i.aux);
     if (i.op == Op::kFallback) line += fmt::format(" insn {}", i.insn);
     out += line + "\n";
   }

@@ -53,6 +53,7 @@ bool evaluate(const ir::Inst& in, uint32_t& out) {
       out = static_cast<uint32_t>(static_cast<int32_t>(sign_extend(x & m, size)) >> (y & 31)) & m;
       return true;
     case Op::kSelect: out = x != 0 ? y : in.a[2].v; return true;
+    case Op::kLea: out = x + (y << in.aux) + in.a[2].v; return true;
     default: return false;
   }
 }

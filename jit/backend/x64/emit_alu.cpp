@@ -81,6 +81,36 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
       a.cmovnz(dst, x86::r11d);
       return;
     }
+    case Op::kLea: {
+      // Immediate inputs (constants forwarded into the address) join the
+      // displacement.
+      uint32_t disp = in.a[2].v;
+      x86::Gp base;
+      x86::Gp index;
+      if (in.a[0].is_value()) {
+        base = ra.use(in.a[0].v);
+      } else {
+        disp += in.a[0].v;
+      }
+      if (in.a[1].is_value()) {
+        index = ra.use(in.a[1].v);
+      } else {
+        disp += in.a[1].v << in.aux;
+      }
+      const x86::Gp dst = ra.def(r);
+      const auto d = static_cast<int32_t>(disp);
+      if (base.isValid() && index.isValid()) {
+        a.lea(dst, x86::dword_ptr(base.r64(), index.r64(), in.aux, d));
+      } else if (index.isValid()) {
+        // [index * scale + disp32]: an absolute base that fits a sign-extended disp32.
+        a.lea(dst, x86::ptr(static_cast<uint64_t>(static_cast<int64_t>(d)), index.r64(), in.aux, 4));
+      } else if (base.isValid()) {
+        a.lea(dst, x86::dword_ptr(base.r64(), d));
+      } else {
+        a.mov(dst, disp);
+      }
+      return;
+    }
     case Op::kDfDelta: {
       // DF (bit 10) into the host CF; sbb makes 0 or -1; that becomes
       // +size or -size.

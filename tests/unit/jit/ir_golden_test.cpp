@@ -74,5 +74,22 @@ TEST(IrGolden, PushAndPopGoThroughTheStackSegment) {
             "ExitToDispatcher\n");
 }
 
+TEST(IrGolden, ScaledIndexAddressesAreOneLea) {
+  // mov eax, [ebx + esi*4 + 8]; mov edx, [edi*8 + 0x1000]: each effective
+  // address with a scaled index is a single Lea (one host LEA).
+  EXPECT_EQ(optimized_ir({0x8B, 0x44, 0xB3, 0x08, 0x8B, 0x14, 0xFD, 0x00, 0x10, 0x00, 0x00}),
+            "%0 = GetReg ebx\n"
+            "%1 = GetReg esi\n"
+            "%2 = Lea.4 %0, %1, #8 scale=4\n"
+            "%3 = Load.4 ds %2\n"
+            "SetReg eax %3\n"
+            "%5 = GetReg edi\n"
+            "%6 = Lea.4 #0, %5, #1000 scale=8\n"
+            "%7 = Load.4 ds %6\n"
+            "SetReg edx %7\n"
+            "Fallback insn 2\n"
+            "ExitToDispatcher\n");
+}
+
 }  // namespace
 }  // namespace tx86::jit
