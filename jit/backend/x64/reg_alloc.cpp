@@ -7,7 +7,8 @@ namespace tx86::jit::x64 {
 namespace {
 // Allocation order: caller-saved first, callee-saved for values that live
 // across calls. rsp, r10, r11 (scratch) and r15 (state) are never handed out.
-constexpr int kCallerSaved[] = {0, 1, 2, 6, 7, 8, 9};  // rax rcx rdx rsi rdi r8 r9
+// RAX last: the flag capture (LAHF) needs it and saves it when it is taken.
+constexpr int kCallerSaved[] = {1, 2, 6, 7, 8, 9, 0};  // rcx rdx rsi rdi r8 r9 rax
 constexpr int kCalleeSaved[] = {3, 5, 12, 13, 14};     // rbx rbp r12 r13 r14
 
 bool is_callee_saved(int r) {
