@@ -24,6 +24,11 @@ enum class ExitStatus : uint32_t {
 extern "C" {
 // The interpreter runs one instruction (its first byte at eip).
 uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn, uint32_t eip);
+// The same for a REP string instruction, which the interpreter runs in
+// bounded steps: further steps run here, each counted as an instruction,
+// until it finishes or the dispatcher must see it (budget, stop, an
+// interrupt to take); then EIP is still on it.
+uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedInsn* insn, uint32_t eip);
 // Memory accesses the inline checks did not complete: segment checks,
 // TLB misses, MMIO, pages holding code. A load returns the value in the low
 // half and the status in the high half. A fault is kept in
