@@ -51,7 +51,6 @@ Arg LowerContext::offset() {
   return ea;
 }
 
-
 Arg LowerContext::read(int i) {
   const core::Operand& op = insn.ops[i];
   switch (op.kind) {

@@ -198,7 +198,7 @@ void BlockEmitter::emit_fallback(const ir::Inst& in) {
   a.mov(x86::rsi, reinterpret_cast<uint64_t>(&g.decoded));
   a.mov(x86::edx, g.eip);
   a.call(reinterpret_cast<uint64_t>((in.aux & ir::kFallbackMayRepeat) ? &helper_fallback_rep
-                                                                       : &helper_fallback));
+                                                                      : &helper_fallback));
   asmjit::Label failed = a.newLabel();
   a.test(x86::eax, x86::eax);
   a.jnz(failed);

@@ -103,7 +103,8 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
         a.lea(dst, x86::dword_ptr(base.r64(), index.r64(), in.aux, d));
       } else if (index.isValid()) {
         // [index * scale + disp32]: an absolute base that fits a sign-extended disp32.
-        a.lea(dst, x86::ptr(static_cast<uint64_t>(static_cast<int64_t>(d)), index.r64(), in.aux, 4));
+        a.lea(dst,
+              x86::ptr(static_cast<uint64_t>(static_cast<int64_t>(d)), index.r64(), in.aux, 4));
       } else if (base.isValid()) {
         a.lea(dst, x86::dword_ptr(base.r64(), d));
       } else {
