@@ -38,9 +38,10 @@ struct BlockKeyHash {
 
 struct CompiledBlock {
   BlockKey key;
-  ir::Block ir;  // its guest instructions are what fallbacks point at
-  uint8_t* code = nullptr;
-  size_t size = 0;
+  ir::Block ir;              // its guest instructions are what fallbacks point at
+  uint8_t* start = nullptr;  // the checked entry that jump-cache exits enter (jump_cache.h)
+  uint8_t* code = nullptr;   // the direct entry: the dispatcher's and links'
+  size_t size = 0;           // bytes from start
   uint32_t guest_count = 0;
   std::vector<x64::EmittedBlock::Link> links;  // outgoing direct exits
   struct Incoming {

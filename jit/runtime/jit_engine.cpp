@@ -33,6 +33,7 @@ JitEngine::JitEngine(core::Cpu& cpu, JitOptions options, core::Tracer* tracer)
       trampoline_(x64::emit_trampoline(arena_)),
       cache_(arena_, jump_cache_),
       interp_(tracer) {
+  jump_cache_.set_miss(trampoline_.jump_miss);
   if (options_.verify) {
     options_.link = false;
     verifier_ = std::make_unique<Verifier>(cpu_);
@@ -154,7 +155,8 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   ctx.cs_limit = key.cs_limit;
   ctx.mode = key.mode;
   ctx.tlb_epoch_bits = cpu.mmu.epoch_bits();
-  ctx.jump_cache = options_.link ? jump_cache_.entries() : nullptr;
+  ctx.jump_cache = options_.link ? jump_cache_.targets() : nullptr;
+  ctx.context_id = context_id(key.mode, key.cs_limit);
   ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;
 
   auto compiled = std::make_unique<CompiledBlock>();
@@ -167,6 +169,7 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
     if (emitted.code == nullptr)
       throw std::runtime_error("jit: a block does not fit the code arena");
   }
+  compiled->start = emitted.start;
   compiled->code = emitted.code;
   compiled->size = emitted.size;
   compiled->links = std::move(emitted.links);
@@ -181,7 +184,7 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   if (options_.log != nullptr) log_block(*compiled, unoptimized);
   if (options_.perf_map != nullptr) {
     std::fprintf(options_.perf_map, "%lx %zx tx86 %04x:%08x\n",
-                 static_cast<unsigned long>(reinterpret_cast<uintptr_t>(compiled->code)),
+                 static_cast<unsigned long>(reinterpret_cast<uintptr_t>(compiled->start)),
                  compiled->size, cpu.state.seg[core::kCs].selector, key.eip);
     std::fflush(options_.perf_map);
   }
@@ -196,13 +199,13 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
 void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized) {
   if (!disassembler_) disassembler_ = std::make_unique<core::Tracer>();
   if (!host_listing_) host_listing_ = std::make_unique<HostListing>();
-  const std::string host = host_listing_->list({b.code, b.size}, arena_.offset_of(b.code));
+  const std::string host = host_listing_->list({b.start, b.size}, arena_.offset_of(b.start));
   std::string text = fmt::format(
       "block {:08x} (cs base {:08x}, phys {:08x}, mode {:x}): {} guest instructions, {} host bytes "
       "at "
       "arena offset {:#x}\n",
       b.key.eip, b.key.cs_base, b.key.phys, b.key.mode, b.guest_count, b.size,
-      arena_.offset_of(b.code));
+      arena_.offset_of(b.start));
   for (const ir::GuestInsn& g : b.ir.guest) {
     std::string hex;
     for (unsigned i = 0; i < g.decoded.length; ++i) hex += fmt::format("{:02x} ", g.bytes[i]);
@@ -226,6 +229,11 @@ const uint8_t* JitEngine::cached_code(core::Cpu& cpu) const {
   return jump_cache_.find(s.eip, cs.base + s.eip, mode_bits(cpu, flat, plain), cs.limit);
 }
 
+uint32_t JitEngine::context_id(uint32_t mode, uint32_t cs_limit) {
+  const uint64_t key = uint64_t{mode} << 32 | cs_limit;
+  return contexts_.try_emplace(key, static_cast<uint32_t>(contexts_.size())).first->second;
+}
+
 CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
   CpuState& s = cpu.state;
   const core::SegmentCache& cs = s.seg[core::kCs];
@@ -245,7 +253,7 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
   CompiledBlock* b = cache_.find(key);
   if (b == nullptr) b = translate(cpu, key);
   if (b != nullptr && options_.link) {
-    jump_cache_.insert(key.eip, key.cs_base + key.eip, key.mode, key.cs_limit, b->code);
+    jump_cache_.insert(key.eip, key.cs_base + key.eip, key.mode, key.cs_limit, b->start, b->code);
     ++stats_.jump_cache_fills;
   }
   return b;

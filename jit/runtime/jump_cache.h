@@ -1,30 +1,25 @@
 // Indirect branches and returns, and direct exits into another page, find
 // their target here without going back to the dispatcher: a direct-mapped
-// table from linear EIP to translated code, probed inline by the exit
-// (x64::emit_jump_cache_exit) and filled by the dispatcher.
+// table from linear EIP to translated code, filled by the dispatcher.
 //
-// An entry names the EIP, the linear address (so the CS base), the mode
-// bits and the CS limit its block was translated for; a probing exit
-// compares all four with its own, since a block's mode and CS are those its
-// exits leave with. The
-// table holds linear addresses, so it is cleared whenever the MMU's
-// mapping generation moves, and an entry goes when its block is dropped.
+// The inline part is a plain array of code addresses that an exit jumps
+// through at once (x64::emit_jump_cache_exit): index, load, jump, so a
+// mispredicted indirect jump resolves early. What the exit meant is
+// checked after the jump, by the block's checked entry: the exit passes
+// the target EIP (r10d), its linear address (r11d, so the CS base) and its
+// context (ecx: an id for its mode bits and CS limit, since a block's mode
+// and CS are those its exits leave with), and the block compares them
+// with its own. An empty slot, or a block that does not match, goes to the
+// shared miss stub, which returns to the dispatcher with EIP = r10d.
+//
+// The table holds linear addresses, so it is cleared whenever the MMU's
+// mapping generation moves, and a slot goes when its block is dropped.
 #pragma once
 
 #include <array>
 #include <cstdint>
 
 namespace tx86::jit {
-
-struct JumpCacheEntry {
-  uint32_t eip = 0;
-  uint32_t lin = 0;
-  uint32_t mode = 0xFFFFFFFFu;  // matches no block
-  uint32_t cs_limit = 0;
-  const uint8_t* code = nullptr;
-  uint64_t unused2 = 0;
-};
-static_assert(sizeof(JumpCacheEntry) == 32, "the inline probe scales the index by 32");
 
 class JumpCache {
  public:
@@ -33,27 +28,51 @@ class JumpCache {
 
   static uint32_t index(uint32_t lin) { return (lin ^ (lin >> 12)) & kMask; }
 
-  const JumpCacheEntry* entries() const { return entries_.data(); }
-  const JumpCacheEntry& at(uint32_t lin) const { return entries_[index(lin)]; }
-
-  void insert(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit, const uint8_t* code) {
-    entries_[index(lin)] = JumpCacheEntry{eip, lin, mode, cs_limit, code, 0};
+  // The stub empty slots jump to; clears the table.
+  void set_miss(const uint8_t* miss) {
+    miss_ = miss;
+    clear();
   }
-  // The code for this EIP, linear address, mode and CS limit, or nullptr.
+  // The inline table: a code address (a checked entry, or the miss stub)
+  // per slot.
+  const uint8_t* const* targets() const { return targets_.data(); }
+
+  void insert(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit,
+              const uint8_t* checked_entry, const uint8_t* code) {
+    const uint32_t i = index(lin);
+    keys_[i] = Key{eip, lin, mode, cs_limit, code};
+    targets_[i] = checked_entry;
+  }
+  // The block code (its direct entry) for this EIP, linear address, mode
+  // and CS limit, or nullptr: the dispatcher's lookup.
   const uint8_t* find(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit) const {
-    const JumpCacheEntry& e = entries_[index(lin)];
-    return e.eip == eip && e.lin == lin && e.mode == mode && e.cs_limit == cs_limit ? e.code
+    const Key& k = keys_[index(lin)];
+    return k.eip == eip && k.lin == lin && k.mode == mode && k.cs_limit == cs_limit ? k.code
                                                                                     : nullptr;
   }
-  // Forgets a block's code, if its slot still names it.
+  // Forgets a block, if its slot still names it.
   void remove(uint32_t lin, const uint8_t* code) {
-    JumpCacheEntry& e = entries_[index(lin)];
-    if (e.code == code) e = JumpCacheEntry{};
+    const uint32_t i = index(lin);
+    if (keys_[i].code != code) return;
+    keys_[i] = Key{};
+    targets_[i] = miss_;
   }
-  void clear() { entries_.fill(JumpCacheEntry{}); }
+  void clear() {
+    keys_.fill(Key{});
+    targets_.fill(miss_);
+  }
 
  private:
-  std::array<JumpCacheEntry, 1u << kBits> entries_{};
+  struct Key {
+    uint32_t eip = 0;
+    uint32_t lin = 0;
+    uint32_t mode = 0xFFFFFFFFu;  // matches no block
+    uint32_t cs_limit = 0;
+    const uint8_t* code = nullptr;
+  };
+  const uint8_t* miss_ = nullptr;
+  std::array<const uint8_t*, 1u << kBits> targets_{};
+  std::array<Key, 1u << kBits> keys_{};
 };
 
 }  // namespace tx86::jit

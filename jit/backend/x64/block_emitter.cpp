@@ -13,7 +13,7 @@ constexpr uint32_t st(ExitStatus e) {
 }  // namespace
 
 BlockEmitter::BlockEmitter(const ir::Block& b, const EmitContext& c, asmjit::CodeHolder& code)
-    : a(&code), ra(a, b), block(b), ctx(c) {}
+    : a(&code), ra(a, b), block(b), ctx(c), direct_entry_(a.newLabel()) {}
 
 x86::Gp BlockEmitter::reg_or_load(const ir::Arg& arg, const x86::Gp& scratch) {
   if (arg.is_value()) return ra.use(arg.v);
@@ -35,6 +35,18 @@ void BlockEmitter::exit_with(uint32_t status, uint32_t eip, bool store_eip, uint
 
 void BlockEmitter::run() {
   const uint32_t n = static_cast<uint32_t>(block.guest.size());
+  if (ctx.jump_cache != nullptr) {
+    // The checked entry, for jump-cache exits (jump_cache.h): is this the
+    // block the exit meant?
+    const auto miss = reinterpret_cast<uint64_t>(ctx.trampoline->jump_miss);
+    a.cmp(kScratch0.r32(), block.start_eip);
+    a.jne(miss);
+    a.cmp(kScratch1.r32(), ctx.cs_base + block.start_eip);
+    a.jne(miss);
+    a.cmp(x86::ecx, ctx.context_id);
+    a.jne(miss);
+  }
+  a.bind(direct_entry_);
   // The budget: the whole block runs, or none of it.
   asmjit::Label no_budget = a.newLabel();
   a.mov(x86::rax, state_qword(kOffIcount));
@@ -153,42 +165,30 @@ void BlockEmitter::emit_jump_cache_exit(const ir::Arg& target) {
     a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
     return;
   }
-  asmjit::Label miss = a.newLabel();
+  // Index, load, jump: the checks come after the jump (jump_cache.h).
+  const auto* targets = ctx.jump_cache;
   if (target.is_imm()) {
-    // The slot is known now.
-    const uint32_t lin = ctx.cs_base + target.v;
-    a.mov(x86::rax, reinterpret_cast<uint64_t>(ctx.jump_cache + JumpCache::index(lin)));
+    const uint32_t lin = ctx.cs_base + target.v;  // the slot is known now
     a.mov(kScratch0.r32(), target.v);
-    a.cmp(x86::dword_ptr(x86::rax, 0), target.v);
-    a.jne(miss);
-    a.cmp(x86::dword_ptr(x86::rax, 4), lin);
-    a.jne(miss);
-  } else {
-    a.mov(kScratch0.r32(), ra.use(target.v));
-    a.lea(kScratch1.r32(), x86::dword_ptr(kScratch0, static_cast<int32_t>(ctx.cs_base)));
-    a.mov(x86::eax, kScratch1.r32());
-    a.shr(x86::eax, 12);
-    a.xor_(x86::eax, kScratch1.r32());
-    a.and_(x86::eax, JumpCache::kMask);
-    a.shl(x86::eax, 5);
-    a.mov(x86::rcx, reinterpret_cast<uint64_t>(ctx.jump_cache));
-    a.add(x86::rax, x86::rcx);
-    a.cmp(x86::dword_ptr(x86::rax, 0), kScratch0.r32());
-    a.jne(miss);
-    a.cmp(x86::dword_ptr(x86::rax, 4), kScratch1.r32());
-    a.jne(miss);
+    a.mov(kScratch1.r32(), lin);
+    a.mov(x86::ecx, ctx.context_id);
+    a.mov(x86::rax, reinterpret_cast<uint64_t>(targets + JumpCache::index(lin)));
+    a.jmp(x86::qword_ptr(x86::rax));
+    return;
   }
-  a.cmp(x86::dword_ptr(x86::rax, 8), ctx.mode);
-  a.jne(miss);
-  a.cmp(x86::dword_ptr(x86::rax, 12), ctx.cs_limit);
-  a.jne(miss);
-  a.jmp(x86::qword_ptr(x86::rax, 16));
-  add_stub([this, miss] {
-    a.bind(miss);
-    a.mov(state_dword(kOffEip), kScratch0.r32());
-    a.mov(x86::eax, st(ExitStatus::kNext));
-    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
-  });
+  a.mov(kScratch0.r32(), ra.use(target.v));
+  if (ctx.cs_base == 0) {
+    a.mov(kScratch1.r32(), kScratch0.r32());
+  } else {
+    a.lea(kScratch1.r32(), x86::dword_ptr(kScratch0, static_cast<int32_t>(ctx.cs_base)));
+  }
+  a.mov(x86::eax, kScratch1.r32());
+  a.shr(x86::eax, 12);
+  a.xor_(x86::eax, kScratch1.r32());
+  a.and_(x86::eax, JumpCache::kMask);
+  a.mov(x86::rdx, reinterpret_cast<uint64_t>(targets));
+  a.mov(x86::ecx, ctx.context_id);
+  a.jmp(x86::qword_ptr(x86::rdx, x86::rax, 3));
 }
 
 void BlockEmitter::emit_fallback(const ir::Inst& in) {
@@ -284,7 +284,7 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
     asmjit::CodeHolder code;
     const uint64_t base = pass == 0
                               ? reinterpret_cast<uint64_t>(ctx.arena->base() + ctx.arena->used())
-                              : reinterpret_cast<uint64_t>(out.code);
+                              : reinterpret_cast<uint64_t>(out.start);
     code.init(asmjit::Environment::host(), base);
     BlockEmitter e(block, ctx, code);
     e.run();
@@ -293,15 +293,16 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
     const size_t size = code.codeSize();
     if (pass == 0) {
       // Leave room for the second pass to grow (rel8 vs rel32 choices).
-      out.code = ctx.arena->allocate(size + 64);
-      if (out.code == nullptr) return EmittedBlock{};
+      out.start = ctx.arena->allocate(size + 64);
+      if (out.start == nullptr) return EmittedBlock{};
       continue;
     }
-    code.copyFlattenedData(ctx.arena->writable(out.code), size);
+    code.copyFlattenedData(ctx.arena->writable(out.start), size);
     out.size = size;
+    out.code = out.start + code.labelOffset(e.direct_entry());
     for (size_t i = 0; i < e.link_jumps().size(); ++i) {
-      out.links.push_back(EmittedBlock::Link{out.code + code.labelOffset(e.link_jumps()[i]),
-                                             out.code + code.labelOffset(e.link_stubs()[i]),
+      out.links.push_back(EmittedBlock::Link{out.start + code.labelOffset(e.link_jumps()[i]),
+                                             out.start + code.labelOffset(e.link_stubs()[i]),
                                              e.link_targets()[i]});
     }
   }

@@ -17,6 +17,9 @@ class BlockEmitter {
   const std::vector<asmjit::Label>& link_jumps() const { return link_jumps_; }
   const std::vector<asmjit::Label>& link_stubs() const { return link_stubs_; }
   const std::vector<uint32_t>& link_targets() const { return link_targets_; }
+  // Where the block's code starts for the dispatcher and links (after the
+  // jump cache's checked entry).
+  asmjit::Label direct_entry() const { return direct_entry_; }
 
   // Used by the emit_* files.
   x86::Assembler a;
@@ -54,6 +57,7 @@ class BlockEmitter {
   void emit_fallback(const ir::Inst& in);
 
   uint32_t synced_ = 0;
+  asmjit::Label direct_entry_;
   std::vector<std::function<void()>> stubs_;
   std::vector<asmjit::Label> link_jumps_;
   std::vector<asmjit::Label> link_stubs_;

@@ -27,13 +27,17 @@ struct EmitContext {
   uint32_t cs_limit = 0;  // CheckEip compares with it (it is part of the block's key)
   uint32_t mode = 0;      // the block's mode bits (its key's)
   const uint32_t* tlb_epoch_bits = nullptr;  // the MMU's (Mmu::epoch_bits)
-  const JumpCacheEntry* jump_cache =
-      nullptr;  // probed by indirect and cross-page exits; null: never
+  // The jump cache's targets, which indirect and cross-page exits jump
+  // through; null: those exits return to the dispatcher.
+  const uint8_t* const* jump_cache = nullptr;
+  uint32_t context_id =
+      0;  // the block's mode bits and CS limit, as the jump cache's checks name them
 };
 
 struct EmittedBlock {
-  uint8_t* code = nullptr;  // nullptr: the arena is full
-  size_t size = 0;
+  uint8_t* start = nullptr;  // the checked entry (jump_cache.h); nullptr: the arena is full
+  uint8_t* code = nullptr;   // the direct entry, for the dispatcher and links
+  size_t size = 0;           // from start
   struct Link {
     uint8_t* jump;  // a 5-byte jmp rel32 that starts out at its stub
     uint8_t* stub;  // where it jumps until linked

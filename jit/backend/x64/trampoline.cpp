@@ -17,6 +17,7 @@ Trampoline emit_trampoline(CodeArena& arena) {
   code.init(asmjit::Environment::host(), reinterpret_cast<uint64_t>(where));
   x86::Assembler a(&code);
   asmjit::Label epilogue = a.newLabel();
+  asmjit::Label jump_miss = a.newLabel();
 
   for (const x86::Gp& r : kSaved) a.push(r);
   a.sub(x86::rsp, kFrameBytes);
@@ -28,6 +29,11 @@ Trampoline emit_trampoline(CodeArena& arena) {
   for (int i = 5; i >= 0; --i) a.pop(kSaved[i]);
   a.ret();
 
+  a.bind(jump_miss);
+  a.mov(state_dword(kOffEip), kScratch0.r32());
+  a.xor_(x86::eax, x86::eax);  // ExitStatus::kNext
+  a.jmp(epilogue);
+
   code.flatten();
   code.relocateToBase(reinterpret_cast<uint64_t>(where));
   const size_t size = code.codeSize();
@@ -36,6 +42,7 @@ Trampoline emit_trampoline(CodeArena& arena) {
   Trampoline t;
   t.enter = reinterpret_cast<EntryFn>(where);
   t.epilogue = where + code.labelOffset(epilogue);
+  t.jump_miss = where + code.labelOffset(jump_miss);
   t.bytes = arena.used();
   return t;
 }

@@ -12,7 +12,10 @@ namespace tx86::jit::x64 {
 struct Trampoline {
   EntryFn enter = nullptr;
   const uint8_t* epilogue = nullptr;  // jump here with the status in eax
-  size_t bytes = 0;                   // arena bytes the two use
+  // A jump-cache exit that found no matching block jumps here with the
+  // target EIP in r10d: back to the dispatcher (jump_cache.h).
+  const uint8_t* jump_miss = nullptr;
+  size_t bytes = 0;  // arena bytes the two use
 };
 
 Trampoline emit_trampoline(CodeArena& arena);
