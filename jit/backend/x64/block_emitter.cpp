@@ -13,7 +13,12 @@ constexpr uint32_t st(ExitStatus e) {
 }  // namespace
 
 BlockEmitter::BlockEmitter(const ir::Block& b, const EmitContext& c, asmjit::CodeHolder& code)
-    : a(&code), ra(a, b), block(b), ctx(c), direct_entry_(a.newLabel()) {}
+    : a(&code),
+      ra(a, b),
+      block(b),
+      ctx(c),
+      direct_entry_(a.newLabel()),
+      precomputed_(b.insts.size(), false) {}
 
 x86::Gp BlockEmitter::reg_or_load(const ir::Arg& arg, const x86::Gp& scratch) {
   if (arg.is_value()) return ra.use(arg.v);
@@ -245,7 +250,9 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
       }
       break;
     case Op::kFlagsFrom: emit_flags_from(r, in); break;
-    case Op::kCond: emit_cond(r, in); break;
+    case Op::kCond:
+      if (!precomputed_[r]) emit_cond(r, in);
+      break;
     case Op::kLoad: emit_load(r, in); break;
     case Op::kStore: emit_store(r, in); break;
     case Op::kCheckEip: emit_check_eip(in); break;

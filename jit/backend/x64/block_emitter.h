@@ -39,6 +39,7 @@ class BlockEmitter {
   void emit_alu(ir::Ref r, const ir::Inst& in);
   void emit_flags_from(ir::Ref r, const ir::Inst& in);
   void emit_cond(ir::Ref r, const ir::Inst& in);
+  void precompute_conds(ir::Ref r, const ir::Inst& in);
   void emit_load(ir::Ref r, const ir::Inst& in);
   void emit_store(ir::Ref r, const ir::Inst& in);
   void emit_check_eip(const ir::Inst& in);
@@ -58,6 +59,7 @@ class BlockEmitter {
 
   uint32_t synced_ = 0;
   asmjit::Label direct_entry_;
+  std::vector<bool> precomputed_;  // Conds defined early (precompute_conds)
   std::vector<std::function<void()>> stubs_;
   std::vector<asmjit::Label> link_jumps_;
   std::vector<asmjit::Label> link_stubs_;

@@ -225,6 +225,7 @@ bool host_has_lahf() {
 // EFLAGS has LAHF's layout, and OF moves to bit 11. The merge with the old
 // flags value follows.
 void BlockEmitter::emit_flags_from(ir::Ref r, const ir::Inst& in) {
+  precompute_conds(r, in);
   // The captured word has bit 1 set and bits 3, 5, 8-10 clear, as EFLAGS
   // has them, so with every status flag taken it needs no masking.
   constexpr uint32_t kStatusFlags = 0x8D5;
@@ -249,6 +250,39 @@ void BlockEmitter::emit_flags_from(ir::Ref r, const ir::Inst& in) {
   if (old.id() != dst.id()) a.mov(dst, old);
   a.and_(dst, ~(in.host_mask | in.zero_mask));
   a.or_(dst, kScratch0.r32());
+}
+
+// Conditions on this flags value that only read flags the host computed
+// (host_mask) are taken from the host flags now, with SETcc, before the
+// capture: a compare-and-branch then waits for the compare, not for the
+// capture and a test of the captured word. Their values are defined here;
+// emit() skips them later. Only up to a call (it would clobber them) or
+// the block's end.
+void BlockEmitter::precompute_conds(ir::Ref r, const ir::Inst& in) {
+  static constexpr uint32_t kReads[8] = {0x800, 0x001, 0x040, 0x041, 0x080, 0x004, 0x880, 0x8C0};
+  for (ir::Ref c = r + 1; c < block.insts.size(); ++c) {
+    const ir::Inst& u = block.insts[c];
+    if (u.dead) continue;
+    const ir::Kind kind = ir::info(u.op).kind;
+    if (kind == ir::Kind::kCall || kind == ir::Kind::kExit) break;
+    if (u.op != ir::Op::kCond || !u.a[0].is_value() || u.a[0].v != r) continue;
+    if ((kReads[(u.aux >> 1) & 7] & ~in.host_mask) != 0) continue;
+    const x86::Gp d = ra.def(c);
+    const x86::Gp b = d.r8();
+    const bool invert = u.aux & 1;
+    switch (u.aux >> 1) {
+      case 0: invert ? a.setno(b) : a.seto(b); break;
+      case 1: invert ? a.setnb(b) : a.setb(b); break;
+      case 2: invert ? a.setne(b) : a.sete(b); break;
+      case 3: invert ? a.seta(b) : a.setbe(b); break;
+      case 4: invert ? a.setns(b) : a.sets(b); break;
+      case 5: invert ? a.setnp(b) : a.setp(b); break;
+      case 6: invert ? a.setge(b) : a.setl(b); break;
+      default: invert ? a.setg(b) : a.setle(b); break;
+    }
+    a.movzx(d, b);  // (MOVZX leaves the flags alone)
+    precomputed_[c] = true;
+  }
 }
 
 // A condition code evaluated from a flags value held in a register.
