@@ -156,7 +156,7 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   ctx.mode = key.mode;
   ctx.tlb_epoch_bits = cpu.mmu.epoch_bits();
   ctx.jump_cache = options_.link ? jump_cache_.targets() : nullptr;
-  ctx.context_id = context_id(key.mode, key.cs_limit);
+  ctx.context_id = context_id(key.mode, key.cs_base, key.cs_limit);
   ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;
 
   auto compiled = std::make_unique<CompiledBlock>();
@@ -229,8 +229,8 @@ const uint8_t* JitEngine::cached_code(core::Cpu& cpu) const {
   return jump_cache_.find(s.eip, cs.base + s.eip, mode_bits(cpu, flat, plain), cs.limit);
 }
 
-uint32_t JitEngine::context_id(uint32_t mode, uint32_t cs_limit) {
-  const uint64_t key = uint64_t{mode} << 32 | cs_limit;
+uint32_t JitEngine::context_id(uint32_t mode, uint32_t cs_base, uint32_t cs_limit) {
+  const std::array<uint32_t, 3> key{mode, cs_base, cs_limit};
   return contexts_.try_emplace(key, static_cast<uint32_t>(contexts_.size())).first->second;
 }
 

@@ -10,7 +10,8 @@
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <array>
+#include <map>
 
 #include "core/cpu/execution_engine.h"
 #include "core/interp/interpreter.h"
@@ -72,9 +73,9 @@ class JitEngine final : public core::ExecutionEngine {
   // dispatcher's first try, before the MMU walk and the block cache.
   const uint8_t* cached_code(core::Cpu& cpu) const;
   CompiledBlock* lookup(core::Cpu& cpu);
-  // A small number naming a (mode bits, CS limit) pair, for the jump
+  // A small number naming (mode bits, CS base, CS limit), for the jump
   // cache's checked entries.
-  uint32_t context_id(uint32_t mode, uint32_t cs_limit);
+  uint32_t context_id(uint32_t mode, uint32_t cs_base, uint32_t cs_limit);
   CompiledBlock* translate(core::Cpu& cpu, const BlockKey& key);
   bool needs_interpreter(const core::CpuState& s) const;
   uint32_t mode_bits(const core::Cpu& cpu, uint8_t& flat, uint8_t& plain) const;
@@ -86,7 +87,7 @@ class JitEngine final : public core::ExecutionEngine {
   JumpCache jump_cache_;
   uint64_t mapping_generation_ = 0;  // of the MMU, when the jump cache was last valid
   BlockCache cache_;
-  std::unordered_map<uint64_t, uint32_t> contexts_;  // context_id()
+  std::map<std::array<uint32_t, 3>, uint32_t> contexts_;  // context_id()
   void log_block(const CompiledBlock& block, const std::string& unoptimized);
 
   core::Interpreter interp_;

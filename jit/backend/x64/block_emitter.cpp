@@ -46,8 +46,6 @@ void BlockEmitter::run() {
     const auto miss = reinterpret_cast<uint64_t>(ctx.trampoline->jump_miss);
     a.cmp(kScratch0.r32(), block.start_eip);
     a.jne(miss);
-    a.cmp(kScratch1.r32(), ctx.cs_base + block.start_eip);
-    a.jne(miss);
     a.cmp(x86::ecx, ctx.context_id);
     a.jne(miss);
   }
@@ -175,21 +173,20 @@ void BlockEmitter::emit_jump_cache_exit(const ir::Arg& target) {
   if (target.is_imm()) {
     const uint32_t lin = ctx.cs_base + target.v;  // the slot is known now
     a.mov(kScratch0.r32(), target.v);
-    a.mov(kScratch1.r32(), lin);
     a.mov(x86::ecx, ctx.context_id);
     a.mov(x86::rax, reinterpret_cast<uint64_t>(targets + JumpCache::index(lin)));
     a.jmp(x86::qword_ptr(x86::rax));
     return;
   }
   a.mov(kScratch0.r32(), ra.use(target.v));
-  if (ctx.cs_base == 0) {
-    a.mov(kScratch1.r32(), kScratch0.r32());
-  } else {
-    a.lea(kScratch1.r32(), x86::dword_ptr(kScratch0, static_cast<int32_t>(ctx.cs_base)));
+  x86::Gp lin = kScratch0.r32();
+  if (ctx.cs_base != 0) {
+    lin = kScratch1.r32();
+    a.lea(lin, x86::dword_ptr(kScratch0, static_cast<int32_t>(ctx.cs_base)));
   }
-  a.mov(x86::eax, kScratch1.r32());
+  a.mov(x86::eax, lin);
   a.shr(x86::eax, 12);
-  a.xor_(x86::eax, kScratch1.r32());
+  a.xor_(x86::eax, lin);
   a.and_(x86::eax, JumpCache::kMask);
   a.mov(x86::rdx, reinterpret_cast<uint64_t>(targets));
   a.mov(x86::ecx, ctx.context_id);
