@@ -6,12 +6,12 @@
 // straddling a page).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
-#include <array>
-#include <map>
 
 #include "core/cpu/execution_engine.h"
 #include "core/interp/interpreter.h"

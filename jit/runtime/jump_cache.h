@@ -8,8 +8,8 @@
 // checked after the jump, by the block's checked entry: the exit passes
 // the target EIP (r10d) and its context (ecx: an id for its mode bits, CS
 // base and CS limit, since a block's mode and CS are those its exits leave
-// with), and the block compares them with its own. An empty slot, or a block that does not match, goes to the
-// shared miss stub, which returns to the dispatcher with EIP = r10d.
+// with), and the block compares them with its own. An empty slot, or a block that does not match,
+// goes to the shared miss stub, which returns to the dispatcher with EIP = r10d.
 //
 // The table holds linear addresses, so it is cleared whenever the MMU's
 // mapping generation moves, and a slot goes when its block is dropped.
