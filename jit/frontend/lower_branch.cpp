@@ -1,7 +1,7 @@
 // Near JMP, Jcc, CALL and RET, LOOP/LOOPE/LOOPNE and JCXZ: the block ends
-// here. Direct targets are known now and checked against the CS limit of
-// the block's key (beyond it, the interpreter raises the #GP); indirect
-// targets are checked when they are known (CheckEip).
+// here (a Jcc may instead leave through a side exit and let it go on). Direct targets are known now
+// and checked against the CS limit of the block's key (beyond it, the interpreter raises the #GP);
+// indirect targets are checked when they are known (CheckEip).
 #include "core/cpu/registers.h"
 #include "jit/frontend/lowering.h"
 
@@ -87,10 +87,17 @@ bool lower_branch(LowerContext& c, const core::DecodedInsn& insn) {
       if (!direct_target(c, insn, target)) return false;
       exit_direct(c, target);
       return true;
-    case Mnemonic::kJcc:
+    case Mnemonic::kJcc: {
       if (!direct_target(c, insn, target)) return false;
-      exit_cond(c, Arg::value(c.b.emit(Op::kCond, 4, insn.condition(), c.flags())), target);
+      const Arg cond = Arg::value(c.b.emit(Op::kCond, 4, insn.condition(), c.flags()));
+      if (c.may_continue) {
+        c.b.emit(Op::kSideExit, 4, 0, cond, Arg::imm(target));
+        c.side_exit = true;
+      } else {
+        exit_cond(c, cond, target);
+      }
       return true;
+    }
     case Mnemonic::kCall:
       if (!direct_target(c, insn, target)) return false;
       push_return(c, insn.opsize);

@@ -29,12 +29,14 @@ struct LowerContext {
   ir::Builder& b;
   ir::Block& block;
   const core::DecodedInsn& insn;
-  uint16_t index;      // the guest instruction's index in the block
-  uint32_t eip;        // its EIP
-  uint32_t next_eip;   // the EIP after it
-  uint32_t cs_limit;   // of the CS the block was translated for (part of its key)
-  bool stack32;        // SS.B of the same
-  bool ended = false;  // the lowering emitted the block's exit
+  uint16_t index;             // the guest instruction's index in the block
+  uint32_t eip;               // its EIP
+  uint32_t next_eip;          // the EIP after it
+  uint32_t cs_limit;          // of the CS the block was translated for (part of its key)
+  bool stack32;               // SS.B of the same
+  bool ended = false;         // the lowering emitted the block's exit
+  bool may_continue = false;  // a Jcc may become a side exit (TranslateOptions)
+  bool side_exit = false;     // the lowering emitted one
 
   // A general register of `size` bytes (Gpr8 numbering for size 1). Only
   // the low `size` bytes of the value are meaningful.

@@ -77,6 +77,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
   out.code32 = s.code32();
   ir::Builder b(out);
   unsigned offset = 0;
+  unsigned side_exits = 0;
   bool ended = false;
   while (out.guest.size() < options.max_insns && offset < avail) {
     core::DecodedInsn insn;
@@ -91,7 +92,9 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
     offset += insn.length;
 
     LowerContext ctx{b, out, insn, index, eip, eip + insn.length, cs.limit, s.stack32()};
+    ctx.may_continue = side_exits < options.max_side_exits;
     if (options.lower && st == core::DecodeStatus::kOk && lower(ctx, insn)) {
+      if (ctx.side_exit) ++side_exits;
       if (ctx.ended) {
         ended = true;
         break;

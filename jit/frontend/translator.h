@@ -13,6 +13,9 @@ namespace tx86::jit {
 
 struct TranslateOptions {
   unsigned max_insns = 64;
+  // Conditional branches a block may continue past (their taken side
+  // leaves through a side exit): longer blocks, fewer block transitions.
+  unsigned max_side_exits = 2;
   bool lower = true;  // false: every instruction falls back (for testing)
 };
 

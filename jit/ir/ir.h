@@ -21,7 +21,7 @@ enum class Op : uint8_t {
   kCount
 };
 
-enum class Kind : uint8_t { kPure, kReadState, kWriteState, kMemory, kCall, kExit };
+enum class Kind : uint8_t { kPure, kReadState, kWriteState, kMemory, kCall, kBranch, kExit };
 
 struct OpInfo {
   const char* name;

@@ -16,7 +16,7 @@ using ir::Op;
 
 bool observes_state(const ir::Inst& in) {
   const Kind k = ir::info(in.op).kind;
-  return k == Kind::kMemory || k == Kind::kCall || k == Kind::kExit;
+  return k == Kind::kMemory || k == Kind::kCall || k == Kind::kBranch || k == Kind::kExit;
 }
 
 }  // namespace

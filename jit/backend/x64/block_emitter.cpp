@@ -99,8 +99,8 @@ void BlockEmitter::emit_code_modified_check(uint32_t next_insn) {
   });
 }
 
-void BlockEmitter::emit_exit_direct(uint32_t target) {
-  const uint32_t n = static_cast<uint32_t>(block.guest.size());
+void BlockEmitter::emit_exit_direct(uint32_t target, uint32_t done) {
+  const uint32_t n = done;
   sync_icount(n);
   const uint32_t lin_page = (ctx.cs_base + target) & ~0xFFFu;
   if (lin_page != ctx.link_page) {
@@ -254,10 +254,30 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
     case Op::kStore: emit_store(r, in); break;
     case Op::kCheckEip: emit_check_eip(in); break;
     case Op::kFallback: emit_fallback(in); break;
-    case Op::kExitDirect: emit_exit_direct(in.a[0].v); break;
+    case Op::kExitDirect: emit_exit_direct(in.a[0].v, n); break;
+    case Op::kSideExit: {
+      const uint32_t done = in.insn + 1u;
+      if (in.a[0].is_imm()) {  // decided at translation (constants folded)
+        if (in.a[0].v != 0) {
+          const uint32_t saved = synced_;
+          emit_exit_direct(in.a[1].v, done);
+          synced_ = saved;  // (what follows is unreachable, but still emitted)
+        }
+        break;
+      }
+      const x86::Gp c = ra.use(in.a[0].v);
+      asmjit::Label stay = a.newLabel();
+      a.test(c, c);
+      a.jz(stay);
+      const uint32_t saved = synced_;
+      emit_exit_direct(in.a[1].v, done);
+      a.bind(stay);
+      synced_ = saved;
+      break;
+    }
     case Op::kExitCond: {
       if (in.a[0].is_imm()) {  // decided at translation (constants folded)
-        emit_exit_direct(in.a[0].v != 0 ? in.a[1].v : in.a[2].v);
+        emit_exit_direct(in.a[0].v != 0 ? in.a[1].v : in.a[2].v, n);
         break;
       }
       const x86::Gp c = ra.use(in.a[0].v);
@@ -265,10 +285,10 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
       a.test(c, c);
       a.jz(not_taken);
       const uint32_t saved = synced_;
-      emit_exit_direct(in.a[1].v);
+      emit_exit_direct(in.a[1].v, n);
       a.bind(not_taken);
       synced_ = saved;
-      emit_exit_direct(in.a[2].v);
+      emit_exit_direct(in.a[2].v, n);
       break;
     }
     case Op::kExitIndirect:

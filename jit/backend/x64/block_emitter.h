@@ -49,7 +49,8 @@ class BlockEmitter {
 
  private:
   void emit(ir::Ref r, const ir::Inst& in);
-  void emit_exit_direct(uint32_t target);
+  // A direct exit to `target` after `done` guest instructions.
+  void emit_exit_direct(uint32_t target, uint32_t done);
   // Leaves for EIP `target` (a value or an immediate) through the jump
   // cache: straight into the target's code on a hit, to the dispatcher on
   // a miss. icount must be synced.

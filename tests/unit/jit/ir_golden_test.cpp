@@ -29,7 +29,9 @@ std::string optimized_ir(const difftest::Bytes& code) {
 
 TEST(IrGolden, CompareAndBranchKeepsOnlyTheFlagsTheBranchReads) {
   // add eax, ebx; cmp eax, 10; jne +0: the ADD's flags are overwritten by
-  // the CMP before anything reads them, so only the CMP's are computed.
+  // the CMP before anything reads them, so only the CMP's are computed. The
+  // JNE leaves through a side exit and the block goes on to the HLT the
+  // machine puts after the code.
   EXPECT_EQ(optimized_ir({0x01, 0xD8, 0x83, 0xF8, 0x0A, 0x75, 0x00}),
             "%0 = GetReg eax\n"
             "%1 = GetReg ebx\n"
@@ -40,7 +42,9 @@ TEST(IrGolden, CompareAndBranchKeepsOnlyTheFlagsTheBranchReads) {
             "%10 = FlagsFrom %9, %2 host=8d5 zero=000\n"
             "SetFlags %10\n"
             "%13 = Cond cc5 %10\n"
-            "ExitCond %13, #20000007, #20000007\n");
+            "SideExit %13, #20000007\n"
+            "Fallback insn 3\n"
+            "ExitToDispatcher\n");
 }
 
 TEST(IrGolden, RegistersAreForwardedAndConstantsFolded) {
