@@ -219,6 +219,18 @@ void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized
   std::fflush(options_.log);
 }
 
+bool JitEngine::interpret_one(core::Cpu& cpu) {
+  try {
+    interp_.step(cpu);
+  } catch (const core::Unimplemented& u) {
+    cpu.error = u.what;
+    return false;
+  }
+  ++cpu.state.icount;
+  ++stats_.interpreted;
+  return true;
+}
+
 const uint8_t* JitEngine::cached_code(core::Cpu& cpu) const {
   if (!options_.link) return nullptr;
   const CpuState& s = cpu.state;
@@ -283,15 +295,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
       }
     }
     if (code == nullptr) {
-      // One instruction through the interpreter (as its engine would).
-      try {
-        interp_.step(cpu);
-      } catch (const core::Unimplemented& u) {
-        cpu.error = u.what;
-        return core::StopReason::kUnimplemented;
-      }
-      ++s.icount;
-      ++stats_.interpreted;
+      if (!interpret_one(cpu)) return core::StopReason::kUnimplemented;
       if (cpu.in_shutdown()) return core::StopReason::kShutdown;
       continue;
     }
@@ -313,14 +317,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
         // one instruction at a time. (A chain of linked blocks may have
         // used it all up.)
         if (s.icount >= s.icount_limit) break;
-        try {
-          interp_.step(cpu);
-        } catch (const core::Unimplemented& u) {
-          cpu.error = u.what;
-          return core::StopReason::kUnimplemented;
-        }
-        ++s.icount;
-        ++stats_.interpreted;
+        if (!interpret_one(cpu)) return core::StopReason::kUnimplemented;
         break;
       }
       case ExitStatus::kFault: {

@@ -73,6 +73,9 @@ class JitEngine final : public core::ExecutionEngine {
   // dispatcher's first try, before the MMU walk and the block cache.
   const uint8_t* cached_code(core::Cpu& cpu) const;
   CompiledBlock* lookup(core::Cpu& cpu);
+  // One instruction through the interpreter, counted as its engine would;
+  // false (Cpu::error set) when the interpreter does not implement it.
+  bool interpret_one(core::Cpu& cpu);
   // A small number naming (mode bits, CS base, CS limit), for the jump
   // cache's checked entries.
   uint32_t context_id(uint32_t mode, uint32_t cs_base, uint32_t cs_limit);

@@ -99,6 +99,20 @@ void BlockEmitter::emit_code_modified_check(uint32_t next_insn) {
   });
 }
 
+void BlockEmitter::emit_exit_if(const ir::Arg& cond, uint32_t target, uint32_t done) {
+  if (cond.is_imm() && cond.v == 0) return;
+  asmjit::Label stay = a.newLabel();
+  if (cond.is_value()) {
+    const x86::Gp c = ra.use(cond.v);
+    a.test(c, c);
+    a.jz(stay);
+  }
+  const uint32_t saved = synced_;
+  emit_exit_direct(target, done);
+  a.bind(stay);
+  synced_ = saved;  // (the code after an always-taken exit is unreachable, but emitted)
+}
+
 void BlockEmitter::emit_exit_direct(uint32_t target, uint32_t done) {
   const uint32_t n = done;
   sync_icount(n);
@@ -255,42 +269,15 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
     case Op::kCheckEip: emit_check_eip(in); break;
     case Op::kFallback: emit_fallback(in); break;
     case Op::kExitDirect: emit_exit_direct(in.a[0].v, n); break;
-    case Op::kSideExit: {
-      const uint32_t done = in.insn + 1u;
-      if (in.a[0].is_imm()) {  // decided at translation (constants folded)
-        if (in.a[0].v != 0) {
-          const uint32_t saved = synced_;
-          emit_exit_direct(in.a[1].v, done);
-          synced_ = saved;  // (what follows is unreachable, but still emitted)
-        }
-        break;
-      }
-      const x86::Gp c = ra.use(in.a[0].v);
-      asmjit::Label stay = a.newLabel();
-      a.test(c, c);
-      a.jz(stay);
-      const uint32_t saved = synced_;
-      emit_exit_direct(in.a[1].v, done);
-      a.bind(stay);
-      synced_ = saved;
-      break;
-    }
-    case Op::kExitCond: {
+    case Op::kSideExit: emit_exit_if(in.a[0], in.a[1].v, in.insn + 1u); break;
+    case Op::kExitCond:
       if (in.a[0].is_imm()) {  // decided at translation (constants folded)
         emit_exit_direct(in.a[0].v != 0 ? in.a[1].v : in.a[2].v, n);
         break;
       }
-      const x86::Gp c = ra.use(in.a[0].v);
-      asmjit::Label not_taken = a.newLabel();
-      a.test(c, c);
-      a.jz(not_taken);
-      const uint32_t saved = synced_;
-      emit_exit_direct(in.a[1].v, n);
-      a.bind(not_taken);
-      synced_ = saved;
+      emit_exit_if(in.a[0], in.a[1].v, n);
       emit_exit_direct(in.a[2].v, n);
       break;
-    }
     case Op::kExitIndirect:
       sync_icount(n);
       emit_jump_cache_exit(in.a[0]);

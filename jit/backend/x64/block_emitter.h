@@ -51,6 +51,9 @@ class BlockEmitter {
   void emit(ir::Ref r, const ir::Inst& in);
   // A direct exit to `target` after `done` guest instructions.
   void emit_exit_direct(uint32_t target, uint32_t done);
+  // Leaves for `target` (after `done` instructions) when `cond` is set;
+  // otherwise goes on.
+  void emit_exit_if(const ir::Arg& cond, uint32_t target, uint32_t done);
   // Leaves for EIP `target` (a value or an immediate) through the jump
   // cache: straight into the target's code on a hit, to the dispatcher on
   // a miss. icount must be synced.
