@@ -216,8 +216,14 @@ uint32_t run_in_memory(StringContext& c, uint32_t max) {
     if (c.size == 1) {
       std::memset(forward ? dst.host : dst.host - (n - 1), static_cast<int>(v), n);
     } else {
-      for (uint32_t i = 0; i < n; ++i)
-        std::memcpy(dst.host + static_cast<ptrdiff_t>(i) * step, &v, c.size);
+      // (A fixed size per loop: the compiler turns each into wide stores.)
+      uint8_t* first = forward ? dst.host : dst.host - static_cast<ptrdiff_t>(n - 1) * c.size;
+      if (c.size == 2) {
+        const auto w = static_cast<uint16_t>(v);
+        for (uint32_t i = 0; i < n; ++i) std::memcpy(first + 2 * i, &w, 2);
+      } else {
+        for (uint32_t i = 0; i < n; ++i) std::memcpy(first + 4 * i, &v, 4);
+      }
     }
   } else {
     // Compare until the condition fails; the flags are those of the last

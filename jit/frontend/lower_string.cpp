@@ -1,5 +1,6 @@
-// MOVS STOS LODS CMPS SCAS without a repeat prefix (repeated ones end the
-// block and stay with the interpreter, which bounds their iterations).
+// MOVS STOS LODS CMPS SCAS without a repeat prefix; REP MOVS/STOS/CMPS/SCAS
+// with 32-bit addresses become RepString (the backend's inline fast path,
+// the interpreter otherwise); other repeated ones stay with the interpreter.
 // SI/DI or ESI/EDI by the address size move by the element size, backwards
 // when DF is set.
 #include "core/cpu/registers.h"
@@ -41,7 +42,13 @@ struct StringOperands {
 
 bool lower_string(LowerContext& c, const core::DecodedInsn& insn) {
   if (!(insn.attrs & core::attr::kString)) return false;
-  if (insn.has(core::prefix::kRep) || insn.has(core::prefix::kRepne)) return false;
+  if (insn.has(core::prefix::kRep) || insn.has(core::prefix::kRepne)) {
+    const bool fast = insn.mnemonic == Mnemonic::kMovs || insn.mnemonic == Mnemonic::kStos ||
+                      insn.mnemonic == Mnemonic::kCmps || insn.mnemonic == Mnemonic::kScas;
+    if (!fast || insn.addrsize != 4) return false;
+    c.b.emit(Op::kRepString, 4, 0);
+    return true;
+  }
   const int sized = (insn.mnemonic == Mnemonic::kLods || insn.mnemonic == Mnemonic::kScas) ? 1 : 0;
   StringOperands s{c, insn.ops[sized].size, insn.addrsize,
                    insn.seg_override != core::kNoReg ? insn.seg_override : uint8_t{core::kDs}};

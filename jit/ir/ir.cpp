@@ -68,7 +68,7 @@ std::string dump(const Block& b) {
     if (i.op == Op::kFlagsFrom)
       line += fmt::format(" host={:03x} zero={:03x}", i.host_mask, i.zero_mask);
     if (i.op == Op::kLea) line += fmt::format(" scale={}", 1u << i.aux);
-    if (i.op == Op::kFallback) line += fmt::format(" insn {}", i.insn);
+    if (i.op == Op::kFallback || i.op == Op::kRepString) line += fmt::format(" insn {}", i.insn);
     out += line + "\n";
   }
   return out;

@@ -50,7 +50,7 @@ struct CompiledBlock {
   };
   std::vector<Incoming> incoming;  // exits of other blocks patched to jump here
   bool valid = true;
-  bool lowered_only = false;  // no Fallback: the verifier can check it
+  bool lowered_only = false;  // no call into the interpreter: the verifier can check it
 };
 
 class BlockCache {

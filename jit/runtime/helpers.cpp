@@ -60,16 +60,17 @@ extern "C" uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* 
 }
 
 extern "C" uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedInsn* insn,
-                                        uint32_t eip) {
+                                        uint32_t eip, uint32_t block_rest) {
   core::Cpu& cpu = core::Cpu::of(s);
   for (;;) {
     const uint32_t status = helper_fallback(s, insn, eip);
     if (status != 0 || s->eip != eip || s->code_modified) return status;
     // A step that did not finish: the dispatcher would count it, take an
     // interrupt or end the slice, and run the next. Without a reason to
-    // stop, the next runs here. (The translated code counts the last step.)
+    // stop, the next runs here. (The translated code counts the last step
+    // with the rest of the block, which must still fit the slice.)
     const core::InterruptSource* intr = cpu.interrupt_source();
-    if (s->icount + 1 >= s->icount_limit || cpu.stop_requested() || cpu.in_shutdown() ||
+    if (s->icount + block_rest >= s->icount_limit || cpu.stop_requested() || cpu.in_shutdown() ||
         (s->flag(core::flags::kIf) && intr != nullptr && intr->intr_pending())) {
       return 0;
     }

@@ -27,8 +27,11 @@ uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn, uint3
 // The same for a REP string instruction, which the interpreter runs in
 // bounded steps: further steps run here, each counted as an instruction,
 // until it finishes or the dispatcher must see it (budget, stop, an
-// interrupt to take); then EIP is still on it.
-uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedInsn* insn, uint32_t eip);
+// interrupt to take); then EIP is still on it. `block_rest`: the guest
+// instructions the block counts from this one on, which the extra steps
+// must leave room for in the budget.
+uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedInsn* insn, uint32_t eip,
+                             uint32_t block_rest);
 // Memory accesses the inline checks did not complete: segment checks,
 // TLB misses, MMIO, pages holding code. A load returns the value in the low
 // half and the status in the high half. A fault is kept in

@@ -175,8 +175,13 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   compiled->links = std::move(emitted.links);
   compiled->guest_count = static_cast<uint32_t>(compiled->ir.guest.size());
   uint32_t fallbacks = 0;
-  for (const ir::Inst& in : compiled->ir.insts) fallbacks += in.op == ir::Op::kFallback ? 1 : 0;
-  compiled->lowered_only = fallbacks == 0;
+  bool calls_interpreter = false;  // (RepString's slow path runs REP steps in it)
+  for (const ir::Inst& in : compiled->ir.insts) {
+    fallbacks += in.op == ir::Op::kFallback ? 1 : 0;
+    calls_interpreter =
+        calls_interpreter || in.op == ir::Op::kFallback || in.op == ir::Op::kRepString;
+  }
+  compiled->lowered_only = !calls_interpreter;
   stats_.fallbacks += fallbacks;
 
   ++stats_.blocks_translated;

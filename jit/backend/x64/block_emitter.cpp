@@ -76,7 +76,8 @@ void BlockEmitter::run() {
     }
     ra.begin_instruction(r);
     emit(r, in);
-    stored = stored || in.op == ir::Op::kStore || in.op == ir::Op::kFallback;
+    stored = stored || in.op == ir::Op::kStore || in.op == ir::Op::kFallback ||
+             in.op == ir::Op::kRepString;
     ra.end_instruction(r);
   }
   // Out-of-line code; stubs may add stubs.
@@ -208,13 +209,21 @@ void BlockEmitter::emit_jump_cache_exit(const ir::Arg& target) {
 }
 
 void BlockEmitter::emit_fallback(const ir::Inst& in) {
-  const ir::GuestInsn& g = block.guest[in.insn];
   sync_icount(in.insn);
+  emit_fallback_call(in, in.aux & ir::kFallbackMayRepeat);
+}
+
+void BlockEmitter::emit_fallback_call(const ir::Inst& in, bool may_repeat) {
+  const ir::GuestInsn& g = block.guest[in.insn];
   a.mov(x86::rdi, kState);
   a.mov(x86::rsi, reinterpret_cast<uint64_t>(&g.decoded));
   a.mov(x86::edx, g.eip);
-  a.call(reinterpret_cast<uint64_t>((in.aux & ir::kFallbackMayRepeat) ? &helper_fallback_rep
-                                                                      : &helper_fallback));
+  a.mov(x86::ecx, static_cast<uint32_t>(block.guest.size()) - in.insn);
+  if (may_repeat) {
+    a.call(reinterpret_cast<uint64_t>(&helper_fallback_rep));
+  } else {
+    a.call(reinterpret_cast<uint64_t>(&helper_fallback));
+  }
   asmjit::Label failed = a.newLabel();
   a.test(x86::eax, x86::eax);
   a.jnz(failed);
@@ -222,7 +231,7 @@ void BlockEmitter::emit_fallback(const ir::Inst& in) {
     a.bind(failed);  // eax: the status; the helper left EIP on the instruction
     a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
   });
-  if (in.aux & ir::kFallbackMayRepeat) {
+  if (may_repeat) {
     // A REP step that did not finish: the dispatcher runs it again (after
     // any interrupt), as the interpreter would. It counts as one step.
     asmjit::Label again = a.newLabel();
@@ -268,6 +277,7 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
     case Op::kStore: emit_store(r, in); break;
     case Op::kCheckEip: emit_check_eip(in); break;
     case Op::kFallback: emit_fallback(in); break;
+    case Op::kRepString: emit_rep_string(in); break;
     case Op::kExitDirect: emit_exit_direct(in.a[0].v, n); break;
     case Op::kSideExit: emit_exit_if(in.a[0], in.a[1].v, in.insn + 1u); break;
     case Op::kExitCond:

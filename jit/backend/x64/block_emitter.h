@@ -43,6 +43,12 @@ class BlockEmitter {
   void emit_load(ir::Ref r, const ir::Inst& in);
   void emit_store(ir::Ref r, const ir::Inst& in);
   void emit_check_eip(const ir::Inst& in);
+  void emit_rep_string(const ir::Inst& in);
+  // The inline TLB lookup (emit_memory.cpp): jumps to `slow` unless the
+  // TLB maps the page of [lin, lin + size) for the access; then r11 holds
+  // the entry's addend. Clobbers `tmp`.
+  void tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
+                  const asmjit::Label& slow);
   // Leaves the block with a fault for guest instruction `insn`: EIP on it,
   // icount as before it (Cpu::pending_fault must be set).
   void exit_fault(uint32_t insn, uint32_t synced_here);
@@ -60,6 +66,8 @@ class BlockEmitter {
   void emit_jump_cache_exit(const ir::Arg& target);
   void emit_code_modified_check(uint32_t next_insn);
   void emit_fallback(const ir::Inst& in);
+  // The helper call of a Fallback (EIP and icount handling included).
+  void emit_fallback_call(const ir::Inst& in, bool may_repeat);
 
   uint32_t synced_ = 0;
   asmjit::Label direct_entry_;

@@ -49,29 +49,6 @@ std::optional<x86::Gp> linear_address(BlockEmitter& e, const ir::Inst& in, const
   return kScratch0.r32();
 }
 
-// r11 = &tlb[index of lin]; compares the entry's tag with the page of the
-// access's last byte (in `tmp`) and jumps to slow on a mismatch. Leaves
-// r11 = the entry's addend.
-void tlb_check(BlockEmitter& e, const ir::Inst& in, const x86::Gp& lin, const x86::Gp& tmp,
-               int32_t tag, const asmjit::Label& slow) {
-  x86::Assembler& a = e.a;
-  a.mov(kScratch1, reinterpret_cast<uint64_t>(e.ctx.tlb_epoch_bits));
-  if (in.size > 1) {
-    a.lea(tmp, x86::dword_ptr(lin.r64(), in.size - 1));
-  } else {
-    a.mov(tmp, lin);
-  }
-  a.and_(tmp, ~core::kPageMask);
-  a.or_(tmp, x86::dword_ptr(kScratch1));
-  a.mov(kScratch1.r32(), lin);
-  a.shr(kScratch1.r32(), core::kPageShift - 5);
-  a.and_(kScratch1.r32(), (core::Mmu::kTlbSize - 1) << 5);
-  a.add(kScratch1, state_qword(kOffTlb + (e.ctx.user ? 8 : 0)));
-  a.cmp(tmp, x86::dword_ptr(kScratch1, tag));
-  a.jne(slow);
-  a.mov(kScratch1, x86::qword_ptr(kScratch1, kAddend));
-}
-
 // An operand in a register for the whole IR instruction: a value's own
 // register, or a temporary holding an immediate.
 x86::Gp operand(BlockEmitter& e, const ir::Arg& arg) {
@@ -97,13 +74,35 @@ struct SavedRegs {
 
 }  // namespace
 
+// Compares the TLB entry of `lin`'s page with the page of the access's last
+// byte (computed in `tmp`) and jumps to slow on a mismatch; otherwise leaves
+// r11 = the entry's addend (host = lin + addend).
+void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
+                              const asmjit::Label& slow) {
+  a.mov(kScratch1, reinterpret_cast<uint64_t>(ctx.tlb_epoch_bits));
+  if (size > 1) {
+    a.lea(tmp, x86::dword_ptr(lin.r64(), static_cast<int32_t>(size) - 1));
+  } else {
+    a.mov(tmp, lin);
+  }
+  a.and_(tmp, ~core::kPageMask);
+  a.or_(tmp, x86::dword_ptr(kScratch1));
+  a.mov(kScratch1.r32(), lin);
+  a.shr(kScratch1.r32(), core::kPageShift - 5);
+  a.and_(kScratch1.r32(), (core::Mmu::kTlbSize - 1) << 5);
+  a.add(kScratch1, state_qword(kOffTlb + (ctx.user ? 8 : 0)));
+  a.cmp(tmp, x86::dword_ptr(kScratch1, write ? kTagWrite : kTagRead));
+  a.jne(slow);
+  a.mov(kScratch1, x86::qword_ptr(kScratch1, kAddend));
+}
+
 void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
   const x86::Gp offset = operand(*this, in.a[0]);  // it survives for the slow path
   const x86::Gp dst = ra.def(r);
   asmjit::Label slow = a.newLabel();
   asmjit::Label done = a.newLabel();
   if (const std::optional<x86::Gp> lin = linear_address(*this, in, offset, slow)) {
-    tlb_check(*this, in, *lin, dst, kTagRead, slow);
+    tlb_lookup(*lin, in.size, false, dst, slow);
     const x86::Mem src = x86::ptr(kScratch1, lin->r64());
     switch (in.size) {
       case 1: a.movzx(dst, src.cloneResized(1)); break;
@@ -147,7 +146,7 @@ void BlockEmitter::emit_store(ir::Ref, const ir::Inst& in) {
   asmjit::Label slow = a.newLabel();
   asmjit::Label done = a.newLabel();
   if (const std::optional<x86::Gp> lin = linear_address(*this, in, offset, slow)) {
-    tlb_check(*this, in, *lin, tmp, kTagWrite, slow);
+    tlb_lookup(*lin, in.size, true, tmp, slow);
     const x86::Mem where = x86::ptr(kScratch1, lin->r64());
     switch (in.size) {
       case 1: a.mov(where.cloneResized(1), value.r8()); break;

@@ -122,6 +122,22 @@ class Generator {
     for (uint32_t a = 0; a < 0x4000; ++a) ram[a] = byte();
     uint32_t at = kCode;
     while (at < kCode + kCodeBytes - 16) {
+      if (below(24) == 0) {
+        // A repeated string instruction (MOVS STOS CMPS SCAS LODS) after
+        // MOV ECX (ECX often small, so that runs fit a page and take the
+        // JIT's inline path, or cross into the code, a read-only or absent
+        // page) and mostly after CLD.
+        static constexpr uint8_t kStrings[] = {0xA4, 0xA5, 0xA6, 0xA7, 0xAA,
+                                               0xAB, 0xAC, 0xAE, 0xAF};
+        const uint32_t count = below(2) ? below(64) : below(0x1400);
+        ram[at++] = 0xB9;  // MOV ECX, imm32 (imm16 under a 16-bit operand size)
+        for (int i = 0; i < 4; ++i) ram[at++] = static_cast<uint8_t>(count >> (8 * i));
+        if (below(4) != 0) ram[at++] = 0xFC;
+        if (below(4) == 0) ram[at++] = 0x66;
+        ram[at++] = below(2) ? 0xF3 : 0xF2;
+        ram[at++] = kStrings[below(sizeof kStrings)];
+        continue;
+      }
       if (below(4) != 0) {
         const uint8_t op = kOneByte[below(sizeof kOneByte)];
         ram[at++] = op;

@@ -14,6 +14,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <string>
 
 #include "core/decoder/decoder.h"
@@ -81,6 +82,40 @@ std::string translation_log(const TestCase& c, size_t steps) {
   return out;
 }
 
+// Runs case `c` under both engines; on a difference, adds a failure that
+// shows both states, the window bytes that differ and the JIT's log.
+bool engines_agree(const TestCase& c, uint64_t n, uint64_t seed, Tx86Machine& reference,
+                   Tx86Machine& translated, JitEngine& jit) {
+  const size_t steps = c.insns.size() + 1;
+  reference.load(c);
+  translated.load(c);
+  jit.flush();  // load() rewrote the code page behind the memory bus
+
+  run_interpreter(reference, steps);
+  const core::StopReason why = jit.run(translated.cpu(), steps);
+  EXPECT_NE(why, core::StopReason::kUnimplemented) << translated.cpu().error;
+
+  const core::CpuState& a = reference.state();
+  const core::CpuState& b = translated.state();
+  bool same = a.eip == b.eip && a.eflags == b.eflags && a.halted == b.halted &&
+              reference.cpu().in_shutdown() == translated.cpu().in_shutdown() &&
+              reference.window() == translated.window();
+  for (int i = 0; i < 8; ++i) same = same && a.gpr[i] == b.gpr[i];
+  if (same) return true;
+  std::string window;
+  const difftest::Window wa = reference.window();
+  const difftest::Window wb = translated.window();
+  for (size_t i = 0; i < wa.size(); ++i) {
+    if (wa[i] != wb[i]) window += fmt::format(" [{:#x}] {:02x}/{:02x}", i, wa[i], wb[i]);
+  }
+  ADD_FAILURE() << "case " << n << " (seed " << seed << "):\n"
+                << listing(c) << "interp: " << state_text(reference.cpu()) << "\n"
+                << "jit:    " << state_text(translated.cpu()) << "\n"
+                << (window.empty() ? "" : "window (interp/jit):" + window + "\n")
+                << translation_log(c, steps);
+  return false;
+}
+
 TEST(JitVsInterpreter, RandomSequencesMatch) {
   const uint64_t seed = env_u64("TX86_JIT_FUZZ_SEED", 0x717);
   const uint64_t cases = env_u64("TX86_JIT_FUZZ_CASES", 20000);
@@ -94,39 +129,64 @@ TEST(JitVsInterpreter, RandomSequencesMatch) {
   uint64_t insns = 0;
   for (uint64_t n = 0; n < cases && failures < 5; ++n) {
     const TestCase c = gen.next();
-    const size_t steps = c.insns.size() + 1;
-    insns += steps;
-    reference.load(c);
-    translated.load(c);
-    jit.flush();  // load() rewrote the code page behind the memory bus
-
-    run_interpreter(reference, steps);
-    const core::StopReason why = jit.run(translated.cpu(), steps);
-    ASSERT_NE(why, core::StopReason::kUnimplemented) << translated.cpu().error;
-
-    const core::CpuState& a = reference.state();
-    const core::CpuState& b = translated.state();
-    bool same = a.eip == b.eip && a.eflags == b.eflags && a.halted == b.halted &&
-                reference.cpu().in_shutdown() == translated.cpu().in_shutdown() &&
-                reference.window() == translated.window();
-    for (int i = 0; i < 8; ++i) same = same && a.gpr[i] == b.gpr[i];
-    if (!same) {
-      ++failures;
-      std::string window;
-      const difftest::Window wa = reference.window();
-      const difftest::Window wb = translated.window();
-      for (size_t i = 0; i < wa.size(); ++i) {
-        if (wa[i] != wb[i]) window += fmt::format(" [{:#x}] {:02x}/{:02x}", i, wa[i], wb[i]);
-      }
-      ADD_FAILURE() << "case " << n << " (seed " << seed << "):\n"
-                    << listing(c) << "interp: " << state_text(reference.cpu()) << "\n"
-                    << "jit:    " << state_text(translated.cpu()) << "\n"
-                    << (window.empty() ? "" : "window (interp/jit):" + window + "\n")
-                    << translation_log(c, steps);
-    }
+    insns += c.insns.size() + 1;
+    if (!engines_agree(c, n, seed, reference, translated, jit)) ++failures;
   }
   std::printf("jit fuzz: %llu instructions compared; %s\n", static_cast<unsigned long long>(insns),
               jit.stats_text().c_str());
+}
+
+// REP MOVS/STOS and REPE/REPNE CMPS/SCAS, every element size, both
+// directions, counts from 0 past the data page's end, overlapping copies
+// and matches at every position. The data page is touched first (read and
+// written), so the TLB maps it and runs inside it take the JIT's inline
+// path on host memory; runs past it fault (the page beyond is absent).
+TEST(JitVsInterpreter, RepeatedStringInstructionsMatch) {
+  const uint64_t seed = 0x5717;
+  std::mt19937 rng(seed);
+  Tx86Machine reference;
+  Tx86Machine translated;
+  JitEngine jit(translated.cpu());
+  static constexpr uint8_t kOps[] = {0xA4, 0xA6, 0xAA, 0xAE};  // MOVS CMPS STOS SCAS (byte)
+  static constexpr uint32_t kCounts[] = {0, 1, 2, 7, 64, 200, 0x7FF, 0x900};
+  int failures = 0;
+  uint64_t n = 0;
+  for (uint8_t op : kOps) {
+    for (unsigned size : {1u, 2u, 4u}) {
+      for (uint8_t rep : {uint8_t{0xF3}, uint8_t{0xF2}}) {
+        for (bool down : {false, true}) {
+          for (uint32_t count : kCounts) {
+            TestCase c;
+            for (uint8_t& b : c.window) b = static_cast<uint8_t>(rng() % 4);  // many matches
+            // Source and destination near the window, sometimes overlapping.
+            const uint32_t base = DT_WINDOW + 64;
+            const uint32_t src = base + rng() % 128;
+            const uint32_t dst = rng() % 3 == 0 ? src + 1 + rng() % 8 : base + rng() % 128;
+            c.gpr[core::kEsi] = src;
+            c.gpr[core::kEdi] = dst;
+            c.gpr[core::kEcx] = count;
+            c.gpr[core::kEax] = c.window[dst - DT_WINDOW] * 0x01010101u;
+            c.eflags = down ? core::flags::kDf : 0;
+            // Warm the TLB: a load and a store of the same byte.
+            c.insns.push_back({0x8A, 0x1E});  // mov bl, [esi]
+            c.insns.push_back({0x88, 0x1E});  // mov [esi], bl
+            c.insns.push_back({0x8A, 0x1F});  // mov bl, [edi]
+            c.insns.push_back({0x88, 0x1F});  // mov [edi], bl
+            difftest::Bytes insn;
+            if (size == 2) insn.push_back(0x66);
+            insn.push_back(rep);
+            insn.push_back(static_cast<uint8_t>(op + (size > 1 ? 1 : 0)));
+            c.insns.push_back(insn);
+            c.insns.push_back({0x89, 0xC3});  // mov ebx, eax: the block goes on after it
+            if (!engines_agree(c, n++, seed, reference, translated, jit) && ++failures >= 5) {
+              return;
+            }
+          }
+        }
+      }
+    }
+  }
+  std::printf("%llu cases; %s\n", static_cast<unsigned long long>(n), jit.stats_text().c_str());
 }
 
 }  // namespace
