@@ -24,7 +24,14 @@ bool direct_target(const LowerContext& c, const core::DecodedInsn& insn, uint32_
   return target <= c.cs_limit;
 }
 
+// Leaves for `target`, or, when allowed, lets the translator go on there
+// (it still ends the block when the target is on another page).
 void exit_direct(LowerContext& c, uint32_t target) {
+  if (c.may_follow) {
+    c.follow = true;
+    c.follow_target = target;
+    return;
+  }
   c.b.emit(Op::kExitDirect, 4, 0, Arg::imm(target));
   c.ended = true;
 }

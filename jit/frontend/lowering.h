@@ -37,6 +37,9 @@ struct LowerContext {
   bool ended = false;         // the lowering emitted the block's exit
   bool may_continue = false;  // a Jcc may become a side exit (TranslateOptions)
   bool side_exit = false;     // the lowering emitted one
+  bool may_follow = false;    // a direct JMP/CALL may go on at its target (TranslateOptions)
+  bool follow = false;        // it does: the block goes on at follow_target
+  uint32_t follow_target = 0;
 
   // A general register of `size` bytes (Gpr8 numbering for size 1). Only
   // the low `size` bytes of the value are meaningful.

@@ -55,49 +55,79 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
   const uint32_t start_eip = s.eip;
   if (start_eip > cs.limit) return false;
   const uint32_t start_lin = cs.base + start_eip;
+  const uint32_t page_lin = start_lin & ~core::kPageMask;
 
-  // The bytes from EIP to the end of its page (and of CS), read once.
+  // The whole page: a block may follow direct jumps and calls anywhere in
+  // it (the block cache invalidates by page, so every byte a block was
+  // decoded from is on its page).
   uint8_t bytes[core::kPageSize];
-  const uint32_t page_room = core::kPageSize - (start_lin & core::kPageMask);
-  const uint64_t limit_room = uint64_t{cs.limit} - start_eip + 1;
-  const unsigned avail = static_cast<unsigned>(limit_room < page_room ? limit_room : page_room);
   try {
     const uint32_t phys = cpu.mmu.translate(s, start_lin, core::Access::kExecute, cpu.cpl() == 3);
     phys_page = phys & ~core::kPageMask;
     // Only RAM and ROM hold code the JIT can track; anything else stays with
     // the interpreter.
     if (cpu.mem.host_page_for_read(phys) == nullptr) return false;
-    cpu.mem.read_block(phys, {bytes, avail});
+    cpu.mem.read_block(phys_page, {bytes, core::kPageSize});
   } catch (const core::GuestFault&) {
     return false;
   }
+  // The bytes an instruction at `eip` may use: to the end of the page or
+  // of the CS limit.
+  const auto room = [&](uint32_t eip) -> unsigned {
+    const uint32_t page_room = core::kPageSize - ((cs.base + eip) & core::kPageMask);
+    const uint64_t limit_room = uint64_t{cs.limit} - eip + 1;
+    return static_cast<unsigned>(limit_room < page_room ? limit_room : page_room);
+  };
 
   out = ir::Block{};
   out.start_eip = start_eip;
+  out.lo_eip = out.hi_eip = start_eip;
   out.code32 = s.code32();
   ir::Builder b(out);
-  unsigned offset = 0;
+  uint32_t eip = start_eip;
+  uint32_t next_eip = start_eip;
   unsigned side_exits = 0;
+  unsigned follows = 0;
   bool ended = false;
-  while (out.guest.size() < options.max_insns && offset < avail) {
+  while (out.guest.size() < options.max_insns) {
+    // On to the next page or past the limit: the block ends here.
+    if (eip > cs.limit || ((cs.base + eip) & ~core::kPageMask) != page_lin) break;
+    const unsigned avail = room(eip);
+    if (avail == 0) break;
+    const uint8_t* at = bytes + ((cs.base + eip) & core::kPageMask);
     core::DecodedInsn insn;
-    const core::DecodeStatus st = core::decode({bytes + offset, avail - offset}, s.code32(), insn);
+    const core::DecodeStatus st = core::decode({at, avail}, s.code32(), insn);
     if (st == core::DecodeStatus::kNeedMore || st == core::DecodeStatus::kTooLong) break;
     const auto index = static_cast<uint16_t>(out.guest.size());
-    const uint32_t eip = start_eip + offset;
     ir::GuestInsn g{insn, eip, {}};
-    std::copy_n(bytes + offset, insn.length, g.bytes.begin());
+    std::copy_n(at, insn.length, g.bytes.begin());
     out.guest.push_back(g);
     b.set_insn(index);
-    offset += insn.length;
+    next_eip = eip + insn.length;
+    out.lo_eip = std::min(out.lo_eip, eip);
+    out.hi_eip = std::max(out.hi_eip, next_eip);
 
-    LowerContext ctx{b, out, insn, index, eip, eip + insn.length, cs.limit, s.stack32()};
+    LowerContext ctx{b, out, insn, index, eip, next_eip, cs.limit, s.stack32()};
     ctx.may_continue = side_exits < options.max_side_exits;
+    ctx.may_follow = follows < options.max_follows && index + 1u < options.max_insns;
     if (options.lower && st == core::DecodeStatus::kOk && lower(ctx, insn)) {
       if (ctx.side_exit) ++side_exits;
       if (ctx.ended) {
         ended = true;
         break;
+      }
+      eip = next_eip;
+      if (ctx.follow) {
+        // A direct JMP or CALL to the same page: the block goes on there.
+        const uint32_t target = ctx.follow_target;
+        if (((cs.base + target) & ~core::kPageMask) == page_lin) {
+          ++follows;
+          eip = target;
+        } else {
+          b.emit(ir::Op::kExitDirect, 4, 0, ir::Arg::imm(target));
+          ended = true;
+          break;
+        }
       }
       continue;
     }
@@ -110,9 +140,10 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
       ended = true;
       break;
     }
+    eip = next_eip;
   }
   if (out.guest.empty()) return false;
-  out.end_eip = start_eip + offset;
+  out.end_eip = eip;
   if (!ended) {
     b.set_insn(static_cast<uint16_t>(out.guest.size() - 1));
     b.emit(ir::Op::kExitDirect, 4, 0, ir::Arg::imm(out.end_eip));

@@ -16,6 +16,8 @@ struct TranslateOptions {
   // Conditional branches a block may continue past (their taken side
   // leaves through a side exit): longer blocks, fewer block transitions.
   unsigned max_side_exits = 2;
+  // Direct JMPs and CALLs a block may follow to a target on its page.
+  unsigned max_follows = 4;
   bool lower = true;  // false: every instruction falls back (for testing)
 };
 

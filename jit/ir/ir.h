@@ -70,6 +70,10 @@ struct Block {
   std::vector<GuestInsn> guest;
   uint32_t start_eip = 0;
   uint32_t end_eip = 0;  // EIP after the last guest instruction
+  // The EIPs the block's bytes came from: [lo_eip, hi_eip), all on the
+  // start's page (a block may follow a direct JMP or CALL within it).
+  uint32_t lo_eip = 0;
+  uint32_t hi_eip = 0;
   bool code32 = false;
 
   const Inst& operator[](Ref r) const { return insts[r]; }

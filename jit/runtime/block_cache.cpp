@@ -73,7 +73,7 @@ size_t BlockCache::invalidate_range(uint32_t addr, unsigned size) {
   size_t dropped = 0;
   for (size_t i = 0; i < blocks.size();) {
     CompiledBlock* b = blocks[i];
-    const uint32_t start = b->key.phys;
+    const uint32_t start = first_byte(b);
     const uint32_t end = start + bytes_of(b);
     if (addr < end && start < addr + size) {
       drop(b);

@@ -85,7 +85,11 @@ class BlockCache {
   struct Page {
     std::vector<CompiledBlock*> blocks;
   };
-  static uint32_t bytes_of(const CompiledBlock* b) { return b->ir.end_eip - b->ir.start_eip; }
+  // The physical bytes a block was decoded from: [first, first + size).
+  static uint32_t first_byte(const CompiledBlock* b) {
+    return b->key.phys - (b->ir.start_eip - b->ir.lo_eip);
+  }
+  static uint32_t bytes_of(const CompiledBlock* b) { return b->ir.hi_eip - b->ir.lo_eip; }
 
   CodeArena& arena_;
   JumpCache& jump_cache_;  // a dropped block leaves it too

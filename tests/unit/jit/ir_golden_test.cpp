@@ -95,5 +95,21 @@ TEST(IrGolden, ScaledIndexAddressesAreOneLea) {
             "ExitToDispatcher\n");
 }
 
+TEST(IrGolden, DirectJumpsOnThePageAreFollowed) {
+  // jmp +2; ud2 (jumped over); add eax, ebx; cmp eax, 10, then the HLT:
+  // one block without the UD2, and the ADD's flags are dead.
+  EXPECT_EQ(optimized_ir({0xEB, 0x02, 0x0F, 0x0B, 0x01, 0xD8, 0x83, 0xF8, 0x0A}),
+            "%0 = GetReg eax\n"
+            "%1 = GetReg ebx\n"
+            "%2 = GetFlags\n"
+            "%3 = Add.4 %0, %1\n"
+            "SetReg eax %3\n"
+            "%9 = Sub.4 %3, #a\n"
+            "%10 = FlagsFrom %9, %2 host=8d5 zero=000\n"
+            "SetFlags %10\n"
+            "Fallback insn 3\n"
+            "ExitToDispatcher\n");
+}
+
 }  // namespace
 }  // namespace tx86::jit
