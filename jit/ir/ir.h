@@ -35,6 +35,9 @@ using Ref = uint32_t;  // an instruction's index in its block
 inline constexpr Ref kNoRef = 0xFFFFFFFF;
 // Fallback's aux: the instruction may leave EIP on itself (ops.inc).
 inline constexpr uint8_t kFallbackMayRepeat = 1;
+// SetFlags's aux: only out-of-line exits (faults, code-modified exits)
+// observe this value before the next SetFlags, so only they write it.
+inline constexpr uint8_t kSetFlagsDeferred = 1;
 
 struct Arg {
   enum class Kind : uint8_t { kNone, kValue, kImm };

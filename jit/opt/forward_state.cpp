@@ -58,13 +58,18 @@ void forward_state(ir::Block& b) {
 
   // Backward: a write overwritten before anything observes the state. The
   // end of a guest instruction that stores observes it too: the block
-  // leaves there if the store hit translated code.
+  // leaves there if the store hit translated code. Those ends and the ops
+  // that may fault observe the state only on their out-of-line exits, so a
+  // SetFlags that only they observe before the next one is deferred: the
+  // backend writes its value on those exits alone, and need not compute it
+  // on the main path (ir::kSetFlagsDeferred).
   std::vector<bool> stores(b.guest.size(), false);
   for (const ir::Inst& in : b.insts) {
     if (!in.dead && in.op == Op::kStore) stores[in.insn] = true;
   }
   std::array<bool, 8> reg_overwritten{};
-  bool flags_overwritten = false;
+  bool flags_overwritten = false;       // before any observer
+  bool flags_overwritten_hard = false;  // before any observer on the main path
   uint32_t current = UINT32_MAX;
   for (ir::Ref r = static_cast<ir::Ref>(b.insts.size()); r-- > 0;) {
     ir::Inst& in = b[r];
@@ -79,6 +84,7 @@ void forward_state(ir::Block& b) {
     if (observes_state(in)) {
       reg_overwritten.fill(false);
       flags_overwritten = false;
+      if (ir::info(in.op).kind != Kind::kMemory) flags_overwritten_hard = false;
       continue;
     }
     switch (in.op) {
@@ -88,10 +94,14 @@ void forward_state(ir::Block& b) {
         break;
       case Op::kGetReg: reg_overwritten[in.aux] = false; break;
       case Op::kSetFlags:
-        if (flags_overwritten) in.dead = true;
-        flags_overwritten = true;
+        if (flags_overwritten) {
+          in.dead = true;
+        } else if (flags_overwritten_hard) {
+          in.aux = ir::kSetFlagsDeferred;
+        }
+        flags_overwritten = flags_overwritten_hard = true;
         break;
-      case Op::kGetFlags: flags_overwritten = false; break;
+      case Op::kGetFlags: flags_overwritten = flags_overwritten_hard = false; break;
       default: break;
     }
   }

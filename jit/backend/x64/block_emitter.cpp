@@ -64,6 +64,7 @@ void BlockEmitter::run() {
   // After a guest instruction that stores, check whether the store hit
   // translated code (self-modifying code): then leave before the next
   // instruction, whose bytes may have changed.
+  plan_deferred_flags();
   uint32_t current = 0;
   bool stored = false;
   for (ir::Ref r = 0; r < block.insts.size(); ++r) {
@@ -74,8 +75,13 @@ void BlockEmitter::run() {
       current = in.insn;
       stored = false;
     }
+    const ir::Kind kind = ir::info(in.op).kind;
+    if ((kind == ir::Kind::kCall || kind == ir::Kind::kBranch || kind == ir::Kind::kExit) &&
+        deferred_.kind != ir::Arg::Kind::kNone) {
+      throw std::logic_error("jit: deferred flags reach a main-path observer");
+    }
     ra.begin_instruction(r);
-    emit(r, in);
+    if (!skipped_[r]) emit(r, in);
     stored = stored || in.op == ir::Op::kStore || in.op == ir::Op::kFallback ||
              in.op == ir::Op::kRepString;
     ra.end_instruction(r);
@@ -90,8 +96,10 @@ void BlockEmitter::emit_code_modified_check(uint32_t next_insn) {
   a.jne(modified);
   const uint32_t synced_here = synced_;
   const uint32_t eip = block.guest[next_insn].eip;
-  add_stub([this, modified, synced_here, eip, next_insn] {
+  FlagsPlan flags = deferred_flags();
+  add_stub([this, modified, synced_here, eip, next_insn, flags] {
     a.bind(modified);
+    emit_flags_plan(flags);
     a.mov(x86::byte_ptr(kState, kOffCodeModified), 0);
     a.mov(state_dword(kOffEip), eip);
     if (next_insn > synced_here) a.add(state_qword(kOffIcount), next_insn - synced_here);
@@ -141,7 +149,8 @@ void BlockEmitter::emit_exit_direct(uint32_t target, uint32_t done) {
   });
 }
 
-void BlockEmitter::exit_fault(uint32_t insn, uint32_t synced_here) {
+void BlockEmitter::exit_fault(uint32_t insn, uint32_t synced_here, const FlagsPlan& flags) {
+  emit_flags_plan(flags);
   a.mov(state_dword(kOffEip), block.guest[insn].eip);
   if (insn > synced_here) a.add(state_qword(kOffIcount), insn - synced_here);
   a.mov(x86::eax, st(ExitStatus::kFault));
@@ -161,13 +170,15 @@ void BlockEmitter::emit_check_eip(const ir::Inst& in) {
   }
   const uint32_t insn = in.insn;
   const uint32_t synced_here = synced();
-  add_stub([this, beyond, insn, synced_here] {
+  FlagsPlan flags = deferred_flags();
+  add_stub([this, beyond, insn, synced_here, flags] {
     a.bind(beyond);
+    emit_flags_plan(flags);  // (before the call clobbers what it reads)
     a.mov(x86::rdi, kState);
     a.mov(x86::esi, 13);  // #GP
     a.xor_(x86::edx, x86::edx);
     a.call(reinterpret_cast<uint64_t>(&helper_raise));
-    exit_fault(insn, synced_here);
+    exit_fault(insn, synced_here, FlagsPlan{});
   });
 }
 
@@ -263,6 +274,11 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
       break;
     case Op::kGetFlags: a.mov(ra.def(r), state_dword(kOffEflags)); break;
     case Op::kSetFlags:
+      if (in.aux == ir::kSetFlagsDeferred) {
+        deferred_ = in.a[0];
+        break;
+      }
+      deferred_ = ir::Arg{};
       if (in.a[0].is_imm()) {
         a.mov(state_dword(kOffEflags), in.a[0].v);
       } else {

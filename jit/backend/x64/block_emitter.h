@@ -9,6 +9,25 @@
 
 namespace tx86::jit::x64 {
 
+// How an out-of-line exit writes the flags of a deferred SetFlags
+// (deferred_flags.cpp): a value to start from, then flag-producing ops
+// executed again on the host, each merged in as its FlagsFrom would.
+struct FlagsPlan {
+  struct Operand {
+    enum class Kind : uint8_t { kNone, kImm, kReg, kSlot };
+    Kind kind = Kind::kNone;
+    uint32_t v = 0;  // the immediate, register id or spill slot
+  };
+  struct Step {
+    ir::Op op = ir::Op::kCopy;  // kCopy: the start value (a0)
+    uint8_t size = 4;
+    Operand a0, a1;
+    uint32_t host_mask = 0;
+    uint32_t zero_mask = 0;
+  };
+  std::vector<Step> steps;  // empty: nothing deferred
+};
+
 class BlockEmitter {
  public:
   BlockEmitter(const ir::Block& block, const EmitContext& ctx, asmjit::CodeHolder& code);
@@ -50,8 +69,13 @@ class BlockEmitter {
   void tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
                   const asmjit::Label& slow);
   // Leaves the block with a fault for guest instruction `insn`: EIP on it,
-  // icount as before it (Cpu::pending_fault must be set).
-  void exit_fault(uint32_t insn, uint32_t synced_here);
+  // icount as before it, the deferred flags written (Cpu::pending_fault
+  // must be set).
+  void exit_fault(uint32_t insn, uint32_t synced_here, const FlagsPlan& flags);
+  // The deferred flags as an exit emitted now must write them, and the
+  // code that does (deferred_flags.cpp).
+  FlagsPlan deferred_flags() const;
+  void emit_flags_plan(const FlagsPlan& plan);
 
  private:
   void emit(ir::Ref r, const ir::Inst& in);
@@ -66,12 +90,21 @@ class BlockEmitter {
   void emit_jump_cache_exit(const ir::Arg& target);
   void emit_code_modified_check(uint32_t next_insn);
   void emit_fallback(const ir::Inst& in);
+  // Finds the flag computations only deferred SetFlags need (they are not
+  // emitted) and keeps what recomputes them live (deferred_flags.cpp).
+  void plan_deferred_flags();
+  FlagsPlan::Operand operand_now(const ir::Arg& arg) const;
+  void add_plan_steps(const ir::Arg& flags, FlagsPlan& plan) const;
+  void keep_live_for(const ir::Arg& flags, uint32_t until);
   // The helper call of a Fallback (EIP and icount handling included).
   void emit_fallback_call(const ir::Inst& in, bool may_repeat);
 
   uint32_t synced_ = 0;
   asmjit::Label direct_entry_;
   std::vector<bool> precomputed_;  // Conds defined early (precompute_conds)
+  std::vector<bool> remat_;        // FlagsFrom only deferred SetFlags need: not emitted
+  std::vector<bool> skipped_;      // not emitted: remat_ FlagsFroms and ops only they read
+  ir::Arg deferred_;               // the deferred SetFlags' value, until the next SetFlags
   std::vector<std::function<void()>> stubs_;
   std::vector<asmjit::Label> link_jumps_;
   std::vector<asmjit::Label> link_stubs_;

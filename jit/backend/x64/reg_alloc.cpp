@@ -157,6 +157,12 @@ void RegAlloc::end_instruction(uint32_t at) {
   current_ = at + 1;
 }
 
+int RegAlloc::location(ir::Ref v) const {
+  if (reg_of_[v] != kNone) return reg_of_[v];
+  if (slot_of_[v] != kNone) return -1 - slot_of_[v];
+  throw std::logic_error("jit: a value needed on an exit path is not live");
+}
+
 std::vector<x86::Gp> RegAlloc::live_caller_saved(ir::Ref except) const {
   std::vector<x86::Gp> out;
   for (int r : kCallerSaved) {

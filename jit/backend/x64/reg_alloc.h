@@ -31,6 +31,12 @@ class RegAlloc {
   // Call between instructions: frees what died at index `at` and unlocks.
   void end_instruction(uint32_t at);
 
+  // Keeps v live through index `at` (call before emitting).
+  void extend(ir::Ref v, uint32_t at) {
+    if (last_use_[v] < at) last_use_[v] = at;
+  }
+  // Where a live value is now: a register id (>= 0), or -1 - its spill slot.
+  int location(ir::Ref v) const;
   // Live values in caller-saved registers (what a helper call would clobber).
   std::vector<x86::Gp> live_caller_saved(ir::Ref except = ir::kNoRef) const;
   bool lives_after(ir::Ref v, uint32_t at) const { return last_use_[v] > at; }

@@ -1,0 +1,201 @@
+// Deferred flags: a SetFlags that only out-of-line exits observe (a fault,
+// a store into translated code) before the next SetFlags is not written on
+// the main path (forward_state marks it, ir::kSetFlagsDeferred). Its value
+// often comes from FlagsFroms that nothing else reads, such as the flags of
+// an ADD between two memory accesses, which a later CMP overwrites: those
+// are not computed on the main path either. An exit that must show the
+// guest's flags recomputes them: it runs each op again on the host from
+// its operands, which the register allocator keeps live for as long as
+// the value is deferred, and merges the flags as FlagsFrom would.
+#include <stdexcept>
+
+#include "jit/backend/x64/block_emitter.h"
+
+namespace tx86::jit::x64 {
+
+namespace {
+
+using ir::Op;
+using Operand = FlagsPlan::Operand;
+
+// Ops whose host flags an exit can produce again from their operands.
+bool recomputable(const ir::Inst& op) {
+  switch (op.op) {
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kAnd:
+    case Op::kOr:
+    case Op::kXor:
+    case Op::kInc:
+    case Op::kDec:
+    case Op::kNeg:
+    case Op::kShl:
+    case Op::kShr:
+    case Op::kSar:
+    case Op::kImul: return true;
+    default: return false;
+  }
+}
+
+x86::Gp sized(const x86::Gp& r, unsigned size) {
+  if (size == 1) return r.r8();
+  if (size == 2) return r.r16();
+  return r.r32();
+}
+
+}  // namespace
+
+void BlockEmitter::plan_deferred_flags() {
+  const size_t n = block.insts.size();
+  remat_.assign(n, false);
+  skipped_.assign(n, false);
+  struct Use {
+    ir::Ref by;
+    int arg;
+  };
+  std::vector<std::vector<Use>> uses(n);
+  for (ir::Ref r = 0; r < n; ++r) {
+    const ir::Inst& in = block.insts[r];
+    if (in.dead) continue;
+    for (int k = 0; k < 3; ++k) {
+      if (in.a[k].is_value()) uses[in.a[k].v].push_back({r, k});
+    }
+  }
+  // Users come after their values: decide from the end.
+  for (ir::Ref r = static_cast<ir::Ref>(n); r-- > 0;) {
+    const ir::Inst& in = block.insts[r];
+    if (in.dead || in.op != Op::kFlagsFrom || !in.a[0].is_value()) continue;
+    if (!recomputable(block.insts[in.a[0].v])) continue;
+    bool only_deferred = !uses[r].empty();
+    for (const Use& u : uses[r]) {
+      const ir::Inst& user = block.insts[u.by];
+      const bool deferred_write = user.op == Op::kSetFlags && user.aux == ir::kSetFlagsDeferred;
+      const bool remat_user = user.op == Op::kFlagsFrom && u.arg == 1 && remat_[u.by];
+      only_deferred = only_deferred && (deferred_write || remat_user);
+    }
+    remat_[r] = skipped_[r] = only_deferred;
+  }
+  // An op whose flags are all it is used for, and only by those.
+  for (ir::Ref r = 0; r < n; ++r) {
+    const ir::Inst& in = block.insts[r];
+    if (in.dead || !recomputable(in) || uses[r].empty()) continue;
+    bool only_remat = true;
+    for (const Use& u : uses[r]) only_remat = only_remat && u.arg == 0 && remat_[u.by];
+    skipped_[r] = only_remat;
+  }
+  // Each deferred value stays recomputable until the next SetFlags.
+  for (ir::Ref r = 0; r < n; ++r) {
+    const ir::Inst& in = block.insts[r];
+    if (in.dead || in.op != Op::kSetFlags || in.aux != ir::kSetFlagsDeferred) continue;
+    ir::Ref next = r + 1;
+    while (next < n && (block.insts[next].dead || block.insts[next].op != Op::kSetFlags)) ++next;
+    keep_live_for(in.a[0], next);
+  }
+}
+
+void BlockEmitter::keep_live_for(const ir::Arg& flags, uint32_t until) {
+  if (!flags.is_value()) return;
+  if (!remat_[flags.v]) {
+    ra.extend(flags.v, until);
+    return;
+  }
+  const ir::Inst& from = block.insts[flags.v];
+  const ir::Inst& op = block.insts[from.a[0].v];
+  for (int k = 0; k < 2; ++k) {
+    if (op.a[k].is_value()) ra.extend(op.a[k].v, until);
+  }
+  keep_live_for(from.a[1], until);
+}
+
+Operand BlockEmitter::operand_now(const ir::Arg& arg) const {
+  if (arg.is_imm()) return {Operand::Kind::kImm, arg.v};
+  if (!arg.is_value()) return {};
+  const int where = ra.location(arg.v);
+  if (where >= 0) return {Operand::Kind::kReg, static_cast<uint32_t>(where)};
+  return {Operand::Kind::kSlot, static_cast<uint32_t>(-1 - where)};
+}
+
+void BlockEmitter::add_plan_steps(const ir::Arg& flags, FlagsPlan& plan) const {
+  if (!flags.is_value() || !remat_[flags.v]) {
+    plan.steps.push_back(FlagsPlan::Step{Op::kCopy, 4, operand_now(flags), {}, 0, 0});
+    return;
+  }
+  const ir::Inst& from = block.insts[flags.v];
+  add_plan_steps(from.a[1], plan);
+  const ir::Inst& op = block.insts[from.a[0].v];
+  plan.steps.push_back(FlagsPlan::Step{op.op, op.size, operand_now(op.a[0]), operand_now(op.a[1]),
+                                       from.host_mask, from.zero_mask});
+}
+
+FlagsPlan BlockEmitter::deferred_flags() const {
+  FlagsPlan plan;
+  if (deferred_.kind != ir::Arg::Kind::kNone) add_plan_steps(deferred_, plan);
+  return plan;
+}
+
+void BlockEmitter::emit_flags_plan(const FlagsPlan& plan) {
+  const auto load = [&](const x86::Gp& dst, const Operand& o) {
+    switch (o.kind) {
+      case Operand::Kind::kImm: a.mov(dst, o.v); break;
+      case Operand::Kind::kReg:
+        a.mov(dst, x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, o.v));
+        break;
+      case Operand::Kind::kSlot: a.mov(dst, x86::dword_ptr(x86::rsp, 8 * o.v)); break;
+      case Operand::Kind::kNone: throw std::logic_error("jit: a flags plan without a value");
+    }
+  };
+  for (const FlagsPlan::Step& step : plan.steps) {
+    if (step.op == Op::kCopy) {
+      load(kScratch1.r32(), step.a0);
+      a.mov(state_dword(kOffEflags), kScratch1.r32());
+      continue;
+    }
+    load(kScratch0.r32(), step.a0);
+    const x86::Gp d = sized(kScratch0, step.size);
+    const Operand& b = step.a1;
+    const asmjit::Imm imm(b.v);
+    const x86::Gp breg = sized(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, b.v), step.size);
+    const x86::Mem bmem = x86::ptr(x86::rsp, static_cast<int32_t>(8 * b.v), step.size);
+    auto binary = [&](auto form) {
+      if (b.kind == Operand::Kind::kImm) {
+        form(d, imm);
+      } else if (b.kind == Operand::Kind::kReg) {
+        form(d, breg);
+      } else {
+        form(d, bmem);
+      }
+    };
+    switch (step.op) {
+      case Op::kAdd: binary([&](auto x, auto y) { a.add(x, y); }); break;
+      case Op::kSub: binary([&](auto x, auto y) { a.sub(x, y); }); break;
+      case Op::kAnd: binary([&](auto x, auto y) { a.and_(x, y); }); break;
+      case Op::kOr: binary([&](auto x, auto y) { a.or_(x, y); }); break;
+      case Op::kXor: binary([&](auto x, auto y) { a.xor_(x, y); }); break;
+      case Op::kImul:
+        if (b.kind == Operand::Kind::kImm) {
+          a.imul(d, d, imm);
+        } else if (b.kind == Operand::Kind::kReg) {
+          a.imul(d, breg);
+        } else {
+          a.imul(d, bmem);
+        }
+        break;
+      case Op::kInc: a.inc(d); break;
+      case Op::kDec: a.dec(d); break;
+      case Op::kNeg: a.neg(d); break;
+      case Op::kShl: a.shl(d, imm); break;
+      case Op::kShr: a.shr(d, imm); break;
+      case Op::kSar: a.sar(d, imm); break;
+      default: throw std::logic_error("jit: a flags plan with an op it cannot run");
+    }
+    a.pushfq();
+    a.pop(kScratch0);
+    a.and_(kScratch0.r32(), step.host_mask);
+    a.mov(kScratch1.r32(), state_dword(kOffEflags));
+    a.and_(kScratch1.r32(), ~(step.host_mask | step.zero_mask));
+    a.or_(kScratch1.r32(), kScratch0.r32());
+    a.mov(state_dword(kOffEflags), kScratch1.r32());
+  }
+}
+
+}  // namespace tx86::jit::x64
