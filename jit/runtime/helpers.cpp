@@ -96,13 +96,19 @@ extern "C" uint32_t helper_store(core::CpuState* s, uint32_t seg, uint32_t offse
                                  uint32_t value) {
   core::Cpu& cpu = core::Cpu::of(s);
   const uint64_t code_writes = cpu.mem.code_writes();
+  const uint64_t mappings = cpu.mmu.mapping_generation();
   try {
     cpu.write(static_cast<uint8_t>(seg), offset, size, value);
   } catch (const core::GuestFault& f) {
     cpu.pending_fault = f;
     return status(ExitStatus::kFault);
   }
-  if (cpu.mem.code_writes() != code_writes) s->code_modified = 1;
+  // A store into code, or into a device that changed the memory map (whose
+  // pages the block may hold mapped, page_groups.cpp): leave after the
+  // instruction.
+  if (cpu.mem.code_writes() != code_writes || cpu.mmu.mapping_generation() != mappings) {
+    s->code_modified = 1;
+  }
   return 0;
 }
 

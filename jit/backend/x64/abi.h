@@ -3,6 +3,8 @@
 //
 //   r15        CpuState* (pinned for the whole run of chained blocks)
 //   r10, r11   scratch for the emitter, never allocated to IR values
+//   r14        the host address base of the current page group
+//              (page_groups.cpp), never allocated to IR values
 //   others     allocated to IR values (reg_alloc.h)
 //
 // The trampoline saves the callee-saved registers, reserves kSpillSlots
@@ -24,6 +26,7 @@ namespace x86 = asmjit::x86;
 inline const x86::Gp kState = x86::r15;
 inline const x86::Gp kScratch0 = x86::r10;
 inline const x86::Gp kScratch1 = x86::r11;
+inline const x86::Gp kPageBase = x86::r14;
 
 inline constexpr int kSpillSlots = 64;
 // 6 pushes + return address leave rsp at 8 mod 16; the frame restores 16.

@@ -65,6 +65,7 @@ void BlockEmitter::run() {
   // translated code (self-modifying code): then leave before the next
   // instruction, whose bytes may have changed.
   plan_deferred_flags();
+  plan_page_groups();
   uint32_t current = 0;
   bool stored = false;
   for (ir::Ref r = 0; r < block.insts.size(); ++r) {

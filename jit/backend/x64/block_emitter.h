@@ -28,6 +28,18 @@ struct FlagsPlan {
   std::vector<Step> steps;  // empty: nothing deferred
 };
 
+// Memory accesses of a block at constant distances from one address (the
+// same base value, index and scale, on a flat segment), with no call in
+// between: the first maps their common page once (page_groups.cpp).
+struct PageGroup {
+  ir::Ref first = ir::kNoRef;  // the access that maps the page
+  ir::Ref last = ir::kNoRef;
+  int32_t low = 0;   // the lowest displacement of any access
+  int32_t high = 0;  // the highest displacement + that access's size
+  bool stores = false;
+  unsigned members = 0;
+};
+
 class BlockEmitter {
  public:
   BlockEmitter(const ir::Block& block, const EmitContext& ctx, asmjit::CodeHolder& code);
@@ -59,6 +71,11 @@ class BlockEmitter {
   void emit_flags_from(ir::Ref r, const ir::Inst& in);
   void emit_cond(ir::Ref r, const ir::Inst& in);
   void precompute_conds(ir::Ref r, const ir::Inst& in);
+  // The page group access r belongs to (null: none), and at its first
+  // access the code that maps the group's page into kPageBase (0 when the
+  // group's span crosses a page or the TLB does not map it). `tmp` is free.
+  const PageGroup* page_group_of(ir::Ref r) const;
+  void enter_page_group(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp);
   void emit_load(ir::Ref r, const ir::Inst& in);
   void emit_store(ir::Ref r, const ir::Inst& in);
   void emit_check_eip(const ir::Inst& in);
@@ -93,6 +110,7 @@ class BlockEmitter {
   // Finds the flag computations only deferred SetFlags need (they are not
   // emitted) and keeps what recomputes them live (deferred_flags.cpp).
   void plan_deferred_flags();
+  void plan_page_groups();
   FlagsPlan::Operand operand_now(const ir::Arg& arg) const;
   void add_plan_steps(const ir::Arg& flags, FlagsPlan& plan) const;
   void keep_live_for(const ir::Arg& flags, uint32_t until);
@@ -105,6 +123,9 @@ class BlockEmitter {
   std::vector<bool> remat_;        // FlagsFrom only deferred SetFlags need: not emitted
   std::vector<bool> skipped_;      // not emitted: remat_ FlagsFroms and ops only they read
   ir::Arg deferred_;               // the deferred SetFlags' value, until the next SetFlags
+  std::vector<PageGroup> groups_;
+  std::vector<int> group_of_;         // per IR instruction: its group's index or -1
+  std::vector<int32_t> displacement_;  // per grouped access: its distance from the base
   std::vector<std::function<void()>> stubs_;
   std::vector<asmjit::Label> link_jumps_;
   std::vector<asmjit::Label> link_stubs_;

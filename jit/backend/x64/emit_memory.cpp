@@ -96,18 +96,54 @@ void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, con
   a.mov(kScratch1, x86::qword_ptr(kScratch1, kAddend));
 }
 
+namespace {
+
+// The access itself at host address base + lin.
+void access_load(x86::Assembler& a, const x86::Gp& dst, const x86::Gp& base, const x86::Gp& lin,
+                 unsigned size) {
+  const x86::Mem src = x86::ptr(base, lin.r64());
+  switch (size) {
+    case 1: a.movzx(dst, src.cloneResized(1)); break;
+    case 2: a.movzx(dst, src.cloneResized(2)); break;
+    default: a.mov(dst, src.cloneResized(4)); break;
+  }
+}
+
+void access_store(x86::Assembler& a, const x86::Gp& value, const x86::Gp& base,
+                  const x86::Gp& lin, unsigned size) {
+  const x86::Mem where = x86::ptr(base, lin.r64());
+  switch (size) {
+    case 1: a.mov(where.cloneResized(1), value.r8()); break;
+    case 2: a.mov(where.cloneResized(2), value.r16()); break;
+    default: a.mov(where.cloneResized(4), value); break;
+  }
+}
+
+}  // namespace
+
 void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
   const x86::Gp offset = operand(*this, in.a[0]);  // it survives for the slow path
   const x86::Gp dst = ra.def(r);
   asmjit::Label slow = a.newLabel();
   asmjit::Label done = a.newLabel();
   if (const std::optional<x86::Gp> lin = linear_address(*this, in, offset, slow)) {
-    tlb_lookup(*lin, in.size, false, dst, slow);
-    const x86::Mem src = x86::ptr(kScratch1, lin->r64());
-    switch (in.size) {
-      case 1: a.movzx(dst, src.cloneResized(1)); break;
-      case 2: a.movzx(dst, src.cloneResized(2)); break;
-      default: a.mov(dst, src.cloneResized(4)); break;
+    if (page_group_of(r) != nullptr) {
+      // The group's page, mapped once (kPageBase), or its own lookup when not.
+      asmjit::Label lookup = a.newLabel();
+      enter_page_group(r, *lin, dst);
+      a.test(kPageBase, kPageBase);
+      a.jz(lookup);
+      access_load(a, dst, kPageBase, *lin, in.size);
+      const x86::Gp l = *lin;
+      add_stub([this, lookup, slow, done, l, dst, in] {
+        a.bind(lookup);
+        tlb_lookup(l, in.size, false, dst, slow);
+        access_load(a, dst, kScratch1, l, in.size);
+        a.jmp(done);
+      });
+    } else {
+      tlb_lookup(*lin, in.size, false, dst, slow);
+      access_load(a, dst, kScratch1, *lin, in.size);
     }
   } else {
     a.jmp(slow);
@@ -140,19 +176,29 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
   });
 }
 
-void BlockEmitter::emit_store(ir::Ref, const ir::Inst& in) {
+void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
   const x86::Gp offset = operand(*this, in.a[0]);
   const x86::Gp value = operand(*this, in.a[1]);
   const x86::Gp tmp = ra.temp();
   asmjit::Label slow = a.newLabel();
   asmjit::Label done = a.newLabel();
   if (const std::optional<x86::Gp> lin = linear_address(*this, in, offset, slow)) {
-    tlb_lookup(*lin, in.size, true, tmp, slow);
-    const x86::Mem where = x86::ptr(kScratch1, lin->r64());
-    switch (in.size) {
-      case 1: a.mov(where.cloneResized(1), value.r8()); break;
-      case 2: a.mov(where.cloneResized(2), value.r16()); break;
-      default: a.mov(where.cloneResized(4), value); break;
+    if (page_group_of(r) != nullptr) {
+      asmjit::Label lookup = a.newLabel();
+      enter_page_group(r, *lin, tmp);
+      a.test(kPageBase, kPageBase);
+      a.jz(lookup);
+      access_store(a, value, kPageBase, *lin, in.size);
+      const x86::Gp l = *lin;
+      add_stub([this, lookup, slow, done, l, tmp, value, in] {
+        a.bind(lookup);
+        tlb_lookup(l, in.size, true, tmp, slow);
+        access_store(a, value, kScratch1, l, in.size);
+        a.jmp(done);
+      });
+    } else {
+      tlb_lookup(*lin, in.size, true, tmp, slow);
+      access_store(a, value, kScratch1, *lin, in.size);
     }
   } else {
     a.jmp(slow);

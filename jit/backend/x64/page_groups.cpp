@@ -1,0 +1,167 @@
+// Page groups: a block's accesses to the stack frame (ESP + 4, ESP + 8,
+// the pushes of a call) or to one structure (EBX + 0, EBX + 4) sit at
+// constant distances from one address. When their whole span fits in a
+// page, the first access of the group checks that once, looks the page up
+// in the TLB (for writing when any of them stores) and keeps its host base
+// in kPageBase; the others then access host memory directly. When the span
+// crosses a page or the lookup fails, kPageBase is 0 and each access looks
+// itself up as usual (out of line).
+//
+// The saved base stays right for the rest of the group: between its first
+// and last access there is no call, so nothing changes the memory map or
+// flushes the TLB (a guest's own page-table stores take effect after an
+// INVLPG or CR3 write, as on the hardware's TLB); a page that holds
+// translated code never has a write entry, and no page gains translated
+// code while a block runs.
+#include <algorithm>
+
+#include "core/mem/memory_bus.h"
+#include "jit/backend/x64/block_emitter.h"
+
+namespace tx86::jit::x64 {
+
+namespace {
+
+using ir::Op;
+
+// An address as base + index * scale + displacement (either may be absent).
+struct Shape {
+  ir::Ref base = ir::kNoRef;
+  ir::Ref index = ir::kNoRef;
+  uint8_t scale = 0;
+  uint8_t seg = 0;
+  int32_t displacement = 0;
+
+  bool same_place(const Shape& o) const {
+    return base == o.base && index == o.index && scale == o.scale && seg == o.seg;
+  }
+};
+
+Shape shape_of(const ir::Block& b, const ir::Inst& access) {
+  Shape s;
+  s.seg = access.aux;
+  const ir::Arg& addr = access.a[0];
+  if (addr.is_imm()) {
+    s.displacement = static_cast<int32_t>(addr.v);
+    return s;
+  }
+  const ir::Inst& def = b[addr.v];
+  const bool sum = (def.op == Op::kAdd || def.op == Op::kSub) && def.size == 4 &&
+                   def.a[0].is_value() && def.a[1].is_imm();
+  if (sum) {
+    s.base = def.a[0].v;
+    s.displacement = static_cast<int32_t>(def.op == Op::kAdd ? def.a[1].v : 0u - def.a[1].v);
+    return s;
+  }
+  if (def.op == Op::kLea) {
+    uint32_t d = def.a[2].v;
+    if (def.a[0].is_value()) {
+      s.base = def.a[0].v;
+    } else {
+      d += def.a[0].v;
+    }
+    if (def.a[1].is_value()) {
+      s.index = def.a[1].v;
+      s.scale = def.aux;
+    } else {
+      d += def.a[1].v << def.aux;
+    }
+    s.displacement = static_cast<int32_t>(d);
+    return s;
+  }
+  s.base = addr.v;
+  return s;
+}
+
+}  // namespace
+
+void BlockEmitter::plan_page_groups() {
+  const size_t n = block.insts.size();
+  group_of_.assign(n, -1);
+  displacement_.assign(n, 0);
+  groups_.clear();
+  std::vector<Shape> places;  // per group
+  std::vector<int64_t> low;
+  std::vector<int64_t> high;
+  std::vector<int> open;  // groups a later access may join
+  for (ir::Ref r = 0; r < n; ++r) {
+    const ir::Inst& in = block.insts[r];
+    if (in.dead) continue;
+    if (ir::info(in.op).kind == ir::Kind::kCall) {
+      open.clear();
+      continue;
+    }
+    if (in.op != Op::kLoad && in.op != Op::kStore) continue;
+    if (!((ctx.flat_segments >> in.aux) & 1u)) continue;
+    const Shape s = shape_of(block, in);
+    int g = -1;
+    for (int o : open) {
+      if (places[o].same_place(s)) g = o;
+    }
+    if (g < 0) {
+      g = static_cast<int>(groups_.size());
+      groups_.push_back(PageGroup{r});
+      places.push_back(s);
+      low.push_back(s.displacement);
+      high.push_back(int64_t{s.displacement} + in.size);
+      open.push_back(g);
+    }
+    PageGroup& group = groups_[g];
+    group.last = r;
+    group.stores = group.stores || in.op == Op::kStore;
+    ++group.members;
+    low[g] = std::min<int64_t>(low[g], s.displacement);
+    high[g] = std::max<int64_t>(high[g], int64_t{s.displacement} + in.size);
+    group_of_[r] = g;
+    displacement_[r] = s.displacement;
+  }
+  // One kPageBase: groups of two or more whose span fits a page, taken in
+  // order where they do not overlap.
+  std::vector<bool> taken(groups_.size(), false);
+  ir::Ref busy_until = 0;
+  bool any = false;
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    PageGroup& group = groups_[g];
+    group.low = static_cast<int32_t>(low[g]);
+    group.high = static_cast<int32_t>(high[g]);
+    if (group.members < 2 || high[g] - low[g] > static_cast<int64_t>(core::kPageSize)) continue;
+    if (any && group.first <= busy_until) continue;
+    taken[g] = true;
+    busy_until = group.last;
+    any = true;
+  }
+  for (ir::Ref r = 0; r < n; ++r) {
+    if (group_of_[r] >= 0 && !taken[group_of_[r]]) group_of_[r] = -1;
+  }
+}
+
+const PageGroup* BlockEmitter::page_group_of(ir::Ref r) const {
+  return group_of_[r] >= 0 ? &groups_[group_of_[r]] : nullptr;
+}
+
+void BlockEmitter::enter_page_group(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp) {
+  const PageGroup& g = groups_[group_of_[r]];
+  if (g.first != r) return;
+  asmjit::Label fail = a.newLabel();
+  asmjit::Label mapped = a.newLabel();
+  // low = lin - (this access's displacement - the lowest), mod 2^32; the
+  // span [low, low + size) must stay in low's page (in 64 bits: no wrap).
+  const auto to_low = static_cast<int32_t>(static_cast<uint32_t>(g.low) -
+                                           static_cast<uint32_t>(displacement_[r]));
+  const int32_t span = g.high - g.low;
+  a.lea(kScratch0.r32(), x86::dword_ptr(lin.r64(), to_low));
+  a.lea(kScratch1, x86::qword_ptr(kScratch0, span - 1));
+  a.xor_(kScratch1, kScratch0);
+  a.cmp(kScratch1, core::kPageMask);
+  a.ja(fail);
+  tlb_lookup(kScratch0.r32(), 1, g.stores, tmp, fail);
+  a.mov(kPageBase, kScratch1);
+  a.bind(mapped);
+  add_stub([this, fail, mapped] {
+    a.bind(fail);
+    a.xor_(kPageBase.r32(), kPageBase.r32());
+    a.jmp(mapped);
+  });
+}
+
+}  // namespace tx86::jit::x64
