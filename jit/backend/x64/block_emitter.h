@@ -124,7 +124,7 @@ class BlockEmitter {
   std::vector<bool> skipped_;      // not emitted: remat_ FlagsFroms and ops only they read
   ir::Arg deferred_;               // the deferred SetFlags' value, until the next SetFlags
   std::vector<PageGroup> groups_;
-  std::vector<int> group_of_;         // per IR instruction: its group's index or -1
+  std::vector<int> group_of_;          // per IR instruction: its group's index or -1
   std::vector<int32_t> displacement_;  // per grouped access: its distance from the base
   std::vector<std::function<void()>> stubs_;
   std::vector<asmjit::Label> link_jumps_;

@@ -109,8 +109,8 @@ void access_load(x86::Assembler& a, const x86::Gp& dst, const x86::Gp& base, con
   }
 }
 
-void access_store(x86::Assembler& a, const x86::Gp& value, const x86::Gp& base,
-                  const x86::Gp& lin, unsigned size) {
+void access_store(x86::Assembler& a, const x86::Gp& value, const x86::Gp& base, const x86::Gp& lin,
+                  unsigned size) {
   const x86::Mem where = x86::ptr(base, lin.r64());
   switch (size) {
     case 1: a.mov(where.cloneResized(1), value.r8()); break;

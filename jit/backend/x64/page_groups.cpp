@@ -146,8 +146,8 @@ void BlockEmitter::enter_page_group(ir::Ref r, const x86::Gp& lin, const x86::Gp
   asmjit::Label mapped = a.newLabel();
   // low = lin - (this access's displacement - the lowest), mod 2^32; the
   // span [low, low + size) must stay in low's page (in 64 bits: no wrap).
-  const auto to_low = static_cast<int32_t>(static_cast<uint32_t>(g.low) -
-                                           static_cast<uint32_t>(displacement_[r]));
+  const auto to_low =
+      static_cast<int32_t>(static_cast<uint32_t>(g.low) - static_cast<uint32_t>(displacement_[r]));
   const int32_t span = g.high - g.low;
   a.lea(kScratch0.r32(), x86::dword_ptr(lin.r64(), to_low));
   a.lea(kScratch1, x86::qword_ptr(kScratch0, span - 1));

@@ -303,5 +303,83 @@ TEST(JitFuzz, ProtectedModeWithPaging) {
   fuzz(Mode::kPaged, "paging");
 }
 
+// Page groups (the backend maps a page once for accesses at constant
+// distances from one base, page_groups.cpp): a loop runs a random run of
+// ESI-relative and stack accesses three times (the later times find the
+// TLB warm), with ESI inside a page, at either end of one (the group's
+// span crosses into the next page: each access looks itself up), on the
+// code (no write mapping: stores rewrite it) or, with paging, next to
+// absent and read-only pages and to a page mapped elsewhere, which the run
+// may remap on the way (a page-table store and INVLPG: an interpreter call
+// between accesses of one group).
+TEST(JitFuzz, PageGroups) {
+  static const std::vector<std::vector<uint8_t>> kData = {
+      {0x8B, 0x06},              // mov eax, [esi]
+      {0x8B, 0x5E, 0x04},        // mov ebx, [esi + 4]
+      {0x89, 0x46, 0x08},        // mov [esi + 8], eax
+      {0x03, 0x46, 0xFC},        // add eax, [esi - 4]
+      {0x66, 0x89, 0x5E, 0x0E},  // mov [esi + 14], bx
+      {0x88, 0x46, 0x02},        // mov [esi + 2], al
+      {0x8B, 0x56, 0x10},        // mov edx, [esi + 16]
+  };
+  static const std::vector<std::vector<uint8_t>> kStack = {
+      {0x50},                    // push eax
+      {0x53},                    // push ebx
+      {0x8B, 0x54, 0x24, 0x04},  // mov edx, [esp + 4]
+      {0x5F},                    // pop edi
+  };
+  static const std::vector<uint8_t> kRemap = {
+      0xC7, 0x05, 0x0C, 0x10, 0x01, 0x00, 0x07, 0x50, 0x00, 0x00,  // mov [PTE of 0x3000], 0x5007
+      0x0F, 0x01, 0x3D, 0x00, 0x30, 0x00, 0x00,                    // invlpg [0x3000]
+  };
+  static_assert(kPageTable + 3 * 4 == 0x1100C);
+  static constexpr uint32_t kPlaces[] = {0x2100, 0x2002,     0x3000 - 12,   0x3000 - 20, 0x3100,
+                                         0x4FFC, 0x5000 - 2, kCode + 0x300, kCode + 4};
+  Generator gen(0x9A6E);
+  Machine reference(false);
+  Machine translated(true);
+  std::vector<uint8_t> ram;
+  CpuState start;
+  int failures = 0;
+  for (int n = 0; n < 800 && failures < 3; ++n) {
+    const bool paged = n % 2 != 0;
+    gen.program(paged ? Mode::kPaged : Mode::kProtected, ram, start);
+    if (paged) {  // page 0x3000 at physical 0x6000
+      for (int i = 0; i < 4; ++i)
+        ram[kPageTable + 3 * 4 + i] = static_cast<uint8_t>(0x6007 >> (8 * i));
+    }
+    uint32_t at = kCode;
+    const auto put = [&](const std::vector<uint8_t>& bytes) {
+      for (uint8_t b : bytes) ram[at++] = b;
+    };
+    put({0xB9, 0x03, 0x00, 0x00, 0x00});  // mov ecx, 3
+    const uint32_t loop = at;
+    const uint32_t count = 2 + gen.below(6);
+    const bool stack = n % 4 >= 2;
+    for (uint32_t i = 0; i < count; ++i) {
+      if (paged && gen.below(8) == 0) put(kRemap);
+      put(stack && gen.below(2) ? kStack[gen.below(kStack.size())]
+                                : kData[gen.below(kData.size())]);
+    }
+    put({0x49});                                         // dec ecx
+    put({0x75, static_cast<uint8_t>(loop - (at + 2))});  // jnz loop
+    put({0xF4});                                         // hlt
+    start.gpr[core::kEsi] = kPlaces[gen.below(sizeof kPlaces / sizeof kPlaces[0])];
+    reference.load(ram, start);
+    translated.load(ram, start);
+    const core::StopReason ra = reference.run(300);
+    const core::StopReason rb = translated.run(300);
+    const bool same_memory =
+        std::memcmp(reference.mem().ram(), translated.mem().ram(), kRamBytes) == 0;
+    if (ra == rb && same_state(reference.cpu(), translated.cpu()) && same_memory) continue;
+    ++failures;
+    ADD_FAILURE() << "page groups case " << n << ": stop " << static_cast<int>(ra) << "/"
+                  << static_cast<int>(rb) << "\ninterp: " << state_text(reference.cpu())
+                  << "\njit:    " << state_text(translated.cpu())
+                  << (same_memory ? "" : "\nmemory differs");
+  }
+  std::printf("page groups: %s\n", translated.stats().c_str());
+}
+
 }  // namespace
 }  // namespace tx86::jit
