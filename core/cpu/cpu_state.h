@@ -64,6 +64,16 @@ struct CpuState {
   // (supervisor, user) for generated code's inline lookups.
   void* owner = nullptr;
   const void* tlb[2] = {nullptr, nullptr};
+  // The MMU's current TLB epoch (Mmu::bind_epoch), here for generated code.
+  // The MMU owns it: assigning a whole state (a reset, a restored snapshot)
+  // leaves it as it is.
+  struct EpochCell {
+    uint32_t bits = 0;
+    EpochCell() = default;
+    EpochCell(const EpochCell&) = default;
+    EpochCell& operator=(const EpochCell&) { return *this; }
+  };
+  EpochCell tlb_epoch;
   // Set when a store rewrote translated code: translated code leaves at the
   // end of the storing instruction.
   uint8_t code_modified = 0;

@@ -81,8 +81,8 @@ Mmu::Mmu(MemoryBus& bus) : bus_(bus), entries_(new TlbEntry[2 * kTlbSize]) {
 }
 
 void Mmu::next_epoch() {
-  const uint32_t epoch = ((epoch_bits_ >> kTlbEpochShift) + 1) % kTlbEpochs;
-  epoch_bits_ = epoch << kTlbEpochShift;
+  const uint32_t epoch = ((*epoch_ >> kTlbEpochShift) + 1) % kTlbEpochs;
+  *epoch_ = epoch << kTlbEpochShift;
   // Back at an epoch old entries may carry: wipe them.
   if (epoch == 0) std::fill(entries_.get(), entries_.get() + 2 * kTlbSize, TlbEntry{});
 }
@@ -100,10 +100,10 @@ void Mmu::flush_physical(PhysAddr) {
 }
 
 void Mmu::flush_non_global() {
-  const uint32_t old_epoch = epoch_bits_;
+  const uint32_t old_epoch = *epoch_;
   next_epoch();
   ++generation_;
-  if (epoch_bits_ == 0) {  // the arrays were wiped
+  if (*epoch_ == 0) {  // the arrays were wiped
     global_slots_.clear();
     return;
   }
@@ -113,8 +113,8 @@ void Mmu::flush_non_global() {
   for (const uint32_t slot : global_slots_) {
     TlbEntry& e = entries_[slot];
     if (!e.global || (e.read_tag & kEpochMask) != old_epoch || (e.read_tag & kTlbInvalid)) continue;
-    e.read_tag = (e.read_tag & ~kEpochMask) | epoch_bits_;
-    if (!(e.write_tag & kTlbInvalid)) e.write_tag = (e.write_tag & ~kEpochMask) | epoch_bits_;
+    e.read_tag = (e.read_tag & ~kEpochMask) | *epoch_;
+    if (!(e.write_tag & kTlbInvalid)) e.write_tag = (e.write_tag & ~kEpochMask) | *epoch_;
     global_slots_[kept++] = slot;
   }
   global_slots_.resize(kept);
@@ -149,9 +149,9 @@ const TlbEntry& Mmu::fill(CpuState& s, uint32_t lin, Access access, bool user) {
   uint8_t* rd = bus_.host_page_for_read(w.page);
   uint8_t* wr = bus_.host_page_for_write(w.page);
   e.addend = reinterpret_cast<uintptr_t>(rd) - page;
-  e.read_tag = page | epoch_bits_ | (rd != nullptr ? 0 : kTlbSlow);
+  e.read_tag = page | *epoch_ | (rd != nullptr ? 0 : kTlbSlow);
   if (w.fast_write) {
-    e.write_tag = page | epoch_bits_ | (wr != nullptr && journal_ == nullptr ? 0 : kTlbSlow);
+    e.write_tag = page | *epoch_ | (wr != nullptr && journal_ == nullptr ? 0 : kTlbSlow);
   }
   return e;
 }
@@ -160,7 +160,7 @@ PhysAddr Mmu::translate(CpuState& s, uint32_t lin, Access access, bool user) {
   const uint32_t page = lin & ~kPageMask;
   const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
   const uint32_t tag = access == Access::kWrite ? e.write_tag : e.read_tag;
-  if ((tag & ~kTlbSlow) == (page | epoch_bits_)) return e.phys_page | (lin & kPageMask);
+  if ((tag & ~kTlbSlow) == (page | *epoch_)) return e.phys_page | (lin & kPageMask);
   return fill(s, lin, access, user).phys_page | (lin & kPageMask);
 }
 

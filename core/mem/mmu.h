@@ -105,7 +105,7 @@ class Mmu {
                 Access access = Access::kRead) {
     if ((lin & kPageMask) + size <= kPageSize) {
       const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
-      if (e.read_tag == ((lin & ~kPageMask) | epoch_bits_)) {
+      if (e.read_tag == ((lin & ~kPageMask) | *epoch_)) {
         uint32_t v = 0;
         std::memcpy(&v, reinterpret_cast<const uint8_t*>(lin + e.addend), size);
         return v;
@@ -117,7 +117,7 @@ class Mmu {
   void write(CpuState& s, uint32_t lin, unsigned size, uint32_t value, bool user) {
     if ((lin & kPageMask) + size <= kPageSize) {
       const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
-      if (e.write_tag == ((lin & ~kPageMask) | epoch_bits_)) {
+      if (e.write_tag == ((lin & ~kPageMask) | *epoch_)) {
         std::memcpy(reinterpret_cast<uint8_t*>(lin + e.addend), &value, size);
         return;
       }
@@ -153,7 +153,13 @@ class Mmu {
   // For generated code: the TLB of one privilege, and the epoch bits a
   // valid tag carries (at a fixed address).
   const TlbEntry* tlb(bool user) const { return tlb_[user]; }
-  const uint32_t* epoch_bits() const { return &epoch_bits_; }
+  const uint32_t* epoch_bits() const { return epoch_; }
+  // Keeps the epoch at `where` from now on (CpuState::tlb_epoch, where
+  // generated code reads it relative to the state).
+  void bind_epoch(uint32_t* where) {
+    *where = *epoch_;
+    epoch_ = where;
+  }
 
  private:
   uint32_t read_slow(CpuState& s, uint32_t lin, unsigned size, bool user, Access access);
@@ -167,7 +173,8 @@ class Mmu {
 
   std::unique_ptr<TlbEntry[]> entries_;  // both privileges' arrays
   TlbEntry* tlb_[2];
-  uint32_t epoch_bits_ = 0;
+  uint32_t own_epoch_ = 0;
+  uint32_t* epoch_ = &own_epoch_;  // the current epoch's tag bits
   std::vector<uint32_t> global_slots_;  // entries_ indexes filled with global pages
   WriteJournal* journal_ = nullptr;
   uint64_t generation_ = 0;

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
+
 #include "core/trace/tracer.h"
 #include "jit/runtime/helpers.h"
 
@@ -33,6 +35,10 @@ JitEngine::JitEngine(core::Cpu& cpu, JitOptions options, core::Tracer* tracer)
       trampoline_(x64::emit_trampoline(arena_)),
       cache_(arena_, jump_cache_),
       interp_(tracer) {
+  // Generated code reads the TLB epoch from the state (Cpu binds it there).
+  if (cpu.mmu.epoch_bits() != &cpu.state.tlb_epoch.bits) {
+    throw std::logic_error("jit: the MMU's TLB epoch is not in the CPU state");
+  }
   jump_cache_.set_miss(trampoline_.jump_miss);
   if (options_.verify) {
     options_.link = false;
@@ -154,7 +160,6 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   ctx.cs_base = key.cs_base;
   ctx.cs_limit = key.cs_limit;
   ctx.mode = key.mode;
-  ctx.tlb_epoch_bits = cpu.mmu.epoch_bits();
   ctx.jump_cache = options_.link ? jump_cache_.targets() : nullptr;
   ctx.context_id = context_id(key.mode, key.cs_base, key.cs_limit);
   ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;

@@ -79,14 +79,13 @@ struct SavedRegs {
 // r11 = the entry's addend (host = lin + addend).
 void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
                               const asmjit::Label& slow) {
-  a.mov(kScratch1, reinterpret_cast<uint64_t>(ctx.tlb_epoch_bits));
   if (size > 1) {
     a.lea(tmp, x86::dword_ptr(lin.r64(), static_cast<int32_t>(size) - 1));
   } else {
     a.mov(tmp, lin);
   }
   a.and_(tmp, ~core::kPageMask);
-  a.or_(tmp, x86::dword_ptr(kScratch1));
+  a.or_(tmp, state_dword(kOffTlbEpoch));
   a.mov(kScratch1.r32(), lin);
   a.shr(kScratch1.r32(), core::kPageShift - 5);
   a.and_(kScratch1.r32(), (core::Mmu::kTlbSize - 1) << 5);

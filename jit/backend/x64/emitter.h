@@ -26,7 +26,6 @@ struct EmitContext {
   uint32_t cs_base = 0;
   uint32_t cs_limit = 0;  // CheckEip compares with it (it is part of the block's key)
   uint32_t mode = 0;      // the block's mode bits (its key's)
-  const uint32_t* tlb_epoch_bits = nullptr;  // the MMU's (Mmu::epoch_bits)
   // The jump cache's targets, which indirect and cross-page exits jump
   // through; null: those exits return to the dispatcher.
   const uint8_t* const* jump_cache = nullptr;
