@@ -174,7 +174,7 @@ class Mmu {
   std::unique_ptr<TlbEntry[]> entries_;  // both privileges' arrays
   TlbEntry* tlb_[2];
   uint32_t own_epoch_ = 0;
-  uint32_t* epoch_ = &own_epoch_;  // the current epoch's tag bits
+  uint32_t* epoch_ = &own_epoch_;       // the current epoch's tag bits
   std::vector<uint32_t> global_slots_;  // entries_ indexes filled with global pages
   WriteJournal* journal_ = nullptr;
   uint64_t generation_ = 0;
