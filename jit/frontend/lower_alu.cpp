@@ -1,5 +1,6 @@
 // ADD ADC SUB SBB AND OR XOR CMP TEST, INC DEC NEG NOT, SHL SHR SAR by an
-// immediate, IMUL r, r/m(, imm). The host instruction computes the status
+// immediate, 32-bit SHL SHR SAR ROL ROR by an immediate or CL, IMUL r,
+// r/m(, imm). The host instruction computes the status
 // flags (FlagsFrom) where they match the interpreter's model
 // (core/interp/alu.h); flags the SDM leaves undefined follow that model.
 #include "core/cpu/registers.h"
@@ -85,9 +86,13 @@ bool lower_unary(LowerContext& c, const core::DecodedInsn& insn) {
   return true;
 }
 
-// Shifts by an immediate count below the operand width; a count of zero
-// still reads (and may fault on) the operand. Other counts, CL counts and
-// rotates stay with the interpreter.
+// Shifts and rotates. An immediate count below the operand width is known
+// now (a count of zero still reads, and may fault on, the operand). A CL
+// count, for 32-bit registers (every masked count is below the width; a
+// memory operand would be written even when the count is zero), is known
+// at run time: a masked count of zero keeps the flags, so the flags are a
+// Select between the old and the new. Other forms stay with the
+// interpreter.
 bool lower_shift(LowerContext& c, const core::DecodedInsn& insn) {
   Op op = Op::kShl;
   switch (insn.mnemonic) {
@@ -95,19 +100,35 @@ bool lower_shift(LowerContext& c, const core::DecodedInsn& insn) {
     case Mnemonic::kSal: op = Op::kShl; break;
     case Mnemonic::kShr: op = Op::kShr; break;
     case Mnemonic::kSar: op = Op::kSar; break;
+    case Mnemonic::kRol: op = Op::kRol; break;
+    case Mnemonic::kRor: op = Op::kRor; break;
     default: return false;
   }
-  if (insn.ops[1].kind != OperandKind::kImm) return false;
+  const bool rotate = op == Op::kRol || op == Op::kRor;
+  // Rotates write CF and OF only; shifts clear AF (the model's choice).
+  const uint32_t host = rotate ? fl::kCf | fl::kOf : kLogicHost;
+  const uint32_t zero = rotate ? 0 : fl::kAf;
   const unsigned size = insn.ops[0].size;
-  const unsigned count = insn.imm & 0x1F;
-  if (count >= 8 * size) return false;
+  if (insn.ops[1].kind == OperandKind::kImm) {
+    const unsigned count = insn.imm & 0x1F;
+    if (count >= 8 * size || (rotate && size != 4)) return false;
+    const Arg a = c.read(0);
+    if (count == 0) return true;
+    const Arg old = c.flags();
+    const ir::Ref r = c.emit(op, size, a, Arg::imm(count));
+    const ir::Ref f = c.b.flags_from(r, old.v, host, zero);
+    c.write(0, Arg::value(r));
+    c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
+    return true;
+  }
+  if (size != 4 || insn.ops[0].kind != OperandKind::kGpr) return false;
   const Arg a = c.read(0);
-  if (count == 0) return true;
+  const Arg count = c.value(Op::kAnd, 4, c.reg(core::kCl, 1), Arg::imm(0x1F));
   const Arg old = c.flags();
-  const ir::Ref r = c.emit(op, size, a, Arg::imm(count));
-  const ir::Ref f = c.b.flags_from(r, old.v, kLogicHost, fl::kAf);
+  const ir::Ref r = c.emit(op, size, a, count);
+  const ir::Ref f = c.b.flags_from(r, old.v, host, zero);
   c.write(0, Arg::value(r));
-  c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
+  c.b.emit(Op::kSetFlags, 4, 0, c.value(Op::kSelect, 4, count, Arg::value(f), old));
   return true;
 }
 
@@ -142,7 +163,9 @@ bool lower_alu(LowerContext& c, const core::DecodedInsn& insn) {
     case Mnemonic::kShl:
     case Mnemonic::kSal:
     case Mnemonic::kShr:
-    case Mnemonic::kSar: return lower_shift(c, insn);
+    case Mnemonic::kSar:
+    case Mnemonic::kRol:
+    case Mnemonic::kRor: return lower_shift(c, insn);
     case Mnemonic::kImul: return lower_imul(c, insn);
     default: return false;
   }

@@ -68,6 +68,7 @@ class BlockEmitter {
   uint32_t synced() const { return synced_; }
 
   void emit_alu(ir::Ref r, const ir::Inst& in);
+  void emit_shift_by_value(ir::Ref r, const ir::Inst& in);
   void emit_flags_from(ir::Ref r, const ir::Inst& in);
   void emit_cond(ir::Ref r, const ir::Inst& in);
   void precompute_conds(ir::Ref r, const ir::Inst& in);

@@ -31,7 +31,7 @@ bool recomputable(const ir::Inst& op) {
     case Op::kNeg:
     case Op::kShl:
     case Op::kShr:
-    case Op::kSar:
+    case Op::kSar: return op.a[1].is_imm();  // (a count in a register would need CL)
     case Op::kImul: return true;
     default: return false;
   }

@@ -126,6 +126,13 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
     default: break;
   }
 
+  if ((in.op == Op::kShl || in.op == Op::kShr || in.op == Op::kSar || in.op == Op::kRol ||
+       in.op == Op::kRor) &&
+      in.a[1].is_value()) {
+    emit_shift_by_value(r, in);
+    return;
+  }
+
   // Two-address arithmetic: dst = a0; op dst, a1. The host instruction sets
   // the host flags exactly as the guest's would; FlagsFrom reads them next.
   const x86::Gp first = reg_or_load(in.a[0], kScratch0);
@@ -203,11 +210,38 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
     case Op::kShl: a.shl(d, imm); break;
     case Op::kShr: a.shr(d, imm); break;
     case Op::kSar: a.sar(d, imm); break;
+    case Op::kRol: a.rol(d, imm); break;
+    case Op::kRor: a.ror(d, imm); break;
     default: throw std::logic_error(std::string("jit: no emitter for ") + ir::info(in.op).name);
   }
   // Keep the value zero-extended (movzx leaves the flags alone).
   if (size == 1) a.movzx(dst, dst.r8());
   if (size == 2) a.movzx(dst, dst.r16());
+}
+
+// A 32-bit shift or rotate by a count in a register: the host wants it in
+// CL. The operand goes through r10, RCX is saved in r11 around it; the
+// moves leave the host flags as the shift set them, for FlagsFrom.
+void BlockEmitter::emit_shift_by_value(ir::Ref r, const ir::Inst& in) {
+  using ir::Op;
+  if (in.a[0].is_imm()) {
+    a.mov(kScratch0.r32(), in.a[0].v);
+  } else {
+    a.mov(kScratch0.r32(), ra.use(in.a[0].v));
+  }
+  const x86::Gp count = ra.use(in.a[1].v);
+  const x86::Gp dst = ra.def(r);
+  a.mov(kScratch1, x86::rcx);
+  if (count.id() != x86::ecx.id()) a.mov(x86::ecx, count);
+  switch (in.op) {
+    case Op::kShl: a.shl(kScratch0.r32(), x86::cl); break;
+    case Op::kShr: a.shr(kScratch0.r32(), x86::cl); break;
+    case Op::kSar: a.sar(kScratch0.r32(), x86::cl); break;
+    case Op::kRol: a.rol(kScratch0.r32(), x86::cl); break;
+    default: a.ror(kScratch0.r32(), x86::cl); break;
+  }
+  a.mov(x86::rcx, kScratch1);
+  a.mov(dst, kScratch0.r32());
 }
 
 namespace {
