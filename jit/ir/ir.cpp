@@ -69,7 +69,10 @@ std::string dump(const Block& b) {
       line += fmt::format(" host={:03x} zero={:03x}", i.host_mask, i.zero_mask);
     if (i.op == Op::kLea) line += fmt::format(" scale={}", 1u << i.aux);
     if (i.op == Op::kFallback || i.op == Op::kRepString) line += fmt::format(" insn {}", i.insn);
-    if (i.op == Op::kSetFlags && i.aux == kSetFlagsDeferred) line += " deferred";
+    if ((i.op == Op::kSetFlags && i.aux == kSetFlagsDeferred) ||
+        (i.op == Op::kSetReg && (i.aux & kSetRegDeferred))) {
+      line += " deferred";
+    }
     out += line + "\n";
   }
   return out;

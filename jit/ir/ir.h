@@ -38,6 +38,9 @@ inline constexpr uint8_t kFallbackMayRepeat = 1;
 // SetFlags's aux: only out-of-line exits (faults, code-modified exits)
 // observe this value before the next SetFlags, so only they write it.
 inline constexpr uint8_t kSetFlagsDeferred = 1;
+// SetReg's aux: the Gpr, with this bit when only out-of-line exits observe
+// the value before the register's next SetReg (as kSetFlagsDeferred).
+inline constexpr uint8_t kSetRegDeferred = 0x80;
 
 struct Arg {
   enum class Kind : uint8_t { kNone, kValue, kImm };

@@ -38,7 +38,7 @@ void forward_state(ir::Block& b) {
           regs[in.aux] = Arg::value(r);
         }
         break;
-      case Op::kSetReg: regs[in.aux] = in.a[0]; break;
+      case Op::kSetReg: regs[in.aux & 7] = in.a[0]; break;
       case Op::kGetFlags:
         if (flags) {
           rw.replace(b, r, *flags);
@@ -60,16 +60,18 @@ void forward_state(ir::Block& b) {
   // end of a guest instruction that stores observes it too: the block
   // leaves there if the store hit translated code. Those ends and the ops
   // that may fault observe the state only on their out-of-line exits, so a
-  // SetFlags that only they observe before the next one is deferred: the
-  // backend writes its value on those exits alone, and need not compute it
-  // on the main path (ir::kSetFlagsDeferred).
+  // SetFlags or SetReg that only they observe before the next one is
+  // deferred: the backend writes its value on those exits alone, and need
+  // not compute (flags) or store it on the main path (ir::kSetFlagsDeferred,
+  // ir::kSetRegDeferred).
   std::vector<bool> stores(b.guest.size(), false);
   for (const ir::Inst& in : b.insts) {
     if (!in.dead && in.op == Op::kStore) stores[in.insn] = true;
   }
-  std::array<bool, 8> reg_overwritten{};
-  bool flags_overwritten = false;       // before any observer
-  bool flags_overwritten_hard = false;  // before any observer on the main path
+  std::array<bool, 8> reg_overwritten{};       // before any observer
+  std::array<bool, 8> reg_overwritten_hard{};  // before any observer on the main path
+  bool flags_overwritten = false;              // before any observer
+  bool flags_overwritten_hard = false;         // before any observer on the main path
   uint32_t current = UINT32_MAX;
   for (ir::Ref r = static_cast<ir::Ref>(b.insts.size()); r-- > 0;) {
     ir::Inst& in = b[r];
@@ -84,15 +86,22 @@ void forward_state(ir::Block& b) {
     if (observes_state(in)) {
       reg_overwritten.fill(false);
       flags_overwritten = false;
-      if (ir::info(in.op).kind != Kind::kMemory) flags_overwritten_hard = false;
+      if (ir::info(in.op).kind != Kind::kMemory) {
+        reg_overwritten_hard.fill(false);
+        flags_overwritten_hard = false;
+      }
       continue;
     }
     switch (in.op) {
       case Op::kSetReg:
-        if (reg_overwritten[in.aux]) in.dead = true;
-        reg_overwritten[in.aux] = true;
+        if (reg_overwritten[in.aux]) {
+          in.dead = true;
+        } else if (reg_overwritten_hard[in.aux]) {
+          in.aux |= ir::kSetRegDeferred;
+        }
+        reg_overwritten[in.aux & 7] = reg_overwritten_hard[in.aux & 7] = true;
         break;
-      case Op::kGetReg: reg_overwritten[in.aux] = false; break;
+      case Op::kGetReg: reg_overwritten[in.aux] = reg_overwritten_hard[in.aux] = false; break;
       case Op::kSetFlags:
         if (flags_overwritten) {
           in.dead = true;

@@ -64,7 +64,7 @@ void BlockEmitter::run() {
   // After a guest instruction that stores, check whether the store hit
   // translated code (self-modifying code): then leave before the next
   // instruction, whose bytes may have changed.
-  plan_deferred_flags();
+  plan_deferred_state();
   plan_page_groups();
   uint32_t current = 0;
   bool stored = false;
@@ -77,9 +77,10 @@ void BlockEmitter::run() {
       stored = false;
     }
     const ir::Kind kind = ir::info(in.op).kind;
-    if ((kind == ir::Kind::kCall || kind == ir::Kind::kBranch || kind == ir::Kind::kExit) &&
-        deferred_.kind != ir::Arg::Kind::kNone) {
-      throw std::logic_error("jit: deferred flags reach a main-path observer");
+    if (kind == ir::Kind::kCall || kind == ir::Kind::kBranch || kind == ir::Kind::kExit) {
+      bool pending = deferred_.kind != ir::Arg::Kind::kNone;
+      for (const ir::Arg& d : deferred_regs_) pending = pending || d.kind != ir::Arg::Kind::kNone;
+      if (pending) throw std::logic_error("jit: deferred state reaches a main-path observer");
     }
     ra.begin_instruction(r);
     if (!skipped_[r]) emit(r, in);
@@ -97,10 +98,10 @@ void BlockEmitter::emit_code_modified_check(uint32_t next_insn) {
   a.jne(modified);
   const uint32_t synced_here = synced_;
   const uint32_t eip = block.guest[next_insn].eip;
-  FlagsPlan flags = deferred_flags();
-  add_stub([this, modified, synced_here, eip, next_insn, flags] {
+  ExitState state = deferred_state();
+  add_stub([this, modified, synced_here, eip, next_insn, state] {
     a.bind(modified);
-    emit_flags_plan(flags);
+    emit_exit_state(state);
     a.mov(x86::byte_ptr(kState, kOffCodeModified), 0);
     a.mov(state_dword(kOffEip), eip);
     if (next_insn > synced_here) a.add(state_qword(kOffIcount), next_insn - synced_here);
@@ -150,8 +151,8 @@ void BlockEmitter::emit_exit_direct(uint32_t target, uint32_t done) {
   });
 }
 
-void BlockEmitter::exit_fault(uint32_t insn, uint32_t synced_here, const FlagsPlan& flags) {
-  emit_flags_plan(flags);
+void BlockEmitter::exit_fault(uint32_t insn, uint32_t synced_here, const ExitState& state) {
+  emit_exit_state(state);
   a.mov(state_dword(kOffEip), block.guest[insn].eip);
   if (insn > synced_here) a.add(state_qword(kOffIcount), insn - synced_here);
   a.mov(x86::eax, st(ExitStatus::kFault));
@@ -171,15 +172,15 @@ void BlockEmitter::emit_check_eip(const ir::Inst& in) {
   }
   const uint32_t insn = in.insn;
   const uint32_t synced_here = synced();
-  FlagsPlan flags = deferred_flags();
-  add_stub([this, beyond, insn, synced_here, flags] {
+  ExitState state = deferred_state();
+  add_stub([this, beyond, insn, synced_here, state] {
     a.bind(beyond);
-    emit_flags_plan(flags);  // (before the call clobbers what it reads)
+    emit_exit_state(state);  // (before the call clobbers what it reads)
     a.mov(x86::rdi, kState);
     a.mov(x86::esi, 13);  // #GP
     a.xor_(x86::edx, x86::edx);
     a.call(reinterpret_cast<uint64_t>(&helper_raise));
-    exit_fault(insn, synced_here, FlagsPlan{});
+    exit_fault(insn, synced_here, ExitState{});
   });
 }
 
@@ -267,6 +268,11 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
   switch (in.op) {
     case Op::kGetReg: a.mov(ra.def(r), gpr_mem(in.aux)); break;
     case Op::kSetReg:
+      if (in.aux & ir::kSetRegDeferred) {
+        deferred_regs_[in.aux & 7] = in.a[0];
+        break;
+      }
+      deferred_regs_[in.aux] = ir::Arg{};
       if (in.a[0].is_imm()) {
         a.mov(gpr_mem(in.aux), in.a[0].v);
       } else {

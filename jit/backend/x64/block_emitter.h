@@ -9,10 +9,12 @@
 
 namespace tx86::jit::x64 {
 
-// How an out-of-line exit writes the flags of a deferred SetFlags
-// (deferred_flags.cpp): a value to start from, then flag-producing ops
-// executed again on the host, each merged in as its FlagsFrom would.
-struct FlagsPlan {
+// How an out-of-line exit writes the guest state that deferred SetFlags
+// and SetReg left out of CpuState (deferred_state.cpp): registers from
+// where their values are, and the flags from a value to start from, then
+// flag-producing ops executed again on the host, each merged in as its
+// FlagsFrom would.
+struct ExitState {
   struct Operand {
     enum class Kind : uint8_t { kNone, kImm, kReg, kSlot };
     Kind kind = Kind::kNone;
@@ -25,7 +27,12 @@ struct FlagsPlan {
     uint32_t host_mask = 0;
     uint32_t zero_mask = 0;
   };
-  std::vector<Step> steps;  // empty: nothing deferred
+  std::vector<Step> steps;  // the flags; empty: not deferred
+  struct Reg {
+    uint8_t gpr;
+    Operand value;
+  };
+  std::vector<Reg> regs;
 };
 
 // Memory accesses of a block at constant distances from one address (the
@@ -89,11 +96,11 @@ class BlockEmitter {
   // Leaves the block with a fault for guest instruction `insn`: EIP on it,
   // icount as before it, the deferred flags written (Cpu::pending_fault
   // must be set).
-  void exit_fault(uint32_t insn, uint32_t synced_here, const FlagsPlan& flags);
+  void exit_fault(uint32_t insn, uint32_t synced_here, const ExitState& state);
   // The deferred flags as an exit emitted now must write them, and the
   // code that does (deferred_flags.cpp).
-  FlagsPlan deferred_flags() const;
-  void emit_flags_plan(const FlagsPlan& plan);
+  ExitState deferred_state() const;
+  void emit_exit_state(const ExitState& plan);
 
  private:
   void emit(ir::Ref r, const ir::Inst& in);
@@ -110,10 +117,10 @@ class BlockEmitter {
   void emit_fallback(const ir::Inst& in);
   // Finds the flag computations only deferred SetFlags need (they are not
   // emitted) and keeps what recomputes them live (deferred_flags.cpp).
-  void plan_deferred_flags();
+  void plan_deferred_state();
   void plan_page_groups();
-  FlagsPlan::Operand operand_now(const ir::Arg& arg) const;
-  void add_plan_steps(const ir::Arg& flags, FlagsPlan& plan) const;
+  ExitState::Operand operand_now(const ir::Arg& arg) const;
+  void add_plan_steps(const ir::Arg& flags, ExitState& plan) const;
   void keep_live_for(const ir::Arg& flags, uint32_t until);
   // The helper call of a Fallback (EIP and icount handling included).
   void emit_fallback_call(const ir::Inst& in, bool may_repeat);
@@ -124,6 +131,7 @@ class BlockEmitter {
   std::vector<bool> remat_;        // FlagsFrom only deferred SetFlags need: not emitted
   std::vector<bool> skipped_;      // not emitted: remat_ FlagsFroms and ops only they read
   ir::Arg deferred_;               // the deferred SetFlags' value, until the next SetFlags
+  ir::Arg deferred_regs_[8];       // deferred SetRegs' values, until the register's next SetReg
   std::vector<PageGroup> groups_;
   std::vector<int> group_of_;          // per IR instruction: its group's index or -1
   std::vector<int32_t> displacement_;  // per grouped access: its distance from the base

@@ -152,8 +152,8 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
   const uint32_t insn = in.insn;
   const uint32_t synced_here = synced();
   SavedRegs saved{ra.live_caller_saved(r)};
-  FlagsPlan flags = deferred_flags();
-  add_stub([this, slow, done, offset, dst, saved, in, insn, synced_here, flags] {
+  ExitState state = deferred_state();
+  add_stub([this, slow, done, offset, dst, saved, in, insn, synced_here, state] {
     a.bind(slow);
     saved.save(a);
     a.mov(kScratch0.r32(), offset);  // (offset may sit in an argument register)
@@ -171,7 +171,7 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
     a.jnz(fault);
     a.jmp(done);
     a.bind(fault);
-    exit_fault(insn, synced_here, flags);  // precise: nothing of the instruction happened
+    exit_fault(insn, synced_here, state);  // precise: nothing of the instruction happened
   });
 }
 
@@ -207,8 +207,8 @@ void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
   const uint32_t insn = in.insn;
   const uint32_t synced_here = synced();
   SavedRegs saved{ra.live_caller_saved()};
-  FlagsPlan flags = deferred_flags();
-  add_stub([this, slow, done, offset, value, saved, in, insn, synced_here, flags] {
+  ExitState state = deferred_state();
+  add_stub([this, slow, done, offset, value, saved, in, insn, synced_here, state] {
     a.bind(slow);
     saved.save(a);
     a.mov(kScratch0.r32(), offset);
@@ -226,7 +226,7 @@ void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
     a.jnz(fault);
     a.jmp(done);  // (a store into translated code set code_modified: see run())
     a.bind(fault);
-    exit_fault(insn, synced_here, flags);
+    exit_fault(insn, synced_here, state);
   });
 }
 

@@ -64,13 +64,14 @@ TEST(IrGolden, RegistersAreForwardedAndConstantsFolded) {
 
 TEST(IrGolden, PushAndPopGoThroughTheStackSegment) {
   // push ebx; pop ecx: the pop reads the pushed slot, and ESP's two moves
-  // cancel out.
+  // cancel out. Only the pop's load (if it faulted) would see the pushed
+  // ESP: that write is deferred to the load's fault exit.
   EXPECT_EQ(optimized_ir({0x53, 0x59}),
             "%0 = GetReg ebx\n"
             "%1 = GetReg esp\n"
             "%2 = Sub.4 %1, #4\n"
             "Store.4 ss %2, %0\n"
-            "SetReg esp %2\n"
+            "SetReg esp %2 deferred\n"
             "%6 = Load.4 ss %2\n"
             "SetReg esp %1\n"
             "SetReg ecx %6\n"

@@ -189,12 +189,13 @@ TEST(JitVsInterpreter, RepeatedStringInstructionsMatch) {
   std::printf("%llu cases; %s\n", static_cast<unsigned long long>(n), jit.stats_text().c_str());
 }
 
-// Flags that only a fault would show (forward_state defers them, the
-// backend recomputes them on the fault's exit): an ALU op, sometimes a
-// second one merging into its flags (INC keeps CF), a load or store that
-// faults or not, then a CMP that overwrites the flags. The fault must show
-// the flags of the instructions before it.
-TEST(JitVsInterpreter, DeferredFlagsAreExactAtFaults) {
+// Flags and registers that only a fault would show (forward_state defers
+// them; the backend writes them on the fault's exit, recomputing the
+// flags): an ALU op or a register write, sometimes an INC merging into the
+// flags (it keeps CF), a load or store that faults or not, then
+// instructions that overwrite the flags and the registers. The fault must
+// show the state the instructions before it left.
+TEST(JitVsInterpreter, DeferredStateIsExactAtFaults) {
   const uint64_t seed = 0xF1A6;
   std::mt19937 rng(seed);
   Tx86Machine reference;
@@ -217,6 +218,8 @@ TEST(JitVsInterpreter, DeferredFlagsAreExactAtFaults) {
       {0x66, 0x29, 0xD8},  // sub ax, bx
       {0x80, 0xC3, 0x7F},  // add bl, 0x7f
       {0x11, 0xD8},        // adc eax, ebx (not recomputed: stays on the main path)
+      {0x50},              // push eax (ESP and EAX below are deferred register writes)
+      {0x8D, 0x40, 0x05},  // lea eax, [eax + 5]
   };
   const std::vector<difftest::Bytes> accesses = {
       {0x64, 0x8B, 0x16},  // mov edx, fs:[esi] (FS is null: #GP)
@@ -239,6 +242,9 @@ TEST(JitVsInterpreter, DeferredFlagsAreExactAtFaults) {
         c.insns.push_back(access);
         if (variant & 4) c.insns.push_back({0x8B, 0x17});  // a second access
         c.insns.push_back({0x39, 0xD8});                   // cmp eax, ebx
+        c.insns.push_back({0x89, 0xD8});                   // mov eax, ebx
+        c.insns.push_back({0x89, 0xD9});                   // mov ecx, ebx
+        c.insns.push_back({0x53});                         // push ebx
         if (!engines_agree(c, n++, seed, reference, translated, jit) && ++failures >= 5) return;
       }
     }

@@ -1,12 +1,14 @@
-// Deferred flags: a SetFlags that only out-of-line exits observe (a fault,
-// a store into translated code) before the next SetFlags is not written on
-// the main path (forward_state marks it, ir::kSetFlagsDeferred). Its value
-// often comes from FlagsFroms that nothing else reads, such as the flags of
-// an ADD between two memory accesses, which a later CMP overwrites: those
-// are not computed on the main path either. An exit that must show the
-// guest's flags recomputes them: it runs each op again on the host from
-// its operands, which the register allocator keeps live for as long as
-// the value is deferred, and merges the flags as FlagsFrom would.
+// Deferred state: a SetFlags or SetReg that only out-of-line exits observe
+// (a fault, a store into translated code) before the next one is not
+// written on the main path (forward_state marks it, ir::kSetFlagsDeferred,
+// ir::kSetRegDeferred); those exits write it. A register's value stays
+// live until the register's next SetReg. A deferred SetFlags' value often
+// comes from FlagsFroms that nothing else reads, such as the flags of an
+// ADD between two memory accesses, which a later CMP overwrites: those are
+// not computed on the main path either. An exit that must show the guest's
+// flags recomputes them: it runs each op again on the host from its
+// operands, which the register allocator keeps live for as long as the
+// value is deferred, and merges the flags as FlagsFrom would.
 #include <stdexcept>
 
 #include "jit/backend/x64/block_emitter.h"
@@ -16,7 +18,7 @@ namespace tx86::jit::x64 {
 namespace {
 
 using ir::Op;
-using Operand = FlagsPlan::Operand;
+using Operand = ExitState::Operand;
 
 // Ops whose host flags an exit can produce again from their operands.
 bool recomputable(const ir::Inst& op) {
@@ -45,7 +47,7 @@ x86::Gp sized(const x86::Gp& r, unsigned size) {
 
 }  // namespace
 
-void BlockEmitter::plan_deferred_flags() {
+void BlockEmitter::plan_deferred_state() {
   const size_t n = block.insts.size();
   remat_.assign(n, false);
   skipped_.assign(n, false);
@@ -83,13 +85,25 @@ void BlockEmitter::plan_deferred_flags() {
     for (const Use& u : uses[r]) only_remat = only_remat && u.arg == 0 && remat_[u.by];
     skipped_[r] = only_remat;
   }
-  // Each deferred value stays recomputable until the next SetFlags.
+  // Each deferred value stays recomputable until the next SetFlags, each
+  // deferred register's until its next SetReg.
   for (ir::Ref r = 0; r < n; ++r) {
     const ir::Inst& in = block.insts[r];
-    if (in.dead || in.op != Op::kSetFlags || in.aux != ir::kSetFlagsDeferred) continue;
-    ir::Ref next = r + 1;
-    while (next < n && (block.insts[next].dead || block.insts[next].op != Op::kSetFlags)) ++next;
-    keep_live_for(in.a[0], next);
+    if (in.dead) continue;
+    if (in.op == Op::kSetFlags && in.aux == ir::kSetFlagsDeferred) {
+      ir::Ref next = r + 1;
+      while (next < n && (block.insts[next].dead || block.insts[next].op != Op::kSetFlags)) ++next;
+      keep_live_for(in.a[0], next);
+    }
+    if (in.op == Op::kSetReg && (in.aux & ir::kSetRegDeferred) && in.a[0].is_value()) {
+      const unsigned gpr = in.aux & 7u;
+      ir::Ref next = r + 1;
+      while (next < n && (block.insts[next].dead || block.insts[next].op != Op::kSetReg ||
+                          (block.insts[next].aux & 7u) != gpr)) {
+        ++next;
+      }
+      ra.extend(in.a[0].v, next);
+    }
   }
 }
 
@@ -115,25 +129,30 @@ Operand BlockEmitter::operand_now(const ir::Arg& arg) const {
   return {Operand::Kind::kSlot, static_cast<uint32_t>(-1 - where)};
 }
 
-void BlockEmitter::add_plan_steps(const ir::Arg& flags, FlagsPlan& plan) const {
+void BlockEmitter::add_plan_steps(const ir::Arg& flags, ExitState& plan) const {
   if (!flags.is_value() || !remat_[flags.v]) {
-    plan.steps.push_back(FlagsPlan::Step{Op::kCopy, 4, operand_now(flags), {}, 0, 0});
+    plan.steps.push_back(ExitState::Step{Op::kCopy, 4, operand_now(flags), {}, 0, 0});
     return;
   }
   const ir::Inst& from = block.insts[flags.v];
   add_plan_steps(from.a[1], plan);
   const ir::Inst& op = block.insts[from.a[0].v];
-  plan.steps.push_back(FlagsPlan::Step{op.op, op.size, operand_now(op.a[0]), operand_now(op.a[1]),
+  plan.steps.push_back(ExitState::Step{op.op, op.size, operand_now(op.a[0]), operand_now(op.a[1]),
                                        from.host_mask, from.zero_mask});
 }
 
-FlagsPlan BlockEmitter::deferred_flags() const {
-  FlagsPlan plan;
+ExitState BlockEmitter::deferred_state() const {
+  ExitState plan;
   if (deferred_.kind != ir::Arg::Kind::kNone) add_plan_steps(deferred_, plan);
+  for (uint8_t g = 0; g < 8; ++g) {
+    if (deferred_regs_[g].kind != ir::Arg::Kind::kNone) {
+      plan.regs.push_back(ExitState::Reg{g, operand_now(deferred_regs_[g])});
+    }
+  }
   return plan;
 }
 
-void BlockEmitter::emit_flags_plan(const FlagsPlan& plan) {
+void BlockEmitter::emit_exit_state(const ExitState& plan) {
   const auto load = [&](const x86::Gp& dst, const Operand& o) {
     switch (o.kind) {
       case Operand::Kind::kImm: a.mov(dst, o.v); break;
@@ -144,7 +163,15 @@ void BlockEmitter::emit_flags_plan(const FlagsPlan& plan) {
       case Operand::Kind::kNone: throw std::logic_error("jit: a flags plan without a value");
     }
   };
-  for (const FlagsPlan::Step& step : plan.steps) {
+  for (const ExitState::Reg& reg : plan.regs) {
+    if (reg.value.kind == Operand::Kind::kImm) {
+      a.mov(gpr_mem(reg.gpr), reg.value.v);
+    } else {
+      load(kScratch1.r32(), reg.value);
+      a.mov(gpr_mem(reg.gpr), kScratch1.r32());
+    }
+  }
+  for (const ExitState::Step& step : plan.steps) {
     if (step.op == Op::kCopy) {
       load(kScratch1.r32(), step.a0);
       a.mov(state_dword(kOffEflags), kScratch1.r32());
