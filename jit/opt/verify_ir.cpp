@@ -23,6 +23,8 @@ bool sets_host_flags(ir::Op op) {
     case ir::Op::kDec:
     case ir::Op::kNeg:
     case ir::Op::kShl:
+    case ir::Op::kRol:
+    case ir::Op::kRor:
     case ir::Op::kShr:
     case ir::Op::kSar:
     case ir::Op::kImul: return true;
