@@ -66,13 +66,14 @@ void BlockEmitter::run() {
   // instruction, whose bytes may have changed.
   plan_deferred_state();
   plan_page_groups();
+  plan_store_checks();
   uint32_t current = 0;
   bool stored = false;
   for (ir::Ref r = 0; r < block.insts.size(); ++r) {
     const ir::Inst& in = block.insts[r];
     if (in.dead) continue;
     if (in.insn != current) {
-      if (stored) emit_code_modified_check(current + 1);
+      if (stored && self_checked_[current] == ir::kNoRef) emit_code_modified_check(current + 1);
       current = in.insn;
       stored = false;
     }
@@ -90,6 +91,59 @@ void BlockEmitter::run() {
   }
   // Out-of-line code; stubs may add stubs.
   for (size_t i = 0; i < stubs_.size(); ++i) stubs_[i]();
+}
+
+void BlockEmitter::plan_store_checks() {
+  const size_t n = block.guest.size();
+  self_checked_.assign(n, ir::kNoRef);
+  std::vector<bool> bad(n, false);
+  std::vector<ir::Ref> store(n, ir::kNoRef);
+  for (ir::Ref r = 0; r < block.insts.size(); ++r) {
+    const ir::Inst& in = block.insts[r];
+    if (in.dead) continue;
+    const uint32_t i = in.insn;
+    if (in.op == ir::Op::kStore) {
+      bad[i] = bad[i] || store[i] != ir::kNoRef;  // one store only
+      store[i] = r;
+      continue;
+    }
+    if (store[i] == ir::kNoRef) {
+      bad[i] = bad[i] || in.op == ir::Op::kFallback || in.op == ir::Op::kRepString;
+      continue;
+    }
+    // After the store: only writes of values the store's stub can reach
+    // (defined before it).
+    const bool state_write = in.op == ir::Op::kSetReg || in.op == ir::Op::kSetFlags;
+    const bool known = in.a[0].is_imm() || (in.a[0].is_value() && in.a[0].v < store[i]);
+    bad[i] = bad[i] || !state_write || !known;
+  }
+  // (The last instruction has no check after it: the block ends there.)
+  for (size_t i = 0; i + 1 < n; ++i) {
+    if (!bad[i] && store[i] != ir::kNoRef) self_checked_[i] = store[i];
+  }
+}
+
+bool BlockEmitter::store_checks_itself(ir::Ref store) const {
+  return self_checked_[block.insts[store].insn] == store;
+}
+
+ExitState BlockEmitter::state_after_instruction(ir::Ref store) const {
+  ExitState state = deferred_state();
+  const uint32_t insn = block.insts[store].insn;
+  for (ir::Ref r = store + 1; r < block.insts.size(); ++r) {
+    const ir::Inst& in = block.insts[r];
+    if (in.insn != insn) break;
+    if (in.dead) continue;
+    if (in.op == ir::Op::kSetReg) {
+      const auto gpr = static_cast<uint8_t>(in.aux & 7);
+      std::erase_if(state.regs, [gpr](const ExitState::Reg& x) { return x.gpr == gpr; });
+      state.regs.push_back(ExitState::Reg{gpr, operand_now(in.a[0])});
+    } else if (in.op == ir::Op::kSetFlags) {
+      state.steps.clear();
+      add_plan_steps(in.a[0], state);
+    }
+  }
+  return state;
 }
 
 void BlockEmitter::emit_code_modified_check(uint32_t next_insn) {

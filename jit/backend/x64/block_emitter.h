@@ -114,6 +114,14 @@ class BlockEmitter {
   // a miss. icount must be synced.
   void emit_jump_cache_exit(const ir::Arg& target);
   void emit_code_modified_check(uint32_t next_insn);
+  // Instructions whose one store checks for a store into translated code
+  // itself, on its slow path (the only way one can happen), and then
+  // finishes the instruction there: the main path needs no check after it.
+  void plan_store_checks();
+  bool store_checks_itself(ir::Ref store) const;
+  // At a self-checking store: the state at the end of its instruction, for
+  // its code-modified exit.
+  ExitState state_after_instruction(ir::Ref store) const;
   void emit_fallback(const ir::Inst& in);
   // Finds the flag computations only deferred SetFlags need (they are not
   // emitted) and keeps what recomputes them live (deferred_flags.cpp).
@@ -127,11 +135,12 @@ class BlockEmitter {
 
   uint32_t synced_ = 0;
   asmjit::Label direct_entry_;
-  std::vector<bool> precomputed_;  // Conds defined early (precompute_conds)
-  std::vector<bool> remat_;        // FlagsFrom only deferred SetFlags need: not emitted
-  std::vector<bool> skipped_;      // not emitted: remat_ FlagsFroms and ops only they read
-  ir::Arg deferred_;               // the deferred SetFlags' value, until the next SetFlags
-  ir::Arg deferred_regs_[8];       // deferred SetRegs' values, until the register's next SetReg
+  std::vector<bool> precomputed_;      // Conds defined early (precompute_conds)
+  std::vector<bool> remat_;            // FlagsFrom only deferred SetFlags need: not emitted
+  std::vector<bool> skipped_;          // not emitted: remat_ FlagsFroms and ops only they read
+  ir::Arg deferred_;                   // the deferred SetFlags' value, until the next SetFlags
+  ir::Arg deferred_regs_[8];           // deferred SetRegs' values, until the register's next SetReg
+  std::vector<ir::Ref> self_checked_;  // per guest instruction: its self-checking store, or none
   std::vector<PageGroup> groups_;
   std::vector<int> group_of_;          // per IR instruction: its group's index or -1
   std::vector<int32_t> displacement_;  // per grouped access: its distance from the base

@@ -208,7 +208,26 @@ void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
   const uint32_t synced_here = synced();
   SavedRegs saved{ra.live_caller_saved()};
   ExitState state = deferred_state();
-  add_stub([this, slow, done, offset, value, saved, in, insn, synced_here, state] {
+  // The code-modified exit of a self-checking store (plan_store_checks):
+  // the rest of the instruction's state writes, then leave before the next.
+  const bool checks_itself = store_checks_itself(r);
+  ExitState after = checks_itself ? state_after_instruction(r) : ExitState{};
+  asmjit::Label modified = a.newLabel();
+  if (checks_itself) {
+    const uint32_t next = insn + 1;
+    const uint32_t eip = block.guest[next].eip;
+    add_stub([this, modified, after, next, eip, synced_here] {
+      a.bind(modified);
+      emit_exit_state(after);
+      a.mov(x86::byte_ptr(kState, kOffCodeModified), 0);
+      a.mov(state_dword(kOffEip), eip);
+      if (next > synced_here) a.add(state_qword(kOffIcount), next - synced_here);
+      a.mov(x86::eax, static_cast<uint32_t>(ExitStatus::kInvalidated));
+      a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+    });
+  }
+  add_stub([this, slow, done, offset, value, saved, in, insn, synced_here, state, checks_itself,
+            modified] {
     a.bind(slow);
     saved.save(a);
     a.mov(kScratch0.r32(), offset);
@@ -224,7 +243,12 @@ void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
     asmjit::Label fault = a.newLabel();
     a.test(kScratch0.r32(), kScratch0.r32());
     a.jnz(fault);
-    a.jmp(done);  // (a store into translated code set code_modified: see run())
+    // A store into translated code set code_modified: see run().
+    if (checks_itself) {
+      a.cmp(x86::byte_ptr(kState, kOffCodeModified), 0);
+      a.jne(modified);
+    }
+    a.jmp(done);
     a.bind(fault);
     exit_fault(insn, synced_here, state);
   });
