@@ -8,13 +8,16 @@ set -uo pipefail
 
 usage() {
   cat <<'EOF'
-usage: tests/bench/run.sh [--qemu] [--engine interp|jit] [--scale N] [--build DIR] [workload...]
+usage: tests/bench/run.sh [--qemu] [--engine interp|jit] [--scale N] [--repeat N] [--build DIR] [workload...]
 
   --qemu           also run each kernel under qemu-system-i386 (TCG)
   --engine E       tx86's --cpu-engine (default: tx86's default engine)
   --scale N        work units (about 10 ms natively each; default: the
                    guests' own, 150)
   --build DIR      the build tree (default: build/release, or $TX86_BUILD_DIR)
+  --repeat N       run each N times, interleaved (native, tx86, qemu, native,
+                   ...), and show the fastest of each (default 1): on a
+                   noisy machine the minimum is the steadiest figure
   --timeout S      give up on one run after S seconds (default 3600)
   workload         integer memory string calls x87 irq (default: all)
 EOF
@@ -25,6 +28,7 @@ build=${TX86_BUILD_DIR:-$root/build/release}
 use_qemu=0
 engine=""
 scale=""
+repeat=1
 timeout_s=3600
 workloads=()
 while (($# > 0)); do
@@ -32,6 +36,7 @@ while (($# > 0)); do
     --qemu) use_qemu=1 ;;
     --engine) engine=${2:?--engine needs a value}; shift ;;
     --scale) scale=${2:?--scale needs a value}; shift ;;
+    --repeat) repeat=${2:?--repeat needs a value}; shift ;;
     --build) build=${2:?--build needs a value}; shift ;;
     --timeout) timeout_s=${2:?--timeout needs a value}; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -43,6 +48,9 @@ done
 ((${#workloads[@]} > 0)) || workloads=(integer memory string calls x87 irq)
 if [[ -n $scale && ! $scale =~ ^[1-9][0-9]*$ ]]; then
   echo "run.sh: --scale must be a positive integer" >&2; exit 2
+fi
+if [[ ! $repeat =~ ^[1-9][0-9]*$ ]]; then
+  echo "run.sh: --repeat must be a positive integer" >&2; exit 2
 fi
 
 tx86=$build/tx86
@@ -99,29 +107,49 @@ ratio() {  # ratio A B: A/B, or "-" when either is missing
     if (a == "-" || b == "-" || b + 0 <= 0) print "-"; else printf "%.2f", a / b }'
 }
 
+# best TAG: after run_one, keeps the fastest successful run of TAG (native,
+# tx86, qemu) of workload $w in best_s[TAG] and best_sum[TAG]. A failed run
+# leaves a note; a checksum that differs from an earlier run's of the same
+# TAG is a mismatch.
+best() {
+  local tag=$1
+  if [[ -z $sum ]]; then
+    notes+=("$w $tag failed: $why")
+    return
+  fi
+  if [[ -n ${best_sum[$tag]:-} && ${best_sum[$tag]} != "$sum" ]]; then
+    mismatch=1
+    notes+=("$w $tag CHECKSUM MISMATCH between runs: ${best_sum[$tag]}, $sum")
+  fi
+  best_sum[$tag]=$sum
+  if [[ -z ${best_s[$tag]:-} ]] || awk -v a="$secs" -v b="${best_s[$tag]}" 'BEGIN { exit !(a < b) }'; then
+    best_s[$tag]=$secs
+  fi
+}
+
 rows=()
 notes=()
 mismatch=0
 for w in "${workloads[@]}"; do
   echo "run.sh: $w..." >&2
-  run_one "$w.native" 0 "$bench_dir/$w-native" "${args[@]}"
-  native_s=$secs native_sum=$sum
-  [[ -n $native_sum ]] || { native_s="-"; notes+=("$w native failed: $why"); }
-
-  run_one "$w.tx86" 0 "$tx86" --kernel "$bench_dir/$w.elf" "${append_tx86[@]}" \
-    --serial stdio --exit-mode raw "${tx86_engine[@]}"
-  tx86_s=$secs tx86_sum=$sum
-  [[ -n $tx86_sum ]] || { tx86_s="-"; notes+=("$w tx86 failed: $why"); }
-
-  qemu_s="-" qemu_sum=""
-  if [[ -n $qemu ]]; then
-    # isa-debug-exit: the guest writes 0, QEMU exits with (0 << 1) | 1.
-    run_one "$w.qemu" 1 "$qemu" -accel tcg -kernel "$bench_dir/$w.elf" \
-      "${append_qemu[@]}" -serial stdio -display none \
-      -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot -m 256
-    qemu_s=$secs qemu_sum=$sum
-    [[ -n $qemu_sum ]] || { qemu_s="-"; notes+=("$w qemu failed: $why"); }
-  fi
+  declare -A best_s=() best_sum=()
+  for ((r = 1; r <= repeat; ++r)); do
+    run_one "$w.native" 0 "$bench_dir/$w-native" "${args[@]}"
+    best native
+    run_one "$w.tx86" 0 "$tx86" --kernel "$bench_dir/$w.elf" "${append_tx86[@]}" \
+      --serial stdio --exit-mode raw "${tx86_engine[@]}"
+    best tx86
+    if [[ -n $qemu ]]; then
+      # isa-debug-exit: the guest writes 0, QEMU exits with (0 << 1) | 1.
+      run_one "$w.qemu" 1 "$qemu" -accel tcg -kernel "$bench_dir/$w.elf" \
+        "${append_qemu[@]}" -serial stdio -display none \
+        -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot -m 256
+      best qemu
+    fi
+  done
+  native_s=${best_s[native]:--} native_sum=${best_sum[native]:-}
+  tx86_s=${best_s[tx86]:--} tx86_sum=${best_sum[tx86]:-}
+  qemu_s=${best_s[qemu]:--} qemu_sum=${best_sum[qemu]:-}
 
   # Every checksum that was printed must be the same.
   sums=$(printf '%s\n' "$native_sum" "$tx86_sum" "$qemu_sum" | grep -v '^$' | sort -u | wc -l)
@@ -143,7 +171,7 @@ for w in "${workloads[@]}"; do
 done
 
 echo
-echo "tx86 benchmarks: scale ${scale:-default}, engine ${engine:-default}, $(uname -m)," \
+echo "tx86 benchmarks: scale ${scale:-default}, engine ${engine:-default}, best of $repeat, $(uname -m)," \
   "$(grep -m 1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')"
 printf '%-10s %10s %10s %10s %12s %10s %s\n' workload "native s" "tx86 s" "qemu s" \
   tx86/native qemu/tx86 checksum
