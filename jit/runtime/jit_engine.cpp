@@ -346,7 +346,11 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
         size_t index = 0;
         cache_.find_link(jump, from, index);
         if (from != nullptr && from->valid && !needs_interpreter(s)) {
-          if (CompiledBlock* to = lookup(cpu); to != nullptr && from->valid) {
+          // Translating the target may flush the whole cache, and `from`
+          // with it (freed, not just invalid): then there is nothing to link.
+          const uint64_t flushes = stats_.flushes;
+          CompiledBlock* to = lookup(cpu);
+          if (to != nullptr && stats_.flushes == flushes && from->valid) {
             cache_.link(from, index, to);
             ++stats_.links;
           }

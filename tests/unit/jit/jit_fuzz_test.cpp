@@ -63,12 +63,14 @@ constexpr uint8_t kTwoByte[] = {0x40, 0x44, 0x45, 0x4C, 0x4F, 0x82, 0x84, 0x85, 
 
 class Machine {
  public:
-  explicit Machine(bool use_jit, std::FILE* log = nullptr, bool verify = false)
+  explicit Machine(bool use_jit, std::FILE* log = nullptr, bool verify = false,
+                   size_t arena_bytes = 0)
       : mem_(kRamBytes), cpu_(mem_, io_) {
     mem_.map_ram(0, kRamBytes, 0);
     JitOptions options;
     options.log = log;
     options.verify = verify;
+    if (arena_bytes != 0) options.arena_bytes = arena_bytes;
     if (use_jit) jit_ = std::make_unique<JitEngine>(cpu_, options);
   }
 
@@ -237,7 +239,9 @@ bool same_state(core::Cpu& a, core::Cpu& b) {
   return true;
 }
 
-void fuzz(Mode mode, const char* name) {
+// arena_bytes: the JIT's code arena (0: the default); a small one flushes
+// often, also while the dispatcher links a block to one it translates.
+void fuzz(Mode mode, const char* name, size_t arena_bytes = 0) {
   const uint64_t seed = env_u64("TX86_JIT_FUZZ_SEED", 0x5eed) + static_cast<uint64_t>(mode);
   const uint64_t programs = env_u64("TX86_JIT_FUZZ_BLOCKS", 3000);
   std::printf("jit fuzz (%s): seed %llu, %llu programs of %llu instructions\n", name,
@@ -246,7 +250,7 @@ void fuzz(Mode mode, const char* name) {
   Generator gen(seed);
   const uint64_t log_program = env_u64("TX86_JIT_FUZZ_LOG", UINT64_MAX);
   Machine reference(false);
-  Machine translated(true, log_program != UINT64_MAX ? stdout : nullptr);
+  Machine translated(true, log_program != UINT64_MAX ? stdout : nullptr, false, arena_bytes);
   std::vector<uint8_t> ram;
   CpuState start;
   int failures = 0;
@@ -301,6 +305,9 @@ TEST(JitFuzz, ProtectedMode) {
 }
 TEST(JitFuzz, ProtectedModeWithPaging) {
   fuzz(Mode::kPaged, "paging");
+}
+TEST(JitFuzz, SmallArenaFlushingOften) {
+  fuzz(Mode::kProtected, "small arena", 128 * 1024);
 }
 
 // Page groups (the backend maps a page once for accesses at constant
