@@ -150,11 +150,14 @@ void BlockEmitter::emit_code_modified_check(uint32_t next_insn) {
   asmjit::Label modified = a.newLabel();
   a.cmp(x86::byte_ptr(kState, kOffCodeModified), 0);
   a.jne(modified);
-  const uint32_t synced_here = synced_;
+  add_code_modified_exit(modified, next_insn, synced_, deferred_state());
+}
+
+void BlockEmitter::add_code_modified_exit(const asmjit::Label& at, uint32_t next_insn,
+                                          uint32_t synced_here, const ExitState& state) {
   const uint32_t eip = block.guest[next_insn].eip;
-  ExitState state = deferred_state();
-  add_stub([this, modified, synced_here, eip, next_insn, state] {
-    a.bind(modified);
+  add_stub([this, at, synced_here, eip, next_insn, state] {
+    a.bind(at);
     emit_exit_state(state);
     a.mov(x86::byte_ptr(kState, kOffCodeModified), 0);
     a.mov(state_dword(kOffEip), eip);

@@ -114,6 +114,10 @@ class BlockEmitter {
   // a miss. icount must be synced.
   void emit_jump_cache_exit(const ir::Arg& target);
   void emit_code_modified_check(uint32_t next_insn);
+  // The exit at `at` after a store hit translated code: writes `state`,
+  // leaves for guest instruction `next_insn` (kInvalidated).
+  void add_code_modified_exit(const asmjit::Label& at, uint32_t next_insn, uint32_t synced_here,
+                              const ExitState& state);
   // Instructions whose one store checks for a store into translated code
   // itself, on its slow path (the only way one can happen), and then
   // finishes the instruction there: the main path needs no check after it.

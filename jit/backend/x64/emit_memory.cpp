@@ -211,21 +211,9 @@ void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
   // The code-modified exit of a self-checking store (plan_store_checks):
   // the rest of the instruction's state writes, then leave before the next.
   const bool checks_itself = store_checks_itself(r);
-  ExitState after = checks_itself ? state_after_instruction(r) : ExitState{};
   asmjit::Label modified = a.newLabel();
-  if (checks_itself) {
-    const uint32_t next = insn + 1;
-    const uint32_t eip = block.guest[next].eip;
-    add_stub([this, modified, after, next, eip, synced_here] {
-      a.bind(modified);
-      emit_exit_state(after);
-      a.mov(x86::byte_ptr(kState, kOffCodeModified), 0);
-      a.mov(state_dword(kOffEip), eip);
-      if (next > synced_here) a.add(state_qword(kOffIcount), next - synced_here);
-      a.mov(x86::eax, static_cast<uint32_t>(ExitStatus::kInvalidated));
-      a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
-    });
-  }
+  if (checks_itself)
+    add_code_modified_exit(modified, insn + 1, synced_here, state_after_instruction(r));
   add_stub([this, slow, done, offset, value, saved, in, insn, synced_here, state, checks_itself,
             modified] {
     a.bind(slow);
