@@ -15,9 +15,22 @@ void Cpu::reset() {
   reset_cpu_state(state, kCpuSignature);
   mmu.flush_all();
   shutdown_ = false;
+  ignne_ = false;
   tsc_offset_ = 0;
   tsc_offset_ = -static_cast<int64_t>(read_tsc());  // the TSC restarts at 0
   error.clear();
+}
+
+// SDM Vol. 1, 8.7 and Appendix D: with CR0.NE set the error is #MF at
+// the instruction that found it. With NE clear it is the PC's FERR#:
+// IRQ 13 is raised and the instruction freezes until the interrupt comes;
+// the handler's write to port F0 asserts IGNNE#, and the instruction, run
+// again after IRET, goes on (or the handler cleared the error with FNCLEX).
+void Cpu::report_fpu_error() {
+  if (state.cr0 & cr0::kNe) raise_fault(vec::kMf);
+  if (ignne_) return;
+  if (ferr_) ferr_();
+  raise_fault(vec::kFpuFreeze);
 }
 
 uint64_t Cpu::read_tsc() const {

@@ -57,6 +57,17 @@ class Cpu {
   uint64_t read_tsc() const;
   void write_tsc(uint64_t value);
 
+  // x87 errors with CR0.NE clear assert FERR#, which the board routes to
+  // IRQ 13; its port F0 write asserts IGNNE#, so the instruction that found
+  // the error goes on ignoring it (PLATFORM.md, ports 0xF0-0xF1).
+  void set_ferr_handler(std::function<void()> raise) { ferr_ = std::move(raise); }
+  void assert_ignne() { ignne_ = true; }
+  // Called by a waiting x87 instruction that finds an unmasked exception
+  // pending: raises #MF, or FERR# and the freeze, or returns under IGNNE#.
+  void report_fpu_error();
+  // IGNNE# follows FERR#: it drops once no error is pending.
+  void fpu_error_cleared() { ignne_ = false; }
+
   void request_stop() { stop_.store(true, std::memory_order_relaxed); }
   bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
   void clear_stop() { stop_.store(false, std::memory_order_relaxed); }
@@ -183,6 +194,8 @@ class Cpu {
 
   InterruptSource* intr_ = nullptr;
   std::function<uint64_t()> clock_;
+  std::function<void()> ferr_;
+  bool ignne_ = false;
   int64_t tsc_offset_ = 0;
   std::atomic<bool> stop_{false};
   bool shutdown_ = false;

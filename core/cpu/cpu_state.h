@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "core/cpu/registers.h"
+#include "core/fpu/fpu_state.h"
 
 namespace tx86::core {
 
@@ -85,6 +86,7 @@ struct CpuState {
   // DR6 status bits of a #DB trap to raise when the current instruction
   // completes (single step, data breakpoints, the TSS T bit).
   uint32_t debug_trap = 0;
+  FpuState fpu;
 
   bool protected_mode() const { return (cr0 & cr0::kPe) != 0; }
   bool code32() const { return (seg[kCs].attrs & seg_attr::kDefaultBig) != 0; }

@@ -29,6 +29,9 @@ inline constexpr uint8_t kGp = 13;  // general protection
 inline constexpr uint8_t kPf = 14;  // page fault
 inline constexpr uint8_t kMf = 16;  // x87 error
 inline constexpr uint8_t kAc = 17;  // alignment check
+// Not a vector: an x87 instruction found an error to report through FERR#
+// (CR0.NE clear) and waits, as a halted CPU, for the interrupt it raised.
+inline constexpr uint8_t kFpuFreeze = 0xFF;
 }  // namespace vec
 
 struct GuestFault {

@@ -132,6 +132,10 @@ bool becomes_double_fault(uint8_t first, uint8_t second) {
 }  // namespace
 
 void Cpu::deliver_exception(const GuestFault& fault) {
+  if (fault.vector == vec::kFpuFreeze) {
+    state.halted = true;  // EIP is on the x87 instruction, which runs again
+    return;
+  }
   GuestFault f = fault;
   for (;;) {
     try {

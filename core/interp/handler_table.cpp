@@ -19,6 +19,7 @@ HandlerTable build() {
   register_protection(t);
   register_system_regs(t);
   register_system(t);
+  register_x87(t);
   return t;
 }
 }  // namespace

@@ -31,6 +31,7 @@ void register_string(HandlerTable& t);
 void register_protection(HandlerTable& t);
 void register_system_regs(HandlerTable& t);
 void register_system(HandlerTable& t);
+void register_x87(HandlerTable& t);
 
 const HandlerTable& handler_table();
 

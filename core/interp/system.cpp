@@ -1,4 +1,4 @@
-// NOP and hint NOPs, HLT, WAIT, UD2, and the undefined encodings.
+// NOP and hint NOPs, HLT, UD2, and the undefined encodings.
 #include "core/interp/handlers.h"
 #include "core/interp/operands.h"
 
@@ -15,10 +15,10 @@ constexpr Mnemonic kNotOnThisCpu[] = {
     Mnemonic::kVmptrld,  Mnemonic::kVmptrst,  Mnemonic::kMonitor,  Mnemonic::kMwait,
     Mnemonic::kClac,     Mnemonic::kStac,     Mnemonic::kXgetbv,   Mnemonic::kXsetbv,
     Mnemonic::kXend,     Mnemonic::kXtest,    Mnemonic::kRdtscp,   Mnemonic::kPopcnt,
-    Mnemonic::kRdrand,   Mnemonic::kRdseed,   Mnemonic::kFxsave,   Mnemonic::kFxrstor,
-    Mnemonic::kXsave,    Mnemonic::kXrstor,   Mnemonic::kXsaveopt, Mnemonic::kClflush,
-    Mnemonic::kLfence,   Mnemonic::kMfence,   Mnemonic::kSfence,   Mnemonic::kFemms,
-    Mnemonic::kAmd3dnow, Mnemonic::kSse38,    Mnemonic::kSse3a,
+    Mnemonic::kRdrand,   Mnemonic::kRdseed,   Mnemonic::kXsave,    Mnemonic::kXrstor,
+    Mnemonic::kXsaveopt, Mnemonic::kClflush,  Mnemonic::kLfence,   Mnemonic::kMfence,
+    Mnemonic::kSfence,   Mnemonic::kFemms,    Mnemonic::kAmd3dnow, Mnemonic::kSse38,
+    Mnemonic::kSse3a,
 };
 
 void exec_nop(Cpu&, const DecodedInsn&) {}
@@ -37,13 +37,6 @@ void exec_hlt(Cpu& cpu, const DecodedInsn&) {
   s.halted = true;
 }
 
-// WAIT/FWAIT: #NM when CR0.MP and CR0.TS are both set; otherwise it waits
-// for a floating-point unit that has nothing pending.
-void exec_fwait(Cpu& cpu, const DecodedInsn&) {
-  const uint32_t cr0 = cpu.state.cr0;
-  if ((cr0 & cr0::kMp) && (cr0 & cr0::kTs)) raise_fault(vec::kNm);
-}
-
 }  // namespace
 
 void register_system(HandlerTable& t) {
@@ -51,7 +44,6 @@ void register_system(HandlerTable& t) {
   set(t, Mnemonic::kHintNop, exec_nop);
   set(t, Mnemonic::kPrefetch, exec_nop);
   set(t, Mnemonic::kHlt, exec_hlt);
-  set(t, Mnemonic::kFwait, exec_fwait);
   set(t, Mnemonic::kInvalid, exec_ud);
   set(t, Mnemonic::kUd2, exec_ud);
   set(t, Mnemonic::kUd1, exec_ud);

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 
 #include "core/decoder/decoder.h"
 #include "tests/difftest/flag_effects.h"
@@ -21,6 +22,31 @@ uint32_t undefined_flags(const Bytes& insn, const core::CpuState& before) {
   return flag_effects(d, before).undefined;
 }
 
+std::string hex80(const uint8_t* p) {
+  return fmt::format("{:02X}{:02X}:{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}", p[9], p[8],
+                     p[7], p[6], p[5], p[4], p[3], p[2], p[1], p[0]);
+}
+
+// The x87 control, status and tag words and every data register (empty
+// ones too: their contents stay and MMX reads them).
+std::string compare_fpu(const dt_snapshot& host, const RegState& t) {
+  std::string out;
+  const auto word = [&](const char* name, uint32_t h, uint16_t x) {
+    if ((h & 0xFFFFu) != x)
+      out += fmt::format("  {} host {:04X} tx86 {:04X}\n", name, h & 0xFFFFu, x);
+  };
+  word("FCW", host.fcw, t.fcw);
+  word("FSW", host.fsw, t.fsw);
+  word("FTW", host.ftw, t.ftw);
+  for (int i = 0; i < 8; ++i) {
+    if (std::memcmp(host.st + 10 * i, t.st.data() + 10 * i, 10) != 0) {
+      out += fmt::format("  ST({}) host {} tx86 {}\n", i, hex80(host.st + 10 * i),
+                         hex80(t.st.data() + 10 * i));
+    }
+  }
+  return out;
+}
+
 // Compares registers and flags; returns "" when equal.
 std::string compare_regs(const dt_snapshot& host, const RegState& t, uint32_t flag_mask) {
   std::string out;
@@ -34,13 +60,15 @@ std::string compare_regs(const dt_snapshot& host, const RegState& t, uint32_t fl
                        host.eflags & DT_EFLAGS_MASK, t.eflags & DT_EFLAGS_MASK,
                        flag_names((host.eflags ^ t.eflags) & flag_mask), flag_names(flag_mask));
   }
+  out += compare_fpu(host, t);
   return out;
 }
 
 // The signal Linux sends a 32-bit process for an exception vector.
 int signal_for_vector(unsigned vector) {
   switch (vector) {
-    case 0: return SIGFPE;    // #DE
+    case 0:                   // #DE
+    case 16: return SIGFPE;   // #MF
     case 6: return SIGILL;    // #UD
     case 17: return SIGBUS;   // #AC
     case 10:                  // #TS

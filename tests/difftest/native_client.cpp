@@ -31,6 +31,7 @@ Bytes encode_requests(std::span<const TestCase> cases) {
     for (int i = 0; i < 8; ++i) rq.gpr[i] = c.gpr[i];
     rq.eflags = c.eflags;
     std::memcpy(rq.window, c.window.data(), DT_WINDOW_SIZE);
+    std::memcpy(rq.fpu, c.fpu.data(), DT_FSAVE_SIZE);
     const auto* p = reinterpret_cast<const uint8_t*>(&rq);
     out.insert(out.end(), p, p + sizeof rq);
     out.insert(out.end(), code.begin(), code.end());

@@ -5,7 +5,8 @@
  * struct dt_response on stdout. A sequence runs single-stepped: a trampoline
  * loads every register and EFLAGS with TF set and jumps to the code, and the
  * SIGTRAP handler records the registers after each instruction (and after
- * each iteration of a REP string instruction). When EIP reaches the end of
+ * each iteration of a REP string instruction), x87 state included. The
+ * trampoline starts with FNINIT and FRSTOR of the case's x87 state. When EIP reaches the end of
  * the code the handler jumps back with siglongjmp, so the code needs no
  * return path and may leave any register, ESP included, in any state.
  * Signal handlers run on an alternate stack. A fault (SIGSEGV, SIGFPE, ...)
@@ -33,6 +34,7 @@ enum {
   kCtlGpr = 0,     /* 8 dwords, EAX..EDI */
   kCtlEflags = 32, /* with TF set */
   kCtlTarget = 36, /* the first code byte */
+  kCtlFpu = 0x100, /* the FRSTOR image */
 };
 
 /* Loads EFLAGS (TF set) and the registers from the control page and jumps to
@@ -44,6 +46,8 @@ __asm__(
     ".globl dt_enter\n"
     ".type dt_enter, @function\n"
     "dt_enter:\n"
+    "  fninit\n" /* a pending exception of the last case would fault FRSTOR */
+    "  frstor 0x40000100\n"
     "  movl 0x40000010, %esp\n"
     "  pushl 0x40000020\n"
     "  movl 0x40000000, %eax\n"
@@ -76,6 +80,12 @@ static void record(const ucontext_t* uc, struct dt_snapshot* s) {
   s->gpr[6] = (uint32_t)g[REG_ESI];
   s->gpr[7] = (uint32_t)g[REG_EDI];
   s->eflags = (uint32_t)g[REG_EFL];
+  /* The kernel gives the FNSAVE layout, tags computed from the contents. */
+  const struct _libc_fpstate* fp = uc->uc_mcontext.fpregs;
+  s->fcw = (uint32_t)fp->cw & 0xFFFFu;
+  s->fsw = (uint32_t)fp->sw & 0xFFFFu;
+  s->ftw = (uint32_t)fp->tag & 0xFFFFu;
+  memcpy(s->st, fp->_st, sizeof s->st);
 }
 
 static void on_trap(int sig, siginfo_t* info, void* context) {
@@ -187,6 +197,7 @@ static void run_one(const struct dt_request* rq, const uint8_t* code, struct dt_
   ctl[4] = DT_STACK_TOP;
   ctl[kCtlEflags / 4] = (rq->eflags & DT_EFLAGS_MASK) | 0x2u | 0x100u; /* bit 1, TF */
   ctl[kCtlTarget / 4] = DT_CODE_PAGE;
+  memcpy((uint8_t*)ctl + kCtlFpu, rq->fpu, DT_FSAVE_SIZE);
   g_code_end = DT_CODE_PAGE + rq->code_len;
   g_status = 0;
   g_fault_eip = 0;

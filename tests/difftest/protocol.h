@@ -17,6 +17,8 @@
 #define DT_CONTROL_PAGE 0x40000000u           /* runner only: trampoline inputs */
 #define DT_PAGE_SIZE 0x1000u
 
+#define DT_FSAVE_SIZE 108u /* FNSAVE/FRSTOR image, 32-bit protected-mode layout */
+
 #define DT_MAX_CODE 2048u
 #define DT_MAX_SNAPSHOTS 512u
 
@@ -36,6 +38,7 @@ struct dt_request {
   uint32_t gpr[8];   /* EAX ECX EDX EBX ESP EBP ESI EDI; ESP is ignored */
   uint32_t eflags;   /* only DT_EFLAGS_MASK bits are used */
   uint8_t window[DT_WINDOW_SIZE];
+  uint8_t fpu[DT_FSAVE_SIZE]; /* the x87 state FRSTOR loads first */
 };
 
 /* The state at one single-step trap: registers after the instruction that
@@ -45,6 +48,10 @@ struct dt_snapshot {
   uint32_t eip;
   uint32_t gpr[8];
   uint32_t eflags;
+  uint32_t fcw; /* x87 control, status and full tag word (low 16 bits) */
+  uint32_t fsw;
+  uint32_t ftw;
+  uint8_t st[80]; /* ST(0)-ST(7), 10 bytes each; MMi is the low 8 of R(i) */
 };
 
 struct dt_response {

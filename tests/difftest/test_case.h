@@ -13,12 +13,25 @@ namespace tx86::difftest {
 
 using Bytes = std::vector<uint8_t>;
 using Window = std::array<uint8_t, DT_WINDOW_SIZE>;
+using FpuImage = std::array<uint8_t, DT_FSAVE_SIZE>;
+
+// The x87 state after FNINIT, as an FSAVE image: control word 0x037F, all
+// registers empty.
+inline FpuImage fninit_image() {
+  FpuImage f{};
+  f[0] = 0x7F;
+  f[1] = 0x03;
+  f[8] = 0xFF;
+  f[9] = 0xFF;
+  return f;
+}
 
 struct TestCase {
   std::array<uint32_t, 8> gpr{};  // ESP is always DT_STACK_TOP
   uint32_t eflags = 0;            // DT_EFLAGS_MASK bits
   Window window{};
-  std::vector<Bytes> insns;  // placed back to back at DT_CODE_PAGE
+  FpuImage fpu = fninit_image();  // loaded with FRSTOR before the code runs
+  std::vector<Bytes> insns;       // placed back to back at DT_CODE_PAGE
 
   Bytes code() const {
     Bytes out;
@@ -37,6 +50,10 @@ struct TestCase {
 struct RegState {
   std::array<uint32_t, 8> gpr{};
   uint32_t eflags = 0;
+  uint16_t fcw = 0;
+  uint16_t fsw = 0;
+  uint16_t ftw = 0;              // full tag word
+  std::array<uint8_t, 80> st{};  // ST(0)-ST(7)
 };
 
 // The host CPU's run of a case: the state after each instruction (REP

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/decoder/decoder.h"
+#include "core/fpu/fpu_env.h"
 #include "core/interp/handlers.h"
 
 namespace tx86::difftest {
@@ -59,7 +60,10 @@ void Tx86Machine::load(const TestCase& c) {
 
   cpu_.reset();
   core::CpuState& s = cpu_.state;
-  s.cr0 |= core::cr0::kPe;
+  s.cr0 |= core::cr0::kPe | core::cr0::kNe;  // x87 errors are #MF, as under Linux
+  const core::EnvLayout layout{true, true};
+  core::load_env(s.fpu, layout, c.fpu.data());
+  core::load_registers(s.fpu, c.fpu.data() + layout.env_bytes());
   for (int i = 0; i < core::kSegCount; ++i) s.seg[i] = flat(kUserData, false);
   s.seg[core::kCs] = flat(kUserCode, true);
   s.seg[core::kFs] = flat(0, false);  // unused by the sequences
@@ -77,6 +81,11 @@ RegState Tx86Machine::regs() const {
   RegState r;
   for (int i = 0; i < 8; ++i) r.gpr[i] = cpu_.state.gpr[i];
   r.eflags = cpu_.state.eflags;
+  const core::FpuState& f = cpu_.state.fpu;
+  r.fcw = f.cw;
+  r.fsw = f.sw;
+  r.ftw = f.full_tag_word();
+  core::store_registers(f, r.st.data());
   return r;
 }
 

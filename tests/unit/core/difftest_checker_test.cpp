@@ -17,6 +17,8 @@ dt_snapshot snap(uint32_t eip, uint32_t eax, uint32_t ecx, uint32_t eflags) {
   s.gpr[1] = ecx;
   s.gpr[4] = DT_STACK_TOP;
   s.eflags = eflags | 0x202;
+  s.fcw = 0x037F;  // the FNINIT state every case starts from by default
+  s.ftw = 0xFFFF;
   return s;
 }
 
