@@ -4,13 +4,11 @@ namespace tx86::core {
 
 namespace {
 
-X87Form host(uint8_t esc, uint8_t modrm, uint8_t load = 0, uint8_t store = 0) {
+X87Form host(uint8_t load = 0, uint8_t store = 0) {
   X87Form f;
   f.kind = X87Kind::kHost;
   f.load = load;
   f.store = store;
-  f.host_esc = esc;
-  f.host_modrm = modrm;
   return f;
 }
 
@@ -27,89 +25,89 @@ X87Form control(X87Kind kind, uint8_t load = 0, uint8_t store = 0) {
 // filled in by the caller.
 X87Form memory_form(uint8_t esc, uint8_t modrm) {
   const unsigned r = (modrm >> 3) & 7u;
-  const uint8_t m = static_cast<uint8_t>(r << 3);
   switch (esc) {
-    case 0xD8: return host(esc, m, 4);
+    case 0xD8: return host(4);
     case 0xD9:
       switch (r) {
-        case 0: return host(esc, m, 4);
+        case 0: return host(4);
         case 2:
-        case 3: return host(esc, m, 0, 4);
+        case 3: return host(0, 4);
         case 4: return control(X87Kind::kFldenv);
         case 5: return control(X87Kind::kFldcw, 2);
         case 6: return control(X87Kind::kFnstenv);
         case 7: return control(X87Kind::kFnstcw, 0, 2);
         default: return {};
       }
-    case 0xDA: return host(esc, m, 4);
+    case 0xDA: return host(4);
     case 0xDB:
       switch (r) {
-        case 0: return host(esc, m, 4);
+        case 0: return host(4);
         case 2:
-        case 3: return host(esc, m, 0, 4);
-        case 5: return host(esc, m, 10);
-        case 7: return host(esc, m, 0, 10);
+        case 3: return host(0, 4);
+        case 5: return host(10);
+        case 7: return host(0, 10);
         default: return {};
       }
-    case 0xDC: return host(esc, m, 8);
+    case 0xDC: return host(8);
     case 0xDD:
       switch (r) {
-        case 0: return host(esc, m, 8);
+        case 0: return host(8);
         case 2:
-        case 3: return host(esc, m, 0, 8);
+        case 3: return host(0, 8);
         case 4: return control(X87Kind::kFrstor);
         case 6: return control(X87Kind::kFnsave);
         case 7: return control(X87Kind::kFnstsw, 0, 2);
         default: return {};
       }
-    case 0xDE: return host(esc, m, 2);
+    case 0xDE: return host(2);
     case 0xDF:
       switch (r) {
-        case 0: return host(esc, m, 2);
+        case 0: return host(2);
         case 2:
-        case 3: return host(esc, m, 0, 2);
-        case 4: return host(esc, m, 10);     // FBLD
-        case 5: return host(esc, m, 8);      // FILD m64
-        case 6: return host(esc, m, 0, 10);  // FBSTP
-        case 7: return host(esc, m, 0, 8);   // FISTP m64
+        case 3: return host(0, 2);
+        case 4: return host(10);     // FBLD
+        case 5: return host(8);      // FILD m64
+        case 6: return host(0, 10);  // FBSTP
+        case 7: return host(0, 8);   // FISTP m64
         default: return {};
       }
     default: return {};
   }
 }
 
-// Register forms (ModRM C0-FF). The undocumented aliases that real x87s
-// execute (FSTP1, FCOM2, FCOMP3, FXCH4, FCOMP5, FXCH7, FSTP8, FSTP9) run as
-// their documented twins, so no host ever sees an encoding it might lack.
+// Register forms (ModRM C0-FF). The undocumented encodings every x87
+// executes (FSTP1, FCOM2, FCOMP3, FXCH4, FCOMP5, FFREEP, FXCH7, FSTP8,
+// FSTP9) run on the host too: they are not all the documented twins they
+// look like (AMD's D9 D8+i stores without a stack-underflow check).
 X87Form register_form(uint8_t esc, uint8_t modrm) {
   const unsigned row = (modrm >> 3) & 7u;
-  const uint8_t i = modrm & 7u;
+  const unsigned i = modrm & 7u;
   switch (esc) {
-    case 0xD8: return host(esc, modrm);
+    case 0xD8: return host();
     case 0xD9:
       switch (row) {
         case 0:
-        case 1: return host(esc, modrm);                       // FLD, FXCH
-        case 2: return i == 0 ? host(esc, modrm) : X87Form{};  // FNOP
-        case 3: return host(0xDD, 0xD8 | i);                   // FSTP1
-        case 4: return (i == 0 || i == 1 || i == 4 || i == 5) ? host(esc, modrm) : X87Form{};
-        case 5: return i != 7 ? host(esc, modrm) : X87Form{};  // constants
-        default: return host(esc, modrm);                      // F2XM1 ... FCOS
+        case 1: return host();                       // FLD, FXCH
+        case 2: return i == 0 ? host() : X87Form{};  // FNOP
+        case 3: return host();                       // FSTP1
+        case 4: return (i == 0 || i == 1 || i == 4 || i == 5) ? host() : X87Form{};
+        case 5: return i != 7 ? host() : X87Form{};  // constants
+        default: return host();                      // F2XM1 ... FCOS
       }
     case 0xDA:
       if (row < 4) {
-        X87Form f = host(esc, modrm);
+        X87Form f = host();
         f.fcmov = true;
         return f;
       }
-      return modrm == 0xE9 ? host(esc, modrm) : X87Form{};  // FUCOMPP
+      return modrm == 0xE9 ? host() : X87Form{};  // FUCOMPP
     case 0xDB:
       switch (row) {
         case 0:
         case 1:
         case 2:
         case 3: {
-          X87Form f = host(esc, modrm);
+          X87Form f = host();
           f.fcmov = true;
           return f;
         }
@@ -124,7 +122,7 @@ X87Form register_form(uint8_t esc, uint8_t modrm) {
           }
         case 5:
         case 6: {
-          X87Form f = host(esc, modrm);  // FUCOMI, FCOMI
+          X87Form f = host();  // FUCOMI, FCOMI
           f.fcomi = true;
           return f;
         }
@@ -132,33 +130,30 @@ X87Form register_form(uint8_t esc, uint8_t modrm) {
       }
     case 0xDC:
       switch (row) {
-        case 2: return host(0xD8, 0xD0 | i);  // FCOM2
-        case 3: return host(0xD8, 0xD8 | i);  // FCOMP3
-        default: return host(esc, modrm);
+        default: return host();  // with FCOM2, FCOMP3
       }
     case 0xDD:
       switch (row) {
-        case 1: return host(0xD9, 0xC8 | i);  // FXCH4
         case 6:
         case 7: return {};
-        default: return host(esc, modrm);  // FFREE, FST, FSTP, FUCOM, FUCOMP
+        default: return host();  // FFREE, FXCH4, FST, FSTP, FUCOM, FUCOMP
       }
     case 0xDE:
       switch (row) {
-        case 2: return host(0xD8, 0xD8 | i);                          // FCOMP5
-        case 3: return modrm == 0xD9 ? host(esc, modrm) : X87Form{};  // FCOMPP
-        default: return host(esc, modrm);
+        case 2: return host();                              // FCOMP5
+        case 3: return modrm == 0xD9 ? host() : X87Form{};  // FCOMPP
+        default: return host();
       }
     case 0xDF:
       switch (row) {
-        case 0: return control(X87Kind::kFfreep);
-        case 1: return host(0xD9, 0xC8 | i);  // FXCH7
+        case 0:
+        case 1:
         case 2:
-        case 3: return host(0xDD, 0xD8 | i);  // FSTP8, FSTP9
+        case 3: return host();  // FFREEP, FXCH7, FSTP8, FSTP9
         case 4: return modrm == 0xE0 ? control(X87Kind::kFnstswAx) : X87Form{};
         case 5:
         case 6: {
-          X87Form f = host(esc, modrm);  // FUCOMIP, FCOMIP
+          X87Form f = host();  // FUCOMIP, FCOMIP
           f.fcomi = true;
           return f;
         }

@@ -20,8 +20,7 @@ enum class X87Kind : uint8_t {
   kFnsave,
   kFnclex,
   kFninit,
-  kNop,     // FENI, FDISI, FSETPM: 8087 and 287 controls, no-ops since the 387
-  kFfreep,  // DF C0+i: FFREE ST(i), then pop
+  kNop,  // FENI, FDISI, FSETPM: 8087 and 287 controls, no-ops since the 387
 };
 
 struct X87Form {
@@ -30,13 +29,9 @@ struct X87Form {
   uint8_t store = 0;   // bytes written to it after
   bool fcomi = false;  // FCOMI/FUCOMI(P): writes ZF PF CF, clears OF SF AF
   bool fcmov = false;  // FCMOVcc: reads CF ZF PF
-  // The encoding run on the host: the same, except for the undocumented
-  // aliases, which run as the documented instruction they equal.
-  uint8_t host_esc = 0;
-  uint8_t host_modrm = 0;
 
   // Control instructions leave the last-instruction pointers alone.
-  bool control() const { return kind != X87Kind::kHost && kind != X87Kind::kFfreep; }
+  bool control() const { return kind != X87Kind::kHost; }
   // FN- forms do not report pending exceptions first (SDM Vol. 3, 6.15,
   // interrupt 16).
   bool waits() const {

@@ -88,7 +88,7 @@ void run_host_form(Cpu& cpu, const DecodedInsn& insn, const X87Form& form) {
   if (form.load != 0) read_bytes(cpu, insn, mem, form.load);
   FpuState next = s.fpu;
   uint8_t ah = static_cast<uint8_t>((s.eflags & kAhFlags) | 2u);
-  run_on_host_x87(next, form.host_esc, form.host_modrm, mem, ah);
+  run_on_host_x87(next, insn.opcode, insn.modrm, mem, ah);
   if (form.store != 0) {
     // An unmasked invalid-operation, overflow or underflow leaves the
     // destination unwritten; precision does not (checked on the host).
@@ -156,12 +156,6 @@ void exec_x87(Cpu& cpu, const DecodedInsn& insn) {
     case X87Kind::kFnclex: f.sw &= ~(fsw::kExceptions | fsw::kSf | fsw::kEs | fsw::kB); break;
     case X87Kind::kFninit: f.init(); break;
     case X87Kind::kNop: break;
-    case X87Kind::kFfreep: {
-      f.valid &= static_cast<uint8_t>(~(1u << f.phys(insn.modrm & 7u)));
-      f.valid &= static_cast<uint8_t>(~(1u << f.phys(0)));
-      f.set_top(f.top() + 1);
-      break;
-    }
   }
   if (!form.control()) record_pointers(cpu, insn);
 }

@@ -55,6 +55,20 @@ bool rep_with_zero_count(const core::DecodedInsn& insn, const core::CpuState& s)
   return (insn.addrsize == 2 ? s.gpr[core::kEcx] & 0xFFFF : s.gpr[core::kEcx]) == 0;
 }
 
+// FCMOVcc (DA/DB C0-DF) reads CF, ZF or PF; FCOMI, FUCOMI and their
+// popping forms (DB/DF E8-F7) write ZF PF CF and clear OF SF AF.
+FlagEffects x87_effects(const core::DecodedInsn& insn) {
+  const uint8_t m = insn.modrm;
+  if ((insn.opcode == 0xDA || insn.opcode == 0xDB) && m >= 0xC0 && m < 0xE0) {
+    static constexpr uint32_t kRead[4] = {kCf, kZf, kCf | kZf, kPf};
+    return {kRead[(m >> 3) & 3], 0, 0};
+  }
+  if ((insn.opcode == 0xDB || insn.opcode == 0xDF) && m >= 0xE8 && m < 0xF8) {
+    return {0, kArith, 0};
+  }
+  return {};
+}
+
 }  // namespace
 
 uint32_t condition_flags(uint8_t cc) {
@@ -123,6 +137,7 @@ FlagEffects flag_effects(const core::DecodedInsn& insn, const core::CpuState& s)
     case Mnemonic::kStc: return {0, kCf, 0};
     case Mnemonic::kCmc: return {kCf, kCf, 0};
     case Mnemonic::kSalc: return {kCf, 0, 0};
+    case Mnemonic::kFpu: return x87_effects(insn);
     default: return {};
   }
 }

@@ -85,6 +85,17 @@ bool form_xlat(Gen& g);
 bool form_lahf_sahf(Gen& g);
 bool form_nop(Gen& g);
 
+bool form_x87_load(Gen& g);
+bool form_x87_arith_mem(Gen& g);
+bool form_x87_arith_reg(Gen& g);
+bool form_x87_store(Gen& g);
+bool form_x87_unary(Gen& g);
+bool form_x87_stack(Gen& g);
+bool form_x87_compare(Gen& g);
+bool form_x87_fcmov(Gen& g);
+bool form_x87_control(Gen& g);
+bool form_x87_env(Gen& g);
+
 // A last instruction that faults: #DE (DIV/IDIV by zero or overflow, AAM 0)
 // or #UD (UD2, CMPXCHG8B with a register operand, and with lock_ud a LOCK
 // prefix on a register destination or a non-lockable instruction).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "tests/difftest/fp_values.h"
 #include "tests/difftest/gen_context.h"
 
 namespace tx86::difftest {
@@ -31,19 +32,68 @@ constexpr WeightedForm kForms[] = {
     {form_xlat, 1},         {form_lahf_sahf, 2}, {form_nop, 1},
 };
 
-constexpr unsigned total_weight() {
+// The x87 sequences: the FPU forms, and integer ones that meet them
+// (SAHF after FNSTSW AX, flags for FCMOVcc, stores the FPU reads back).
+constexpr WeightedForm kX87Forms[] = {
+    {form_x87_load, 14},
+    {form_x87_arith_mem, 10},
+    {form_x87_arith_reg, 12},
+    {form_x87_store, 10},
+    {form_x87_unary, 14},
+    {form_x87_stack, 8},
+    {form_x87_compare, 6},
+    {form_x87_fcmov, 4},
+    {form_x87_control, 8},
+    {form_x87_env, 3},
+    {form_alu, 2},
+    {form_lahf_sahf, 2},
+    {form_mov, 1},
+};
+
+template <size_t N>
+constexpr unsigned total_weight(const WeightedForm (&forms)[N]) {
   unsigned t = 0;
-  for (const WeightedForm& f : kForms) t += f.weight;
+  for (const WeightedForm& f : forms) t += f.weight;
   return t;
 }
 
-Form pick_form(Rng& rng) {
-  unsigned w = rng.below(total_weight());
-  for (const WeightedForm& f : kForms) {
+template <size_t N>
+Form pick_form(Rng& rng, const WeightedForm (&forms)[N]) {
+  unsigned w = rng.below(total_weight(forms));
+  for (const WeightedForm& f : forms) {
     if (w < f.weight) return f.form;
     w -= f.weight;
   }
-  return kForms[0].form;
+  return forms[0].form;
+}
+
+void put_u16(FpuImage& img, unsigned at, uint32_t v) {
+  img[at] = static_cast<uint8_t>(v);
+  img[at + 1] = static_cast<uint8_t>(v >> 8);
+}
+
+// A random x87 state: the FNINIT one now and then; otherwise a random
+// control word, TOP and condition codes, masked exception flags (rarely an
+// unmasked one, which the first waiting instruction reports), and each
+// register full with an interesting value or empty.
+FpuImage random_fpu(Rng& rng) {
+  FpuImage img = fninit_image();
+  if (rng.chance(20)) return img;
+  const uint16_t cw = control_word(rng);
+  uint32_t sw = rng.u32() & 0x7F00u;  // C3, TOP, C2, C1, C0
+  if (rng.chance(30)) sw |= rng.u32() & 0x3Fu & (rng.chance(90) ? cw : 0x3Fu);
+  uint32_t tw = 0;
+  for (unsigned i = 0; i < 8; ++i) {
+    if (rng.chance(40)) tw |= 3u << (2 * i);
+  }
+  put_u16(img, 0, cw);
+  put_u16(img, 4, sw);
+  put_u16(img, 8, tw);
+  for (unsigned i = 0; i < 8; ++i) {
+    const Fp80 v = fp80_value(rng);
+    std::copy(v.begin(), v.end(), img.begin() + 28 + 10 * i);
+  }
+  return img;
 }
 
 uint32_t initial_register(Rng& rng) {
@@ -139,15 +189,17 @@ TestCase Generator::next() {
   tc.eflags = rng_.u32() & (DT_EFLAGS_MASK & ~core::flags::kDf);
   if (rng_.chance(25)) tc.eflags |= core::flags::kDf;
   fill_window(rng_, tc.window);
+  const bool x87 = options_.family == Family::kX87;
+  if (x87) tc.fpu = random_fpu(rng_);
 
   SeqBuilder b(sim_, tc);
   Gen g(rng_, b);
-  const unsigned n = 1 + rng_.below(8);
+  const unsigned n = 1 + rng_.below(x87 ? 12 : 8);
   for (unsigned i = 0; i < n && !b.broken(); ++i) {
-    while (!pick_form(rng_)(g)) {
+    while (!(x87 ? pick_form(rng_, kX87Forms) : pick_form(rng_, kForms))(g)) {
     }
   }
-  if (!b.broken() && rng_.chance(4)) form_fault(g, options_.lock_ud);
+  if (!x87 && !b.broken() && rng_.chance(4)) form_fault(g, options_.lock_ud);
   return tc;
 }
 

@@ -68,6 +68,16 @@ std::string describe_case(const TestCase& c) {
   for (int r = 0; r < 8; ++r) out += fmt::format("{}={:08X} ", kRegNames[r], c.gpr[r]);
   out += fmt::format("eflags={:04X} ({})\n", c.eflags, flag_names(c.eflags));
   out += "window: " + sparse_window(c.window) + "\n";
+  if (c.fpu != fninit_image()) {
+    const auto word = [&](unsigned at) { return c.fpu[at] | (c.fpu[at + 1] << 8); };
+    out += fmt::format("x87: cw={:04X} sw={:04X} tw={:04X}", word(0), word(4), word(8));
+    for (unsigned i = 0; i < 8; ++i) {
+      const uint8_t* r = c.fpu.data() + 28 + 10 * i;
+      out += fmt::format(" st{}={:02X}{:02X}:", i, r[9], r[8]);
+      for (int k = 7; k >= 0; --k) out += fmt::format("{:02X}", r[k]);
+    }
+    out += "\n";
+  }
   for (size_t i = 0; i < c.insns.size(); ++i) {
     out += fmt::format("  {:08X}  {}\n", c.boundary(i), disassemble(c.insns[i], c.boundary(i)));
   }
