@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "devices/chipset/coprocessor_error.h"
 #include "devices/chipset/i440fx.h"
 #include "devices/chipset/pci_host.h"
 #include "devices/chipset/piix3.h"
@@ -31,9 +32,11 @@ constexpr unsigned kIrqCom2 = 3;
 constexpr unsigned kIrqCom1 = 4;
 constexpr unsigned kIrqRtc = 8;
 constexpr unsigned kIrqMouse = 12;
+constexpr unsigned kIrqFpu = 13;
 }  // namespace
 
-Board::Board(core::Machine& machine, const BoardConfig& config) : config_(config) {
+Board::Board(core::Machine& machine, const BoardConfig& config)
+    : config_(config), cpu_(machine.cpu()) {
   core::IoBus& io = machine.io();
   core::Scheduler& sched = machine.scheduler();
 
@@ -51,6 +54,9 @@ Board::Board(core::Machine& machine, const BoardConfig& config) : config_(config
   rtc_ = std::make_unique<Rtc>(io, sched, irq_[kIrqRtc], config.rtc_start);
   dma_ = std::make_unique<IsaDma>(io, machine.memory());
   reset_control_ = std::make_unique<ResetControl>(io, machine);
+  fpu_error_ =
+      std::make_unique<CoprocessorError>(io, irq_[kIrqFpu], [this] { cpu_.assert_ignne(); });
+  cpu_.set_ferr_handler([this] { fpu_error_->ferr(); });
   keyboard_ = std::make_unique<Ps2Keyboard>(sched);
   mouse_ = std::make_unique<Ps2Mouse>(sched);
   kbc_ = std::make_unique<I8042>(io, machine, irq_[kIrqKeyboard], irq_[kIrqMouse], *keyboard_,
@@ -91,6 +97,7 @@ Board::Board(core::Machine& machine, const BoardConfig& config) : config_(config
 }
 
 Board::~Board() {
+  cpu_.set_ferr_handler(nullptr);
   try {
     save_cmos();
   } catch (const std::exception& e) {
@@ -109,6 +116,7 @@ void Board::reset() {
   rtc_->reset();
   dma_->reset();
   reset_control_->reset();
+  fpu_error_->reset();
   keyboard_->reset();
   mouse_->reset();
   kbc_->reset();

@@ -36,6 +36,7 @@ class Pit8254;
 class PortB;
 class PostCode;
 class ResetControl;
+class CoprocessorError;
 class Rtc;
 class StdVga;
 class Uart16550;
@@ -83,6 +84,7 @@ class Board {
   void build_fw_cfg(core::Machine& machine, const BoardConfig& config);
 
   BoardConfig config_;
+  core::Cpu& cpu_;
   std::array<core::IrqLine, 16> irq_;
   std::unique_ptr<DebugConsole> debugcon_;
   std::unique_ptr<PostCode> post_code_;
@@ -93,6 +95,7 @@ class Board {
   std::unique_ptr<Rtc> rtc_;
   std::unique_ptr<IsaDma> dma_;
   std::unique_ptr<ResetControl> reset_control_;
+  std::unique_ptr<CoprocessorError> fpu_error_;
   std::unique_ptr<Ps2Keyboard> keyboard_;
   std::unique_ptr<Ps2Mouse> mouse_;
   std::unique_ptr<I8042> kbc_;

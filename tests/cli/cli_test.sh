@@ -11,7 +11,6 @@ failures=0
 # A 16-byte BIOS is just a reset vector: these are the guests below.
 printf '\xeb\xfe\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/loop.bin"
 printf '\xfa\xf4\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/cli-hlt.bin"
-printf '\xd9\xe8\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff' > "$work/fpu.bin"
 # lidt [cs:0xfff8] loads a zero limit from the bytes after it; int 3 then
 # triple-faults.
 printf '\x2e\x0f\x01\x1e\xf8\xff\xcc\xff\x00\x00\x00\x00\x00\x00\xff\xff' > "$work/triple.bin"
@@ -66,7 +65,6 @@ expect 0 0 "" -- --help
 expect 0 0 "" -- --version
 expect 124 1 "timeout" -- --bios "$work/loop.bin" --timeout 0.2
 expect 4 1 "guest stopped" -- --bios "$work/cli-hlt.bin"
-expect 1 1 "Fpu" -- --bios "$work/fpu.bin"
 expect 6 1 "triple fault" -- --bios "$work/triple.bin" --no-reboot
 expect 124 1 "timeout" -- --bios "$work/triple.bin" --timeout 0.3
 expect 11 0 "" -- --bios "$work/exit5.bin"

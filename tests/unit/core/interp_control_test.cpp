@@ -148,13 +148,6 @@ TEST_F(ControlTest, HltStopsTheEngineUntilAnInterrupt) {
   EXPECT_EQ(mem.read16(0x8000 - 6), kCodeStart + 1);  // returns after the HLT
 }
 
-TEST_F(ControlTest, UnimplementedInstructionStopsWithEipOnIt) {
-  load({0xD9, 0xE8});  // fld1: the x87 is not part of the interpreter yet
-  EXPECT_EQ(interp.run(cpu, 5), StopReason::kUnimplemented);
-  EXPECT_EQ(cpu.state.eip, kCodeStart);
-  EXPECT_NE(cpu.error.find("Fpu"), std::string::npos);
-}
-
 TEST_F(ControlTest, TripleFaultShutsDown) {
   cpu.state.idtr.limit = 0;  // no vector fits: #GP, then #DF, then shutdown
   exec({0xCD, 0x21});

@@ -95,15 +95,6 @@ TEST(Machine, WallClockTimeoutEndsAnEndlessLoop) {
   EXPECT_EQ(r.outcome, RunOutcome::kTimeout);
 }
 
-TEST(Machine, UnimplementedInstructionEndsTheRunWithAMessage) {
-  Machine m(small_config());
-  map_bios(m.memory(), rom_with_reset_code({0xD9, 0xE8}));  // fld1: no x87 yet
-  m.reset();
-  const RunResult r = m.run(10.0);
-  EXPECT_EQ(r.outcome, RunOutcome::kUnimplemented);
-  EXPECT_NE(r.message.find("Fpu"), std::string::npos);
-}
-
 TEST(Machine, InterruptFromAnotherThreadStopsTheRun) {
   Machine m(small_config());
   map_bios(m.memory(), rom_with_reset_code({0xEB, 0xFE}));
