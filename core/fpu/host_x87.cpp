@@ -67,12 +67,10 @@ X87Reg load_reg(const uint8_t* in) {
   return r;
 }
 
-}  // namespace
-
-void run_on_host_x87(FpuState& f, uint8_t esc, uint8_t modrm, uint8_t* mem, uint8_t& ah_flags) {
-  // Exception flags that are set and unmasked: held out of the host's copy.
+// The guest state as the host's FRSTOR image; flags that are set and
+// unmasked are held out (returned) so that nothing is pending on the host.
+uint16_t to_image(const FpuState& f, HostImage& image) {
   const uint16_t held = f.pending();
-  HostImage image{};
   image.cw = f.cw;
   image.sw = f.sw & ~(held | fsw::kEs | fsw::kB);
   uint32_t tw = 0;
@@ -81,16 +79,33 @@ void run_on_host_x87(FpuState& f, uint8_t esc, uint8_t modrm, uint8_t* mem, uint
   }
   image.tw = tw;
   for (unsigned i = 0; i < 8; ++i) store_reg(image.st[i], f.st(i));
+  return held;
+}
 
-  const unsigned e = (esc - 0xD8u) & 7u;
-  const Stub stub = modrm >= 0xC0 ? kRegisterStubs[e * 64 + (modrm & 63u)]
-                                  : kMemoryStubs[e * 8 + ((modrm >> 3) & 7u)];
-  stub(&image, mem, &ah_flags);
-
+void from_image(const HostImage& image, uint16_t held, FpuState& f) {
   f.sw = static_cast<uint16_t>(image.sw | held);
   f.update_summary();
   f.load_tag_word(static_cast<uint16_t>(image.tw));
   for (unsigned i = 0; i < 8; ++i) f.st(i) = load_reg(image.st[i]);
+}
+
+}  // namespace
+
+void run_on_host_x87(FpuState& f, uint8_t esc, uint8_t modrm, uint8_t* mem, uint8_t& ah_flags) {
+  HostImage image{};
+  const uint16_t held = to_image(f, image);
+  const unsigned e = (esc - 0xD8u) & 7u;
+  const Stub stub = modrm >= 0xC0 ? kRegisterStubs[e * 64 + (modrm & 63u)]
+                                  : kMemoryStubs[e * 8 + ((modrm >> 3) & 7u)];
+  stub(&image, mem, &ah_flags);
+  from_image(image, held, f);
+}
+
+void run_emms_on_host(FpuState& f) {
+  HostImage image{};
+  const uint16_t held = to_image(f, image);
+  asm volatile("frstor %[image]\n\temms\n\tfnsave %[image]" : [image] "+m"(image) : : "memory");
+  from_image(image, held, f);
 }
 
 }  // namespace tx86::core

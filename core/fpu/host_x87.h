@@ -27,4 +27,8 @@ namespace tx86::core {
 // The caller has checked that the form is a valid one.
 void run_on_host_x87(FpuState& f, uint8_t esc, uint8_t modrm, uint8_t* mem, uint8_t& ah_flags);
 
+// EMMS on the host: what it does besides emptying the tags (TOP, on the
+// parts this was checked on) is the host's.
+void run_emms_on_host(FpuState& f);
+
 }  // namespace tx86::core

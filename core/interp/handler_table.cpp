@@ -12,6 +12,7 @@ HandlerTable build() {
   register_data(t);
   register_flag_ops(t);
   register_io(t);
+  register_mmx(t);
   register_muldiv(t);
   register_shift(t);
   register_stack(t);

@@ -24,6 +24,7 @@ void register_control(HandlerTable& t);
 void register_data(HandlerTable& t);
 void register_flag_ops(HandlerTable& t);
 void register_io(HandlerTable& t);
+void register_mmx(HandlerTable& t);
 void register_muldiv(HandlerTable& t);
 void register_shift(HandlerTable& t);
 void register_stack(HandlerTable& t);

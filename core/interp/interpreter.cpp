@@ -52,9 +52,9 @@ bool is_software_interrupt(Mnemonic m) {
 
 void run_decoded(Cpu& cpu, const DecodedInsn& insn, uint32_t start_eip) {
   CpuState& s = cpu.state;
-  // MMX and SSE are not part of this CPU model yet: #UD, as on a Pentium
-  // without them.
-  if (insn.attrs & (attr::kMmx | attr::kSse)) raise_fault(vec::kUd);
+  // SSE is not part of this CPU model: #UD, as on a Pentium MMX. (MMX
+  // handlers make their own CR0 checks, core/interp/mmx.cpp.)
+  if (insn.attrs & attr::kSse) raise_fault(vec::kUd);
   if (insn.has(prefix::kLock) && !lock_allowed(insn)) raise_fault(vec::kUd);
   // x87 escapes with CR0.EM or CR0.TS set raise #NM before anything else,
   // so an OS can emulate the FPU or switch its context lazily.

@@ -168,7 +168,7 @@ void exec_cache_flush(Cpu& cpu, const DecodedInsn&) {
 void exec_cpuid(Cpu& cpu, const DecodedInsn&) {
   CpuState& s = cpu.state;
   constexpr uint32_t kFpu = 1u << 0, kPse = 1u << 3, kTsc = 1u << 4, kMsr = 1u << 5, kCx8 = 1u << 8,
-                     kPge = 1u << 13, kCmov = 1u << 15;
+                     kPge = 1u << 13, kCmov = 1u << 15, kMmx = 1u << 23;
   const uint32_t leaf = s.gpr[kEax];
   if (leaf == 0) {
     s.gpr[kEax] = 1;
@@ -180,7 +180,7 @@ void exec_cpuid(Cpu& cpu, const DecodedInsn&) {
   s.gpr[kEax] = kCpuSignature;
   s.gpr[kEbx] = 0;
   s.gpr[kEcx] = 0;
-  s.gpr[kEdx] = kFpu | kPse | kTsc | kMsr | kCx8 | kPge | kCmov;
+  s.gpr[kEdx] = kFpu | kPse | kTsc | kMsr | kCx8 | kPge | kCmov | kMmx;
 }
 
 void exec_rdtsc(Cpu& cpu, const DecodedInsn&) {

@@ -7,7 +7,8 @@
 ; FNSAVE/FRSTOR, FXSAVE/FXRSTOR and its alignment #GP; #NM for CR0.EM and
 ; CR0.TS and for WAIT with MP and TS; the lazy-FPU pattern after a task
 ; switch; unmasked exceptions reported as #MF (CR0.NE=1) at the next waiting
-; instruction and never by a non-waiting one; and with CR0.NE=0 through
+; instruction (MMX ones too) and never by a non-waiting one; MMX #UD with
+; CR0.EM, the aliasing of MMi with the x87 registers, EMMS, no SSE; and with CR0.NE=0 through
 ; FERR# and IRQ 13: the waiting instruction freezes until the interrupt,
 ; port F0h then asserts IGNNE# and the instruction goes on.
 
@@ -15,6 +16,7 @@
 %include "tx86.inc"
 %include "pm.inc"
         cpu     686
+        cpu     p4                      ; for the #UD checks of SSE forms
 
 VAR             equ 0x0600          ; scratch (16 bytes)
 BUF             equ 0x4000          ; FSAVE/FXSAVE images, 16-byte aligned
@@ -190,6 +192,48 @@ pm_fld1:
         clts
         EXPECT_NONE "clts: fld1 runs", {fld1}
 
+; ---- MMX: #UD with EM, #NM with TS; aliasing; no SSE -------------------------------------
+        mov     eax, cr0
+        or      eax, CR0_EM
+        mov     cr0, eax
+%ifndef QEMU_COMPAT     ; QEMU 7.2 raises #NM here
+        EXPECT_FAULT 6, 0, "em: mmx #ud", {emms}
+%endif
+        and     eax, ~CR0_EM
+        or      eax, CR0_TS
+        mov     cr0, eax
+        EXPECT_FAULT 7, 0, "ts: mmx #nm", {movq mm0, mm1}
+        clts
+        mov     eax, 1
+        cpuid
+        test    edx, 1 << 23
+        TX86_FAIL_IF32 z, "cpuid.1:edx.mmx"
+        fninit
+        mov     dword [VAR], 0x89ABCDEF
+        mov     dword [VAR + 4], 0x01234567
+        movq    mm3, [VAR]
+        fnstsw  ax
+        and     ax, 0x3800
+        CHECK_EQ32 ax, 0, "mmx: top 0"
+        fxsave  [BUF]
+        CHECK_EQ32 byte [BUF + 4], 0xFF, "mmx: no register empty"
+        fnsave  [BUF]
+        CHECK_EQ32 dword [BUF + 28 + 3 * 10], 0x89ABCDEF, "mm3 is r3's significand"
+%ifndef QEMU_COMPAT     ; QEMU 7.2 leaves the exponent as it was
+        CHECK_EQ32 word [BUF + 28 + 3 * 10 + 8], 0xFFFF, "mmx write sets exponent ones"
+%endif
+        frstor  [BUF]
+        paddb   mm3, [VAR]
+        movd    eax, mm3
+        CHECK_EQ32 eax, 0x12569ADE, "paddb"
+        emms
+        fxsave  [BUF]
+        CHECK_EQ32 byte [BUF + 4], 0, "emms empties every register"
+%ifndef QEMU_COMPAT     ; QEMU 7.2 runs SSE integer forms on CPUs without SSE
+        EXPECT_FAULT 6, 0, "pshufw is sse: #ud", {pshufw mm0, mm1, 0}
+        EXPECT_FAULT 6, 0, "66 pxor (xmm) #ud", {pxor xmm0, xmm0}
+%endif
+
 ; ---- the lazy-FPU pattern: a task switch sets TS; the first x87 instruction traps -------
         mov     edi, TSS_B
         xor     eax, eax
@@ -239,6 +283,13 @@ a_back:
         EXPECT_NONE "fnclex does not wait", {fnclex}
         EXPECT_NONE "cleared: fwait runs", {fwait}
         EXPECT_NONE "cleared: fld1 runs", {fld1}
+        fld1
+        fldz
+        fdivp   st1, st0
+%ifndef QEMU_COMPAT     ; QEMU 7.2 reports x87 errors at FWAIT only
+        EXPECT_FAULT 16, 0, "#mf at an mmx insn", {movq mm0, mm1}
+%endif
+        fninit
         mov     word [VAR], 0x037F
         fldcw   [VAR]
 

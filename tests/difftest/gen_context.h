@@ -95,6 +95,9 @@ bool form_x87_compare(Gen& g);
 bool form_x87_fcmov(Gen& g);
 bool form_x87_control(Gen& g);
 bool form_x87_env(Gen& g);
+bool form_mmx_binary(Gen& g);
+bool form_mmx_shift(Gen& g);
+bool form_mmx_move(Gen& g);
 
 // A last instruction that faults: #DE (DIV/IDIV by zero or overflow, AAM 0)
 // or #UD (UD2, CMPXCHG8B with a register operand, and with lock_ud a LOCK

@@ -50,6 +50,12 @@ constexpr WeightedForm kX87Forms[] = {
     {form_mov, 1},
 };
 
+constexpr WeightedForm kMmxForms[] = {
+    {form_mmx_binary, 24}, {form_mmx_shift, 10}, {form_mmx_move, 12},
+    {form_x87_load, 3},    {form_x87_store, 3},  {form_x87_stack, 2},
+    {form_x87_control, 2}, {form_x87_env, 2},    {form_alu, 1},
+};
+
 template <size_t N>
 constexpr unsigned total_weight(const WeightedForm (&forms)[N]) {
   unsigned t = 0;
@@ -189,17 +195,26 @@ TestCase Generator::next() {
   tc.eflags = rng_.u32() & (DT_EFLAGS_MASK & ~core::flags::kDf);
   if (rng_.chance(25)) tc.eflags |= core::flags::kDf;
   fill_window(rng_, tc.window);
-  const bool x87 = options_.family == Family::kX87;
-  if (x87) tc.fpu = random_fpu(rng_);
+  const Family family = options_.family;
+  if (family != Family::kInteger) tc.fpu = random_fpu(rng_);
 
   SeqBuilder b(sim_, tc);
   Gen g(rng_, b);
-  const unsigned n = 1 + rng_.below(x87 ? 12 : 8);
+  const unsigned n = 1 + rng_.below(family == Family::kInteger ? 8 : 12);
+  const auto pick = [&] {
+    switch (family) {
+      case Family::kX87: return pick_form(rng_, kX87Forms);
+      case Family::kMmx: return pick_form(rng_, kMmxForms);
+      default: return pick_form(rng_, kForms);
+    }
+  };
   for (unsigned i = 0; i < n && !b.broken(); ++i) {
-    while (!(x87 ? pick_form(rng_, kX87Forms) : pick_form(rng_, kForms))(g)) {
+    while (!pick()(g)) {
     }
   }
-  if (!x87 && !b.broken() && rng_.chance(4)) form_fault(g, options_.lock_ud);
+  if (family == Family::kInteger && !b.broken() && rng_.chance(4)) {
+    form_fault(g, options_.lock_ud);
+  }
   return tc;
 }
 

@@ -18,6 +18,7 @@ namespace tx86::difftest {
 enum class Family : uint8_t {
   kInteger,  // every user-level integer form
   kX87,      // x87 forms from a random FPU state, a few integer ones mixed in
+  kMmx,      // MMX forms, with x87 ones that meet them through the aliasing
 };
 
 struct GeneratorOptions {
