@@ -78,6 +78,11 @@ struct CpuState {
   // Set when a store rewrote translated code: translated code leaves at the
   // end of the storing instruction.
   uint8_t code_modified = 0;
+  // Translated code keeps the x87 state in the host's x87 between x87
+  // instructions (jit/backend/x64/emit_x87.cpp); `fpu` is stale while this
+  // is set, and whatever reads or writes `fpu` syncs it first
+  // (save_from_host_x87).
+  uint8_t fpu_live = 0;
   bool halted = false;
   // STI, MOV SS and POP SS hold off interrupts until after the next
   // instruction; MOV SS and POP SS hold off debug traps as well.

@@ -101,6 +101,21 @@ void run_on_host_x87(FpuState& f, uint8_t esc, uint8_t modrm, uint8_t* mem, uint
   from_image(image, held, f);
 }
 
+bool load_into_host_x87(const FpuState& f, uint32_t cr0) {
+  constexpr uint32_t kEm = 1u << 2, kTs = 1u << 3;
+  if ((cr0 & (kEm | kTs)) || (f.cw & fsw::kExceptions) != fsw::kExceptions) return false;
+  HostImage image{};
+  to_image(f, image);  // (nothing is held: every exception is masked)
+  asm volatile("frstor %[image]" : : [image] "m"(image) : "memory");
+  return true;
+}
+
+void save_from_host_x87(FpuState& f) {
+  HostImage image{};
+  asm volatile("fnsave %[image]" : [image] "=m"(image) : : "memory");
+  from_image(image, 0, f);
+}
+
 void run_emms_on_host(FpuState& f) {
   HostImage image{};
   const uint16_t held = to_image(f, image);

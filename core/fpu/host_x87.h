@@ -27,6 +27,17 @@ namespace tx86::core {
 // The caller has checked that the form is a valid one.
 void run_on_host_x87(FpuState& f, uint8_t esc, uint8_t modrm, uint8_t* mem, uint8_t& ah_flags);
 
+// Translated code may run x87 instructions natively with the guest's state
+// loaded in the host's x87 across many instructions and blocks. That is
+// allowed only when nothing can become pending on the host (every
+// exception masked) and no x87 instruction must trap (CR0.EM and TS
+// clear): load_into_host_x87 checks that and loads (FRSTOR), or returns
+// false. save_from_host_x87 stores the host's state back (FNSAVE, which
+// empties the host's x87 again); the last-instruction pointers are the
+// guest's, kept in `f` by the translated code, not the host's.
+bool load_into_host_x87(const FpuState& f, uint32_t cr0);
+void save_from_host_x87(FpuState& f);
+
 // EMMS on the host: what it does besides emptying the tags (TOP, on the
 // parts this was checked on) is the host's.
 void run_emms_on_host(FpuState& f);

@@ -111,10 +111,12 @@ bool plain_operands(const core::DecodedInsn& insn) {
 }  // namespace
 
 bool lower(LowerContext& ctx, const core::DecodedInsn& insn) {
-  // LOCK (valid or #UD), MMX/SSE/x87 (#UD/#NM checks) stay with the
-  // interpreter, as does any operand kind the helpers above do not model.
+  // LOCK (valid or #UD) and MMX/SSE (#UD/#NM checks) stay with the
+  // interpreter, as does any operand kind the helpers above do not model;
+  // x87 instructions run natively where lower_x87 can.
   if (insn.has(core::prefix::kLock)) return false;
-  if (insn.attrs & (core::attr::kMmx | core::attr::kSse | core::attr::kX87)) return false;
+  if (insn.attrs & core::attr::kX87) return lower_x87(ctx, insn);
+  if (insn.attrs & (core::attr::kMmx | core::attr::kSse)) return false;
   if (!plain_operands(insn)) return false;
   return lower_alu(ctx, insn) || lower_data(ctx, insn) || lower_stack(ctx, insn) ||
          lower_branch(ctx, insn) || lower_string(ctx, insn);

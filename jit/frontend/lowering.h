@@ -82,5 +82,6 @@ bool lower_data(LowerContext& ctx, const core::DecodedInsn& insn);
 bool lower_stack(LowerContext& ctx, const core::DecodedInsn& insn);
 bool lower_branch(LowerContext& ctx, const core::DecodedInsn& insn);
 bool lower_string(LowerContext& ctx, const core::DecodedInsn& insn);
+bool lower_x87(LowerContext& ctx, const core::DecodedInsn& insn);
 
 }  // namespace tx86::jit

@@ -68,7 +68,8 @@ std::string dump(const Block& b) {
     if (i.op == Op::kFlagsFrom)
       line += fmt::format(" host={:03x} zero={:03x}", i.host_mask, i.zero_mask);
     if (i.op == Op::kLea) line += fmt::format(" scale={}", 1u << i.aux);
-    if (i.op == Op::kFallback || i.op == Op::kRepString) line += fmt::format(" insn {}", i.insn);
+    if (i.op == Op::kFallback || i.op == Op::kRepString || i.op == Op::kX87)
+      line += fmt::format(" insn {}", i.insn);
     if ((i.op == Op::kSetFlags && i.aux == kSetFlagsDeferred) ||
         (i.op == Op::kSetReg && (i.aux & kSetRegDeferred))) {
       line += " deferred";

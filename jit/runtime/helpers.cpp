@@ -40,6 +40,7 @@ bool device_event(core::Cpu& cpu, uint64_t mappings_before) {
 extern "C" uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn,
                                     uint32_t eip) {
   core::Cpu& cpu = core::Cpu::of(s);
+  sync_fpu(*s);
   const uint64_t code_writes = cpu.mem.code_writes();
   const uint64_t mappings = cpu.mmu.mapping_generation();
   try {
@@ -76,6 +77,12 @@ extern "C" uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedIn
     }
     ++s->icount;
   }
+}
+
+extern "C" uint32_t helper_x87_enter(core::CpuState* s) {
+  if (!core::load_into_host_x87(s->fpu, s->cr0)) return 0;
+  s->fpu_live = 1;
+  return 1;
 }
 
 extern "C" uint64_t helper_load(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size) {

@@ -7,6 +7,7 @@
 
 #include "core/cpu/cpu_state.h"
 #include "core/decoder/decoded_insn.h"
+#include "core/fpu/host_x87.h"
 
 namespace tx86::jit {
 
@@ -37,10 +38,23 @@ uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedInsn* insn, u
 // half and the status in the high half. A fault is kept in
 // Cpu::pending_fault; a store that hit translated code returns kInvalidated.
 uint64_t helper_load(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size);
+// Loads the guest's x87 state into the host's x87 for native x87
+// instructions (core/fpu/host_x87.h): 1 when loaded, 0 when not allowed.
+uint32_t helper_x87_enter(core::CpuState* s);
 // Sets Cpu::pending_fault to the exception `vector` with error code `error`.
 void helper_raise(core::CpuState* s, uint32_t vector, uint32_t error);
 uint32_t helper_store(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size,
                       uint32_t value);
+}
+
+// Brings the x87 state back from the host's x87 when translated code left
+// it there. Everything that leaves translated code for C++ that may look at
+// the x87 state calls it: the dispatcher after each entry, the fallbacks.
+inline void sync_fpu(core::CpuState& s) {
+  if (s.fpu_live) {
+    core::save_from_host_x87(s.fpu);
+    s.fpu_live = 0;
+  }
 }
 
 }  // namespace tx86::jit

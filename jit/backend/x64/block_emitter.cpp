@@ -86,7 +86,7 @@ void BlockEmitter::run() {
     ra.begin_instruction(r);
     if (!skipped_[r]) emit(r, in);
     stored = stored || in.op == ir::Op::kStore || in.op == ir::Op::kFallback ||
-             in.op == ir::Op::kRepString;
+             in.op == ir::Op::kRepString || in.op == ir::Op::kX87;
     ra.end_instruction(r);
   }
   // Out-of-line code; stubs may add stubs.
@@ -108,7 +108,8 @@ void BlockEmitter::plan_store_checks() {
       continue;
     }
     if (store[i] == ir::kNoRef) {
-      bad[i] = bad[i] || in.op == ir::Op::kFallback || in.op == ir::Op::kRepString;
+      bad[i] = bad[i] || in.op == ir::Op::kFallback || in.op == ir::Op::kRepString ||
+               in.op == ir::Op::kX87;
       continue;
     }
     // After the store: only writes of values the store's stub can reach
@@ -358,6 +359,7 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
     case Op::kCheckEip: emit_check_eip(in); break;
     case Op::kFallback: emit_fallback(in); break;
     case Op::kRepString: emit_rep_string(in); break;
+    case Op::kX87: emit_x87(in); break;
     case Op::kExitDirect: emit_exit_direct(in.a[0].v, n); break;
     case Op::kSideExit: emit_exit_if(in.a[0], in.a[1].v, in.insn + 1u); break;
     case Op::kExitCond:

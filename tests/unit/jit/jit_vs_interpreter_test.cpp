@@ -45,13 +45,29 @@ std::string listing(const TestCase& c) {
   return out;
 }
 
+// The whole x87 state, the last-instruction pointers included.
+bool same_fpu(const core::FpuState& a, const core::FpuState& b) {
+  for (int i = 0; i < 8; ++i) {
+    if (!(a.reg[i] == b.reg[i])) return false;
+  }
+  return a.cw == b.cw && a.sw == b.sw && a.valid == b.valid && a.fop == b.fop && a.fcs == b.fcs &&
+         a.fds == b.fds && a.fip == b.fip && a.fdp == b.fdp;
+}
+
 std::string state_text(const core::Cpu& cpu) {
   const core::CpuState& s = cpu.state;
+  std::string fpu = fmt::format(
+      " cw={:04x} sw={:04x} tags={:02x} fop={:03x} fip={:04x}:{:08x} "
+      "fdp={:04x}:{:08x}",
+      s.fpu.cw, s.fpu.sw, s.fpu.valid, s.fpu.fop, s.fpu.fcs, s.fpu.fip, s.fpu.fds, s.fpu.fdp);
+  for (int i = 0; i < 8; ++i) {
+    fpu += fmt::format(" r{}={:04x}:{:016x}", i, s.fpu.reg[i].sign_exp, s.fpu.reg[i].mantissa);
+  }
   return fmt::format(
       "eax={:08x} ecx={:08x} edx={:08x} ebx={:08x} esp={:08x} ebp={:08x} esi={:08x} edi={:08x} "
-      "eip={:08x} eflags={:08x} halted={} shutdown={}",
+      "eip={:08x} eflags={:08x} halted={} shutdown={}\n       {}",
       s.gpr[0], s.gpr[1], s.gpr[2], s.gpr[3], s.gpr[4], s.gpr[5], s.gpr[6], s.gpr[7], s.eip,
-      s.eflags, s.halted, cpu.in_shutdown());
+      s.eflags, s.halted, cpu.in_shutdown(), fpu);
 }
 
 // Runs the sequence and the HLT after it (a #GP at CPL 3, which with no IDT
@@ -101,6 +117,7 @@ bool engines_agree(const TestCase& c, uint64_t n, uint64_t seed, Tx86Machine& re
               reference.cpu().in_shutdown() == translated.cpu().in_shutdown() &&
               reference.window() == translated.window();
   for (int i = 0; i < 8; ++i) same = same && a.gpr[i] == b.gpr[i];
+  same = same && same_fpu(a.fpu, b.fpu);
   if (same) return true;
   std::string window;
   const difftest::Window wa = reference.window();
@@ -134,6 +151,28 @@ TEST(JitVsInterpreter, RandomSequencesMatch) {
   }
   std::printf("jit fuzz: %llu instructions compared; %s\n", static_cast<unsigned long long>(insns),
               jit.stats_text().c_str());
+}
+
+// x87 and MMX sequences as whole blocks: native x87 runs (emit_x87.cpp)
+// with the state kept in the host's x87 between instructions, its
+// fallbacks (TLB misses, unmasked exceptions, control instructions), the
+// interpreter's MMX, and #MF at the next waiting instruction.
+TEST(JitVsInterpreter, X87AndMmxSequencesMatch) {
+  const uint64_t seed = env_u64("TX86_JIT_FUZZ_SEED", 0x787);
+  const uint64_t cases = env_u64("TX86_JIT_FUZZ_CASES", 20000) / 4;
+  Tx86Machine reference;
+  Tx86Machine translated;
+  JitEngine jit(translated.cpu());
+  int failures = 0;
+  for (const difftest::Family family : {difftest::Family::kX87, difftest::Family::kMmx}) {
+    difftest::GeneratorOptions options;
+    options.family = family;
+    difftest::Generator gen(seed, options);
+    for (uint64_t n = 0; n < cases && failures < 5; ++n) {
+      if (!engines_agree(gen.next(), n, seed, reference, translated, jit)) ++failures;
+    }
+  }
+  std::printf("x87/mmx: %s\n", jit.stats_text().c_str());
 }
 
 // REP MOVS/STOS and REPE/REPNE CMPS/SCAS, every element size, both
