@@ -1,5 +1,7 @@
 // Near JMP, Jcc, CALL and RET, LOOP/LOOPE/LOOPNE and JCXZ: the block ends
-// here (a Jcc may instead leave through a side exit and let it go on). Direct targets are known now
+// here (a Jcc may instead leave through a side exit and let it go on; a RET
+// returning from a CALL the block followed goes on after that CALL, with a
+// side exit for any other return address). Direct targets are known now
 // and checked against the CS limit of the block's key (beyond it, the interpreter raises the #GP);
 // indirect targets are checked when they are known (CheckEip).
 #include "core/cpu/registers.h"
@@ -109,6 +111,7 @@ bool lower_branch(LowerContext& c, const core::DecodedInsn& insn) {
       if (!direct_target(c, insn, target)) return false;
       push_return(c, insn.opsize);
       exit_direct(c, target);
+      if (c.follow && c.returns != nullptr) c.returns->push_back(wrap(insn, c.next_eip));
       return true;
     case Mnemonic::kJmpIndirect: exit_indirect(c, checked_target(c, insn, c.read(0))); return true;
     case Mnemonic::kCallIndirect: {
@@ -125,6 +128,17 @@ bool lower_branch(LowerContext& c, const core::DecodedInsn& insn) {
           c.b.emit(Op::kLoad, static_cast<uint8_t>(size), core::kSs, c.stack_offset(esp)));
       const Arg t = checked_target(c, insn, v);
       c.b.emit(Op::kSetReg, 4, core::kEsp, c.moved_esp(esp, static_cast<int32_t>(release)));
+      if (c.returns != nullptr && !c.returns->empty() && c.may_follow && c.may_continue) {
+        // The return address of the CALL this block followed, most likely:
+        // go on there, and leave for the real one when it is not.
+        const uint32_t predicted = c.returns->back();
+        c.returns->pop_back();
+        const Arg wrong = c.value(Op::kSub, 4, t, Arg::imm(predicted));
+        c.b.emit(Op::kSideExitIndirect, 4, 0, wrong, t);
+        c.side_exit = true;
+        exit_direct(c, predicted);
+        return true;
+      }
       exit_indirect(c, t);
       return true;
     }

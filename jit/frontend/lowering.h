@@ -7,6 +7,8 @@
 // exactly as it was before the instruction.
 #pragma once
 
+#include <vector>
+
 #include <cstdint>
 
 #include "core/decoder/decoded_insn.h"
@@ -40,6 +42,9 @@ struct LowerContext {
   bool may_follow = false;    // a direct JMP/CALL may go on at its target (TranslateOptions)
   bool follow = false;        // it does: the block goes on at follow_target
   uint32_t follow_target = 0;
+  // The return addresses of the CALLs the block followed, innermost last: a
+  // RET predicts the last one and, when right, goes on there.
+  std::vector<uint32_t>* returns = nullptr;
 
   // A general register of `size` bytes (Gpr8 numbering for size 1). Only
   // the low `size` bytes of the value are meaningful.

@@ -88,6 +88,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
   uint32_t next_eip = start_eip;
   unsigned side_exits = 0;
   unsigned follows = 0;
+  std::vector<uint32_t> returns;  // LowerContext::returns
   bool ended = false;
   while (out.guest.size() < options.max_insns) {
     // On to the next page or past the limit: the block ends here.
@@ -108,6 +109,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
     out.hi_eip = std::max(out.hi_eip, next_eip);
 
     LowerContext ctx{b, out, insn, index, eip, next_eip, cs.limit, s.stack32()};
+    ctx.returns = &returns;
     ctx.may_continue = side_exits < options.max_side_exits;
     ctx.may_follow = follows < options.max_follows && index + 1u < options.max_insns;
     if (options.lower && st == core::DecodeStatus::kOk && lower(ctx, insn)) {

@@ -244,27 +244,33 @@ void BlockEmitter::emit_check_eip(const ir::Inst& in) {
 
 // Every IR value is dead at an exit, so rax, rcx and rdx are free here.
 void BlockEmitter::emit_jump_cache_exit(const ir::Arg& target) {
-  if (ctx.jump_cache == nullptr) {
-    if (target.is_imm()) {
-      a.mov(state_dword(kOffEip), target.v);
-    } else {
-      a.mov(state_dword(kOffEip), ra.use(target.v));
-    }
-    a.mov(x86::eax, st(ExitStatus::kNext));
-    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
-    return;
-  }
-  // Index, load, jump: the checks come after the jump (jump_cache.h).
-  const auto* targets = ctx.jump_cache;
   if (target.is_imm()) {
+    if (ctx.jump_cache == nullptr) {
+      a.mov(state_dword(kOffEip), target.v);
+      a.mov(x86::eax, st(ExitStatus::kNext));
+      a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+      return;
+    }
+    // Index, load, jump: the checks come after the jump (jump_cache.h).
     const uint32_t lin = ctx.cs_base + target.v;  // the slot is known now
     a.mov(kScratch0.r32(), target.v);
     a.mov(x86::ecx, ctx.context_id);
-    a.mov(x86::rax, reinterpret_cast<uint64_t>(targets + JumpCache::index(lin)));
+    a.mov(x86::rax, reinterpret_cast<uint64_t>(ctx.jump_cache + JumpCache::index(lin)));
     a.jmp(x86::qword_ptr(x86::rax));
     return;
   }
   a.mov(kScratch0.r32(), ra.use(target.v));
+  emit_jump_cache_exit_scratch0();
+}
+
+// The exit for the EIP in kScratch0.
+void BlockEmitter::emit_jump_cache_exit_scratch0() {
+  if (ctx.jump_cache == nullptr) {
+    a.mov(state_dword(kOffEip), kScratch0.r32());
+    a.mov(x86::eax, st(ExitStatus::kNext));
+    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+    return;
+  }
   x86::Gp lin = kScratch0.r32();
   if (ctx.cs_base != 0) {
     lin = kScratch1.r32();
@@ -274,9 +280,37 @@ void BlockEmitter::emit_jump_cache_exit(const ir::Arg& target) {
   a.shr(x86::eax, 12);
   a.xor_(x86::eax, lin);
   a.and_(x86::eax, JumpCache::kMask);
-  a.mov(x86::rdx, reinterpret_cast<uint64_t>(targets));
+  a.mov(x86::rdx, reinterpret_cast<uint64_t>(ctx.jump_cache));
   a.mov(x86::ecx, ctx.context_id);
   a.jmp(x86::qword_ptr(x86::rdx, x86::rax, 3));
+}
+
+// A side exit to an EIP in a value. The exit is out of line: it may use
+// any register, the code that goes on may not lose any.
+void BlockEmitter::emit_exit_if_indirect(const ir::Arg& cond, const ir::Arg& target,
+                                         uint32_t done) {
+  if (cond.is_imm() && cond.v == 0) return;
+  asmjit::Label leave = a.newLabel();
+  const x86::Gp t = target.is_value() ? ra.use(target.v) : x86::Gp{};
+  if (cond.is_value()) {
+    const x86::Gp c = ra.use(cond.v);
+    a.test(c, c);
+    a.jnz(leave);
+  } else {
+    a.jmp(leave);
+  }
+  const uint32_t synced_here = synced_;
+  const uint32_t imm = target.is_imm() ? target.v : 0;
+  add_stub([this, leave, t, imm, done, synced_here] {
+    a.bind(leave);
+    if (done > synced_here) a.add(state_qword(kOffIcount), done - synced_here);
+    if (t.isValid()) {
+      a.mov(kScratch0.r32(), t.r32());
+    } else {
+      a.mov(kScratch0.r32(), imm);
+    }
+    emit_jump_cache_exit_scratch0();
+  });
 }
 
 void BlockEmitter::emit_fallback(const ir::Inst& in) {
@@ -362,6 +396,7 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
     case Op::kX87: emit_x87(in); break;
     case Op::kExitDirect: emit_exit_direct(in.a[0].v, n); break;
     case Op::kSideExit: emit_exit_if(in.a[0], in.a[1].v, in.insn + 1u); break;
+    case Op::kSideExitIndirect: emit_exit_if_indirect(in.a[0], in.a[1], in.insn + 1u); break;
     case Op::kExitCond:
       if (in.a[0].is_imm()) {  // decided at translation (constants folded)
         emit_exit_direct(in.a[0].v != 0 ? in.a[1].v : in.a[2].v, n);

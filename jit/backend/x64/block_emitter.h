@@ -114,6 +114,8 @@ class BlockEmitter {
   // cache: straight into the target's code on a hit, to the dispatcher on
   // a miss. icount must be synced.
   void emit_jump_cache_exit(const ir::Arg& target);
+  void emit_jump_cache_exit_scratch0();
+  void emit_exit_if_indirect(const ir::Arg& cond, const ir::Arg& target, uint32_t done);
   void emit_code_modified_check(uint32_t next_insn);
   // The exit at `at` after a store hit translated code: writes `state`,
   // leaves for guest instruction `next_insn` (kInvalidated).

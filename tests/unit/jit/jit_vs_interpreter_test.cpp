@@ -101,8 +101,8 @@ std::string translation_log(const TestCase& c, size_t steps) {
 // Runs case `c` under both engines; on a difference, adds a failure that
 // shows both states, the window bytes that differ and the JIT's log.
 bool engines_agree(const TestCase& c, uint64_t n, uint64_t seed, Tx86Machine& reference,
-                   Tx86Machine& translated, JitEngine& jit) {
-  const size_t steps = c.insns.size() + 1;
+                   Tx86Machine& translated, JitEngine& jit, size_t steps = 0) {
+  if (steps == 0) steps = c.insns.size() + 1;
   reference.load(c);
   translated.load(c);
   jit.flush();  // load() rewrote the code page behind the memory bus
@@ -173,6 +173,52 @@ TEST(JitVsInterpreter, X87AndMmxSequencesMatch) {
     }
   }
   std::printf("x87/mmx: %s\n", jit.stats_text().c_str());
+}
+
+// Calls the block follows and the RETs that come back from them: the
+// predicted return (the block goes on after the CALL), a callee that
+// changes its return address (the side exit to the real one), RET imm16,
+// and calls nested two deep.
+TEST(JitVsInterpreter, ReturnsFromFollowedCallsMatch) {
+  Tx86Machine reference;
+  Tx86Machine translated;
+  JitEngine jit(translated.cpu());
+  const auto rel32 = [](uint32_t v) {
+    return difftest::Bytes{0xE8, static_cast<uint8_t>(v), static_cast<uint8_t>(v >> 8),
+                           static_cast<uint8_t>(v >> 16), static_cast<uint8_t>(v >> 24)};
+  };
+  struct Case {
+    const char* name;
+    std::vector<difftest::Bytes> insns;
+  };
+  const difftest::Bytes mov_ebx{0xBB, 0x05, 0x00, 0x00, 0x00};  // mov ebx, 5
+  const difftest::Bytes add{0x01, 0xD8};                        // add eax, ebx
+  const difftest::Bytes mov_eax{0xB8, 0x07, 0x00, 0x00, 0x00};  // mov eax, 7
+  const Case cases[] = {
+      // call f; add eax, ebx; jmp +6 | f: mov eax, 7; ret
+      {"predicted", {mov_ebx, rel32(4), add, {0xEB, 0x06}, mov_eax, {0xC3}}},
+      // f adds 2 to its return address: back at the JMP, the ADD skipped
+      {"mispredicted",
+       {mov_ebx, rel32(4), add, {0xEB, 0x0A}, mov_eax, {0x83, 0x04, 0x24, 0x02}, {0xC3}}},
+      // push 9; call f; add eax, ebx; jmp +8 | f: mov eax, [esp+4]; ret 4
+      {"ret imm16",
+       {mov_ebx,
+        {0x6A, 0x09},
+        rel32(4),
+        add,
+        {0xEB, 0x07},
+        {0x8B, 0x44, 0x24, 0x04},
+        {0xC2, 0x04, 0x00}}},
+      // call f; add eax, ebx; jmp | f: call g; inc eax; ret | g: mov eax, 7; ret
+      {"nested", {mov_ebx, rel32(4), add, {0xEB, 0x0D}, rel32(2), {0x40}, {0xC3}, mov_eax, {0xC3}}},
+  };
+  uint64_t n = 0;
+  for (const Case& k : cases) {
+    TestCase c;
+    c.insns = k.insns;
+    EXPECT_TRUE(engines_agree(c, n++, 0, reference, translated, jit, 64)) << k.name;
+    EXPECT_EQ(translated.state().gpr[core::kEax], reference.state().gpr[core::kEax]) << k.name;
+  }
 }
 
 // REP MOVS/STOS and REPE/REPNE CMPS/SCAS, every element size, both
