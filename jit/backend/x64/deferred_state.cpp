@@ -28,13 +28,13 @@ bool recomputable(const ir::Inst& op) {
     case Op::kAnd:
     case Op::kOr:
     case Op::kXor:
+    case Op::kImul:
     case Op::kInc:
     case Op::kDec:
-    case Op::kNeg:
+    case Op::kNeg: return true;
     case Op::kShl:
     case Op::kShr:
     case Op::kSar: return op.a[1].is_imm();  // (a count in a register would need CL)
-    case Op::kImul: return true;
     default: return false;
   }
 }
