@@ -16,7 +16,8 @@
 // instruction stores its opcode, CS:EIP and operand address into
 // CpuState::fpu, which the save keeps. Anything else — no load allowed, a
 // segment that is not flat, a TLB miss, MMIO, a page holding code — runs
-// the Fallback's path for this instruction.
+// the Fallback's path for this instruction. FCMOVcc reads and FCOMI writes
+// the guest's EFLAGS in CpuState (SAHF before, LAHF after).
 //
 // X87 is a call barrier: guest state is in CpuState, and every
 // caller-saved host register is free here.
@@ -36,6 +37,9 @@ constexpr int32_t kOffFds = kOffFpu + static_cast<int32_t>(offsetof(core::FpuSta
 constexpr int32_t kOffFip = kOffFpu + static_cast<int32_t>(offsetof(core::FpuState, fip));
 constexpr int32_t kOffFdp = kOffFpu + static_cast<int32_t>(offsetof(core::FpuState, fdp));
 constexpr int32_t kOffSelector = static_cast<int32_t>(offsetof(core::SegmentCache, selector));
+constexpr uint32_t kFcomiSets = core::flags::kZf | core::flags::kPf | core::flags::kCf;
+constexpr uint32_t kFcomiWrites =
+    kFcomiSets | core::flags::kOf | core::flags::kSf | core::flags::kAf;
 
 // Emits escape byte `esc` with ModRM reg field `reg` addressing [kScratch1]
 // (r11: REX.B and r/m 011, no SIB or displacement).
@@ -95,8 +99,24 @@ void BlockEmitter::emit_x87(const ir::Inst& in) {
     a.movzx(x86::eax, selector_of(seg));
     a.mov(x86::word_ptr(kState, kOffFds), x86::ax);
   } else {
+    if (form.fcmov) {
+      // The guest's CF ZF PF into the host's flags (SAHF takes them from AH).
+      a.movzx(x86::eax, x86::byte_ptr(kState, kOffEflags));
+      a.shl(x86::eax, 8);
+      a.sahf();
+    }
     a.embedUInt8(d.opcode);
     a.embedUInt8(d.modrm);
+    if (form.fcomi) {
+      // ZF PF CF from the compare; OF SF AF cleared (SDM Vol. 2, FCOMI).
+      a.lahf();
+      a.shr(x86::eax, 8);
+      a.and_(x86::eax, kFcomiSets);
+      a.mov(x86::ecx, state_dword(kOffEflags));
+      a.and_(x86::ecx, ~kFcomiWrites);
+      a.or_(x86::ecx, x86::eax);
+      a.mov(state_dword(kOffEflags), x86::ecx);
+    }
   }
   if (!form.control()) {
     a.mov(x86::word_ptr(kState, kOffFop), static_cast<uint32_t>(((d.opcode & 7u) << 8) | d.modrm));
