@@ -93,10 +93,18 @@ void Mmu::flush_all() {
   ++generation_;
 }
 
-// The page could sit in any slot, and a scan would cost more than refilling
-// what is in use.
-void Mmu::flush_physical(PhysAddr) {
-  next_epoch();
+// A page now holds translated code (or no longer does): stores to it must
+// leave the inline fast path, which checks nothing. The entries that map it
+// keep their translation and only lose their fast write, so nothing is
+// walked again: the TLB stays the one an engine without translated code
+// would have (the same accessed and dirty bits, the same stale entries
+// after a page-table store without INVLPG). Refills follow the bus's own
+// view of the page.
+void Mmu::flush_physical(PhysAddr page) {
+  for (size_t i = 0; i < 2 * kTlbSize; ++i) {
+    TlbEntry& e = entries_[i];
+    if (e.phys_page == page && !(e.write_tag & kTlbInvalid)) e.write_tag |= kTlbSlow;
+  }
 }
 
 void Mmu::flush_non_global() {
