@@ -58,6 +58,8 @@ struct FpuState {
   uint32_t fip = 0;
   uint32_t fdp = 0;
 
+  bool operator==(const FpuState&) const = default;
+
   unsigned top() const { return (sw & fsw::kTopMask) >> fsw::kTopShift; }
   void set_top(unsigned t) {
     sw = static_cast<uint16_t>((sw & ~fsw::kTopMask) | ((t & 7u) << fsw::kTopShift));

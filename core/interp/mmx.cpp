@@ -3,7 +3,7 @@
 // but EMMS makes the x87 stack look full (all tags valid, TOP = 0); a write
 // sets the aliased register's sign and exponent to ones. The instructions
 // SSE added to the MMX registers (PSHUFW, PMINUB, ...) and the 66-prefixed
-// XMM forms are #UD on this CPU, as on a Pentium MMX.
+// XMM forms are #UD on this CPU, as on a Pentium MMX (system.cpp).
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -16,15 +16,6 @@
 namespace tx86::core::interp {
 
 namespace {
-
-// Instructions that need SSE or SSE2 (3DNow! is #UD in system.cpp).
-constexpr Mnemonic kNotMmx[] = {
-    Mnemonic::kPshufw,   Mnemonic::kPinsrw, Mnemonic::kPextrw, Mnemonic::kPmovmskb,
-    Mnemonic::kPminub,   Mnemonic::kPmaxub, Mnemonic::kPavgb,  Mnemonic::kPavgw,
-    Mnemonic::kPmulhuw,  Mnemonic::kPminsw, Mnemonic::kPmaxsw, Mnemonic::kPsadbw,
-    Mnemonic::kMaskmovq, Mnemonic::kMovntq, Mnemonic::kPaddq,  Mnemonic::kPsubq,
-    Mnemonic::kPmuludq,
-};
 
 // SDM Vol. 2, each MMX instruction: #UD with CR0.EM (MMX cannot be
 // emulated), #NM with CR0.TS, then an x87 error left pending.
@@ -299,10 +290,6 @@ void exec_emms(Cpu& cpu, const DecodedInsn& insn) {
   run_emms_on_host(cpu.state.fpu);
 }
 
-void exec_ud(Cpu&, const DecodedInsn&) {
-  raise_fault(vec::kUd);
-}
-
 }  // namespace
 
 void register_mmx(HandlerTable& t) {
@@ -327,7 +314,6 @@ void register_mmx(HandlerTable& t) {
   set(t, Mnemonic::kMovdFromMmx, exec_movd_from_mmx);
   set(t, Mnemonic::kMovqFromMmx, exec_movq_from_mmx);
   set(t, Mnemonic::kEmms, exec_emms);
-  for (Mnemonic m : kNotMmx) set(t, m, exec_ud);
 }
 
 }  // namespace tx86::core::interp

@@ -34,17 +34,6 @@ std::string fault_text(const std::optional<core::GuestFault>& f) {
   return fmt::format("vector {} error {:#x}", f->vector, f->has_error_code ? f->error_code : 0);
 }
 
-// The x87 state the two engines left (translated blocks run x87 and MMX
-// instructions through the interpreter's handlers, so this checks what
-// surrounds them: a block's exits must not lose or repeat one).
-bool same_fpu(const core::FpuState& a, const core::FpuState& b) {
-  for (int i = 0; i < 8; ++i) {
-    if (!(a.reg[i] == b.reg[i])) return false;
-  }
-  return a.cw == b.cw && a.sw == b.sw && a.valid == b.valid && a.fop == b.fop && a.fcs == b.fcs &&
-         a.fds == b.fds && a.fip == b.fip && a.fdp == b.fdp;
-}
-
 }  // namespace
 
 Verifier::Verifier(core::Cpu& cpu) : cpu_(cpu) {
@@ -113,7 +102,7 @@ x64::ExitValue Verifier::run(core::Cpu& cpu, const CompiledBlock& block,
     for (int i = 0; i < 8; ++i) same = same && s.gpr[i] == after.gpr[i];
     if (!same) problem = "registers differ";
   }
-  if (problem.empty() && !same_fpu(s.fpu, after.fpu)) problem = "x87 state differs";
+  if (problem.empty() && !(s.fpu == after.fpu)) problem = "x87 state differs";
   if (problem.empty()) {
     const bool same_fault = jit_fault.has_value() == interp_fault.has_value() &&
                             (!jit_fault || (jit_fault->vector == interp_fault->vector &&

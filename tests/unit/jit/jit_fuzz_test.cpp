@@ -251,13 +251,7 @@ bool same_state(core::Cpu& a, core::Cpu& b) {
   for (int i = 0; i < core::kSegCount; ++i) {
     if (x.seg[i].selector != y.seg[i].selector || x.seg[i].base != y.seg[i].base) return false;
   }
-  const core::FpuState& f = x.fpu;
-  const core::FpuState& g = y.fpu;
-  for (int i = 0; i < 8; ++i) {
-    if (!(f.reg[i] == g.reg[i])) return false;
-  }
-  return f.cw == g.cw && f.sw == g.sw && f.valid == g.valid && f.fop == g.fop && f.fip == g.fip &&
-         f.fcs == g.fcs && f.fdp == g.fdp && f.fds == g.fds;
+  return x.fpu == y.fpu;
 }
 
 // arena_bytes: the JIT's code arena (0: the default); a small one flushes

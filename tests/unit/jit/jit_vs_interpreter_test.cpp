@@ -45,15 +45,6 @@ std::string listing(const TestCase& c) {
   return out;
 }
 
-// The whole x87 state, the last-instruction pointers included.
-bool same_fpu(const core::FpuState& a, const core::FpuState& b) {
-  for (int i = 0; i < 8; ++i) {
-    if (!(a.reg[i] == b.reg[i])) return false;
-  }
-  return a.cw == b.cw && a.sw == b.sw && a.valid == b.valid && a.fop == b.fop && a.fcs == b.fcs &&
-         a.fds == b.fds && a.fip == b.fip && a.fdp == b.fdp;
-}
-
 std::string state_text(const core::Cpu& cpu) {
   const core::CpuState& s = cpu.state;
   std::string fpu = fmt::format(
@@ -117,7 +108,7 @@ bool engines_agree(const TestCase& c, uint64_t n, uint64_t seed, Tx86Machine& re
               reference.cpu().in_shutdown() == translated.cpu().in_shutdown() &&
               reference.window() == translated.window();
   for (int i = 0; i < 8; ++i) same = same && a.gpr[i] == b.gpr[i];
-  same = same && same_fpu(a.fpu, b.fpu);
+  same = same && a.fpu == b.fpu;  // the pointers included
   if (same) return true;
   std::string window;
   const difftest::Window wa = reference.window();
