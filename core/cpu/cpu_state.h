@@ -75,6 +75,12 @@ struct CpuState {
     EpochCell& operator=(const EpochCell&) { return *this; }
   };
   EpochCell tlb_epoch;
+  // Nonzero while translated code holds the status flags of the last flag
+  // write of a block in the raw form it captured them in
+  // (jit/runtime/lazy_flags.h): then EFLAGS' status bits are there, not in
+  // `eflags`. Only translated code sees it nonzero: whatever leaves it for
+  // C++ merges them first.
+  uint32_t lazy_flags = 0;
   // Set when a store rewrote translated code: translated code leaves at the
   // end of the storing instruction.
   uint8_t code_modified = 0;

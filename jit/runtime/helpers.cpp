@@ -40,7 +40,7 @@ bool device_event(core::Cpu& cpu, uint64_t mappings_before) {
 extern "C" uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn,
                                     uint32_t eip) {
   core::Cpu& cpu = core::Cpu::of(s);
-  sync_fpu(*s);
+  sync_state(*s);
   const uint64_t code_writes = cpu.mem.code_writes();
   const uint64_t mappings = cpu.mmu.mapping_generation();
   try {
@@ -93,6 +93,10 @@ extern "C" uint64_t helper_load(core::CpuState* s, uint32_t seg, uint32_t offset
     cpu.pending_fault = f;
     return uint64_t{status(ExitStatus::kFault)} << 32;
   }
+}
+
+extern "C" void helper_materialize_flags(core::CpuState* s) {
+  materialize_flags(*s);
 }
 
 extern "C" void helper_raise(core::CpuState* s, uint32_t vector, uint32_t error) {

@@ -8,6 +8,7 @@
 #include "core/cpu/cpu_state.h"
 #include "core/decoder/decoded_insn.h"
 #include "core/fpu/host_x87.h"
+#include "jit/runtime/lazy_flags.h"
 
 namespace tx86::jit {
 
@@ -41,6 +42,9 @@ uint64_t helper_load(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t 
 // Loads the guest's x87 state into the host's x87 for native x87
 // instructions (core/fpu/host_x87.h): 1 when loaded, 0 when not allowed.
 uint32_t helper_x87_enter(core::CpuState* s);
+// Merges lazy status flags into EFLAGS (lazy_flags.h), for a block that
+// reads the flags it starts with.
+void helper_materialize_flags(core::CpuState* s);
 // Sets Cpu::pending_fault to the exception `vector` with error code `error`.
 void helper_raise(core::CpuState* s, uint32_t vector, uint32_t error);
 uint32_t helper_store(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size,
@@ -55,6 +59,13 @@ inline void sync_fpu(core::CpuState& s) {
     core::save_from_host_x87(s.fpu);
     s.fpu_live = 0;
   }
+}
+
+// What translated code may leave outside CpuState's plain fields (the x87
+// state, lazy flags), put back: for C++ that looks at the guest's state.
+inline void sync_state(core::CpuState& s) {
+  sync_fpu(s);
+  materialize_flags(s);
 }
 
 }  // namespace tx86::jit

@@ -314,7 +314,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     const x64::ExitValue exit = verifier_ && block->lowered_only
                                     ? verifier_->run(cpu, *block, trampoline_)
                                     : trampoline_.enter(&s, code);
-    sync_fpu(s);
+    sync_state(s);
     if (verifier_ && !verifier_->mismatch().empty()) {
       cpu.error = verifier_->mismatch();
       return core::StopReason::kEngineError;

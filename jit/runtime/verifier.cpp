@@ -54,7 +54,7 @@ x64::ExitValue Verifier::run(core::Cpu& cpu, const CompiledBlock& block,
   jit_journal.clear();
   jit_journal.recording = true;
   const x64::ExitValue exit = trampoline.enter(&s, block.code);
-  sync_fpu(s);
+  sync_state(s);
   jit_journal.recording = false;
   const auto status = static_cast<ExitStatus>(exit.status);
   if (status == ExitStatus::kBudget || status == ExitStatus::kUnimplemented) return exit;

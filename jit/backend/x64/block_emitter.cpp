@@ -65,8 +65,10 @@ void BlockEmitter::run() {
   // translated code (self-modifying code): then leave before the next
   // instruction, whose bytes may have changed.
   plan_deferred_state();
+  plan_lazy_flags();
   plan_page_groups();
   plan_store_checks();
+  emit_entry_materialize();
   uint32_t current = 0;
   bool stored = false;
   for (ir::Ref r = 0; r < block.insts.size(); ++r) {
@@ -316,6 +318,7 @@ void BlockEmitter::emit_exit_if_indirect(const ir::Arg& cond, const ir::Arg& tar
 void BlockEmitter::emit_fallback(const ir::Inst& in) {
   sync_icount(in.insn);
   emit_fallback_call(in, in.aux & ir::kFallbackMayRepeat);
+  lazy_maybe_set_ = false;  // the helper merged them
 }
 
 void BlockEmitter::emit_fallback_call(const ir::Inst& in, bool may_repeat) {
@@ -378,11 +381,16 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
         break;
       }
       deferred_ = ir::Arg{};
+      if (r == lazy_.set) {
+        emit_lazy_set(in);
+        break;
+      }
       if (in.a[0].is_imm()) {
         a.mov(state_dword(kOffEflags), in.a[0].v);
       } else {
         a.mov(state_dword(kOffEflags), ra.use(in.a[0].v));
       }
+      clear_lazy_flags();
       break;
     case Op::kFlagsFrom: emit_flags_from(r, in); break;
     case Op::kCond:

@@ -78,7 +78,10 @@ class BlockEmitter {
   void emit_shift_by_value(ir::Ref r, const ir::Inst& in);
   void emit_flags_from(ir::Ref r, const ir::Inst& in);
   void emit_cond(ir::Ref r, const ir::Inst& in);
-  void precompute_conds(ir::Ref r, const ir::Inst& in);
+  // The Conds on FlagsFrom r that read only flags its op produced: they
+  // are taken from the host flags right after the op (precompute_conds).
+  std::vector<ir::Ref> host_conds(ir::Ref r) const;
+  void precompute_conds(ir::Ref r);
   // The page group access r belongs to (null: none), and at its first
   // access the code that maps the group's page into kPageBase (0 when the
   // group's span crosses a page or the TLB does not map it). `tmp` is free.
@@ -130,6 +133,15 @@ class BlockEmitter {
   // its code-modified exit.
   ExitState state_after_instruction(ir::Ref store) const;
   void emit_fallback(const ir::Inst& in);
+  // Lazy flags (lazy_flags.cpp): which SetFlags leaves the status flags
+  // raw, whether the block merges the ones it starts with first.
+  void plan_lazy_flags();
+  void emit_lazy_capture(ir::Ref r);
+  void emit_lazy_set(const ir::Inst& in);
+  void emit_entry_materialize();
+  // A main-path SetFlags of a whole EFLAGS value: lazy flags left by an
+  // earlier block would replace its status flags.
+  void clear_lazy_flags();
   // Finds the flag computations only deferred SetFlags need (they are not
   // emitted) and keeps what recomputes them live (deferred_flags.cpp).
   void plan_deferred_state();
@@ -140,6 +152,15 @@ class BlockEmitter {
   // The helper call of a Fallback (EIP and icount handling included).
   void emit_fallback_call(const ir::Inst& in, bool may_repeat);
 
+  struct LazyPlan {
+    ir::Ref set = ir::kNoRef;   // the SetFlags that stores raw flags
+    ir::Ref from = ir::kNoRef;  // its FlagsFrom, emitted as the raw capture
+    uint32_t kind = 0;
+    bool store_old = false;  // the flags it merges into are not CpuState's
+    bool materialize_at_entry = false;
+  };
+  LazyPlan lazy_;
+  bool lazy_maybe_set_ = true;  // here on the main path, CpuState::lazy_flags may be nonzero
   uint32_t synced_ = 0;
   asmjit::Label direct_entry_;
   std::vector<bool> precomputed_;      // Conds defined early (precompute_conds)

@@ -223,6 +223,8 @@ void BlockEmitter::emit_exit_state(const ExitState& plan) {
     a.or_(kScratch1.r32(), kScratch0.r32());
     a.mov(state_dword(kOffEflags), kScratch1.r32());
   }
+  // A whole EFLAGS value: raw flags an earlier block left would replace it.
+  if (!plan.steps.empty()) a.mov(state_dword(kOffLazyFlags), 0);
 }
 
 }  // namespace tx86::jit::x64

@@ -259,7 +259,11 @@ bool host_has_lahf() {
 // EFLAGS has LAHF's layout, and OF moves to bit 11. The merge with the old
 // flags value follows.
 void BlockEmitter::emit_flags_from(ir::Ref r, const ir::Inst& in) {
-  precompute_conds(r, in);
+  precompute_conds(r);
+  if (r == lazy_.from) {
+    emit_lazy_capture(r);
+    return;
+  }
   // The captured word has bit 1 set and bits 3, 5, 8-10 clear, as EFLAGS
   // has them, so with every status flag taken it needs no masking.
   constexpr uint32_t kStatusFlags = 0x8D5;
@@ -292,8 +296,10 @@ void BlockEmitter::emit_flags_from(ir::Ref r, const ir::Inst& in) {
 // capture and a test of the captured word. Their values are defined here;
 // emit() skips them later. Only up to a call (it would clobber them) or
 // the block's end.
-void BlockEmitter::precompute_conds(ir::Ref r, const ir::Inst& in) {
+std::vector<ir::Ref> BlockEmitter::host_conds(ir::Ref r) const {
   static constexpr uint32_t kReads[8] = {0x800, 0x001, 0x040, 0x041, 0x080, 0x004, 0x880, 0x8C0};
+  const ir::Inst& in = block.insts[r];
+  std::vector<ir::Ref> conds;
   for (ir::Ref c = r + 1; c < block.insts.size(); ++c) {
     const ir::Inst& u = block.insts[c];
     if (u.dead) continue;
@@ -301,6 +307,14 @@ void BlockEmitter::precompute_conds(ir::Ref r, const ir::Inst& in) {
     if (kind == ir::Kind::kCall || kind == ir::Kind::kExit) break;
     if (u.op != ir::Op::kCond || !u.a[0].is_value() || u.a[0].v != r) continue;
     if ((kReads[(u.aux >> 1) & 7] & ~in.host_mask) != 0) continue;
+    conds.push_back(c);
+  }
+  return conds;
+}
+
+void BlockEmitter::precompute_conds(ir::Ref r) {
+  for (const ir::Ref c : host_conds(r)) {
+    const ir::Inst& u = block.insts[c];
     const x86::Gp d = ra.def(c);
     const x86::Gp b = d.r8();
     const bool invert = u.aux & 1;
