@@ -52,6 +52,35 @@ inline constexpr int32_t kSegSize = static_cast<int32_t>(sizeof(core::SegmentCac
 inline constexpr int32_t kOffSegBase = static_cast<int32_t>(offsetof(core::SegmentCache, base));
 inline constexpr int32_t kOffSegLimit = static_cast<int32_t>(offsetof(core::SegmentCache, limit));
 
+// Guest registers that live in callee-saved host registers while
+// translated code runs: the trampoline loads them from CpuState, the
+// epilogue stores them back, helper calls keep them, and a call into the
+// interpreter stores them before and reloads them after. The register
+// allocator hands out the other callee-saved registers only.
+struct PinnedGpr {
+  uint8_t guest;  // core::Gpr
+  uint8_t host;   // host register id
+};
+inline constexpr PinnedGpr kPinned[] = {
+    {core::kEsp, 3}, {core::kEax, 5}, {core::kEcx, 12}, {core::kEdx, 13}};  // rbx rbp r12 r13
+
+// The host register holding guest register r, or -1: r is in CpuState.
+constexpr int pinned_host(unsigned r) {
+  for (const PinnedGpr& p : kPinned) {
+    if (p.guest == r) return p.host;
+  }
+  return -1;
+}
+constexpr bool is_pinned_host(int host) {
+  for (const PinnedGpr& p : kPinned) {
+    if (p.host == host) return true;
+  }
+  return false;
+}
+inline x86::Gp pinned_reg(unsigned r) {
+  return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, static_cast<uint32_t>(pinned_host(r)));
+}
+
 inline x86::Mem gpr_mem(unsigned r) {
   return x86::dword_ptr(kState, kOffGpr + 4 * static_cast<int32_t>(r));
 }

@@ -26,6 +26,30 @@ x86::Gp BlockEmitter::reg_or_load(const ir::Arg& arg, const x86::Gp& scratch) {
   return scratch.r32();
 }
 
+void BlockEmitter::load_guest(const x86::Gp& dst, unsigned gpr) {
+  if (pinned_host(gpr) >= 0) {
+    a.mov(dst, pinned_reg(gpr));
+  } else {
+    a.mov(dst, gpr_mem(gpr));
+  }
+}
+
+void BlockEmitter::store_guest(unsigned gpr, const x86::Gp& src) {
+  if (pinned_host(gpr) >= 0) {
+    a.mov(pinned_reg(gpr), src);
+  } else {
+    a.mov(gpr_mem(gpr), src);
+  }
+}
+
+void BlockEmitter::add_guest(unsigned gpr, const x86::Gp& src) {
+  if (pinned_host(gpr) >= 0) {
+    a.add(pinned_reg(gpr), src);
+  } else {
+    a.add(gpr_mem(gpr), src);
+  }
+}
+
 void BlockEmitter::sync_icount(uint32_t done) {
   if (done > synced_) a.add(state_qword(kOffIcount), done - synced_);
   synced_ = done;
@@ -86,6 +110,7 @@ void BlockEmitter::run() {
       if (pending) throw std::logic_error("jit: deferred state reaches a main-path observer");
     }
     ra.begin_instruction(r);
+    if (kind == ir::Kind::kCall) ra.spill_caller_saved();
     if (!skipped_[r]) emit(r, in);
     stored = stored || in.op == ir::Op::kStore || in.op == ir::Op::kFallback ||
              in.op == ir::Op::kRepString || in.op == ir::Op::kX87;
@@ -323,6 +348,7 @@ void BlockEmitter::emit_fallback(const ir::Inst& in) {
 
 void BlockEmitter::emit_fallback_call(const ir::Inst& in, bool may_repeat) {
   const ir::GuestInsn& g = block.guest[in.insn];
+  for (const PinnedGpr& p : kPinned) a.mov(gpr_mem(p.guest), pinned_reg(p.guest));
   a.mov(x86::rdi, kState);
   a.mov(x86::rsi, reinterpret_cast<uint64_t>(&g.decoded));
   a.mov(x86::edx, g.eip);
@@ -332,6 +358,7 @@ void BlockEmitter::emit_fallback_call(const ir::Inst& in, bool may_repeat) {
   } else {
     a.call(reinterpret_cast<uint64_t>(&helper_fallback));
   }
+  for (const PinnedGpr& p : kPinned) a.mov(pinned_reg(p.guest), gpr_mem(p.guest));
   asmjit::Label failed = a.newLabel();
   a.test(x86::eax, x86::eax);
   a.jnz(failed);
@@ -361,17 +388,19 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
   using ir::Op;
   const uint32_t n = static_cast<uint32_t>(block.guest.size());
   switch (in.op) {
-    case Op::kGetReg: a.mov(ra.def(r), gpr_mem(in.aux)); break;
+    case Op::kGetReg: load_guest(ra.def(r), in.aux); break;
     case Op::kSetReg:
       if (in.aux & ir::kSetRegDeferred) {
         deferred_regs_[in.aux & 7] = in.a[0];
         break;
       }
       deferred_regs_[in.aux] = ir::Arg{};
-      if (in.a[0].is_imm()) {
-        a.mov(gpr_mem(in.aux), in.a[0].v);
+      if (in.a[0].is_value()) {
+        store_guest(in.aux, ra.use(in.a[0].v));
+      } else if (pinned_host(in.aux) >= 0) {
+        a.mov(pinned_reg(in.aux), in.a[0].v);
       } else {
-        a.mov(gpr_mem(in.aux), ra.use(in.a[0].v));
+        a.mov(gpr_mem(in.aux), in.a[0].v);
       }
       break;
     case Op::kGetFlags: a.mov(ra.def(r), state_dword(kOffEflags)); break;

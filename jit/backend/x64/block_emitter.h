@@ -66,6 +66,10 @@ class BlockEmitter {
   const EmitContext& ctx;
 
   x86::Gp reg_or_load(const ir::Arg& arg, const x86::Gp& scratch);
+  // A guest register, wherever it lives (abi.h: pinned or in CpuState).
+  void load_guest(const x86::Gp& dst, unsigned gpr);
+  void store_guest(unsigned gpr, const x86::Gp& src);
+  void add_guest(unsigned gpr, const x86::Gp& src);
   // Adds the instructions completed so far to icount (before a call or exit).
   void sync_icount(uint32_t done);
   // Leaves the block with `status`, EIP and icount as given.

@@ -164,7 +164,9 @@ void BlockEmitter::emit_exit_state(const ExitState& plan) {
     }
   };
   for (const ExitState::Reg& reg : plan.regs) {
-    if (reg.value.kind == Operand::Kind::kImm) {
+    if (pinned_host(reg.gpr) >= 0) {
+      load(pinned_reg(reg.gpr), reg.value);
+    } else if (reg.value.kind == Operand::Kind::kImm) {
       a.mov(gpr_mem(reg.gpr), reg.value.v);
     } else {
       load(kScratch1.r32(), reg.value);

@@ -56,7 +56,7 @@ void BlockEmitter::emit_rep_string(const ir::Inst& in) {
   asmjit::Label done = a.newLabel();
   const x86::Gp count = x86::rcx;
   const x86::Gp bytes = x86::r9;  // the run's length in bytes
-  a.mov(count.r32(), gpr_mem(core::kEcx));
+  load_guest(count.r32(), core::kEcx);
   a.test(count.r32(), count.r32());
   a.jz(done);  // no iterations: nothing changes, not even the flags
   a.test(state_dword(kOffEflags), core::flags::kDf);
@@ -70,7 +70,7 @@ void BlockEmitter::emit_rep_string(const ir::Inst& in) {
   // 64 bits, so a run wrapping past 4 GiB fails too); then `host` = its
   // host address.
   auto map_run = [&](const x86::Gp& host, uint32_t gpr, bool write) {
-    a.mov(host.r32(), gpr_mem(gpr));
+    load_guest(host.r32(), gpr);
     a.lea(x86::rax, x86::qword_ptr(host, bytes, 0, -1));
     a.xor_(x86::rax, host);
     a.cmp(x86::rax, core::kPageMask);
@@ -80,7 +80,7 @@ void BlockEmitter::emit_rep_string(const ir::Inst& in) {
   };
   map_run(x86::rdi, core::kEdi, op == StringOp::kMovs || op == StringOp::kStos);
   if (reads_source) map_run(x86::rsi, core::kEsi, false);
-  if (op == StringOp::kStos || op == StringOp::kScas) a.mov(x86::eax, gpr_mem(core::kEax));
+  if (op == StringOp::kStos || op == StringOp::kScas) load_guest(x86::eax, core::kEax);
   a.mov(x86::r8d, count.r32());  // the count before
 
   const x86::Mem at_rsi = x86::ptr(x86::rsi, 0, size);
@@ -124,9 +124,9 @@ void BlockEmitter::emit_rep_string(const ir::Inst& in) {
     if (shift != 0) a.shl(x86::r8d, shift);
     a.mov(bytes.r32(), x86::r8d);
   }
-  a.mov(gpr_mem(core::kEcx), count.r32());
-  a.add(gpr_mem(core::kEdi), bytes.r32());
-  if (reads_source) a.add(gpr_mem(core::kEsi), bytes.r32());
+  store_guest(core::kEcx, count.r32());
+  add_guest(core::kEdi, bytes.r32());
+  if (reads_source) add_guest(core::kEsi, bytes.r32());
   a.jmp(done);
 
   a.bind(slow);

@@ -80,13 +80,17 @@ void BlockEmitter::emit_x87(const ir::Inst& in) {
     // Straight into AX in CpuState (DD /7 is FNSTSW m16).
     a.lea(kScratch1, gpr_mem(core::kEax));
     emit_at_scratch1(a, 0xDD, 7);
+    if (pinned_host(core::kEax) >= 0) a.mov(pinned_reg(core::kEax).r16(), x86::word_ptr(kScratch1));
   } else if (memory) {
     // The effective address, from the guest registers in CpuState.
     const x86::Gp ea = kScratch0.r32();
     a.mov(ea, d.mem.disp);
-    if (d.mem.base != core::kNoReg) a.add(ea, gpr_mem(d.mem.base));
+    if (d.mem.base != core::kNoReg) {
+      load_guest(x86::edx, d.mem.base);
+      a.add(ea, x86::edx);
+    }
     if (d.mem.index != core::kNoReg) {
-      a.mov(x86::eax, gpr_mem(d.mem.index));
+      load_guest(x86::eax, d.mem.index);
       if (d.mem.scale != 0) a.shl(x86::eax, d.mem.scale);
       a.add(ea, x86::eax);
     }

@@ -43,6 +43,20 @@ RegAlloc::RegAlloc(x86::Assembler& a, const ir::Block& block)
   }
 }
 
+bool RegAlloc::has_callee_saved() {
+  for (int c : kCalleeSaved) {
+    if (!is_pinned_host(c)) return true;
+  }
+  return false;
+}
+
+void RegAlloc::spill_caller_saved() {
+  for (int r : kCallerSaved) {
+    const ir::Ref v = owner_[r];
+    if (v != ir::kNoRef && last_use_[v] > current_) spill(r);
+  }
+}
+
 bool RegAlloc::crosses_call(ir::Ref v) const {
   return next_call_[v] < last_use_[v];
 }
@@ -54,7 +68,7 @@ int RegAlloc::free_register(bool callee_saved_only) {
     }
   }
   for (int r : kCalleeSaved) {
-    if (owner_[r] == ir::kNoRef && !temp_[r]) return r;
+    if (!is_pinned_host(r) && owner_[r] == ir::kNoRef && !temp_[r]) return r;
   }
   return kNone;
 }
@@ -77,6 +91,9 @@ void RegAlloc::spill(int reg) {
 }
 
 int RegAlloc::take_register(bool callee_saved_only) {
+  // With every callee-saved register pinned (abi.h), values that live
+  // across a call take caller-saved ones too, spilled at the call.
+  callee_saved_only = callee_saved_only && has_callee_saved();
   int r = free_register(callee_saved_only);
   if (r != kNone) return r;
   // Evict the unlocked value whose last use is furthest away.
@@ -93,7 +110,9 @@ int RegAlloc::take_register(bool callee_saved_only) {
   if (!callee_saved_only) {
     for (int c : kCallerSaved) consider(c);
   }
-  for (int c : kCalleeSaved) consider(c);
+  for (int c : kCalleeSaved) {
+    if (!is_pinned_host(c)) consider(c);
+  }
   if (victim == kNone) throw std::runtime_error("jit: out of registers");
   spill(victim);
   return victim;

@@ -31,6 +31,9 @@ class RegAlloc {
   // Call between instructions: frees what died at index `at` and unlocks.
   void end_instruction(uint32_t at);
 
+  // Before a call op (ir::Kind::kCall): moves the values that outlive it
+  // out of the registers the call clobbers.
+  void spill_caller_saved();
   // Keeps v live through index `at` (call before emitting).
   void extend(ir::Ref v, uint32_t at) {
     if (last_use_[v] < at) last_use_[v] = at;
@@ -52,6 +55,7 @@ class RegAlloc {
   int take_register(bool callee_saved_only);
   void spill(int reg);
   bool crosses_call(ir::Ref v) const;
+  static bool has_callee_saved();
 
   x86::Assembler& a_;
   const ir::Block& block_;

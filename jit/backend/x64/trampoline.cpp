@@ -22,9 +22,11 @@ Trampoline emit_trampoline(CodeArena& arena) {
   for (const x86::Gp& r : kSaved) a.push(r);
   a.sub(x86::rsp, kFrameBytes);
   a.mov(kState, x86::rdi);
+  for (const PinnedGpr& p : kPinned) a.mov(pinned_reg(p.guest), gpr_mem(p.guest));
   a.jmp(x86::rsi);
 
   a.bind(epilogue);
+  for (const PinnedGpr& p : kPinned) a.mov(gpr_mem(p.guest), pinned_reg(p.guest));
   a.add(x86::rsp, kFrameBytes);
   for (int i = 5; i >= 0; --i) a.pop(kSaved[i]);
   a.ret();
