@@ -25,6 +25,24 @@ void BlockCache::patch(uint8_t* jump, const uint8_t* target) {
   std::memcpy(arena_.writable(jump) + 1, &rel, 4);
 }
 
+// A jcc rel32 is 0F 8x rel32.
+void BlockCache::patch_jcc(uint8_t* jcc, const uint8_t* target) {
+  const auto rel = static_cast<int32_t>(target - (jcc + 6));
+  std::memcpy(arena_.writable(jcc) + 2, &rel, 4);
+}
+
+void BlockCache::fill_inline_cache(CompiledBlock* from, size_t link, uint32_t eip,
+                                   CompiledBlock* to) {
+  const x64::EmittedBlock::Link& l = from->links[link];
+  std::memcpy(arena_.writable(l.ic_cmp) + 3, &eip, 4);  // cmp r10d, imm32: 41 81 FA imm32
+  patch_jcc(l.ic_jne, l.ic_generic);
+  if (to != nullptr) {
+    this->link(from, link, to);
+  } else {
+    patch(l.jump, l.ic_generic);
+  }
+}
+
 void BlockCache::link(CompiledBlock* from, size_t link, CompiledBlock* to) {
   patch(from->links[link].jump, to->code);
   to->incoming.push_back(CompiledBlock::Incoming{from, link});

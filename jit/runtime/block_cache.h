@@ -61,6 +61,10 @@ class BlockCache {
   CompiledBlock* add(std::unique_ptr<CompiledBlock> block);
   // Points a source block's direct exit at the target block's code.
   void link(CompiledBlock* from, size_t link, CompiledBlock* to);
+  // Fills an indirect exit's inline cache (emitter.h) for EIP `eip`: its
+  // hits go to `to`, or (null: a target it may not link to) on through the
+  // jump cache; other EIPs go through the jump cache.
+  void fill_inline_cache(CompiledBlock* from, size_t link, uint32_t eip, CompiledBlock* to);
   // The block and exit a link jump belongs to (from its address).
   bool find_link(const uint8_t* jump, CompiledBlock*& from, size_t& link) const;
   // Drops every block whose code came from the physical page.
@@ -81,6 +85,7 @@ class BlockCache {
   void unlink_incoming(CompiledBlock* b);
   void drop(CompiledBlock* b);
   void patch(uint8_t* jump, const uint8_t* target);
+  void patch_jcc(uint8_t* jcc, const uint8_t* target);
 
   struct Page {
     std::vector<CompiledBlock*> blocks;

@@ -346,13 +346,27 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
         CompiledBlock* from = nullptr;
         size_t index = 0;
         cache_.find_link(jump, from, index);
+        if (from != nullptr && from->valid && from->links[index].ic_cmp != nullptr) {
+          // An indirect exit's inline cache: linked only within the page
+          // its block starts in, as direct exits are (a target elsewhere
+          // may map to another physical page next time).
+          const uint32_t page = (from->key.cs_base + from->key.eip) & ~0xFFFu;
+          if (((s.seg[core::kCs].base + s.eip) & ~0xFFFu) != page || needs_interpreter(s)) {
+            cache_.fill_inline_cache(from, index, s.eip, nullptr);
+            break;
+          }
+        }
         if (from != nullptr && from->valid && !needs_interpreter(s)) {
           // Translating the target may flush the whole cache, and `from`
           // with it (freed, not just invalid): then there is nothing to link.
           const uint64_t flushes = stats_.flushes;
           CompiledBlock* to = lookup(cpu);
           if (to != nullptr && stats_.flushes == flushes && from->valid) {
-            cache_.link(from, index, to);
+            if (from->links[index].ic_cmp != nullptr) {
+              cache_.fill_inline_cache(from, index, s.eip, to);
+            } else {
+              cache_.link(from, index, to);
+            }
             ++stats_.links;
           }
         }

@@ -223,9 +223,7 @@ void BlockEmitter::emit_exit_direct(uint32_t target, uint32_t done) {
   asmjit::Label stub = a.newLabel();
   a.bind(jump);
   a.long_().jmp(stub);
-  link_jumps_.push_back(jump);
-  link_stubs_.push_back(stub);
-  link_targets_.push_back(target);
+  links_.push_back(LinkLabels{jump, stub, target, false, {}, {}, {}});
   add_stub([this, jump, stub, target, n] {
     a.bind(stub);
     a.mov(state_dword(kOffEip), target);
@@ -287,7 +285,40 @@ void BlockEmitter::emit_jump_cache_exit(const ir::Arg& target) {
     return;
   }
   a.mov(kScratch0.r32(), ra.use(target.v));
+  if (ctx.link_page != 0xFFFFFFFFu) {
+    emit_inline_cache_exit();
+  } else {
+    emit_jump_cache_exit_scratch0();
+  }
+}
+
+// Returns and indirect jumps mostly go where they went last time. The
+// cache starts out sending every exit to its stub, which asks the
+// dispatcher to fill it: the dispatcher writes the EIP into the compare,
+// points the jne at the jump-cache path and links the jmp to the target's
+// block (or, for a target in another page, to the jump-cache path too).
+// Unlinking points the jmp back at the stub, which fills it again.
+void BlockEmitter::emit_inline_cache_exit() {
+  LinkLabels l{a.newLabel(), a.newLabel(), 0, true, a.newLabel(), a.newLabel(), a.newLabel()};
+  a.bind(l.ic_cmp);
+  a.db(0x41);  // cmp r10d, imm32 (the long form, for patching)
+  a.db(0x81);
+  a.db(0xFA);
+  a.dd(0);
+  a.bind(l.ic_jne);
+  a.long_().jne(l.stub);
+  a.bind(l.jump);
+  a.long_().jmp(l.stub);
+  a.bind(l.ic_generic);
   emit_jump_cache_exit_scratch0();
+  links_.push_back(l);
+  add_stub([this, l] {
+    a.bind(l.stub);
+    a.mov(state_dword(kOffEip), kScratch0.r32());
+    a.lea(x86::rdx, x86::ptr(l.jump));
+    a.mov(x86::eax, st(ExitStatus::kLink));
+    a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
+  });
 }
 
 // The exit for the EIP in kScratch0.
@@ -475,10 +506,15 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
     code.copyFlattenedData(ctx.arena->writable(out.start), size);
     out.size = size;
     out.code = out.start + code.labelOffset(e.direct_entry());
-    for (size_t i = 0; i < e.link_jumps().size(); ++i) {
-      out.links.push_back(EmittedBlock::Link{out.start + code.labelOffset(e.link_jumps()[i]),
-                                             out.start + code.labelOffset(e.link_stubs()[i]),
-                                             e.link_targets()[i]});
+    for (const BlockEmitter::LinkLabels& l : e.links()) {
+      EmittedBlock::Link link{out.start + code.labelOffset(l.jump),
+                              out.start + code.labelOffset(l.stub), l.target};
+      if (l.indirect) {
+        link.ic_cmp = out.start + code.labelOffset(l.ic_cmp);
+        link.ic_jne = out.start + code.labelOffset(l.ic_jne);
+        link.ic_generic = out.start + code.labelOffset(l.ic_generic);
+      }
+      out.links.push_back(link);
     }
   }
   return out;

@@ -52,9 +52,13 @@ class BlockEmitter {
   BlockEmitter(const ir::Block& block, const EmitContext& ctx, asmjit::CodeHolder& code);
 
   void run();
-  const std::vector<asmjit::Label>& link_jumps() const { return link_jumps_; }
-  const std::vector<asmjit::Label>& link_stubs() const { return link_stubs_; }
-  const std::vector<uint32_t>& link_targets() const { return link_targets_; }
+  struct LinkLabels {
+    asmjit::Label jump, stub;
+    uint32_t target = 0;
+    bool indirect = false;
+    asmjit::Label ic_cmp, ic_jne, ic_generic;  // (indirect only)
+  };
+  const std::vector<LinkLabels>& links() const { return links_; }
   // Where the block's code starts for the dispatcher and links (after the
   // jump cache's checked entry).
   asmjit::Label direct_entry() const { return direct_entry_; }
@@ -122,6 +126,9 @@ class BlockEmitter {
   // a miss. icount must be synced.
   void emit_jump_cache_exit(const ir::Arg& target);
   void emit_jump_cache_exit_scratch0();
+  // An indirect exit (EIP in kScratch0) that remembers its first target
+  // in the same page and jumps straight there when it comes again.
+  void emit_inline_cache_exit();
   void emit_exit_if_indirect(const ir::Arg& cond, const ir::Arg& target, uint32_t done);
   void emit_code_modified_check(uint32_t next_insn);
   // The exit at `at` after a store hit translated code: writes `state`,
@@ -177,9 +184,7 @@ class BlockEmitter {
   std::vector<int> group_of_;          // per IR instruction: its group's index or -1
   std::vector<int32_t> displacement_;  // per grouped access: its distance from the base
   std::vector<std::function<void()>> stubs_;
-  std::vector<asmjit::Label> link_jumps_;
-  std::vector<asmjit::Label> link_stubs_;
-  std::vector<uint32_t> link_targets_;
+  std::vector<LinkLabels> links_;
 };
 
 }  // namespace tx86::jit::x64

@@ -41,6 +41,12 @@ struct EmittedBlock {
     uint8_t* jump;  // a 5-byte jmp rel32 that starts out at its stub
     uint8_t* stub;  // where it jumps until linked
     uint32_t target_eip;
+    // An indirect exit's inline cache (null for a direct exit): `cmp r10d,
+    // imm32` (7 bytes) with the EIP its link is for, and `jne rel32` (6
+    // bytes), first to the stub, then to the jump-cache path `generic`.
+    uint8_t* ic_cmp = nullptr;
+    uint8_t* ic_jne = nullptr;
+    uint8_t* ic_generic = nullptr;
   };
   std::vector<Link> links;
 };

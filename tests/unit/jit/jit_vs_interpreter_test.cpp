@@ -212,6 +212,56 @@ TEST(JitVsInterpreter, ReturnsFromFollowedCallsMatch) {
   }
 }
 
+// Indirect calls and the RETs back from them (exits whose inline caches
+// fill with their first target, hit and miss): a loop calls through EAX
+// one of four targets, the same one every time or a different one each
+// time, and in the third case a target rewrites another's immediate each
+// time it runs (the linked block is dropped and the cache fills again).
+TEST(JitVsInterpreter, IndirectExitsMatchAsTheirTargetsChange) {
+  Tx86Machine reference;
+  Tx86Machine translated;
+  JitEngine jit(translated.cpu());
+  uint64_t n = 0;
+  for (uint8_t mask : {uint8_t{0}, uint8_t{3}}) {
+    for (bool rewrite : {false, true}) {
+      // The code, from the POP that puts its own address in EBX; the
+      // targets are 8 bytes each, from `targets` on.
+      const uint8_t targets = 25;
+      std::vector<difftest::Bytes> insns = {
+          {0xE8, 0x00, 0x00, 0x00, 0x00},  // call +0
+          {0x5B},                          // pop ebx
+          {0xB9, 0x28, 0x00, 0x00, 0x00},  // mov ecx, 40
+          {0x89, 0xC8},                    // loop: mov eax, ecx
+          {0x83, 0xE0, mask},              // and eax, mask
+          {0xC1, 0xE0, 0x03},              // shl eax, 3
+          {0x8D, 0x44, 0x03, targets},     // lea eax, [ebx + eax + targets]
+          {0xFF, 0xD0},                    // call eax
+          {0x49},                          // dec ecx
+          {0x75, 0xEF},                    // jnz loop
+          {0xEB, 0x20},                    // jmp past the targets
+      };
+      for (uint8_t k = 0; k < 4; ++k) {
+        if (k == 0 && rewrite) {
+          // inc byte [ebx + targets + 8 + 2] (target 1's immediate); ret
+          insns.push_back({0xFE, 0x43, static_cast<uint8_t>(targets + 10)});
+          insns.push_back({0xC3});
+          insns.push_back({0x90, 0x90, 0x90, 0x90});
+        } else {
+          insns.push_back({0x83, 0xC2, static_cast<uint8_t>(k + 1)});  // add edx, k + 1
+          insns.push_back({0xC3});
+          insns.push_back({0x90, 0x90, 0x90, 0x90});
+        }
+      }
+      TestCase c;
+      c.insns = insns;
+      EXPECT_TRUE(engines_agree(c, n++, 0, reference, translated, jit, 2000))
+          << "mask " << int{mask} << (rewrite ? ", rewriting" : "");
+      EXPECT_EQ(translated.state().gpr[core::kEdx], reference.state().gpr[core::kEdx]);
+    }
+  }
+  std::printf("indirect: %s\n", jit.stats_text().c_str());
+}
+
 // REP MOVS/STOS and REPE/REPNE CMPS/SCAS, every element size, both
 // directions, counts from 0 past the data page's end, overlapping copies
 // and matches at every position. The data page is touched first (read and
