@@ -91,20 +91,23 @@ class BlockEmitter {
   std::vector<ir::Ref> host_conds(ir::Ref r) const;
   void precompute_conds(ir::Ref r);
   // The page group access r belongs to (null: none), and at its first
-  // access the code that maps the group's page into kPageBase (0 when the
-  // group's span crosses a page or the TLB does not map it). `tmp` is free.
+  // access the code that maps the group's page into kPageBase, or sets it
+  // to 0 and goes to the access's own `lookup` when the group's span
+  // crosses a page or the TLB does not map it. `tmp` is free. True at the
+  // first access: there kPageBase is known to be set after it.
   const PageGroup* page_group_of(ir::Ref r) const;
-  void enter_page_group(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp);
+  bool enter_page_group(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp,
+                        const asmjit::Label& lookup);
   void emit_load(ir::Ref r, const ir::Inst& in);
   void emit_store(ir::Ref r, const ir::Inst& in);
   void emit_check_eip(const ir::Inst& in);
   void emit_rep_string(const ir::Inst& in);
   void emit_x87(const ir::Inst& in);
   // The inline TLB lookup (emit_memory.cpp): jumps to `slow` unless the
-  // TLB maps the page of [lin, lin + size) for the access; then r11 holds
-  // the entry's addend. Clobbers `tmp`.
+  // TLB maps the page of [lin, lin + size) for the access; then `addend`
+  // holds the entry's addend. Clobbers `tmp` and r11.
   void tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
-                  const asmjit::Label& slow);
+                  const asmjit::Label& slow, const x86::Gp& addend = kScratch1);
   // Leaves the block with a fault for guest instruction `insn`: EIP on it,
   // icount as before it, the deferred flags written (Cpu::pending_fault
   // must be set).

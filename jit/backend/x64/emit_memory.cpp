@@ -78,7 +78,7 @@ struct SavedRegs {
 // byte (computed in `tmp`) and jumps to slow on a mismatch; otherwise leaves
 // r11 = the entry's addend (host = lin + addend).
 void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
-                              const asmjit::Label& slow) {
+                              const asmjit::Label& slow, const x86::Gp& addend) {
   if (size > 1) {
     a.lea(tmp, x86::dword_ptr(lin.r64(), static_cast<int32_t>(size) - 1));
   } else {
@@ -92,7 +92,7 @@ void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, con
   a.add(kScratch1, state_qword(kOffTlb + (ctx.user ? 8 : 0)));
   a.cmp(tmp, x86::dword_ptr(kScratch1, write ? kTagWrite : kTagRead));
   a.jne(slow);
-  a.mov(kScratch1, x86::qword_ptr(kScratch1, kAddend));
+  a.mov(addend, x86::qword_ptr(kScratch1, kAddend));
 }
 
 namespace {
@@ -129,9 +129,10 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
     if (page_group_of(r) != nullptr) {
       // The group's page, mapped once (kPageBase), or its own lookup when not.
       asmjit::Label lookup = a.newLabel();
-      enter_page_group(r, *lin, dst);
-      a.test(kPageBase, kPageBase);
-      a.jz(lookup);
+      if (!enter_page_group(r, *lin, dst, lookup)) {
+        a.test(kPageBase, kPageBase);
+        a.jz(lookup);
+      }
       access_load(a, dst, kPageBase, *lin, in.size);
       const x86::Gp l = *lin;
       add_stub([this, lookup, slow, done, l, dst, in] {
@@ -184,9 +185,10 @@ void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
   if (const std::optional<x86::Gp> lin = linear_address(*this, in, offset, slow)) {
     if (page_group_of(r) != nullptr) {
       asmjit::Label lookup = a.newLabel();
-      enter_page_group(r, *lin, tmp);
-      a.test(kPageBase, kPageBase);
-      a.jz(lookup);
+      if (!enter_page_group(r, *lin, tmp, lookup)) {
+        a.test(kPageBase, kPageBase);
+        a.jz(lookup);
+      }
       access_store(a, value, kPageBase, *lin, in.size);
       const x86::Gp l = *lin;
       add_stub([this, lookup, slow, done, l, tmp, value, in] {

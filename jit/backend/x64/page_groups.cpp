@@ -139,29 +139,26 @@ const PageGroup* BlockEmitter::page_group_of(ir::Ref r) const {
   return group_of_[r] >= 0 ? &groups_[group_of_[r]] : nullptr;
 }
 
-void BlockEmitter::enter_page_group(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp) {
+bool BlockEmitter::enter_page_group(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp,
+                                    const asmjit::Label& lookup) {
   const PageGroup& g = groups_[group_of_[r]];
-  if (g.first != r) return;
+  if (g.first != r) return false;
   asmjit::Label fail = a.newLabel();
-  asmjit::Label mapped = a.newLabel();
-  // low = lin - (this access's displacement - the lowest), mod 2^32; the
-  // span [low, low + size) must stay in low's page (in 64 bits: no wrap).
+  // low = lin - (this access's displacement - the lowest), mod 2^32. The
+  // TLB maps [low, low + span) only if the span stays in low's page: the
+  // tag compare is on the page of its last byte (a span that wraps past
+  // 4 GiB ends in page 0, not low's).
   const auto to_low =
       static_cast<int32_t>(static_cast<uint32_t>(g.low) - static_cast<uint32_t>(displacement_[r]));
   const int32_t span = g.high - g.low;
   a.lea(kScratch0.r32(), x86::dword_ptr(lin.r64(), to_low));
-  a.lea(kScratch1, x86::qword_ptr(kScratch0, span - 1));
-  a.xor_(kScratch1, kScratch0);
-  a.cmp(kScratch1, core::kPageMask);
-  a.ja(fail);
-  tlb_lookup(kScratch0.r32(), 1, g.stores, tmp, fail);
-  a.mov(kPageBase, kScratch1);
-  a.bind(mapped);
-  add_stub([this, fail, mapped] {
+  tlb_lookup(kScratch0.r32(), static_cast<unsigned>(span), g.stores, tmp, fail, kPageBase);
+  add_stub([this, fail, lookup] {
     a.bind(fail);
     a.xor_(kPageBase.r32(), kPageBase.r32());
-    a.jmp(mapped);
+    a.jmp(lookup);
   });
+  return true;
 }
 
 }  // namespace tx86::jit::x64
