@@ -90,6 +90,7 @@ void BlockEmitter::run() {
   // instruction, whose bytes may have changed.
   plan_deferred_state();
   plan_lazy_flags();
+  plan_fused_branches();
   plan_page_groups();
   plan_store_checks();
   emit_entry_materialize();
@@ -198,7 +199,10 @@ void BlockEmitter::add_code_modified_exit(const asmjit::Label& at, uint32_t next
 void BlockEmitter::emit_exit_if(const ir::Arg& cond, uint32_t target, uint32_t done) {
   if (cond.is_imm() && cond.v == 0) return;
   asmjit::Label stay = a.newLabel();
-  if (cond.is_value()) {
+  if (cond.is_value() && fused_[cond.v]) {
+    // Jcc's condition numbers: odd ones are the even ones negated.
+    a.j(static_cast<x86::CondCode>(block.insts[cond.v].aux ^ 1u), stay);
+  } else if (cond.is_value()) {
     const x86::Gp c = ra.use(cond.v);
     a.test(c, c);
     a.jz(stay);

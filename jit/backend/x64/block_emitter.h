@@ -150,6 +150,7 @@ class BlockEmitter {
   // Lazy flags (lazy_flags.cpp): which SetFlags leaves the status flags
   // raw, whether the block merges the ones it starts with first.
   void plan_lazy_flags();
+  void plan_fused_branches();
   void emit_lazy_capture(ir::Ref r);
   void emit_lazy_set(const ir::Inst& in);
   void emit_entry_materialize();
@@ -178,6 +179,7 @@ class BlockEmitter {
   uint32_t synced_ = 0;
   asmjit::Label direct_entry_;
   std::vector<bool> precomputed_;      // Conds defined early (precompute_conds)
+  std::vector<bool> fused_;            // Conds an exit takes from the host flags (never defined)
   std::vector<bool> remat_;            // FlagsFrom only deferred SetFlags need: not emitted
   std::vector<bool> skipped_;          // not emitted: remat_ FlagsFroms and ops only they read
   ir::Arg deferred_;                   // the deferred SetFlags' value, until the next SetFlags

@@ -314,6 +314,8 @@ std::vector<ir::Ref> BlockEmitter::host_conds(ir::Ref r) const {
 
 void BlockEmitter::precompute_conds(ir::Ref r) {
   for (const ir::Ref c : host_conds(r)) {
+    precomputed_[c] = true;
+    if (fused_[c]) continue;
     const ir::Inst& u = block.insts[c];
     const x86::Gp d = ra.def(c);
     const x86::Gp b = d.r8();
@@ -329,7 +331,6 @@ void BlockEmitter::precompute_conds(ir::Ref r) {
       default: invert ? a.setg(b) : a.setle(b); break;
     }
     a.movzx(d, b);  // (MOVZX leaves the flags alone)
-    precomputed_[c] = true;
   }
 }
 

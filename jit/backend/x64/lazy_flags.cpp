@@ -99,6 +99,54 @@ void BlockEmitter::plan_lazy_flags() {
   if (from_state && uses[old.v].size() == 1) skipped_[old.v] = true;  // nothing loads it
 }
 
+// A conditional exit on the lazily captured flags branches on the host's
+// flags themselves: the capture (SETO, LAHF, MOVZX, LEA) leaves them as the
+// op set them, and so do the moves of the state writes between.
+void BlockEmitter::plan_fused_branches() {
+  fused_.assign(block.insts.size(), false);
+  const ir::Ref r = lazy_.from;
+  if (r == ir::kNoRef) return;
+  const uint32_t insn = block.insts[r].insn;
+  for (const ir::Inst& in : block.insts) {
+    if (in.dead || in.insn != insn) continue;
+    const ir::Kind kind = ir::info(in.op).kind;
+    // (A store would be followed by a check for code writes, a call
+    // clobbers the flags.)
+    if (in.op == Op::kStore || kind == ir::Kind::kCall) return;
+  }
+  const std::vector<ir::Ref> conds = host_conds(r);
+  for (const ir::Ref c : conds) {
+    ir::Ref user = ir::kNoRef;
+    unsigned users = 0;
+    for (ir::Ref u = c + 1; u < block.insts.size(); ++u) {
+      const ir::Inst& in = block.insts[u];
+      if (in.dead) continue;
+      for (const ir::Arg& arg : in.a) {
+        if (arg.is_value() && arg.v == c) {
+          user = u;
+          ++users;
+        }
+      }
+    }
+    if (users != 1) continue;
+    const ir::Inst& exit = block.insts[user];
+    if ((exit.op != Op::kExitCond && exit.op != Op::kSideExit) || !exit.a[0].is_value() ||
+        exit.a[0].v != c) {
+      continue;
+    }
+    bool moves_only = true;
+    for (ir::Ref u = r + 1; u < user && moves_only; ++u) {
+      const ir::Inst& in = block.insts[u];
+      if (in.dead || skipped_[u]) continue;
+      const bool precomputed_cond =
+          in.op == Op::kCond && std::find(conds.begin(), conds.end(), u) != conds.end();
+      moves_only = in.op == Op::kSetReg || in.op == Op::kSetFlags || in.op == Op::kGetReg ||
+                   in.op == Op::kGetFlags || precomputed_cond;
+    }
+    if (moves_only) fused_[c] = true;
+  }
+}
+
 void BlockEmitter::emit_entry_materialize() {
   if (!lazy_.materialize_at_entry) return;
   asmjit::Label raw = a.newLabel();
