@@ -7,7 +7,6 @@ Cpu::Cpu(MemoryBus& memory, IoBus& io_bus) : mem(memory), io(io_bus), mmu(memory
   state.owner = this;
   state.tlb[0] = mmu.tlb(false);
   state.tlb[1] = mmu.tlb(true);
-  mmu.bind_epoch(&state.tlb_epoch.bits);
   reset();
 }
 

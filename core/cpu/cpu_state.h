@@ -65,16 +65,6 @@ struct CpuState {
   // (supervisor, user) for generated code's inline lookups.
   void* owner = nullptr;
   const void* tlb[2] = {nullptr, nullptr};
-  // The MMU's current TLB epoch (Mmu::bind_epoch), here for generated code.
-  // The MMU owns it: assigning a whole state (a reset, a restored snapshot)
-  // leaves it as it is.
-  struct EpochCell {
-    uint32_t bits = 0;
-    EpochCell() = default;
-    EpochCell(const EpochCell&) = default;
-    EpochCell& operator=(const EpochCell&) { return *this; }
-  };
-  EpochCell tlb_epoch;
   // Nonzero while translated code holds the status flags of the last flag
   // write of a block in the raw form it captured them in
   // (jit/runtime/lazy_flags.h): then EFLAGS' status bits are there, not in

@@ -80,17 +80,28 @@ Mmu::Mmu(MemoryBus& bus) : bus_(bus), entries_(new TlbEntry[2 * kTlbSize]) {
   bus_.add_code_page_listener([this](PhysAddr page) { flush_physical(page); });
 }
 
-void Mmu::next_epoch() {
-  const uint32_t epoch = ((*epoch_ >> kTlbEpochShift) + 1) % kTlbEpochs;
-  *epoch_ = epoch << kTlbEpochShift;
-  // Back at an epoch old entries may carry: wipe them.
-  if (epoch == 0) std::fill(entries_.get(), entries_.get() + 2 * kTlbSize, TlbEntry{});
+void Mmu::clear_filled(bool keep_global) {
+  ++generation_;
+  if (filled_all_) {
+    std::fill(entries_.get(), entries_.get() + 2 * kTlbSize, TlbEntry{});
+    filled_.clear();
+    filled_all_ = false;
+    return;
+  }
+  size_t kept = 0;
+  for (const uint32_t slot : filled_) {
+    TlbEntry& e = entries_[slot];
+    if (keep_global && e.global && !(e.read_tag & kTlbInvalid)) {
+      filled_[kept++] = slot;  // (a global entry filled twice is listed twice)
+    } else {
+      e = TlbEntry{};
+    }
+  }
+  filled_.resize(kept);
 }
 
 void Mmu::flush_all() {
-  next_epoch();
-  global_slots_.clear();
-  ++generation_;
+  clear_filled(false);
 }
 
 // A page now holds translated code (or no longer does): stores to it must
@@ -108,24 +119,7 @@ void Mmu::flush_physical(PhysAddr page) {
 }
 
 void Mmu::flush_non_global() {
-  const uint32_t old_epoch = *epoch_;
-  next_epoch();
-  ++generation_;
-  if (*epoch_ == 0) {  // the arrays were wiped
-    global_slots_.clear();
-    return;
-  }
-  // Global entries of the old epoch move to the new one.
-  constexpr uint32_t kEpochMask = (kTlbEpochs - 1) << kTlbEpochShift;
-  size_t kept = 0;
-  for (const uint32_t slot : global_slots_) {
-    TlbEntry& e = entries_[slot];
-    if (!e.global || (e.read_tag & kEpochMask) != old_epoch || (e.read_tag & kTlbInvalid)) continue;
-    e.read_tag = (e.read_tag & ~kEpochMask) | *epoch_;
-    if (!(e.write_tag & kTlbInvalid)) e.write_tag = (e.write_tag & ~kEpochMask) | *epoch_;
-    global_slots_[kept++] = slot;
-  }
-  global_slots_.resize(kept);
+  clear_filled(true);
 }
 
 void Mmu::flush_page(uint32_t lin) {
@@ -146,20 +140,19 @@ const TlbEntry& Mmu::fill(CpuState& s, uint32_t lin, Access access, bool user) {
   e = TlbEntry{};
   e.phys_page = w.page;
   e.global = w.global ? 1 : 0;
-  if (w.global) {
-    global_slots_.push_back(static_cast<uint32_t>(&e - entries_.get()));
-    if (global_slots_.size() > 4 * kTlbSize) {  // refills of the same slots
-      std::sort(global_slots_.begin(), global_slots_.end());
-      global_slots_.erase(std::unique(global_slots_.begin(), global_slots_.end()),
-                          global_slots_.end());
+  if (!filled_all_) {
+    filled_.push_back(static_cast<uint32_t>(&e - entries_.get()));
+    if (filled_.size() > 2 * kTlbSize) {  // refills of the same slots: wipe it all next time
+      filled_all_ = true;
+      filled_.clear();
     }
   }
   uint8_t* rd = bus_.host_page_for_read(w.page);
   uint8_t* wr = bus_.host_page_for_write(w.page);
   e.addend = reinterpret_cast<uintptr_t>(rd) - page;
-  e.read_tag = page | *epoch_ | (rd != nullptr ? 0 : kTlbSlow);
+  e.read_tag = page | (rd != nullptr ? 0 : kTlbSlow);
   if (w.fast_write) {
-    e.write_tag = page | *epoch_ | (wr != nullptr && journal_ == nullptr ? 0 : kTlbSlow);
+    e.write_tag = page | (wr != nullptr && journal_ == nullptr ? 0 : kTlbSlow);
   }
   return e;
 }
@@ -168,7 +161,7 @@ PhysAddr Mmu::translate(CpuState& s, uint32_t lin, Access access, bool user) {
   const uint32_t page = lin & ~kPageMask;
   const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
   const uint32_t tag = access == Access::kWrite ? e.write_tag : e.read_tag;
-  if ((tag & ~kTlbSlow) == (page | *epoch_)) return e.phys_page | (lin & kPageMask);
+  if ((tag & ~kTlbSlow) == page) return e.phys_page | (lin & kPageMask);
   return fill(s, lin, access, user).phys_page | (lin & kPageMask);
 }
 

@@ -4,17 +4,16 @@
 //
 // The TLB is laid out for the JIT's inline lookup: a direct-mapped array per
 // privilege (supervisor, user), indexed by linear page number. An entry's
-// read or write tag equals the page's linear base with the current epoch in
-// its low bits exactly when that access may go straight to host memory at
-// linear + addend; a flag bit (invalid, slow) or an old epoch makes the
-// inline compare fail and sends the access to the slow path here. Writes get
-// a fast tag only once the page's dirty bit is set, so the D bit is always
-// set by a walk.
+// read or write tag equals the page's linear base exactly when that access
+// may go straight to host memory at linear + addend; a flag bit (invalid,
+// slow) makes the inline compare fail and sends the access to the slow path
+// here. Writes get a fast tag only once the page's dirty bit is set, so the
+// D bit is always set by a walk.
 //
 // The TLB is large (a guest touching 64 MiB in 4 KiB pages still hits), so
-// a flush does not clear it: it moves to the next epoch, which no entry
-// carries yet, and only every 1024th flush wipes the arrays. A CR3 load
-// carries the global entries (PGE) over into the new epoch.
+// a flush does not wipe it: it clears the entries filled since the last
+// one, which the MMU lists (a CR3 load keeps the global ones, PGE). Only
+// when that list grows past the arrays' size does a flush wipe them whole.
 #pragma once
 
 #include <array>
@@ -32,8 +31,6 @@ enum class Access : uint8_t { kRead, kWrite, kExecute };
 
 inline constexpr uint32_t kTlbInvalid = 1u;  // never equals a page base
 inline constexpr uint32_t kTlbSlow = 2u;     // translated, but not plain RAM/ROM
-inline constexpr int kTlbEpochShift = 2;     // tag bits 2-11: the epoch of the entry
-inline constexpr uint32_t kTlbEpochs = 1024;
 
 struct TlbEntry {
   uint32_t read_tag = kTlbInvalid;
@@ -105,7 +102,7 @@ class Mmu {
                 Access access = Access::kRead) {
     if ((lin & kPageMask) + size <= kPageSize) {
       const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
-      if (e.read_tag == ((lin & ~kPageMask) | *epoch_)) {
+      if (e.read_tag == (lin & ~kPageMask)) {
         uint32_t v = 0;
         std::memcpy(&v, reinterpret_cast<const uint8_t*>(lin + e.addend), size);
         return v;
@@ -117,7 +114,7 @@ class Mmu {
   void write(CpuState& s, uint32_t lin, unsigned size, uint32_t value, bool user) {
     if ((lin & kPageMask) + size <= kPageSize) {
       const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
-      if (e.write_tag == ((lin & ~kPageMask) | *epoch_)) {
+      if (e.write_tag == (lin & ~kPageMask)) {
         std::memcpy(reinterpret_cast<uint8_t*>(lin + e.addend), &value, size);
         return;
       }
@@ -150,16 +147,8 @@ class Mmu {
   // journal is attached but idle).
   bool journal_recording() const { return journal_ != nullptr && journal_->recording; }
 
-  // For generated code: the TLB of one privilege, and the epoch bits a
-  // valid tag carries (at a fixed address).
+  // For generated code: the TLB of one privilege.
   const TlbEntry* tlb(bool user) const { return tlb_[user]; }
-  const uint32_t* epoch_bits() const { return epoch_; }
-  // Keeps the epoch at `where` from now on (CpuState::tlb_epoch, where
-  // generated code reads it relative to the state).
-  void bind_epoch(uint32_t* where) {
-    *where = *epoch_;
-    epoch_ = where;
-  }
 
  private:
   uint32_t read_slow(CpuState& s, uint32_t lin, unsigned size, bool user, Access access);
@@ -169,13 +158,14 @@ class Mmu {
   void journal_access(PhysAddr p, unsigned size, bool write);
 
   MemoryBus& bus_;
-  void next_epoch();
+  // Clears the entries filled since the last flush, but global ones when
+  // `keep_global`.
+  void clear_filled(bool keep_global);
 
   std::unique_ptr<TlbEntry[]> entries_;  // both privileges' arrays
   TlbEntry* tlb_[2];
-  uint32_t own_epoch_ = 0;
-  uint32_t* epoch_ = &own_epoch_;       // the current epoch's tag bits
-  std::vector<uint32_t> global_slots_;  // entries_ indexes filled with global pages
+  std::vector<uint32_t> filled_;  // entries_ indexes filled since the last flush (repeats too)
+  bool filled_all_ = false;       // too many to list: a flush wipes the arrays
   WriteJournal* journal_ = nullptr;
   uint64_t generation_ = 0;
 };

@@ -35,10 +35,6 @@ JitEngine::JitEngine(core::Cpu& cpu, JitOptions options, core::Tracer* tracer)
       trampoline_(x64::emit_trampoline(arena_)),
       cache_(arena_, jump_cache_),
       interp_(tracer) {
-  // Generated code reads the TLB epoch from the state (Cpu binds it there).
-  if (cpu.mmu.epoch_bits() != &cpu.state.tlb_epoch.bits) {
-    throw std::logic_error("jit: the MMU's TLB epoch is not in the CPU state");
-  }
   jump_cache_.set_miss(trampoline_.jump_miss);
   if (options_.verify) {
     options_.link = false;

@@ -4,7 +4,7 @@
 //
 // Fast path, with the linear address in r10:
 //   index = (lin >> 12) & (TLB size - 1); entry = tlb + index * 32
-//   if entry.tag != page of the access's last byte | the TLB's epoch -> slow path
+//   if entry.tag != page of the access's last byte -> slow path
 //   host = lin + entry.addend
 #include <optional>
 
@@ -85,7 +85,6 @@ void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, con
     a.mov(tmp, lin);
   }
   a.and_(tmp, ~core::kPageMask);
-  a.or_(tmp, state_dword(kOffTlbEpoch));
   a.mov(kScratch1.r32(), lin);
   a.shr(kScratch1.r32(), core::kPageShift - 5);
   a.and_(kScratch1.r32(), (core::Mmu::kTlbSize - 1) << 5);

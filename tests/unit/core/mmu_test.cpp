@@ -115,24 +115,34 @@ TEST_F(MmuTest, GlobalPagesSurviveCr3LoadsWithPge) {
   EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00310000u);
 }
 
-// Flushes move the TLB to a new epoch; after 1024 of them the epochs come
-// round again, and an entry from the first must not match.
-TEST_F(MmuTest, FlushesStayExactWhenTheEpochsWrapAround) {
-  map_4k(0x00406000, 0x00300000, pte::kPresent);
-  EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00300000u);
-  map_4k(0x00406000, 0x00310000, pte::kPresent);
-  for (uint32_t i = 0; i < kTlbEpochs; ++i) {
+// A flush clears the entries filled since the last one; past as many fills
+// as the arrays hold, it wipes them whole. Either way no old translation
+// survives it, and a CR3 load keeps the global ones (unless wiped).
+TEST_F(MmuTest, FlushesDropEveryFilledEntryHoweverManyThereWere) {
+  s.cr4 = cr4::kPge;
+  for (uint32_t k = 0; k < 64; ++k) map_4k(0x00440000 + k * kPageSize, 0x00340000, pte::kPresent);
+  for (const uint32_t fills : {1u, 100u, 2 * Mmu::kTlbSize + 5}) {
+    map_4k(0x00406000, 0x00300000, pte::kPresent);
+    map_4k(0x00407000, 0x00320000, pte::kPresent | pte::kGlobal);
     mmu.flush_all();
-    if (i % 100 == 7) {
-      EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00310000u) << i;
-      map_4k(0x00406000, i % 200 == 7 ? 0x00300000 : 0x00310000, pte::kPresent);
-      mmu.flush_all();
-      mmu.translate(s, 0x00406000, Access::kRead, false);
-      map_4k(0x00406000, 0x00310000, pte::kPresent);
+    EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00300000u);
+    EXPECT_EQ(mmu.translate(s, 0x00407000, Access::kRead, false), 0x00320000u);
+    // More fills, of the same slots again and again (INVLPG empties them).
+    for (uint32_t i = 0; i < fills; ++i) {
+      const uint32_t lin = 0x00440000 + (i % 64) * kPageSize;
+      EXPECT_EQ(mmu.translate(s, lin, Access::kRead, false), 0x00340000u);
+      mmu.flush_page(lin);
     }
+    map_4k(0x00406000, 0x00310000, pte::kPresent);
+    map_4k(0x00407000, 0x00330000, pte::kPresent | pte::kGlobal);
+    mmu.flush_non_global();
+    EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00310000u) << fills;
+    if (fills < Mmu::kTlbSize) {
+      EXPECT_EQ(mmu.translate(s, 0x00407000, Access::kRead, false), 0x00320000u) << fills;
+    }
+    mmu.flush_all();
+    EXPECT_EQ(mmu.translate(s, 0x00407000, Access::kRead, false), 0x00330000u) << fills;
   }
-  mmu.flush_all();
-  EXPECT_EQ(mmu.translate(s, 0x00406000, Access::kRead, false), 0x00310000u);
 }
 
 TEST_F(MmuTest, AccessAcrossPagesFaultsOnTheSecondPageBeforeWritingAnything) {
