@@ -39,8 +39,7 @@ inline x86::Mem spill_slot(int slot) {
 inline constexpr int32_t kOffGpr = static_cast<int32_t>(offsetof(core::CpuState, gpr));
 inline constexpr int32_t kOffEip = static_cast<int32_t>(offsetof(core::CpuState, eip));
 inline constexpr int32_t kOffEflags = static_cast<int32_t>(offsetof(core::CpuState, eflags));
-inline constexpr int32_t kOffLazyFlags =
-    static_cast<int32_t>(offsetof(core::CpuState, lazy_flags));
+inline constexpr int32_t kOffLazyFlags = static_cast<int32_t>(offsetof(core::CpuState, lazy_flags));
 inline constexpr int32_t kOffSeg = static_cast<int32_t>(offsetof(core::CpuState, seg));
 inline constexpr int32_t kOffIcount = static_cast<int32_t>(offsetof(core::CpuState, icount));
 inline constexpr int32_t kOffIcountLimit =

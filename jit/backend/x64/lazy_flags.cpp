@@ -49,9 +49,9 @@ void BlockEmitter::plan_lazy_flags() {
     if (in.op != Op::kGetFlags) continue;
     for (const Use& u : uses[r]) {
       const ir::Inst& user = block.insts[u.by];
-      const bool replaced = user.op == Op::kFlagsFrom && u.arg == 1 &&
-                            ((user.host_mask | user.zero_mask) & core::flags::kArith) ==
-                                core::flags::kArith;
+      const bool replaced =
+          user.op == Op::kFlagsFrom && u.arg == 1 &&
+          ((user.host_mask | user.zero_mask) & core::flags::kArith) == core::flags::kArith;
       if (!replaced && user.op != Op::kDfDelta) lazy_.materialize_at_entry = true;
     }
   }
