@@ -10,7 +10,7 @@
 
 namespace tx86::jit {
 
-CodeArena::CodeArena(size_t bytes, Mapping mapping) : size_(bytes) {
+CodeArena::CodeArena(size_t bytes, Mapping mapping) : size_(bytes), data_start_(bytes) {
   if (mapping == Mapping::kSingleForProfiling) {
     void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
                    -1, 0);
@@ -43,15 +43,29 @@ CodeArena::~CodeArena() {
   munmap(rx_, size_);
 }
 
+namespace {
+constexpr size_t kPage = 4096;
+}
+
 uint8_t* CodeArena::allocate(size_t size) {
   const size_t start = (used_ + 15) & ~size_t{15};
-  if (start + size > size_) return nullptr;
+  // (Code stays out of the data's pages.)
+  if (start + size > (data_start_ & ~(kPage - 1))) return nullptr;
   used_ = start + size;
+  return rx_ + start;
+}
+
+uint8_t* CodeArena::allocate_data(size_t size) {
+  if (size > data_start_) return nullptr;
+  const size_t start = (data_start_ - size) & ~size_t{7};
+  if ((start & ~(kPage - 1)) < ((used_ + kPage - 1) & ~(kPage - 1))) return nullptr;
+  data_start_ = start;
   return rx_ + start;
 }
 
 void CodeArena::reset(size_t keep) {
   used_ = keep;
+  data_start_ = size_;
 }
 
 }  // namespace tx86::jit

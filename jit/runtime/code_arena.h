@@ -23,6 +23,11 @@ class CodeArena {
   // Reserves size bytes (16-byte aligned); nullptr when the arena is full.
   // Returns the executable address; writable(exec) gives the alias to write.
   uint8_t* allocate(size_t size);
+  // Reserves data that translated code reads and its stubs write (8-byte
+  // aligned), from the arena's other end, in pages that hold no code (a
+  // store next to code would cost the host a self-modifying-code flush).
+  // Same addresses as allocate(); nullptr when the arena is full.
+  uint8_t* allocate_data(size_t size);
   uint8_t* writable(const uint8_t* exec) const { return rw_ + (exec - rx_); }
   bool contains(const void* p) const {
     return static_cast<const uint8_t*>(p) >= rx_ && static_cast<const uint8_t*>(p) < rx_ + size_;
@@ -37,6 +42,7 @@ class CodeArena {
  private:
   size_t size_;
   size_t used_ = 0;
+  size_t data_start_;  // data fills [data_start_, size_)
   uint8_t* rw_ = nullptr;
   uint8_t* rx_ = nullptr;
 };

@@ -490,13 +490,16 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
   // Assemble at a provisional address to learn the size, then again where it
   // will live so that absolute jumps to the epilogue encode as rel32.
   EmittedBlock out;
+  std::vector<uint8_t*> slots;
+  EmitContext pass_ctx = ctx;
+  pass_ctx.tlb_slots = &slots;
   for (int pass = 0; pass < 2; ++pass) {
     asmjit::CodeHolder code;
     const uint64_t base = pass == 0
                               ? reinterpret_cast<uint64_t>(ctx.arena->base() + ctx.arena->used())
                               : reinterpret_cast<uint64_t>(out.start);
     code.init(asmjit::Environment::host(), base);
-    BlockEmitter e(block, ctx, code);
+    BlockEmitter e(block, pass_ctx, code);
     e.run();
     code.flatten();
     code.relocateToBase(base);

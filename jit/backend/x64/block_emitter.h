@@ -108,6 +108,7 @@ class BlockEmitter {
   // holds the entry's addend. Clobbers `tmp` and r11.
   void tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
                   const asmjit::Label& slow, const x86::Gp& addend = kScratch1);
+  uint8_t* tlb_slot();
   // Leaves the block with a fault for guest instruction `insn`: EIP on it,
   // icount as before it, the deferred flags written (Cpu::pending_fault
   // must be set).
@@ -176,6 +177,7 @@ class BlockEmitter {
   };
   LazyPlan lazy_;
   bool lazy_maybe_set_ = true;  // here on the main path, CpuState::lazy_flags may be nonzero
+  size_t slot_index_ = 0;       // the next of ctx.tlb_slots
   uint32_t synced_ = 0;
   asmjit::Label direct_entry_;
   std::vector<bool> precomputed_;      // Conds defined early (precompute_conds)

@@ -6,6 +6,7 @@
 //   index = (lin >> 12) & (TLB size - 1); entry = tlb + index * 32
 //   if entry.tag != page of the access's last byte -> slow path
 //   host = lin + entry.addend
+#include <cstring>
 #include <optional>
 
 #include "core/mem/mmu.h"
@@ -77,20 +78,75 @@ struct SavedRegs {
 // Compares the TLB entry of `lin`'s page with the page of the access's last
 // byte (computed in `tmp`) and jumps to slow on a mismatch; otherwise leaves
 // r11 = the entry's addend (host = lin + addend).
+// Each lookup site keeps a slot with the TLB entry it used last, which the
+// fast path reads without waiting for the address: when that entry's tag
+// is the access's page (tags are exact, so a flushed or refilled entry
+// fails), the only load after the address is the access. Otherwise the
+// out-of-line path indexes the TLB as the slot's first value (an entry no
+// tag matches) makes it do the first time, and keeps the entry found.
+uint8_t* BlockEmitter::tlb_slot() {
+  std::vector<uint8_t*>& slots = *ctx.tlb_slots;
+  if (slot_index_ < slots.size()) return slots[slot_index_++];
+  static const core::TlbEntry kNoEntry{};  // kTlbInvalid tags
+  uint8_t* slot = ctx.arena->allocate_data(sizeof(void*));
+  if (slot != nullptr) {
+    const core::TlbEntry* none = &kNoEntry;
+    std::memcpy(ctx.arena->writable(slot), &none, sizeof none);
+  }
+  slots.push_back(slot);
+  ++slot_index_;
+  return slot;
+}
+
 void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
                               const asmjit::Label& slow, const x86::Gp& addend) {
+  const int32_t tag = write ? kTagWrite : kTagRead;
+  uint8_t* const slot = ctx.tlb_slots != nullptr ? tlb_slot() : nullptr;
+  if (slot != nullptr) a.mov(kScratch1, x86::qword_ptr(reinterpret_cast<uint64_t>(slot)));
+  // The page of the last byte, in 64 bits (lin is zero-extended): an access
+  // that wraps past 4 GiB ends in page 1_00000000, whose low half is page 0.
   if (size > 1) {
-    a.lea(tmp, x86::dword_ptr(lin.r64(), static_cast<int32_t>(size) - 1));
+    a.lea(tmp.r64(), x86::qword_ptr(lin.r64(), static_cast<int32_t>(size) - 1));
   } else {
     a.mov(tmp, lin);
   }
-  a.and_(tmp, ~core::kPageMask);
-  a.mov(kScratch1.r32(), lin);
-  a.shr(kScratch1.r32(), core::kPageShift - 5);
-  a.and_(kScratch1.r32(), (core::Mmu::kTlbSize - 1) << 5);
-  a.add(kScratch1, state_qword(kOffTlb + (ctx.user ? 8 : 0)));
-  a.cmp(tmp, x86::dword_ptr(kScratch1, write ? kTagWrite : kTagRead));
-  a.jne(slow);
+  a.and_(tmp.r64(), -static_cast<int32_t>(core::kPageSize));
+  asmjit::Label index = a.newLabel();
+  asmjit::Label found = a.newLabel();
+  if (slot != nullptr) {
+    a.cmp(tmp, x86::dword_ptr(kScratch1, tag));
+    a.jne(index);
+    // The slot's entry maps the last byte's page: the first byte must be
+    // in it too (an access across a page, or past 4 GiB, starts below).
+    if (size > 1) {
+      a.cmp(lin.r64(), tmp.r64());
+      a.jb(index);
+    }
+  } else {
+    a.bind(index);
+  }
+  auto by_index = [this, lin, tmp, tag, slow, slot, found] {
+    a.mov(kScratch1.r32(), lin);
+    a.shr(kScratch1.r32(), core::kPageShift - 5);
+    a.and_(kScratch1.r32(), (core::Mmu::kTlbSize - 1) << 5);
+    a.add(kScratch1, state_qword(kOffTlb + (ctx.user ? 8 : 0)));
+    a.cmp(tmp, x86::dword_ptr(kScratch1, tag));
+    a.jne(slow);
+    if (slot != nullptr) {
+      a.mov(tmp.r64(), reinterpret_cast<uint64_t>(ctx.arena->writable(slot)));
+      a.mov(x86::qword_ptr(tmp.r64()), kScratch1);
+      a.jmp(found);
+    }
+  };
+  if (slot != nullptr) {
+    add_stub([this, index, by_index] {
+      a.bind(index);
+      by_index();
+    });
+  } else {
+    by_index();
+  }
+  a.bind(found);
   a.mov(addend, x86::qword_ptr(kScratch1, kAddend));
 }
 

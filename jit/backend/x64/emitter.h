@@ -31,6 +31,9 @@ struct EmitContext {
   const uint8_t* const* jump_cache = nullptr;
   uint32_t context_id =
       0;  // the block's mode bits and CS limit, as the jump cache's checks name them
+  // The TLB-entry slots of the block's memory accesses (emit_memory.cpp),
+  // allocated by the first of emit_block's two passes, reused by the second.
+  std::vector<uint8_t*>* tlb_slots = nullptr;
 };
 
 struct EmittedBlock {

@@ -312,6 +312,62 @@ void fuzz(Mode mode, const char* name, size_t arena_bytes = 0) {
   std::printf("jit fuzz (%s): %s\n", name, translated.stats().c_str());
 }
 
+// An access site remembers the TLB entry it used last (emit_memory.cpp).
+// The same loads and a store, run on addresses from a table: a page, one
+// that starts in the page below it and ends in it, a page again, one whose
+// linear address (DS has base 0x10) starts below 4 GiB and wraps to page 0
+// after page 0 was used, and the same at each size. Each must read and
+// write what the interpreter does.
+TEST(JitFuzz, AccessSitesFollowTheirAddressesAcrossPages) {
+  Generator gen(1);
+  std::vector<uint8_t> ram;
+  CpuState start;
+  gen.program(Mode::kProtected, ram, start);
+  constexpr uint32_t kBase = 0x10;
+  start.seg[core::kDs].base = kBase;
+  constexpr uint32_t kTable = 0x3000;
+  const uint32_t linear[] = {0x6010, 0x5FFE, 0x5FEC, 0x0010, 0xFFFFFFFEu,
+                             0x5020, 0x5FFF, 0x6000, 0x0004, 0xFFFFFFFFu};
+  for (size_t i = 0; i < std::size(linear); ++i) {
+    const uint32_t offset = linear[i] - kBase;
+    std::memcpy(ram.data() + kTable + 4 * i, &offset, 4);
+  }
+  for (uint32_t a = 0x5000; a < 0x7000; ++a) ram[a] = static_cast<uint8_t>(a * 7 + (a >> 8));
+  constexpr uint8_t kTableOffset = (kTable - kBase) & 0xFF;  // 0x2FF0
+  const std::vector<uint8_t> code = {0xBE, kTableOffset,
+                                     0x2F, 0x00,
+                                     0x00,  // mov esi, kTable - kBase
+                                     0xB9, static_cast<uint8_t>(std::size(linear)),
+                                     0,    0,
+                                     0,           // mov ecx, n
+                                     0x8B, 0x1E,  // loop: mov ebx, [esi]
+                                     0x8B, 0x03,  // mov eax, [ebx]
+                                     0x01, 0xC2,  // add edx, eax
+                                     0x66, 0x8B,
+                                     0x3B,  // mov di, [ebx]
+                                     0x0F, 0xB6,
+                                     0x2B,        // movzx ebp, byte [ebx]
+                                     0x01, 0xEF,  // add edi, ebp
+                                     0x89, 0x13,  // mov [ebx], edx
+                                     0x83, 0xC6,
+                                     0x04,        // add esi, 4
+                                     0x49,        // dec ecx
+                                     0x75, 0xE6,  // jnz loop
+                                     0xF4};       // hlt
+  std::copy(code.begin(), code.end(), ram.begin() + kCode);
+  Machine reference(false);
+  Machine translated(true);
+  reference.load(ram, start);
+  translated.load(ram, start);
+  const core::StopReason ra = reference.run(400);
+  const core::StopReason rb = translated.run(400);
+  EXPECT_EQ(ra, rb);
+  EXPECT_TRUE(same_state(reference.cpu(), translated.cpu()))
+      << "interp: " << state_text(reference.cpu()) << "\njit:    " << state_text(translated.cpu());
+  EXPECT_EQ(std::memcmp(reference.mem().ram(), translated.mem().ram(), kRamBytes), 0);
+  EXPECT_EQ(reference.cpu().state.gpr[core::kEcx], 0u);  // (the loop ran to its end)
+}
+
 TEST(JitFuzz, RealMode) {
   fuzz(Mode::kReal, "real mode");
 }
