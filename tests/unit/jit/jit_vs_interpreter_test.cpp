@@ -14,6 +14,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -210,6 +211,66 @@ TEST(JitVsInterpreter, ReturnsFromFollowedCallsMatch) {
     EXPECT_TRUE(engines_agree(c, n++, 0, reference, translated, jit, 64)) << k.name;
     EXPECT_EQ(translated.state().gpr[core::kEax], reference.state().gpr[core::kEax]) << k.name;
   }
+}
+
+// Lazy flags: a block's last flag write leaves its flags raw for the next
+// block, which reads them. A loop runs a producer, leaves the block (JMP
+// EAX, linked from the second round on) and runs a consumer of the flags
+// at the next block's start, for producers of every kind (all status
+// flags, AF cleared, CF kept) and consumers that read one flag, several,
+// or all of them; DEC EBP; JNZ leaves CF-keeping flags for the next round.
+TEST(JitVsInterpreter, FlagsLeftByOneBlockAreReadByTheNext) {
+  Tx86Machine reference;
+  Tx86Machine translated;
+  JitEngine jit(translated.cpu());
+  const std::vector<difftest::Bytes> producers = {
+      {0x39, 0xD1},        // cmp ecx, edx
+      {0x01, 0xD1},        // add ecx, edx
+      {0x21, 0xD1},        // and ecx, edx
+      {0xD1, 0xE1},        // shl ecx, 1
+      {0x49},              // dec ecx (CF kept)
+      {0xF7, 0xD9},        // neg ecx
+      {0x0F, 0xAF, 0xCA},  // imul ecx, edx
+  };
+  const std::vector<std::vector<difftest::Bytes>> consumers = {
+      {{0x0F, 0x92, 0xC3}},                    // setb bl
+      {{0x83, 0xD6, 0x00}},                    // adc esi, 0
+      {{0x46}, {0x0F, 0x92, 0xC3}},            // inc esi; setb bl
+      {{0x9C}, {0x5F}},                        // pushfd; pop edi
+      {{0x9F}, {0x88, 0xE3}},                  // lahf; mov bl, ah
+      {{0x0F, 0x9E, 0xC3}, {0x0F, 0x9F, 0xC7}},  // setle bl; setg bh
+      {{0x19, 0xFF}},                          // sbb edi, edi
+      {{0x76, 0x01}, {0x47}},                  // jbe +1; inc edi
+      {{0x0F, 0x98, 0xC3}, {0x0F, 0x9A, 0xC7}},  // sets bl; setp bh
+  };
+  const std::pair<uint32_t, uint32_t> inputs[] = {
+      {5, 5}, {3, 7}, {7, 3}, {0x80000000u, 1}, {0x7FFFFFFFu, 0xFFFFFFFFu}, {0, 0}, {0x10, 0x0F}};
+  uint64_t n = 0;
+  for (const difftest::Bytes& producer : producers) {
+    for (const std::vector<difftest::Bytes>& consumer : consumers) {
+      // top: mov eax, next; <producer>; jmp eax | next: <consumer>; dec ebp; jnz top
+      TestCase c;
+      c.insns.push_back({0xBD, 0x03, 0x00, 0x00, 0x00});  // mov ebp, 3
+      c.insns.push_back({0xB8, 0, 0, 0, 0});             // mov eax, next
+      c.insns.push_back(producer);
+      c.insns.push_back({0xFF, 0xE0});  // jmp eax
+      const size_t next = c.insns.size();
+      for (const difftest::Bytes& b : consumer) c.insns.push_back(b);
+      c.insns.push_back({0x4D});  // dec ebp
+      const uint32_t jnz_end = c.boundary(c.insns.size()) + 2;
+      c.insns.push_back({0x75, static_cast<uint8_t>(c.boundary(1) - jnz_end)});  // jnz top
+      const uint32_t target = c.boundary(next);
+      std::memcpy(c.insns[1].data() + 1, &target, 4);
+      for (const auto& [x, y] : inputs) {
+        for (const uint32_t carry : {0u, 1u}) {
+          c.gpr = {0, x, y, 0x1234, 0, 0, 0x40, 0x99};
+          c.eflags = carry | (x & 0x8C4u);  // CF and some other status flags set before
+          EXPECT_TRUE(engines_agree(c, n++, 0, reference, translated, jit, 200));
+        }
+      }
+    }
+  }
+  std::printf("lazy flags: %s\n", jit.stats_text().c_str());
 }
 
 // Indirect calls and the RETs back from them (exits whose inline caches
