@@ -445,7 +445,7 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
         break;
       }
       deferred_ = ir::Arg{};
-      if (r == lazy_.set) {
+      if (lazy_.set[r]) {
         emit_lazy_set(in);
         break;
       }

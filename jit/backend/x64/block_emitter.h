@@ -152,8 +152,10 @@ class BlockEmitter {
   // raw, whether the block merges the ones it starts with first.
   void plan_lazy_flags();
   void plan_fused_branches();
+  void fuse_branches_on(ir::Ref r);
   void emit_lazy_capture(ir::Ref r);
   void emit_lazy_set(const ir::Inst& in);
+  bool lazy_eligible(ir::Ref set, ir::Ref next_set, const std::vector<std::vector<ir::Ref>>& users);
   void emit_entry_materialize();
   // A main-path SetFlags of a whole EFLAGS value: lazy flags left by an
   // earlier block would replace its status flags.
@@ -169,10 +171,10 @@ class BlockEmitter {
   void emit_fallback_call(const ir::Inst& in, bool may_repeat);
 
   struct LazyPlan {
-    ir::Ref set = ir::kNoRef;   // the SetFlags that stores raw flags
-    ir::Ref from = ir::kNoRef;  // its FlagsFrom, emitted as the raw capture
-    uint32_t kind = 0;
-    bool store_old = false;  // the flags it merges into are not CpuState's
+    std::vector<bool> set;        // per IR instruction: a SetFlags that stores raw flags
+    std::vector<int> kind;        // per IR instruction: a FlagsFrom emitted as the raw capture
+                                  // (its LazyKind), else -1
+    std::vector<bool> store_old;  // per raw FlagsFrom: the flags it merges into are not CpuState's
     bool materialize_at_entry = false;
   };
   LazyPlan lazy_;

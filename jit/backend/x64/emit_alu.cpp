@@ -260,7 +260,7 @@ bool host_has_lahf() {
 // flags value follows.
 void BlockEmitter::emit_flags_from(ir::Ref r, const ir::Inst& in) {
   precompute_conds(r);
-  if (r == lazy_.from) {
+  if (lazy_.kind[r] >= 0) {
     emit_lazy_capture(r);
     return;
   }

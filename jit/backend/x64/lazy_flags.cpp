@@ -1,13 +1,13 @@
-// Lazy flags (jit/runtime/lazy_flags.h) in a block. Its last main-path
-// SetFlags, when nothing but exits follows it, stores the host's capture of
-// its op's flags as they are (SETO, LAHF: two instructions) and leaves the
-// merge into EFLAGS to whoever reads them. So a block starts with EFLAGS'
-// status bits possibly still raw: one that reads them (a Jcc on the flags
-// it starts with, INC's CF, ADC, PUSHF) or runs native code that uses
-// EFLAGS in CpuState (REP string fast paths, x87) merges them on entry.
-// Within a block, a SetFlags of a whole EFLAGS value clears the raw word
-// first if an earlier block may have left one; so does an out-of-line exit
-// that writes recomputed flags.
+// Lazy flags (jit/runtime/lazy_flags.h) in a block. A main-path SetFlags
+// whose flags only exits (and interpreter calls, which merge them) see
+// before the next one stores the host's capture of its op's flags as they
+// are (SETO, LAHF: two instructions) and leaves the merge into EFLAGS to
+// whoever reads them. So a block starts with EFLAGS' status bits possibly
+// still raw: one that reads them (a Jcc on the flags it starts with, INC's
+// CF, ADC, PUSHF) or runs native code that uses EFLAGS in CpuState (REP
+// string fast paths, x87) merges them on entry. A SetFlags of a whole
+// EFLAGS value clears the raw word if an earlier SetFlags or block may have
+// left one; so does an out-of-line exit that writes recomputed flags.
 #include <algorithm>
 
 #include "jit/backend/x64/block_emitter.h"
@@ -28,16 +28,20 @@ bool host_has_lahf() {
 
 void BlockEmitter::plan_lazy_flags() {
   const size_t n = block.insts.size();
-  struct Use {
-    ir::Ref by;
-    int arg;
-  };
-  std::vector<std::vector<Use>> uses(n);
+  lazy_.set.assign(n, false);
+  lazy_.kind.assign(n, -1);
+  lazy_.store_old.assign(n, false);
+  fused_.assign(n, false);
+  std::vector<std::vector<ir::Ref>> users(n);
+  std::vector<std::vector<int>> args(n);
   for (ir::Ref r = 0; r < n; ++r) {
     const ir::Inst& in = block.insts[r];
     if (in.dead) continue;
     for (int k = 0; k < 3; ++k) {
-      if (in.a[k].is_value()) uses[in.a[k].v].push_back({r, k});
+      if (in.a[k].is_value()) {
+        users[in.a[k].v].push_back(r);
+        args[in.a[k].v].push_back(k);
+      }
     }
   }
 
@@ -47,65 +51,79 @@ void BlockEmitter::plan_lazy_flags() {
     if (in.dead) continue;
     if (in.op == Op::kRepString || in.op == Op::kX87) lazy_.materialize_at_entry = true;
     if (in.op != Op::kGetFlags) continue;
-    for (const Use& u : uses[r]) {
-      const ir::Inst& user = block.insts[u.by];
+    for (size_t u = 0; u < users[r].size(); ++u) {
+      const ir::Inst& user = block.insts[users[r][u]];
       const bool replaced =
-          user.op == Op::kFlagsFrom && u.arg == 1 &&
+          user.op == Op::kFlagsFrom && args[r][u] == 1 &&
           ((user.host_mask | user.zero_mask) & core::flags::kArith) == core::flags::kArith;
       if (!replaced && user.op != Op::kDfDelta) lazy_.materialize_at_entry = true;
     }
   }
 
-  // The last main-path SetFlags, with no call after it.
+  // Each main-path SetFlags, up to the next one.
   if (!host_has_lahf()) return;
   ir::Ref set = ir::kNoRef;
-  for (ir::Ref r = static_cast<ir::Ref>(n); r-- > 0;) {
-    const ir::Inst& in = block.insts[r];
-    if (in.dead) continue;
-    if (in.op == Op::kSetFlags && in.aux != ir::kSetFlagsDeferred) {
-      set = r;
-      break;
+  for (ir::Ref r = 0; r <= n; ++r) {
+    const bool next = r == n || (!block.insts[r].dead && block.insts[r].op == Op::kSetFlags &&
+                                 block.insts[r].aux != ir::kSetFlagsDeferred);
+    if (!next) continue;
+    if (set != ir::kNoRef && lazy_eligible(set, static_cast<ir::Ref>(r), users)) {
+      lazy_.set[set] = true;
     }
-    if (ir::info(in.op).kind == ir::Kind::kCall) return;
+    set = static_cast<ir::Ref>(r);
   }
-  if (set == ir::kNoRef || !block.insts[set].a[0].is_value()) return;
-  const ir::Ref from = block.insts[set].a[0].v;
+}
+
+// A SetFlags stores raw flags when its FlagsFrom is of a kind the capture
+// encodes and is read by nothing but it and conditions taken from the host
+// flags, and nothing before the next SetFlags (`next_set`) reads EFLAGS in
+// CpuState but an interpreter call (which merges them itself).
+bool BlockEmitter::lazy_eligible(ir::Ref set, ir::Ref next_set,
+                                 const std::vector<std::vector<ir::Ref>>& users) {
+  const ir::Inst& s = block.insts[set];
+  if (!s.a[0].is_value()) return false;
+  const ir::Ref from = s.a[0].v;
   const ir::Inst& f = block.insts[from];
-  if (f.op != Op::kFlagsFrom || skipped_[from]) return;
+  if (f.op != Op::kFlagsFrom || skipped_[from]) return false;
   const std::optional<uint32_t> kind = lazy_kind_of(f.host_mask, f.zero_mask);
-  if (!kind) return;
-  // Read only by the SetFlags and by conditions taken from the host flags.
+  if (!kind) return false;
   const std::vector<ir::Ref> conds = host_conds(from);
-  for (const Use& u : uses[from]) {
-    if (u.by != set && std::find(conds.begin(), conds.end(), u.by) == conds.end()) return;
+  for (const ir::Ref u : users[from]) {
+    if (u != set && std::find(conds.begin(), conds.end(), u) == conds.end()) return false;
+  }
+  for (ir::Ref r = set + 1; r < next_set && r < block.insts.size(); ++r) {
+    const ir::Inst& in = block.insts[r];
+    if (!in.dead && (in.op == Op::kRepString || in.op == Op::kX87)) return false;
   }
   // A store in the same instruction would check itself for code writes,
   // and its exit writes the flags after the instruction as a whole value.
   for (const ir::Inst& in : block.insts) {
-    if (!in.dead && in.insn == block.insts[set].insn && in.op == Op::kStore) return;
+    if (!in.dead && in.insn == s.insn && in.op == Op::kStore) return false;
   }
   // The flags it merges into: a GetFlags' are CpuState's (a FlagsFrom over
   // it keeps the bits it does not replace), any other value is stored.
   const ir::Arg& old = f.a[1];
   const bool from_state = old.is_value() && block.insts[old.v].op == Op::kGetFlags;
   if (old.is_value() && !from_state) {
-    if (skipped_[old.v]) return;
+    if (skipped_[old.v]) return false;
     ra.extend(old.v, set);
   }
-  lazy_.set = set;
-  lazy_.from = from;
-  lazy_.kind = *kind;
-  lazy_.store_old = !from_state;
-  if (from_state && uses[old.v].size() == 1) skipped_[old.v] = true;  // nothing loads it
+  lazy_.kind[from] = static_cast<int>(*kind);
+  lazy_.store_old[from] = !from_state;
+  if (from_state && users[old.v].size() == 1) skipped_[old.v] = true;  // nothing loads it
+  return true;
 }
 
-// A conditional exit on the lazily captured flags branches on the host's
-// flags themselves: the capture (SETO, LAHF, MOVZX, LEA) leaves them as the
-// op set them, and so do the moves of the state writes between.
+// A conditional exit on lazily captured flags branches on the host's flags
+// themselves: the capture (SETO, LAHF, MOVZX, LEA) leaves them as the op
+// set them, and so do the moves of the state writes between.
 void BlockEmitter::plan_fused_branches() {
-  fused_.assign(block.insts.size(), false);
-  const ir::Ref r = lazy_.from;
-  if (r == ir::kNoRef) return;
+  for (ir::Ref r = 0; r < block.insts.size(); ++r) {
+    if (lazy_.kind[r] >= 0) fuse_branches_on(r);
+  }
+}
+
+void BlockEmitter::fuse_branches_on(ir::Ref r) {
   const uint32_t insn = block.insts[r].insn;
   for (const ir::Inst& in : block.insts) {
     if (in.dead || in.insn != insn) continue;
@@ -117,18 +135,18 @@ void BlockEmitter::plan_fused_branches() {
   const std::vector<ir::Ref> conds = host_conds(r);
   for (const ir::Ref c : conds) {
     ir::Ref user = ir::kNoRef;
-    unsigned users = 0;
+    unsigned count = 0;
     for (ir::Ref u = c + 1; u < block.insts.size(); ++u) {
       const ir::Inst& in = block.insts[u];
       if (in.dead) continue;
       for (const ir::Arg& arg : in.a) {
         if (arg.is_value() && arg.v == c) {
           user = u;
-          ++users;
+          ++count;
         }
       }
     }
-    if (users != 1) continue;
+    if (count != 1) continue;
     const ir::Inst& exit = block.insts[user];
     if ((exit.op != Op::kExitCond && exit.op != Op::kSideExit) || !exit.a[0].is_value() ||
         exit.a[0].v != c) {
@@ -172,12 +190,13 @@ void BlockEmitter::emit_lazy_capture(ir::Ref r) {
   a.movzx(kScratch0.r32(), x86::ax);
   if (save) a.mov(x86::rax, kScratch1);
   const x86::Gp dst = ra.def(r);
-  a.lea(dst, x86::dword_ptr(kScratch0, static_cast<int32_t>(lazy_.kind << 16)));
+  a.lea(dst, x86::dword_ptr(kScratch0, lazy_.kind[r] << 16));
 }
 
 void BlockEmitter::emit_lazy_set(const ir::Inst& in) {
-  const ir::Arg& old = block.insts[lazy_.from].a[1];
-  if (lazy_.store_old) {
+  const ir::Ref from = in.a[0].v;
+  const ir::Arg& old = block.insts[from].a[1];
+  if (lazy_.store_old[from]) {
     if (old.is_imm()) {
       a.mov(state_dword(kOffEflags), old.v);
     } else {
