@@ -233,14 +233,14 @@ TEST(JitVsInterpreter, FlagsLeftByOneBlockAreReadByTheNext) {
       {0x0F, 0xAF, 0xCA},  // imul ecx, edx
   };
   const std::vector<std::vector<difftest::Bytes>> consumers = {
-      {{0x0F, 0x92, 0xC3}},                    // setb bl
-      {{0x83, 0xD6, 0x00}},                    // adc esi, 0
-      {{0x46}, {0x0F, 0x92, 0xC3}},            // inc esi; setb bl
-      {{0x9C}, {0x5F}},                        // pushfd; pop edi
-      {{0x9F}, {0x88, 0xE3}},                  // lahf; mov bl, ah
+      {{0x0F, 0x92, 0xC3}},                      // setb bl
+      {{0x83, 0xD6, 0x00}},                      // adc esi, 0
+      {{0x46}, {0x0F, 0x92, 0xC3}},              // inc esi; setb bl
+      {{0x9C}, {0x5F}},                          // pushfd; pop edi
+      {{0x9F}, {0x88, 0xE3}},                    // lahf; mov bl, ah
       {{0x0F, 0x9E, 0xC3}, {0x0F, 0x9F, 0xC7}},  // setle bl; setg bh
-      {{0x19, 0xFF}},                          // sbb edi, edi
-      {{0x76, 0x01}, {0x47}},                  // jbe +1; inc edi
+      {{0x19, 0xFF}},                            // sbb edi, edi
+      {{0x76, 0x01}, {0x47}},                    // jbe +1; inc edi
       {{0x0F, 0x98, 0xC3}, {0x0F, 0x9A, 0xC7}},  // sets bl; setp bh
   };
   const std::pair<uint32_t, uint32_t> inputs[] = {
@@ -251,7 +251,7 @@ TEST(JitVsInterpreter, FlagsLeftByOneBlockAreReadByTheNext) {
       // top: mov eax, next; <producer>; jmp eax | next: <consumer>; dec ebp; jnz top
       TestCase c;
       c.insns.push_back({0xBD, 0x03, 0x00, 0x00, 0x00});  // mov ebp, 3
-      c.insns.push_back({0xB8, 0, 0, 0, 0});             // mov eax, next
+      c.insns.push_back({0xB8, 0, 0, 0, 0});              // mov eax, next
       c.insns.push_back(producer);
       c.insns.push_back({0xFF, 0xE0});  // jmp eax
       const size_t next = c.insns.size();
