@@ -88,6 +88,7 @@ void BlockEmitter::run() {
   // After a guest instruction that stores, check whether the store hit
   // translated code (self-modifying code): then leave before the next
   // instruction, whose bytes may have changed.
+  plan_uses();
   plan_deferred_state();
   plan_lazy_flags();
   plan_fused_branches();

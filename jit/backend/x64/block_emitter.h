@@ -47,6 +47,9 @@ struct PageGroup {
   unsigned members = 0;
 };
 
+// Whether the host has LAHF/SAHF in 64-bit mode (the flag capture's choice).
+bool host_has_lahf();
+
 class BlockEmitter {
  public:
   BlockEmitter(const ir::Block& block, const EmitContext& ctx, asmjit::CodeHolder& code);
@@ -155,7 +158,7 @@ class BlockEmitter {
   void fuse_branches_on(ir::Ref r);
   void emit_lazy_capture(ir::Ref r);
   void emit_lazy_set(const ir::Inst& in);
-  bool lazy_eligible(ir::Ref set, ir::Ref next_set, const std::vector<std::vector<ir::Ref>>& users);
+  bool lazy_eligible(ir::Ref set, ir::Ref next_set);
   void emit_entry_materialize();
   // A main-path SetFlags of a whole EFLAGS value: lazy flags left by an
   // earlier block would replace its status flags.
@@ -163,6 +166,8 @@ class BlockEmitter {
   // Finds the flag computations only deferred SetFlags need (they are not
   // emitted) and keeps what recomputes them live (deferred_flags.cpp).
   void plan_deferred_state();
+  // Who reads each IR value (uses_), for the plans.
+  void plan_uses();
   void plan_page_groups();
   ExitState::Operand operand_now(const ir::Arg& arg) const;
   void add_plan_steps(const ir::Arg& flags, ExitState& plan) const;
@@ -178,6 +183,11 @@ class BlockEmitter {
     bool materialize_at_entry = false;
   };
   LazyPlan lazy_;
+  struct Use {
+    ir::Ref by;
+    int arg;  // which operand
+  };
+  std::vector<std::vector<Use>> uses_;  // per IR value, its live readers
   bool lazy_maybe_set_ = true;  // here on the main path, CpuState::lazy_flags may be nonzero
   size_t slot_index_ = 0;       // the next of ctx.tlb_slots
   uint32_t synced_ = 0;

@@ -47,22 +47,22 @@ x86::Gp sized(const x86::Gp& r, unsigned size) {
 
 }  // namespace
 
+void BlockEmitter::plan_uses() {
+  uses_.assign(block.insts.size(), {});
+  for (ir::Ref r = 0; r < block.insts.size(); ++r) {
+    const ir::Inst& in = block.insts[r];
+    if (in.dead) continue;
+    for (int k = 0; k < 3; ++k) {
+      if (in.a[k].is_value()) uses_[in.a[k].v].push_back({r, k});
+    }
+  }
+}
+
 void BlockEmitter::plan_deferred_state() {
   const size_t n = block.insts.size();
   remat_.assign(n, false);
   skipped_.assign(n, false);
-  struct Use {
-    ir::Ref by;
-    int arg;
-  };
-  std::vector<std::vector<Use>> uses(n);
-  for (ir::Ref r = 0; r < n; ++r) {
-    const ir::Inst& in = block.insts[r];
-    if (in.dead) continue;
-    for (int k = 0; k < 3; ++k) {
-      if (in.a[k].is_value()) uses[in.a[k].v].push_back({r, k});
-    }
-  }
+  const std::vector<std::vector<Use>>& uses = uses_;
   // Users come after their values: decide from the end.
   for (ir::Ref r = static_cast<ir::Ref>(n); r-- > 0;) {
     const ir::Inst& in = block.insts[r];

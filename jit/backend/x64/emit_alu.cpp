@@ -244,14 +244,10 @@ void BlockEmitter::emit_shift_by_value(ir::Ref r, const ir::Inst& in) {
   a.mov(dst, kScratch0.r32());
 }
 
-namespace {
-
 bool host_has_lahf() {
   static const bool has = asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kLAHFSAHF);
   return has;
 }
-
-}  // namespace
 
 // Host flags -> guest flags value. The capture comes first, while the host
 // flags are the op's: LAHF and SETO (a few times cheaper than PUSHFQ) put

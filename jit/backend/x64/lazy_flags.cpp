@@ -19,11 +19,6 @@ namespace {
 
 using ir::Op;
 
-bool host_has_lahf() {
-  static const bool has = asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kLAHFSAHF);
-  return has;
-}
-
 }  // namespace
 
 void BlockEmitter::plan_lazy_flags() {
@@ -32,18 +27,6 @@ void BlockEmitter::plan_lazy_flags() {
   lazy_.kind.assign(n, -1);
   lazy_.store_old.assign(n, false);
   fused_.assign(n, false);
-  std::vector<std::vector<ir::Ref>> users(n);
-  std::vector<std::vector<int>> args(n);
-  for (ir::Ref r = 0; r < n; ++r) {
-    const ir::Inst& in = block.insts[r];
-    if (in.dead) continue;
-    for (int k = 0; k < 3; ++k) {
-      if (in.a[k].is_value()) {
-        users[in.a[k].v].push_back(r);
-        args[in.a[k].v].push_back(k);
-      }
-    }
-  }
 
   // Does the block read the status flags it starts with?
   for (ir::Ref r = 0; r < n; ++r) {
@@ -51,10 +34,10 @@ void BlockEmitter::plan_lazy_flags() {
     if (in.dead) continue;
     if (in.op == Op::kRepString || in.op == Op::kX87) lazy_.materialize_at_entry = true;
     if (in.op != Op::kGetFlags) continue;
-    for (size_t u = 0; u < users[r].size(); ++u) {
-      const ir::Inst& user = block.insts[users[r][u]];
+    for (const Use& u : uses_[r]) {
+      const ir::Inst& user = block.insts[u.by];
       const bool replaced =
-          user.op == Op::kFlagsFrom && args[r][u] == 1 &&
+          user.op == Op::kFlagsFrom && u.arg == 1 &&
           ((user.host_mask | user.zero_mask) & core::flags::kArith) == core::flags::kArith;
       if (!replaced && user.op != Op::kDfDelta) lazy_.materialize_at_entry = true;
     }
@@ -67,7 +50,7 @@ void BlockEmitter::plan_lazy_flags() {
     const bool next = r == n || (!block.insts[r].dead && block.insts[r].op == Op::kSetFlags &&
                                  block.insts[r].aux != ir::kSetFlagsDeferred);
     if (!next) continue;
-    if (set != ir::kNoRef && lazy_eligible(set, static_cast<ir::Ref>(r), users)) {
+    if (set != ir::kNoRef && lazy_eligible(set, static_cast<ir::Ref>(r))) {
       lazy_.set[set] = true;
     }
     set = static_cast<ir::Ref>(r);
@@ -78,8 +61,7 @@ void BlockEmitter::plan_lazy_flags() {
 // encodes and is read by nothing but it and conditions taken from the host
 // flags, and nothing before the next SetFlags (`next_set`) reads EFLAGS in
 // CpuState but an interpreter call (which merges them itself).
-bool BlockEmitter::lazy_eligible(ir::Ref set, ir::Ref next_set,
-                                 const std::vector<std::vector<ir::Ref>>& users) {
+bool BlockEmitter::lazy_eligible(ir::Ref set, ir::Ref next_set) {
   const ir::Inst& s = block.insts[set];
   if (!s.a[0].is_value()) return false;
   const ir::Ref from = s.a[0].v;
@@ -88,8 +70,8 @@ bool BlockEmitter::lazy_eligible(ir::Ref set, ir::Ref next_set,
   const std::optional<uint32_t> kind = lazy_kind_of(f.host_mask, f.zero_mask);
   if (!kind) return false;
   const std::vector<ir::Ref> conds = host_conds(from);
-  for (const ir::Ref u : users[from]) {
-    if (u != set && std::find(conds.begin(), conds.end(), u) == conds.end()) return false;
+  for (const Use& u : uses_[from]) {
+    if (u.by != set && std::find(conds.begin(), conds.end(), u.by) == conds.end()) return false;
   }
   for (ir::Ref r = set + 1; r < next_set && r < block.insts.size(); ++r) {
     const ir::Inst& in = block.insts[r];
@@ -110,7 +92,7 @@ bool BlockEmitter::lazy_eligible(ir::Ref set, ir::Ref next_set,
   }
   lazy_.kind[from] = static_cast<int>(*kind);
   lazy_.store_old[from] = !from_state;
-  if (from_state && users[old.v].size() == 1) skipped_[old.v] = true;  // nothing loads it
+  if (from_state && uses_[old.v].size() == 1) skipped_[old.v] = true;  // nothing loads it
   return true;
 }
 
@@ -134,19 +116,8 @@ void BlockEmitter::fuse_branches_on(ir::Ref r) {
   }
   const std::vector<ir::Ref> conds = host_conds(r);
   for (const ir::Ref c : conds) {
-    ir::Ref user = ir::kNoRef;
-    unsigned count = 0;
-    for (ir::Ref u = c + 1; u < block.insts.size(); ++u) {
-      const ir::Inst& in = block.insts[u];
-      if (in.dead) continue;
-      for (const ir::Arg& arg : in.a) {
-        if (arg.is_value() && arg.v == c) {
-          user = u;
-          ++count;
-        }
-      }
-    }
-    if (count != 1) continue;
+    if (uses_[c].size() != 1) continue;
+    const ir::Ref user = uses_[c][0].by;
     const ir::Inst& exit = block.insts[user];
     if ((exit.op != Op::kExitCond && exit.op != Op::kSideExit) || !exit.a[0].is_value() ||
         exit.a[0].v != c) {
