@@ -160,7 +160,7 @@ const TlbEntry& Mmu::fill(CpuState& s, uint32_t lin, Access access, bool user) {
 PhysAddr Mmu::translate(CpuState& s, uint32_t lin, Access access, bool user) {
   const uint32_t page = lin & ~kPageMask;
   const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
-  const uint32_t tag = access == Access::kWrite ? e.write_tag : e.read_tag;
+  const uint64_t tag = access == Access::kWrite ? e.write_tag : e.read_tag;
   if ((tag & ~kTlbSlow) == page) return e.phys_page | (lin & kPageMask);
   return fill(s, lin, access, user).phys_page | (lin & kPageMask);
 }

@@ -6,7 +6,7 @@
 // privilege (supervisor, user), indexed by linear page number. An entry's
 // read or write tag equals the page's linear base exactly when that access
 // may go straight to host memory at linear + addend; a flag bit (invalid,
-// slow) makes the inline compare fail and sends the access to the slow path
+// slow, above bit 31) makes the inline compare fail and sends the access to the slow path
 // here. Writes get a fast tag only once the page's dirty bit is set, so the
 // D bit is always set by a walk.
 //
@@ -29,16 +29,17 @@ namespace tx86::core {
 
 enum class Access : uint8_t { kRead, kWrite, kExecute };
 
-inline constexpr uint32_t kTlbInvalid = 1u;  // never equals a page base
-inline constexpr uint32_t kTlbSlow = 2u;     // translated, but not plain RAM/ROM
+// Flag bits above the 32-bit page base: a flagged tag never equals a page,
+// and exceeds every linear address (the JIT's lookup subtracts it).
+inline constexpr uint64_t kTlbInvalid = 1ull << 32;
+inline constexpr uint64_t kTlbSlow = 1ull << 33;  // translated, but not plain RAM/ROM
 
 struct TlbEntry {
-  uint32_t read_tag = kTlbInvalid;
-  uint32_t write_tag = kTlbInvalid;
+  uint64_t read_tag = kTlbInvalid;
+  uint64_t write_tag = kTlbInvalid;
   uintptr_t addend = 0;  // host address = linear address + addend
   uint32_t phys_page = 0;
   uint32_t global = 0;  // a PGE global page: kept across CR3 loads
-  uint64_t unused = 0;  // 32 bytes: generated code indexes the array with a shift
 };
 static_assert(sizeof(TlbEntry) == 32);
 

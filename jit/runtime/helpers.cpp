@@ -95,10 +95,6 @@ extern "C" uint64_t helper_load(core::CpuState* s, uint32_t seg, uint32_t offset
   }
 }
 
-extern "C" void helper_materialize_flags(core::CpuState* s) {
-  materialize_flags(*s);
-}
-
 extern "C" void helper_raise(core::CpuState* s, uint32_t vector, uint32_t error) {
   core::Cpu::of(s).pending_fault = core::GuestFault{static_cast<uint8_t>(vector), true, error};
 }

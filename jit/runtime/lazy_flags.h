@@ -4,7 +4,7 @@
 // status flags it replaces (a kind) in bits 16 and up, instead of merged
 // into EFLAGS: the merge costs more than the capture, and the next block
 // usually overwrites the flags without reading them. A block that reads
-// them merges them first (helper_materialize_flags), and so does whatever
+// them merges them first (the trampoline's materialize stub), and so does whatever
 // leaves translated code for C++: the dispatcher, the verifier, the
 // interpreter fallback.
 #pragma once

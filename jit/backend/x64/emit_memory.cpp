@@ -102,36 +102,31 @@ void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, con
                               const asmjit::Label& slow, const x86::Gp& addend) {
   const int32_t tag = write ? kTagWrite : kTagRead;
   uint8_t* const slot = ctx.tlb_slots != nullptr ? tlb_slot() : nullptr;
-  if (slot != nullptr) a.mov(kScratch1, x86::qword_ptr(reinterpret_cast<uint64_t>(slot)));
-  // The page of the last byte, in 64 bits (lin is zero-extended): an access
-  // that wraps past 4 GiB ends in page 1_00000000, whose low half is page 0.
-  if (size > 1) {
-    a.lea(tmp.r64(), x86::qword_ptr(lin.r64(), static_cast<int32_t>(size) - 1));
-  } else {
-    a.mov(tmp, lin);
-  }
-  a.and_(tmp.r64(), -static_cast<int32_t>(core::kPageSize));
+  // One compare tests both the page and that [lin, lin + size) stays in
+  // it: lin - tag, in 64 bits, is at most kPageSize - size only then (a
+  // tag with a flag bit, above 4 GiB, leaves it "negative").
+  const auto last_start = static_cast<int32_t>(core::kPageSize - size);
+  auto offset_in_page = [this, lin, tmp, tag, last_start](const x86::Gp& entry) {
+    a.mov(tmp.r32(), lin);
+    a.sub(tmp.r64(), x86::qword_ptr(entry, tag));
+    a.cmp(tmp.r64(), last_start);
+  };
   asmjit::Label index = a.newLabel();
   asmjit::Label found = a.newLabel();
   if (slot != nullptr) {
-    a.cmp(tmp, x86::dword_ptr(kScratch1, tag));
-    a.jne(index);
-    // The slot's entry maps the last byte's page: the first byte must be
-    // in it too (an access across a page, or past 4 GiB, starts below).
-    if (size > 1) {
-      a.cmp(lin.r64(), tmp.r64());
-      a.jb(index);
-    }
+    a.mov(kScratch1, x86::qword_ptr(reinterpret_cast<uint64_t>(slot)));
+    offset_in_page(kScratch1);
+    a.ja(index);
   } else {
     a.bind(index);
   }
-  auto by_index = [this, lin, tmp, tag, slow, slot, found] {
+  auto by_index = [this, lin, tmp, slow, slot, found, offset_in_page] {
     a.mov(kScratch1.r32(), lin);
     a.shr(kScratch1.r32(), core::kPageShift - 5);
     a.and_(kScratch1.r32(), (core::Mmu::kTlbSize - 1) << 5);
     a.add(kScratch1, state_qword(kOffTlb + (ctx.user ? 8 : 0)));
-    a.cmp(tmp, x86::dword_ptr(kScratch1, tag));
-    a.jne(slow);
+    offset_in_page(kScratch1);
+    a.ja(slow);
     if (slot != nullptr) {
       a.mov(tmp.r64(), reinterpret_cast<uint64_t>(ctx.arena->writable(slot)));
       a.mov(x86::qword_ptr(tmp.r64()), kScratch1);

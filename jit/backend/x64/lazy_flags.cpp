@@ -145,8 +145,7 @@ void BlockEmitter::emit_entry_materialize() {
   a.bind(back);
   add_stub([this, raw, back] {
     a.bind(raw);  // (nothing is live yet)
-    a.mov(x86::rdi, kState);
-    a.call(reinterpret_cast<uint64_t>(&helper_materialize_flags));
+    a.call(reinterpret_cast<uint64_t>(ctx.trampoline->materialize));
     a.jmp(back);
   });
   lazy_maybe_set_ = false;

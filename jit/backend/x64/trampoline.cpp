@@ -3,6 +3,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "jit/runtime/lazy_flags.h"
+
 namespace tx86::jit::x64 {
 
 namespace {
@@ -36,6 +38,36 @@ Trampoline emit_trampoline(CodeArena& arena) {
   a.xor_(x86::eax, x86::eax);  // ExitStatus::kNext
   a.jmp(epilogue);
 
+  // lazy_flags.h's materialize_flags without a call into C++, for block
+  // entries that read the flags the block before them left raw (the
+  // caller has seen lazy_flags non-zero). Each kind: host mask, then the
+  // mask of the bits kept.
+  asmjit::Label materialize = a.newLabel();
+  asmjit::Label kinds = a.newLabel();
+  a.bind(materialize);
+  a.mov(x86::r10d, state_dword(kOffLazyFlags));
+  a.mov(x86::eax, x86::r10d);
+  a.and_(x86::eax, 1);
+  a.shl(x86::eax, 11);  // SETO's byte → OF
+  a.movzx(x86::edx, x86::r10w);
+  a.shr(x86::edx, 8);  // LAHF's byte: SF ZF AF PF CF in place
+  a.or_(x86::eax, x86::edx);
+  a.shr(x86::r10d, 16);
+  a.lea(x86::r11, x86::ptr(kinds));
+  a.and_(x86::eax, x86::dword_ptr(x86::r11, x86::r10, 3));
+  a.mov(x86::ecx, state_dword(kOffEflags));
+  a.and_(x86::ecx, x86::dword_ptr(x86::r11, x86::r10, 3, 4));
+  a.or_(x86::ecx, x86::eax);
+  a.mov(state_dword(kOffEflags), x86::ecx);
+  a.mov(state_dword(kOffLazyFlags), 0);
+  a.ret();
+  a.align(asmjit::AlignMode::kData, 8);
+  a.bind(kinds);
+  for (const LazyKind& k : kLazyKinds) {
+    a.embedUInt32(k.host);
+    a.embedUInt32(~(k.host | k.zero));
+  }
+
   code.flatten();
   code.relocateToBase(reinterpret_cast<uint64_t>(where));
   const size_t size = code.codeSize();
@@ -45,6 +77,7 @@ Trampoline emit_trampoline(CodeArena& arena) {
   t.enter = reinterpret_cast<EntryFn>(where);
   t.epilogue = where + code.labelOffset(epilogue);
   t.jump_miss = where + code.labelOffset(jump_miss);
+  t.materialize = where + code.labelOffset(materialize);
   t.bytes = arena.used();
   return t;
 }

@@ -15,7 +15,11 @@ struct Trampoline {
   // A jump-cache exit that found no matching block jumps here with the
   // target EIP in r10d: back to the dispatcher (jump_cache.h).
   const uint8_t* jump_miss = nullptr;
-  size_t bytes = 0;  // arena bytes the two use
+  // Merges CpuState::lazy_flags into EFLAGS (lazy_flags.h) when it is
+  // non-zero. Called at a block's entry, where nothing is live: it
+  // clobbers rax, rcx, rdx, r10, r11 and the host flags.
+  const uint8_t* materialize = nullptr;
+  size_t bytes = 0;  // arena bytes they use
 };
 
 Trampoline emit_trampoline(CodeArena& arena);
