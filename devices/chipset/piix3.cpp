@@ -32,13 +32,4 @@ int Piix3Isa::pirq_route(unsigned pirq) const {
   return irq;
 }
 
-// Legacy-mode IDE (prog-if 0x80: bus master, both channels at the ISA
-// addresses), with the bus-master registers on BAR4.
-Piix3Ide::Piix3Ide() : core::PciFunction(0x8086, 0x7010, 0x01, 0x01, 0x80, 0x00) {
-  declare_bar(4, core::BarKind::kIo, 16);
-  init16(0x40, 0x0000, 0xFFFF);  // IDETIM primary
-  init16(0x42, 0x0000, 0xFFFF);  // IDETIM secondary
-  init8(0x44, 0x00, 0xFF);       // SIDETIM
-}
-
 }  // namespace tx86::dev

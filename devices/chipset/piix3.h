@@ -1,7 +1,7 @@
-// The PIIX3 south bridge's PCI functions (Intel 82371SB datasheet): the
-// PCI-to-ISA bridge (00:01.0) with the PIRQ routing registers, and the IDE
-// function (00:01.1), of which only the configuration space exists until
-// the ATA controller does. Port 92h and CF9h are in reset_control.h.
+// The PIIX3 south bridge's PCI-to-ISA bridge (Intel 82371SB datasheet,
+// 00:01.0) with the PIRQ routing registers. Its IDE function (00:01.1) is
+// devices/storage/ata/piix3_ide.h; port 92h and CF9h are in
+// reset_control.h.
 #pragma once
 
 #include "core/pci/pci_function.h"
@@ -16,11 +16,6 @@ class Piix3Isa final : public core::PciFunction {
   // The ISA IRQ a PCI interrupt line (PIRQA-D = 0-3) is routed to, or -1
   // when routing is disabled (bit 7 of PIRQRCx).
   int pirq_route(unsigned pirq) const;
-};
-
-class Piix3Ide final : public core::PciFunction {
- public:
-  Piix3Ide();
 };
 
 }  // namespace tx86::dev

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/machine/user_error.h"
+
 #include "devices/chipset/coprocessor_error.h"
 #include "devices/chipset/i440fx.h"
 #include "devices/chipset/pci_host.h"
@@ -18,6 +20,9 @@
 #include "devices/rtc/cmos_layout.h"
 #include "devices/rtc/rtc.h"
 #include "devices/serial/uart16550.h"
+#include "devices/storage/ata/ata_disk.h"
+#include "devices/storage/ata/atapi_cdrom.h"
+#include "devices/storage/ata/piix3_ide.h"
 #include "devices/timer/pit8254.h"
 #include "devices/timer/port_b.h"
 #include "devices/video/std_vga.h"
@@ -33,6 +38,8 @@ constexpr unsigned kIrqCom1 = 4;
 constexpr unsigned kIrqRtc = 8;
 constexpr unsigned kIrqMouse = 12;
 constexpr unsigned kIrqFpu = 13;
+constexpr unsigned kIrqIdePrimary = 14;
+constexpr unsigned kIrqIdeSecondary = 15;
 }  // namespace
 
 Board::Board(core::Machine& machine, const BoardConfig& config)
@@ -78,7 +85,9 @@ Board::Board(core::Machine& machine, const BoardConfig& config)
                                 [this](uint8_t v) { reset_control_->write_cf9(v); }});
   i440fx_ = std::make_unique<I440fx>(machine.memory());
   piix3_ = std::make_unique<Piix3Isa>();
-  ide_ = std::make_unique<Piix3Ide>();
+  ide_ = std::make_unique<Piix3Ide>(io, machine.memory(), irq_[kIrqIdePrimary],
+                                    irq_[kIrqIdeSecondary]);
+  attach_ide_drives(config);
   vga_ = std::make_unique<StdVga>(io, machine.memory(), sched, config.vga_bios);
   pci_->attach(0, 0, i440fx_.get());
   pci_->attach(1, 0, piix3_.get());
@@ -89,6 +98,7 @@ Board::Board(core::Machine& machine, const BoardConfig& config)
   cmos.ram_below_4g = machine.config().ram_bytes;
   cmos.ps2_mouse = true;
   cmos.boot_order = config.boot_order;
+  cmos.ata_translation = ata_translation();
   apply_cmos_layout(*rtc_, cmos);
   if (config.cmos_file && std::filesystem::exists(*config.cmos_file)) rtc_->load(*config.cmos_file);
 
@@ -129,6 +139,55 @@ void Board::reset() {
   ide_->reset();
   vga_->reset();
   fw_cfg_->reset();
+}
+
+void Board::attach_ide_drives(const BoardConfig& config) {
+  for (unsigned i = 0; i < config.ide.size(); ++i) {
+    const DriveConfig& d = config.ide[i];
+    if (d.kind == DriveConfig::Kind::kNone) continue;
+    const std::string serial = "TX86-" + std::to_string(i);
+    IdeChannel& channel = ide_->channel(i / 2);
+    if (d.kind == DriveConfig::Kind::kDisk) {
+      auto image = core::DiskImage::open(d.file, {d.read_only, config.snapshot});
+      if (image->size() % core::DiskImage::kSectorSize != 0) {
+        throw core::UserError("hard disk image " + d.file.string() + " has " +
+                              std::to_string(image->size()) +
+                              " bytes, not a whole number of 512-byte sectors");
+      }
+      channel.attach(i % 2, std::make_unique<AtaDisk>(std::move(image), serial));
+    } else {
+      std::unique_ptr<core::DiskImage> disc;
+      if (!d.file.empty()) {
+        disc = core::DiskImage::open(d.file, {true, false});
+        if (disc->size() % AtapiCdrom::kBlockSize != 0) {
+          throw core::UserError("CD-ROM image " + d.file.string() + " has " +
+                                std::to_string(disc->size()) +
+                                " bytes, not a whole number of 2048-byte blocks");
+        }
+      }
+      channel.attach(i % 2, std::make_unique<AtapiCdrom>(std::move(disc), serial));
+    }
+  }
+}
+
+// What QEMU puts in CMOS 0x39 for its "auto" translation: none when the
+// disk's geometry fits the BIOS's CHS limits, LARGE while the cylinders
+// can be folded into heads, LBA beyond.
+std::array<AtaTranslation, 4> Board::ata_translation() {
+  std::array<AtaTranslation, 4> t{};
+  for (unsigned i = 0; i < 4; ++i) {
+    auto* disk = dynamic_cast<AtaDisk*>(ide_->channel(i / 2).device(i % 2));
+    if (disk == nullptr) continue;
+    const ChsGeometry& g = disk->geometry();
+    if (g.cylinders <= 1024 && g.heads <= 16 && g.sectors <= 63) {
+      t[i] = AtaTranslation::kNone;
+    } else if (static_cast<uint64_t>(g.cylinders) * g.heads <= 131072) {
+      t[i] = AtaTranslation::kLarge;
+    } else {
+      t[i] = AtaTranslation::kLba;
+    }
+  }
+  return t;
 }
 
 std::string Board::screen_text() const {

@@ -18,6 +18,7 @@
 #include "core/irq/irq_line.h"
 #include "core/machine/machine.h"
 #include "devices/debug/debug_exit.h"
+#include "devices/rtc/cmos_layout.h"
 
 namespace tx86::dev {
 
@@ -41,6 +42,14 @@ class Rtc;
 class StdVga;
 class Uart16550;
 
+// A drive and the image in it.
+struct DriveConfig {
+  enum class Kind : uint8_t { kNone, kDisk, kCdrom };
+  Kind kind = Kind::kNone;
+  std::filesystem::path file;  // empty for a CD-ROM drive with no disc
+  bool read_only = false;
+};
+
 struct BoardConfig {
   core::CharSink* debugcon = nullptr;  // where debug-console bytes go, or nowhere
   DebugExitMode exit_mode = DebugExitMode::kQemu;
@@ -60,6 +69,11 @@ struct BoardConfig {
   // CMOS RAM kept in a file between runs (--cmos): loaded if it exists, saved
   // when the board goes away.
   std::optional<std::filesystem::path> cmos_file;
+  // IDE drives: primary master, primary slave, secondary master,
+  // secondary slave.
+  std::array<DriveConfig, 4> ide{};
+  // Every image opened with writes going to a throw-away overlay.
+  bool snapshot = false;
 };
 
 class Board {
@@ -79,9 +93,14 @@ class Board {
   // Input devices, for the frontends.
   Ps2Keyboard& keyboard() { return *keyboard_; }
   Ps2Mouse& mouse() { return *mouse_; }
+  Piix3Ide& ide() { return *ide_; }
 
  private:
   void build_fw_cfg(core::Machine& machine, const BoardConfig& config);
+  // Opens the IDE drives' images (a bad one is a UserError) and attaches
+  // the drives.
+  void attach_ide_drives(const BoardConfig& config);
+  std::array<AtaTranslation, 4> ata_translation();
 
   BoardConfig config_;
   core::Cpu& cpu_;

@@ -17,6 +17,7 @@ constexpr uint64_t kBaseMemoryKiB = 640;
 // Layout indexes (IBM AT CMOS map plus the QEMU/SeaBIOS extensions).
 constexpr unsigned kFloppyTypes = 0x10;
 constexpr unsigned kEquipment = 0x14;
+constexpr unsigned kAtaTranslation = 0x39;
 constexpr unsigned kBaseMemory = 0x15;      // 0x15/0x16, KiB
 constexpr unsigned kExtendedMemory = 0x17;  // 0x17/0x18, KiB above 1 MiB
 constexpr unsigned kChecksumFirst = 0x10;
@@ -93,6 +94,12 @@ void apply_cmos_layout(Rtc& rtc, const CmosLayout& layout) {
   rtc.set_cmos(kBootOrder12, static_cast<uint8_t>(nibbles[1] << 4 | nibbles[0]));
   rtc.set_cmos(kBootOrder3,
                static_cast<uint8_t>(nibbles[2] << 4 | (layout.floppy_signature_check ? 0 : 1)));
+
+  uint8_t translation = 0;
+  for (unsigned i = 0; i < 4; ++i) {
+    translation |= static_cast<uint8_t>(static_cast<uint8_t>(layout.ata_translation[i]) << (2 * i));
+  }
+  rtc.set_cmos(kAtaTranslation, translation);
 
   rtc.set_cmos(kCpuCountMinus1, static_cast<uint8_t>(layout.cpus - 1));
   update_cmos_checksum(rtc);

@@ -4,6 +4,7 @@
 // The century (0x32) is the clock's: Rtc sets it from its start time.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,6 +23,14 @@ enum class FloppyType : uint8_t {
   k2_88M = 5,
 };
 
+// CMOS 0x39 translation codes, as QEMU and SeaBIOS use them.
+enum class AtaTranslation : uint8_t {
+  kNone = 0,
+  kLba = 1,
+  kLarge = 2,
+  kRechs = 3,
+};
+
 struct CmosLayout {
   uint64_t ram_below_4g = 128ull << 20;  // bytes
   uint64_t ram_above_4g = 0;
@@ -36,6 +45,9 @@ struct CmosLayout {
   // Floppy boot-signature (0x55AA) check; 0x38 bit 0 = 1 turns it off.
   bool floppy_signature_check = true;
   unsigned cpus = 1;
+  // 0x39: the BIOS's CHS translation of each IDE disk (primary master,
+  // primary slave, secondary master, secondary slave), 2 bits each.
+  std::array<AtaTranslation, 4> ata_translation{};
 };
 
 // Boot device nibble for one QEMU boot letter; throws core::UserError.

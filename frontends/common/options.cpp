@@ -68,6 +68,23 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
   auto* kernel_opt = app.add_option(
       "--kernel", o.kernel, "boot this Multiboot kernel directly, without a BIOS (as QEMU)");
   app.add_option("--append", o.append, "the kernel's command line")->needs(kernel_opt);
+  std::array<std::string, 4> hd;
+  const char* hd_names[] = {"--hda", "--hdb", "--hdc", "--hdd"};
+  const char* hd_help[] = {"IDE primary master disk image (raw)", "IDE primary slave disk image",
+                           "IDE secondary master disk image", "IDE secondary slave disk image"};
+  std::array<CLI::Option*, 4> hd_opt{};
+  for (unsigned i = 0; i < 4; ++i) hd_opt[i] = app.add_option(hd_names[i], hd[i], hd_help[i]);
+  std::string cdrom;
+  auto* cdrom_opt = app.add_option("--cdrom", cdrom, "CD-ROM image (ISO) in the secondary master");
+  std::array<std::string, 2> fd;
+  auto* fda_opt = app.add_option("--fda", fd[0], "floppy image for drive A: (160K to 2.88M)");
+  auto* fdb_opt = app.add_option("--fdb", fd[1], "floppy image for drive B:");
+  std::vector<std::string> drive_specs;
+  app.add_option("--drive", drive_specs,
+                 "a drive as QEMU: file=F,if=ide|floppy,index=N,media=disk|cdrom,readonly=on|off "
+                 "(repeatable)");
+  app.add_flag("--snapshot", o.snapshot,
+               "leave every image untouched: guest writes go to a temporary overlay");
   app.add_option("--cmos", o.cmos_file, "keep the CMOS RAM in this file (loaded if it exists)");
   app.add_option("--screendump-text", o.screendump_text,
                  "at exit, write the VGA text screen to this file");
@@ -111,6 +128,23 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
   try {
     if (boot_opt->count() > 0) o.boot = parse_boot(boot);
     if (rtc_opt->count() > 0) o.rtc_base = parse_rtc_base(rtc);
+    for (unsigned i = 0; i < 4; ++i) {
+      if (hd_opt[i]->count() == 0) continue;
+      place_drive(o.drives, DriveSpec{hd[i], DriveSpec::Interface::kIde, i, false, false},
+                  hd_names[i]);
+    }
+    if (cdrom_opt->count() > 0) {
+      place_drive(o.drives, DriveSpec{cdrom, DriveSpec::Interface::kIde, 2, true, true}, "--cdrom");
+    }
+    if (fda_opt->count() > 0) {
+      place_drive(o.drives, DriveSpec{fd[0], DriveSpec::Interface::kFloppy, 0, false, false},
+                  "--fda");
+    }
+    if (fdb_opt->count() > 0) {
+      place_drive(o.drives, DriveSpec{fd[1], DriveSpec::Interface::kFloppy, 1, false, false},
+                  "--fdb");
+    }
+    for (const std::string& spec : drive_specs) place_drive(o.drives, parse_drive(spec), "--drive");
   } catch (const core::UserError& e) {
     std::fprintf(stderr, "tx86: %s\n", e.what());
     return exit_status::kUsage;

@@ -10,6 +10,7 @@
 #include <spdlog/common.h>
 
 #include "devices/debug/debug_exit.h"
+#include "frontends/common/drive_options.h"
 #include "frontends/common/option_values.h"
 
 namespace tx86::fe {
@@ -49,6 +50,8 @@ struct Options {
   std::optional<std::string> kernel;  // direct boot: no BIOS runs
   std::optional<std::string> append;  // its command line
   BootOptions boot;
+  DriveTable drives;
+  bool snapshot = false;                // writes go to a throw-away overlay
   std::optional<std::time_t> rtc_base;  // nullopt: the default for the clock mode
   spdlog::level::level_enum log_level = spdlog::level::warn;
 };

@@ -143,6 +143,14 @@ int run_headless(const Options& options) {
   board_config.boot_fail_wait_ms = options.boot.reboot_timeout_ms;
   if (options.rtc_base) board_config.rtc_start = *options.rtc_base;
   if (options.cmos_file) board_config.cmos_file = *options.cmos_file;
+  board_config.snapshot = options.snapshot;
+  for (size_t i = 0; i < options.drives.ide.size(); ++i) {
+    const std::optional<DriveSpec>& d = options.drives.ide[i];
+    if (!d) continue;
+    board_config.ide[i] =
+        dev::DriveConfig{d->cdrom ? dev::DriveConfig::Kind::kCdrom : dev::DriveConfig::Kind::kDisk,
+                         d->file, d->read_only};
+  }
   dev::Board board(machine, board_config);
   if (options.kernel) setup_direct_kernel_boot(machine, options);
   machine.reset();

@@ -6,6 +6,7 @@
 #include "devices/chipset/pci_host.h"
 #include "devices/chipset/piix3.h"
 #include "devices/chipset/reset_control.h"
+#include "devices/storage/ata/piix3_ide.h"
 #include "tests/unit/devices/fake_machine_control.h"
 
 namespace tx86::dev {
@@ -47,7 +48,8 @@ class ChipsetTest : public ::testing::Test {
   PciHost host;
   I440fx i440fx;
   Piix3Isa isa;
-  Piix3Ide ide;
+  core::IrqLine irq14, irq15;
+  Piix3Ide ide{io, mem, irq14, irq15};
 };
 
 TEST_F(ChipsetTest, AddressRegisterReadsBackAndFunctionsAnswerWithTheirIds) {
