@@ -118,10 +118,13 @@ void IdeChannel::write_control(uint8_t value) {
   update_irq();
 }
 
+// The bus master's interrupt bit follows the device's request even with
+// nIEN set, as QEMU's does, so a driver that polls can poll it.
 void IdeChannel::update_irq() {
-  const bool level = slots_[selected_].present && selected().intrq() && !(control_ & kNien);
-  if (level && !irq_.level()) bus_master_.note_interrupt();
-  irq_.set(level);
+  const bool request = slots_[selected_].present && selected().intrq();
+  if (request && !request_) bus_master_.note_interrupt();
+  request_ = request;
+  irq_.set(request && !(control_ & kNien));
 }
 
 }  // namespace tx86::dev

@@ -65,6 +65,7 @@ class IdeChannel final : public core::IoHandler {
   std::array<Slot, 2> slots_;
   unsigned selected_ = 0;
   uint8_t control_ = 0;
+  bool request_ = false;  // the selected device's INTRQ, before nIEN
   BusMaster bus_master_;
 };
 
