@@ -58,6 +58,20 @@ expect 2 1 "--boot: unknown setting 'splash'" -- --bios "$work/loop.bin" --boot 
 expect 2 1 "reboot-timeout" -- --bios "$work/loop.bin" --boot reboot-timeout=soon
 expect 2 1 "--rtc" -- --bios "$work/loop.bin" --rtc yesterday
 expect 2 1 "--serial: 'tcp:1' is not one of" -- --bios "$work/loop.bin" --serial tcp:1
+# Drives and their images.
+head -c 1000 /dev/zero > "$work/odd.img"
+truncate -s 1M "$work/disk.img"
+expect 2 1 "cannot open image .*no-such.img" -- --bios "$work/loop.bin" --hda "$work/no-such.img"
+expect 2 1 "not a whole number of 512-byte sectors" -- --bios "$work/loop.bin" --hda "$work/odd.img"
+expect 2 1 "not a whole number of 2048-byte blocks" -- --bios "$work/loop.bin" --cdrom "$work/odd.img"
+expect 2 1 "is empty" -- --bios "$work/loop.bin" --hdb "$work/empty.bin"
+expect 2 1 "[Ii]s a directory" -- --bios "$work/loop.bin" --hda "$work"
+expect 2 1 "IDE drive 2 is already given" -- --bios "$work/loop.bin" --hdc "$work/disk.img" --cdrom "$work/disk.img"
+expect 2 1 "if='scsi' must be ide or floppy" -- --bios "$work/loop.bin" --drive "file=$work/disk.img,if=scsi"
+expect 2 1 "unknown key 'cache'" -- --bios "$work/loop.bin" --drive "file=$work/disk.img,cache=none"
+expect 2 1 "index 4 is out of range" -- --bios "$work/loop.bin" --drive "file=$work/disk.img,index=4"
+expect 2 1 "only raw images" -- --bios "$work/loop.bin" --drive "file=$work/disk.img,format=qcow2"
+expect 2 1 "has no file=" -- --bios "$work/loop.bin" --drive "if=ide"
 expect 2 1 "VGA BIOS" -- --bios "$work/loop.bin" --vga-bios "$work/no-such-vga.bin"
 printf 'short' > "$work/bad.cmos"
 expect 2 1 "bad.cmos" -- --bios "$work/loop.bin" --cmos "$work/bad.cmos"
