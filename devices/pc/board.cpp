@@ -23,6 +23,7 @@
 #include "devices/storage/ata/ata_disk.h"
 #include "devices/storage/ata/atapi_cdrom.h"
 #include "devices/storage/ata/piix3_ide.h"
+#include "devices/storage/floppy/fdc82077.h"
 #include "devices/timer/pit8254.h"
 #include "devices/timer/port_b.h"
 #include "devices/video/std_vga.h"
@@ -32,6 +33,8 @@ namespace tx86::dev {
 namespace {
 // PLATFORM.md A.2 / A.6.
 constexpr unsigned kIrqPit = 0;
+constexpr unsigned kIrqFloppy = 6;
+constexpr unsigned kDmaFloppy = 2;
 constexpr unsigned kIrqKeyboard = 1;
 constexpr unsigned kIrqCom2 = 3;
 constexpr unsigned kIrqCom1 = 4;
@@ -60,6 +63,7 @@ Board::Board(core::Machine& machine, const BoardConfig& config)
   port_b_ = std::make_unique<PortB>(io, *pit_);
   rtc_ = std::make_unique<Rtc>(io, sched, irq_[kIrqRtc], config.rtc_start);
   dma_ = std::make_unique<IsaDma>(io, machine.memory());
+  fdc_ = std::make_unique<Fdc82077>(io, sched, irq_[kIrqFloppy], dma_->channel(kDmaFloppy));
   reset_control_ = std::make_unique<ResetControl>(io, machine);
   fpu_error_ =
       std::make_unique<CoprocessorError>(io, irq_[kIrqFpu], [this] { cpu_.assert_ignne(); });
@@ -99,6 +103,9 @@ Board::Board(core::Machine& machine, const BoardConfig& config)
   cmos.ps2_mouse = true;
   cmos.boot_order = config.boot_order;
   cmos.ata_translation = ata_translation();
+  const std::array<FloppyType, 2> floppies = insert_floppies(config);
+  cmos.floppy_a = floppies[0];
+  cmos.floppy_b = floppies[1];
   apply_cmos_layout(*rtc_, cmos);
   if (config.cmos_file && std::filesystem::exists(*config.cmos_file)) rtc_->load(*config.cmos_file);
 
@@ -125,6 +132,7 @@ void Board::reset() {
   port_b_->reset();
   rtc_->reset();
   dma_->reset();
+  fdc_->reset();
   reset_control_->reset();
   fpu_error_->reset();
   keyboard_->reset();
@@ -168,6 +176,19 @@ void Board::attach_ide_drives(const BoardConfig& config) {
       channel.attach(i % 2, std::make_unique<AtapiCdrom>(std::move(disc), serial));
     }
   }
+}
+
+std::array<FloppyType, 2> Board::insert_floppies(const BoardConfig& config) {
+  std::array<FloppyType, 2> types{};
+  for (unsigned unit = 0; unit < config.floppy.size(); ++unit) {
+    const DriveConfig& d = config.floppy[unit];
+    if (d.kind == DriveConfig::Kind::kNone) continue;
+    fdc_->insert(unit, core::DiskImage::open(d.file, {d.read_only, config.snapshot}));
+    // The drive is the kind that takes this medium, as QEMU's "auto" drive
+    // type picks it.
+    types[unit] = static_cast<FloppyType>(fdc_->drive(unit).format()->cmos_type);
+  }
+  return types;
 }
 
 // What QEMU puts in CMOS 0x39 for its "auto" translation: none when the

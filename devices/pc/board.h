@@ -23,6 +23,7 @@
 namespace tx86::dev {
 
 class DebugConsole;
+class Fdc82077;
 class FwCfg;
 class I8042;
 class Ps2Keyboard;
@@ -72,6 +73,8 @@ struct BoardConfig {
   // IDE drives: primary master, primary slave, secondary master,
   // secondary slave.
   std::array<DriveConfig, 4> ide{};
+  // Floppy drives A: and B: (kind kDisk with a file, or kNone).
+  std::array<DriveConfig, 2> floppy{};
   // Every image opened with writes going to a throw-away overlay.
   bool snapshot = false;
 };
@@ -94,6 +97,7 @@ class Board {
   Ps2Keyboard& keyboard() { return *keyboard_; }
   Ps2Mouse& mouse() { return *mouse_; }
   Piix3Ide& ide() { return *ide_; }
+  Fdc82077& fdc() { return *fdc_; }
 
  private:
   void build_fw_cfg(core::Machine& machine, const BoardConfig& config);
@@ -101,6 +105,8 @@ class Board {
   // the drives.
   void attach_ide_drives(const BoardConfig& config);
   std::array<AtaTranslation, 4> ata_translation();
+  // Opens the floppy images and inserts them; returns the CMOS drive types.
+  std::array<FloppyType, 2> insert_floppies(const BoardConfig& config);
 
   BoardConfig config_;
   core::Cpu& cpu_;
@@ -122,6 +128,7 @@ class Board {
   std::unique_ptr<I440fx> i440fx_;
   std::unique_ptr<Piix3Isa> piix3_;
   std::unique_ptr<Piix3Ide> ide_;
+  std::unique_ptr<Fdc82077> fdc_;
   std::unique_ptr<StdVga> vga_;
   std::array<std::unique_ptr<Uart16550>, 2> uart_;
   std::unique_ptr<FwCfg> fw_cfg_;

@@ -14,7 +14,13 @@ FileSink::~FileSink() {
 
 void FileSink::write(std::span<const uint8_t> bytes) {
   std::fwrite(bytes.data(), 1, bytes.size(), file_);
-  // Line-at-a-time keeps the output readable next to stderr logs.
+  // A file shows every byte at once: whoever watches it (a CI script
+  // waiting for a prompt, tail -f) sees a prompt that ends no line.
+  if (file_ != stdout) {
+    std::fflush(file_);
+    return;
+  }
+  // On stdout, line-at-a-time keeps the output readable next to stderr logs.
   for (uint8_t b : bytes) {
     if (b == '\n') {
       std::fflush(file_);

@@ -151,6 +151,11 @@ int run_headless(const Options& options) {
         dev::DriveConfig{d->cdrom ? dev::DriveConfig::Kind::kCdrom : dev::DriveConfig::Kind::kDisk,
                          d->file, d->read_only};
   }
+  for (size_t i = 0; i < options.drives.floppy.size(); ++i) {
+    const std::optional<DriveSpec>& d = options.drives.floppy[i];
+    if (!d) continue;
+    board_config.floppy[i] = dev::DriveConfig{dev::DriveConfig::Kind::kDisk, d->file, d->read_only};
+  }
   dev::Board board(machine, board_config);
   if (options.kernel) setup_direct_kernel_boot(machine, options);
   machine.reset();

@@ -1,5 +1,7 @@
 #include "jit/runtime/block_cache.h"
 
+#include <algorithm>
+
 #include <cstring>
 
 namespace tx86::jit {
@@ -12,7 +14,9 @@ CompiledBlock* BlockCache::find(const BlockKey& key) const {
 CompiledBlock* BlockCache::add(std::unique_ptr<CompiledBlock> block) {
   CompiledBlock* b = block.get();
   map_[b->key] = b;
-  by_page_[b->key.phys & ~0xFFFu].blocks.push_back(b);
+  Page& page = by_page_[b->key.phys & ~0xFFFu];
+  page.blocks.push_back(b);
+  page.lines |= line_mask(first_byte(b), bytes_of(b));
   for (size_t i = 0; i < b->links.size(); ++i) link_sites_[b->links[i].jump] = {b, i};
   storage_.push_back(std::move(block));
   return b;
@@ -84,9 +88,18 @@ size_t BlockCache::invalidate_page(uint32_t phys_page) {
   return blocks.size();
 }
 
+uint64_t BlockCache::line_mask(uint32_t first, uint32_t bytes) {
+  if (bytes == 0) return 0;
+  const uint32_t lo = (first & 0xFFFu) >> 6;
+  const uint32_t hi = std::min<uint32_t>(((first & 0xFFFu) + bytes - 1) >> 6, 63);
+  const uint64_t upto_hi = hi == 63 ? ~0ull : (2ull << hi) - 1;
+  return upto_hi & ~((1ull << lo) - 1);
+}
+
 size_t BlockCache::invalidate_range(uint32_t addr, unsigned size) {
   const auto it = by_page_.find(addr & ~0xFFFu);
   if (it == by_page_.end()) return 0;
+  if ((it->second.lines & line_mask(addr, size)) == 0) return 0;
   std::vector<CompiledBlock*>& blocks = it->second.blocks;
   size_t dropped = 0;
   for (size_t i = 0; i < blocks.size();) {
@@ -102,7 +115,12 @@ size_t BlockCache::invalidate_range(uint32_t addr, unsigned size) {
       ++i;
     }
   }
-  if (blocks.empty()) by_page_.erase(it);
+  if (blocks.empty()) {
+    by_page_.erase(it);
+  } else if (dropped > 0) {
+    it->second.lines = 0;
+    for (const CompiledBlock* b : blocks) it->second.lines |= line_mask(first_byte(b), bytes_of(b));
+  }
   return dropped;
 }
 

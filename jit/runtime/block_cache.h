@@ -87,9 +87,15 @@ class BlockCache {
   void patch(uint8_t* jump, const uint8_t* target);
   void patch_jcc(uint8_t* jcc, const uint8_t* target);
 
+  // A page's blocks, and which of its 64-byte lines they were decoded
+  // from: a store to the page that misses those lines (data next to code:
+  // a stack, the BIOS data area) is let go without looking at the blocks.
   struct Page {
     std::vector<CompiledBlock*> blocks;
+    uint64_t lines = 0;
   };
+  // The 64-byte lines of [first, first + bytes) within its page.
+  static uint64_t line_mask(uint32_t first, uint32_t bytes);
   // The physical bytes a block was decoded from: [first, first + size).
   static uint32_t first_byte(const CompiledBlock* b) {
     return b->key.phys - (b->ir.start_eip - b->ir.lo_eip);

@@ -287,9 +287,19 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
       jump_cache_.clear();
       mapping_generation_ = cpu.mmu.mapping_generation();
     }
+    // The instruction after STI or MOV SS runs before interrupts are
+    // recognised again (the poll consumes that shadow): alone, so that the
+    // next poll comes right after it. A block would run on past it, and in
+    // a "sti; nop; cli" wait loop never leave a window at all.
+    const bool shadow = s.interrupt_shadow;
     cpu.poll_interrupts();
     if (cpu.in_shutdown()) return core::StopReason::kShutdown;
     if (s.halted) return core::StopReason::kHalted;
+    if (shadow) {
+      if (!interpret_one(cpu)) return core::StopReason::kUnimplemented;
+      if (cpu.in_shutdown()) return core::StopReason::kShutdown;
+      continue;
+    }
 
     CompiledBlock* block = nullptr;
     const uint8_t* code = nullptr;

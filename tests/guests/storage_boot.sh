@@ -105,17 +105,17 @@ boot_until() {
 case $case_name in
   isolinux-cd)
     make_isolinux_cd "$work/cd.iso"
-    boot_until "tx86 isolinux boot test" 60 --cdrom "$work/cd.iso" --boot d
+    boot_until "tx86 isolinux boot test" 120 --cdrom "$work/cd.iso" --boot d
     grep -qF "boot:" "$work/screen.txt" || fail "no ISOLINUX boot: prompt on the screen"
     ;;
   syslinux-hd)
     make_syslinux_hd "$work/hd.img"
-    boot_until "tx86 syslinux boot test" 60 --hda "$work/hd.img" --boot c
+    boot_until "tx86 syslinux boot test" 120 --hda "$work/hd.img" --boot c
     grep -qF "boot:" "$work/screen.txt" || fail "no SYSLINUX boot: prompt on the screen"
     ;;
   syslinux-fd)
     make_syslinux_fd "$work/fd.img"
-    boot_until "tx86 syslinux-floppy boot test" 60 --fda "$work/fd.img" --boot a
+    boot_until "tx86 syslinux-floppy boot test" 120 --fda "$work/fd.img" --boot a
     grep -qF "boot:" "$work/screen.txt" || fail "no SYSLINUX boot: prompt on the screen"
     ;;
   freedos-fd)
@@ -126,7 +126,7 @@ case $case_name in
   bootos-fd)
     need "$testdata/bootos-osall-360K.img"
     cp "$testdata/bootos-osall-360K.img" "$work/fd.img"
-    boot_until '$' 60 --fda "$work/fd.img" --boot a
+    boot_until '$' 120 --fda "$work/fd.img" --boot a
     ;;
   *) echo "storage_boot.sh: unknown case $case_name"; exit 2 ;;
 esac
