@@ -81,6 +81,10 @@ class BlockCache {
   }
   size_t size() const { return map_.size(); }
 
+  // The 64-byte lines of [first, first + bytes) within first's page, as
+  // bits 0-63 (a range past the page's end stops at its last line).
+  static uint64_t line_mask(uint32_t first, uint32_t bytes);
+
  private:
   void unlink_incoming(CompiledBlock* b);
   void drop(CompiledBlock* b);
@@ -94,8 +98,7 @@ class BlockCache {
     std::vector<CompiledBlock*> blocks;
     uint64_t lines = 0;
   };
-  // The 64-byte lines of [first, first + bytes) within its page.
-  static uint64_t line_mask(uint32_t first, uint32_t bytes);
+
   // The physical bytes a block was decoded from: [first, first + size).
   static uint32_t first_byte(const CompiledBlock* b) {
     return b->key.phys - (b->ir.start_eip - b->ir.lo_eip);

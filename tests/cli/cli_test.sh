@@ -72,6 +72,8 @@ expect 2 1 "unknown key 'cache'" -- --bios "$work/loop.bin" --drive "file=$work/
 expect 2 1 "index 4 is out of range" -- --bios "$work/loop.bin" --drive "file=$work/disk.img,index=4"
 expect 2 1 "only raw images" -- --bios "$work/loop.bin" --drive "file=$work/disk.img,format=qcow2"
 expect 2 1 "has no file=" -- --bios "$work/loop.bin" --drive "if=ide"
+expect 2 1 "no floppy format" -- --bios "$work/loop.bin" --fda "$work/disk.img"
+expect 2 1 "floppy drive 1 is already given" -- --bios "$work/loop.bin" --fdb "$work/disk.img" --drive "file=$work/disk.img,if=floppy,index=1"
 expect 2 1 "VGA BIOS" -- --bios "$work/loop.bin" --vga-bios "$work/no-such-vga.bin"
 printf 'short' > "$work/bad.cmos"
 expect 2 1 "bad.cmos" -- --bios "$work/loop.bin" --cmos "$work/bad.cmos"
