@@ -16,7 +16,7 @@ CompiledBlock* BlockCache::add(std::unique_ptr<CompiledBlock> block) {
   map_[b->key] = b;
   Page& page = by_page_[b->key.phys & ~0xFFFu];
   page.blocks.push_back(b);
-  page.lines |= line_mask(first_byte(b), bytes_of(b));
+  page.lines |= lines_of(b);
   for (size_t i = 0; i < b->links.size(); ++i) link_sites_[b->links[i].jump] = {b, i};
   storage_.push_back(std::move(block));
   return b;
@@ -96,6 +96,24 @@ uint64_t BlockCache::line_mask(uint32_t first, uint32_t bytes) {
   return upto_hi & ~((1ull << lo) - 1);
 }
 
+// The physical address of an instruction: the block's start is at
+// key.phys, and all of its bytes are on that page.
+bool BlockCache::decoded_from(const CompiledBlock* b, uint32_t addr, unsigned size) {
+  const uint32_t base = b->key.phys - b->ir.start_eip;
+  for (const ir::GuestInsn& g : b->ir.guest) {
+    const uint32_t start = base + g.eip;
+    if (addr < start + g.decoded.length && start < addr + size) return true;
+  }
+  return false;
+}
+
+uint64_t BlockCache::lines_of(const CompiledBlock* b) {
+  const uint32_t base = b->key.phys - b->ir.start_eip;
+  uint64_t lines = 0;
+  for (const ir::GuestInsn& g : b->ir.guest) lines |= line_mask(base + g.eip, g.decoded.length);
+  return lines;
+}
+
 size_t BlockCache::invalidate_range(uint32_t addr, unsigned size) {
   const auto it = by_page_.find(addr & ~0xFFFu);
   if (it == by_page_.end()) return 0;
@@ -104,9 +122,7 @@ size_t BlockCache::invalidate_range(uint32_t addr, unsigned size) {
   size_t dropped = 0;
   for (size_t i = 0; i < blocks.size();) {
     CompiledBlock* b = blocks[i];
-    const uint32_t start = first_byte(b);
-    const uint32_t end = start + bytes_of(b);
-    if (addr < end && start < addr + size) {
+    if (decoded_from(b, addr, size)) {
       drop(b);
       blocks[i] = blocks.back();
       blocks.pop_back();
@@ -119,7 +135,7 @@ size_t BlockCache::invalidate_range(uint32_t addr, unsigned size) {
     by_page_.erase(it);
   } else if (dropped > 0) {
     it->second.lines = 0;
-    for (const CompiledBlock* b : blocks) it->second.lines |= line_mask(first_byte(b), bytes_of(b));
+    for (const CompiledBlock* b : blocks) it->second.lines |= lines_of(b);
   }
   return dropped;
 }

@@ -100,10 +100,11 @@ class BlockCache {
   };
 
   // The physical bytes a block was decoded from: [first, first + size).
-  static uint32_t first_byte(const CompiledBlock* b) {
-    return b->key.phys - (b->ir.start_eip - b->ir.lo_eip);
-  }
-  static uint32_t bytes_of(const CompiledBlock* b) { return b->ir.hi_eip - b->ir.lo_eip; }
+  // A block's bytes are those of its instructions, not the span between
+  // its lowest and highest: a block that follows a jump over data (a DOS
+  // kernel's variables between its routines) must not go when they change.
+  static bool decoded_from(const CompiledBlock* b, uint32_t addr, unsigned size);
+  static uint64_t lines_of(const CompiledBlock* b);
 
   CodeArena& arena_;
   JumpCache& jump_cache_;  // a dropped block leaves it too

@@ -438,5 +438,29 @@ TEST(JitVsInterpreter, DeferredStateIsExactAtFaults) {
   }
 }
 
+// A block that jumps over data is decoded from the bytes before and after
+// it, not from the data: a loop that stores into the data keeps its
+// translation (as a DOS kernel's routines next to their variables need).
+// The stores still reach memory as the interpreter's do.
+TEST(JitVsInterpreter, StoresBetweenABlocksInstructionsKeepIt) {
+  Tx86Machine reference;
+  Tx86Machine translated;
+  JitEngine jit(translated.cpu());
+  TestCase c;
+  c.insns = {
+      {0xB9, 0x64, 0x00, 0x00, 0x00},  // mov ecx, 100
+      {0xE8, 0x00, 0x00, 0x00, 0x00},  // call $+5
+      {0x5B},                          // pop ebx: ebx = this byte's address
+      {0xEB, 0x02},                    // L: jmp over
+      {0x00, 0x00},                    // data (ebx + 3)
+      {0x66, 0x89, 0x4B, 0x03},        // over: mov [ebx + 3], cx
+      {0xE2, 0xF6},                    // loop L
+  };
+  const uint64_t invalidated = jit.stats().invalidated_blocks;
+  EXPECT_TRUE(engines_agree(c, 0, 0, reference, translated, jit, 4 + 3 * 100));
+  EXPECT_EQ(translated.state().gpr[core::kEcx], 0u);
+  EXPECT_LE(jit.stats().invalidated_blocks - invalidated, 1u);
+}
+
 }  // namespace
 }  // namespace tx86::jit
