@@ -211,6 +211,10 @@ std::array<AtaTranslation, 4> Board::ata_translation() {
   return t;
 }
 
+Frame Board::frame(core::GuestTime now) const {
+  return vga_->frame(now / 16'666'667);
+}
+
 std::string Board::screen_text() const {
   return text_screen(vga_->registers(), vga_->vram());
 }

@@ -19,6 +19,7 @@
 #include "core/machine/machine.h"
 #include "devices/debug/debug_exit.h"
 #include "devices/rtc/cmos_layout.h"
+#include "devices/video/vga_render.h"
 
 namespace tx86::dev {
 
@@ -90,6 +91,9 @@ class Board {
   void reset();
   // The VGA text screen (see dev::text_screen).
   std::string screen_text() const;
+  // The VGA picture at guest time `now` (the cursor and blinking follow a
+  // 60 Hz frame count).
+  Frame frame(core::GuestTime now) const;
   // Writes the CMOS file now (also done on destruction).
   void save_cmos();
 

@@ -129,6 +129,19 @@ void StdVga::io_write(uint16_t port, unsigned size, uint32_t value) {
 
 // Input status 1: bit 3 vertical retrace, bit 0 "display disabled" (any
 // blanking), computed from guest time.
+VbeDisplay StdVga::vbe_display() const {
+  VbeDisplay d;
+  d.enabled = (vbe_[kVbeEnable] & kVbeEnabled) != 0;
+  d.dac_8bit = (vbe_[kVbeEnable] & 0x20) != 0;
+  d.xres = vbe_[kVbeXres];
+  d.yres = vbe_[kVbeYres];
+  d.bpp = vbe_[kVbeBpp];
+  d.virt_width = vbe_[kVbeVirtWidth];
+  d.x_offset = vbe_[kVbeXOffset];
+  d.y_offset = vbe_[kVbeYOffset];
+  return d;
+}
+
 uint8_t StdVga::input_status() {
   const uint64_t t = scheduler_.now() % (kLineNs * kLinesPerFrame);
   const uint64_t line = t / kLineNs;

@@ -17,6 +17,7 @@
 #include "core/sched/scheduler.h"
 #include "devices/video/vga_memory.h"
 #include "devices/video/vga_registers.h"
+#include "devices/video/vga_render.h"
 
 namespace tx86::dev {
 
@@ -37,6 +38,12 @@ class StdVga final : public core::PciFunction, public core::IoHandler, public co
   const VgaRegisters& registers() const { return regs_; }
   std::span<const uint8_t> vram() const { return vram_; }
   bool vbe_enabled() const { return vbe_[kVbeEnable] & 1; }
+  // What the Bochs VBE registers say the screen shows.
+  VbeDisplay vbe_display() const;
+  // The picture now (vga_render.h).
+  Frame frame(uint64_t frame_number) const {
+    return render_vga(regs_, vram_, vbe_display(), frame_number);
+  }
 
   uint32_t io_read(uint16_t port, unsigned size) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;

@@ -88,6 +88,12 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
   app.add_option("--cmos", o.cmos_file, "keep the CMOS RAM in this file (loaded if it exists)");
   app.add_option("--screendump-text", o.screendump_text,
                  "at exit, write the VGA text screen to this file");
+  auto* screenshot_opt =
+      app.add_option("--screenshot", o.screenshot, "at exit, write the display to this PNG file");
+  app.add_option("--screenshot-at", o.screenshot_at,
+                 "take the --screenshot at this many seconds of guest time, then exit (status 0)")
+      ->check(CLI::PositiveNumber)
+      ->needs(screenshot_opt);
   app.add_flag("--no-reboot", o.no_reboot,
                "exit (status 6) instead of resetting when the guest triple-faults");
   app.add_option("--cpu-engine", o.cpu_engine,

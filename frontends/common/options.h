@@ -47,8 +47,10 @@ struct Options {
   std::vector<std::string> serial;  // COM1, COM2; empty: the default for the display
   std::optional<std::string> cmos_file;
   std::optional<std::string> screendump_text;
-  std::optional<std::string> kernel;  // direct boot: no BIOS runs
-  std::optional<std::string> append;  // its command line
+  std::optional<std::string> screenshot;  // PNG of the display at exit
+  std::optional<double> screenshot_at;    // ... or at this guest time, then exit
+  std::optional<std::string> kernel;      // direct boot: no BIOS runs
+  std::optional<std::string> append;      // its command line
   BootOptions boot;
   DriveTable drives;
   bool snapshot = false;                // writes go to a throw-away overlay

@@ -22,6 +22,7 @@
 #include "frontends/common/char_backends.h"
 #include "frontends/common/char_sinks.h"
 #include "frontends/common/kernel_boot.h"
+#include "frontends/common/png_file.h"
 #include "jit/runtime/jit_engine.h"
 
 namespace tx86::fe {
@@ -158,6 +159,14 @@ int run_headless(const Options& options) {
   }
   dev::Board board(machine, board_config);
   if (options.kernel) setup_direct_kernel_boot(machine, options);
+  std::optional<dev::Frame> shot;  // taken by --screenshot-at
+  if (options.screenshot_at) {
+    const core::TimerId timer = machine.scheduler().add_timer("screenshot", [&] {
+      shot = board.frame(machine.scheduler().now());
+      machine.request_exit(exit_status::kOk);
+    });
+    machine.scheduler().arm(timer, static_cast<core::GuestTime>(*options.screenshot_at * 1e9));
+  }
   machine.reset();
 
   core::RunResult result;
@@ -181,6 +190,9 @@ int run_headless(const Options& options) {
                machine.scheduler().now() / 1e9);
   if (debugcon) debugcon->flush();
   if (options.screendump_text) write_text_file(*options.screendump_text, board.screen_text());
+  if (options.screenshot) {
+    write_png(*options.screenshot, shot ? *shot : board.frame(machine.scheduler().now()));
+  }
 
   switch (result.outcome) {
     case core::RunOutcome::kExit: return result.status;

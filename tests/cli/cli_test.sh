@@ -72,6 +72,12 @@ expect 2 1 "unknown key 'cache'" -- --bios "$work/loop.bin" --drive "file=$work/
 expect 2 1 "index 4 is out of range" -- --bios "$work/loop.bin" --drive "file=$work/disk.img,index=4"
 expect 2 1 "only raw images" -- --bios "$work/loop.bin" --drive "file=$work/disk.img,format=qcow2"
 expect 2 1 "has no file=" -- --bios "$work/loop.bin" --drive "if=ide"
+expect 2 1 "cannot write .*no/such/dir" -- --bios "$work/loop.bin" --screenshot "$work/no/such/dir/s.png" --screenshot-at 0.01
+expect 2 1 "--screenshot-at requires --screenshot" -- --bios "$work/loop.bin" --screenshot-at 1
+expect 0 0 "" -- --bios "$work/loop.bin" --screenshot "$work/s.png" --screenshot-at 0.01
+if [[ $(od -An -tx1 -N8 "$work/s.png" 2>/dev/null | tr -d ' ') != 89504e470d0a1a0a ]]; then
+  echo "FAIL: --screenshot-at wrote no PNG"; failures=$((failures + 1))
+fi
 expect 2 1 "no floppy format" -- --bios "$work/loop.bin" --fda "$work/disk.img"
 expect 2 1 "floppy drive 1 is already given" -- --bios "$work/loop.bin" --fdb "$work/disk.img" --drive "file=$work/disk.img,if=floppy,index=1"
 expect 2 1 "VGA BIOS" -- --bios "$work/loop.bin" --vga-bios "$work/no-such-vga.bin"
