@@ -13,17 +13,8 @@
 
 #include <unistd.h>
 
-#include "core/firmware/bios_image.h"
-#include "core/interp/interpreter.h"
 #include "core/machine/machine.h"
-#include "core/machine/user_error.h"
-#include "core/trace/tracer.h"
-#include "devices/pc/board.h"
-#include "frontends/common/char_backends.h"
-#include "frontends/common/char_sinks.h"
-#include "frontends/common/kernel_boot.h"
-#include "frontends/common/png_file.h"
-#include "jit/runtime/jit_engine.h"
+#include "frontends/common/pc_session.h"
 
 namespace tx86::fe {
 
@@ -60,163 +51,20 @@ class SignalScope {
   struct sigaction old_term_ {};
 };
 
-void write_text_file(const std::string& path, const std::string& text) {
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) {
-    spdlog::error("--screendump-text {}: {}", path, std::strerror(errno));
-    return;
-  }
-  std::fwrite(text.data(), 1, text.size(), f);
-  std::fclose(f);
-}
-
-std::string where(core::Cpu& cpu) {
-  const core::CpuState& s = cpu.state;
-  return fmt::format("{:04X}:{:08X}", s.seg[core::kCs].selector, s.eip);
-}
-
 }  // namespace
 
 int run_headless(const Options& options) {
-  // With --kernel no BIOS runs, and none is needed.
-  const std::vector<uint8_t> bios =
-      options.kernel ? std::vector<uint8_t>{} : core::read_bios_file(options.bios);
-  std::vector<uint8_t> vga_bios = core::read_firmware_file(options.vga_bios, "VGA BIOS", 64 << 10);
-  std::unique_ptr<core::CharSink> debugcon = make_char_sink(options.debugcon, "--debugcon");
-
-  core::MachineConfig config;
-  config.ram_bytes = options.memory_bytes;
-  config.no_reboot = options.no_reboot;
-  core::Machine machine(config);
-  if (!options.kernel) core::map_bios(machine.memory(), bios);
-
   // Headless, COM1 is the console on the terminal unless told otherwise.
-  const std::vector<std::string> serial_specs =
-      options.serial.empty() ? std::vector<std::string>{"stdio"} : options.serial;
-  std::vector<std::unique_ptr<core::CharBackend>> serial;
-  for (const std::string& spec : serial_specs) {
-    serial.push_back(make_char_backend(spec, "--serial", [&machine] { machine.request_exit(0); }));
-  }
-
-  std::unique_ptr<core::Tracer> tracer;
-  if (options.trace) tracer = std::make_unique<core::Tracer>();
-  // --trace logs every instruction, which only the interpreter sees.
-  jit::JitEngine* jit_engine = nullptr;
-  struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
-  std::unique_ptr<std::FILE, FileCloser> jit_log;
-  std::unique_ptr<std::FILE, FileCloser> perf_map;
-  if (options.cpu_engine != "interp" && !options.trace) {
-    jit::JitOptions jit_options;
-    jit_options.verify = options.cpu_engine == "verify";
-    if (options.jit_log) {
-      jit_log.reset(std::fopen(options.jit_log->c_str(), "w"));
-      if (!jit_log)
-        throw core::UserError("--jit-log: cannot write " + *options.jit_log + ": " +
-                              std::strerror(errno));
-      jit_options.log = jit_log.get();
-    }
-    if (options.perf_map) {
-      const std::string path = "/tmp/perf-" + std::to_string(getpid()) + ".map";
-      perf_map.reset(std::fopen(path.c_str(), "w"));
-      if (!perf_map)
-        throw core::UserError("--perf-map: cannot write " + path + ": " + std::strerror(errno));
-      jit_options.perf_map = perf_map.get();
-    }
-    auto engine = std::make_unique<jit::JitEngine>(machine.cpu(), jit_options);
-    jit_engine = engine.get();
-    machine.set_engine(std::move(engine));
-  } else {
-    machine.set_engine(std::make_unique<core::Interpreter>(tracer.get()));
-  }
-
-  dev::BoardConfig board_config;
-  board_config.debugcon = debugcon.get();
-  board_config.exit_mode = options.exit_mode;
-  board_config.vga_bios = std::move(vga_bios);
-  for (size_t i = 0; i < serial.size() && i < board_config.serial.size(); ++i) {
-    board_config.serial[i] = serial[i].get();
-  }
-  board_config.serial_console = board_config.serial[0] != nullptr;
-  board_config.boot_order = options.boot.order;
-  board_config.boot_menu = options.boot.menu;
-  board_config.boot_fail_wait_ms = options.boot.reboot_timeout_ms;
-  if (options.rtc_base) board_config.rtc_start = *options.rtc_base;
-  if (options.cmos_file) board_config.cmos_file = *options.cmos_file;
-  board_config.snapshot = options.snapshot;
-  for (size_t i = 0; i < options.drives.ide.size(); ++i) {
-    const std::optional<DriveSpec>& d = options.drives.ide[i];
-    if (!d) continue;
-    board_config.ide[i] =
-        dev::DriveConfig{d->cdrom ? dev::DriveConfig::Kind::kCdrom : dev::DriveConfig::Kind::kDisk,
-                         d->file, d->read_only};
-  }
-  for (size_t i = 0; i < options.drives.floppy.size(); ++i) {
-    const std::optional<DriveSpec>& d = options.drives.floppy[i];
-    if (!d) continue;
-    board_config.floppy[i] = dev::DriveConfig{dev::DriveConfig::Kind::kDisk, d->file, d->read_only};
-  }
-  dev::Board board(machine, board_config);
-  if (options.kernel) setup_direct_kernel_boot(machine, options);
-  std::optional<dev::Frame> shot;  // taken by --screenshot-at
-  if (options.screenshot_at) {
-    const core::TimerId timer = machine.scheduler().add_timer("screenshot", [&] {
-      shot = board.frame(machine.scheduler().now());
-      machine.request_exit(exit_status::kOk);
-    });
-    machine.scheduler().arm(timer, static_cast<core::GuestTime>(*options.screenshot_at * 1e9));
-  }
-  machine.reset();
-
+  PcSession session(options, core::ClockMode::kDeterministic, "stdio");
   core::RunResult result;
   const auto started = std::chrono::steady_clock::now();
   {
-    SignalScope signals(machine);
-    result = machine.run(options.timeout_seconds);
+    SignalScope signals(session.machine());
+    result = session.machine().run(options.timeout_seconds);
   }
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const uint64_t insns = machine.cpu().state.icount;
-  if (options.stats) {
-    std::fprintf(stderr,
-                 "tx86: %llu guest instructions in %.3f s (%.1f MIPS), %.3f s of guest time\n",
-                 static_cast<unsigned long long>(insns), host_s,
-                 host_s > 0 ? insns / host_s / 1e6 : 0.0, machine.scheduler().now() / 1e9);
-    if (jit_engine != nullptr) std::fprintf(stderr, "tx86: %s\n", jit_engine->stats_text().c_str());
-  }
-  spdlog::info("ran {} instructions in {:.3f} s of host time ({:.1f} MIPS), {:.3f} s of guest time",
-               insns, host_s, host_s > 0 ? insns / host_s / 1e6 : 0.0,
-               machine.scheduler().now() / 1e9);
-  if (debugcon) debugcon->flush();
-  if (options.screendump_text) write_text_file(*options.screendump_text, board.screen_text());
-  if (options.screenshot) {
-    write_png(*options.screenshot, shot ? *shot : board.frame(machine.scheduler().now()));
-  }
-
-  switch (result.outcome) {
-    case core::RunOutcome::kExit: return result.status;
-    case core::RunOutcome::kTimeout:
-      spdlog::error("timeout: stopped after {} s at {}", *options.timeout_seconds,
-                    where(machine.cpu()));
-      return exit_status::kTimeout;
-    case core::RunOutcome::kGuestStopped:
-      spdlog::error("guest stopped at {}: {}", where(machine.cpu()), result.message);
-      return exit_status::kGuestStopped;
-    case core::RunOutcome::kShutdown:
-      spdlog::error("guest triple fault at {}: the CPU shut down", where(machine.cpu()));
-      return exit_status::kTripleFault;
-    case core::RunOutcome::kUnimplemented:
-      spdlog::error("not implemented in tx86 yet: {}", result.message);
-      return exit_status::kInternal;
-    case core::RunOutcome::kInterrupted:
-      spdlog::warn("interrupted at {}", where(machine.cpu()));
-      return exit_status::kInterrupted;
-    case core::RunOutcome::kEngineError:
-      spdlog::error("internal error in the CPU engine: {}", result.message);
-      return exit_status::kInternal;
-  }
-  return exit_status::kInternal;
+  return session.finish(result, host_s);
 }
 
 }  // namespace tx86::fe

@@ -1,0 +1,56 @@
+// The PC a command line describes, built and ready to run: the machine
+// with its CPU engine, the board with its drives, the serial lines and
+// the debug console, and after the run the report of how it ended (stats,
+// --screendump-text, --screenshot, the exit status). The headless run and
+// the desktop app both drive one.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/io/char_backend.h"
+#include "core/io/char_sink.h"
+#include "core/machine/machine.h"
+#include "core/trace/tracer.h"
+#include "devices/pc/board.h"
+#include "frontends/common/options.h"
+#include "jit/runtime/jit_engine.h"
+
+namespace tx86::fe {
+
+class PcSession {
+ public:
+  // clock: deterministic (headless) or real time (the desktop).
+  // default_serial: COM1's line when --serial is not given.
+  PcSession(const Options& options, core::ClockMode clock, const char* default_serial);
+  ~PcSession();
+  PcSession(const PcSession&) = delete;
+  PcSession& operator=(const PcSession&) = delete;
+
+  core::Machine& machine() { return *machine_; }
+  dev::Board& board() { return *board_; }
+
+  // After machine().run(): prints the statistics, writes the screen dumps
+  // and returns the process exit status for the outcome.
+  int finish(const core::RunResult& result, double host_seconds);
+
+ private:
+  struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+
+  const Options& options_;
+  std::unique_ptr<core::CharSink> debugcon_;
+  std::unique_ptr<core::Machine> machine_;
+  std::vector<std::unique_ptr<core::CharBackend>> serial_;
+  std::unique_ptr<core::Tracer> tracer_;
+  std::unique_ptr<std::FILE, FileCloser> jit_log_;
+  std::unique_ptr<std::FILE, FileCloser> perf_map_;
+  jit::JitEngine* jit_engine_ = nullptr;
+  std::unique_ptr<dev::Board> board_;
+  std::optional<dev::Frame> shot_;  // taken by --screenshot-at
+};
+
+}  // namespace tx86::fe
