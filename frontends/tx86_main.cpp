@@ -10,6 +10,7 @@
 #include "core/machine/user_error.h"
 #include "frontends/common/options.h"
 #include "frontends/headless/headless_run.h"
+#include "frontends/sdl/desktop_app.h"
 
 namespace {
 
@@ -33,12 +34,7 @@ int main(int argc, char** argv) {
     if (const int* status = std::get_if<int>(&parsed)) return *status;
     const auto& options = std::get<tx86::fe::Options>(parsed);
     setup_logging(options);
-    if (options.display == "sdl") {
-      std::fprintf(stderr,
-                   "tx86: --display sdl: the SDL2 desktop display is not available yet; use "
-                   "--display none\n");
-      return kUsage;
-    }
+    if (options.display == "sdl") return tx86::fe::run_desktop(options);
     return tx86::fe::run_headless(options);
   } catch (const tx86::core::UserError& e) {
     std::fprintf(stderr, "tx86: %s\n", e.what());

@@ -241,6 +241,7 @@ Frame render_vbe(std::span<const uint8_t> vram, const VbeDisplay& vbe, const Pal
   Frame f;
   f.width = vbe.xres;
   f.height = vbe.yres;
+  f.aspect = static_cast<double>(vbe.xres) / vbe.yres;
   f.pixels.assign(static_cast<size_t>(f.width) * f.height, Frame::rgb(0, 0, 0));
   const uint32_t bytes_pp = (vbe.bpp + 7) / 8;
   const uint64_t pitch = static_cast<uint64_t>(std::max(vbe.virt_width, vbe.xres)) * bytes_pp;

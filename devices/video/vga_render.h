@@ -34,6 +34,9 @@ struct Frame {
   uint32_t height = 0;
   // Row after row, each pixel R, G, B, A bytes in memory (A = 255).
   std::vector<uint32_t> pixels;
+  // Width over height of the picture on a monitor: 4:3 for the VGA's own
+  // modes, whatever their pixels; square pixels for VBE modes.
+  double aspect = 4.0 / 3.0;
 
   static uint32_t rgb(uint8_t r, uint8_t g, uint8_t b) {
     return uint32_t{r} | uint32_t{g} << 8 | uint32_t{b} << 16 | 0xFF000000u;

@@ -7,6 +7,7 @@
 
 #include "core/machine/user_error.h"
 #include "frontends/common/size_parse.h"
+#include "frontends/sdl/desktop_app.h"
 
 namespace tx86::fe {
 
@@ -44,7 +45,8 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("-m,--memory", memory, "guest RAM: a size like 128M, 1G (no suffix: MiB)")
       ->capture_default_str();
-  app.add_option("--display", o.display, "display: none (headless) or sdl")
+  app.add_option("--display", o.display,
+                 std::string("display: none (headless) or sdl (a window; ") + kDesktopHotkeys + ")")
       ->check(CLI::IsMember({"none", "sdl"}))
       ->capture_default_str();
   app.add_option("--debugcon", o.debugcon,

@@ -125,7 +125,7 @@ PcSession::PcSession(const Options& options, core::ClockMode clock, const char* 
 
 PcSession::~PcSession() = default;
 
-int PcSession::finish(const core::RunResult& result, double host_s) {
+int PcSession::finish(const core::RunResult& result, double host_s, const dev::Frame* shown) {
   const Options& options = options_;
   core::Machine& machine = *machine_;
   dev::Board& board = *board_;
@@ -144,7 +144,13 @@ int PcSession::finish(const core::RunResult& result, double host_s) {
   if (debugcon_) debugcon_->flush();
   if (options.screendump_text) write_text_file(*options.screendump_text, board.screen_text());
   if (options.screenshot) {
-    write_png(*options.screenshot, shot_ ? *shot_ : board.frame(machine.scheduler().now()));
+    if (shot_) {
+      write_png(*options.screenshot, *shot_);
+    } else if (shown != nullptr && shown->width > 0) {
+      write_png(*options.screenshot, *shown);
+    } else {
+      write_png(*options.screenshot, board.frame(machine.scheduler().now()));
+    }
   }
 
   switch (result.outcome) {

@@ -33,8 +33,10 @@ class PcSession {
   dev::Board& board() { return *board_; }
 
   // After machine().run(): prints the statistics, writes the screen dumps
-  // and returns the process exit status for the outcome.
-  int finish(const core::RunResult& result, double host_seconds);
+  // and returns the process exit status for the outcome. shown: the frame
+  // the window showed last, which --screenshot then writes (the cursor
+  // and blinking text as the user saw them).
+  int finish(const core::RunResult& result, double host_seconds, const dev::Frame* shown = nullptr);
 
  private:
   struct FileCloser {

@@ -47,7 +47,6 @@ expect 2 1 "'12X' is not a size" -- --bios "$work/loop.bin" -m 12X
 expect 2 1 "memory size must be" -- --bios "$work/loop.bin" -m 100K
 expect 2 1 "--frobnicate" -- --frobnicate
 expect 2 1 "--display" -- --bios "$work/loop.bin" --display vga
-expect 2 1 "SDL2" -- --bios "$work/loop.bin" --display sdl
 expect 2 1 "--timeout" -- --bios "$work/loop.bin" --timeout -3
 expect 2 1 "--timeout" -- --bios "$work/loop.bin" --timeout soon
 expect 2 1 "--debugcon" -- --bios "$work/loop.bin" --debugcon tty9
