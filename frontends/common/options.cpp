@@ -49,6 +49,11 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
                  std::string("display: none (headless) or sdl (a window; ") + kDesktopHotkeys + ")")
       ->check(CLI::IsMember({"none", "sdl"}))
       ->capture_default_str();
+  app.add_option("--mouse-release", o.mouse_release,
+                 "with --display sdl: what releases the captured mouse, ctrl-alt or middle "
+                 "(the middle button, which the guest then never sees)")
+      ->check(CLI::IsMember({"ctrl-alt", "middle"}))
+      ->capture_default_str();
   app.add_option("--debugcon", o.debugcon,
                  "debug console (ports 0xE9, 0x402) output: stdio, file:PATH or none")
       ->capture_default_str();

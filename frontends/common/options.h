@@ -35,6 +35,7 @@ struct Options {
   std::string vga_bios = kDefaultVgaBios;
   uint64_t memory_bytes = 128ull << 20;
   std::string display = "none";
+  std::string mouse_release = "ctrl-alt";  // the desktop: what releases a captured mouse
   std::string debugcon = "none";
   dev::DebugExitMode exit_mode = dev::DebugExitMode::kQemu;
   std::optional<double> timeout_seconds;

@@ -96,13 +96,19 @@ void machine_thread(PcSession& session, Exchange& ex, uint32_t wake_event,
   core::Machine& machine = session.machine();
   auto window_start = std::chrono::steady_clock::now();
   uint64_t window_insns = machine.cpu().state.icount;
+  dev::Frame last;
   while (ex.wait_while_paused()) {
     for (Action& a : ex.take_actions()) a(session);
     const core::RunResult r = machine.run(1.0 / 60);
-    ex.publish(session.board().frame(machine.scheduler().now()));
-    SDL_Event e{};
-    e.type = wake_event;
-    SDL_PushEvent(&e);
+    // The window redraws only when the picture changed.
+    dev::Frame f = session.board().frame(machine.scheduler().now());
+    if (f.width != last.width || f.height != last.height || f.pixels != last.pixels) {
+      last = f;
+      ex.publish(std::move(f));
+      SDL_Event e{};
+      e.type = wake_event;
+      SDL_PushEvent(&e);
+    }
     const auto now = std::chrono::steady_clock::now();
     const double dt = std::chrono::duration<double>(now - window_start).count();
     if (dt >= 1.0) {
@@ -141,7 +147,8 @@ SDL_Rect place(const dev::Frame& f, int win_w, int win_h, bool integer) {
 
 class Window {
  public:
-  Window(PcSession& session, Exchange& ex) : session_(session), ex_(ex) {
+  Window(PcSession& session, Exchange& ex, bool middle_releases)
+      : session_(session), ex_(ex), middle_releases_(middle_releases) {
     window_ = SDL_CreateWindow("tx86", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 960, 720,
                                SDL_WINDOW_RESIZABLE);
     if (window_ == nullptr) return;
@@ -219,7 +226,7 @@ class Window {
       }
     }
     // Ctrl+Alt releases the mouse (the guest sees the keys too).
-    if (down && ctrl_alt && captured_) set_capture(false);
+    if (down && ctrl_alt && captured_ && !middle_releases_) set_capture(false);
     if (k.repeat) return;  // the guest's keyboard repeats at its own typematic rate
     const std::optional<dev::Key> guest = key_for_scancode(k.keysym.scancode);
     if (!guest) return;
@@ -276,6 +283,10 @@ class Window {
       if (b.type == SDL_MOUSEBUTTONDOWN && b.button == SDL_BUTTON_LEFT) set_capture(true);
       return;
     }
+    if (middle_releases_ && b.button == SDL_BUTTON_MIDDLE) {
+      if (b.type == SDL_MOUSEBUTTONDOWN) set_capture(false);
+      return;
+    }
     uint8_t bit = 0;
     switch (b.button) {
       case SDL_BUTTON_LEFT: bit = dev::Ps2Mouse::kButtonLeft; break;
@@ -307,9 +318,11 @@ class Window {
 
   void update_title() {
     char title[200];
-    std::snprintf(title, sizeof title, "tx86 - %.0f MIPS%s - %s", ex_.mips.load(),
+    std::snprintf(title, sizeof title, "tx86 (i440FX PC) - %.0f MIPS%s - %s", ex_.mips.load(),
                   paused_ ? " - paused (Ctrl+Alt+P)" : "",
-                  captured_ ? "Ctrl+Alt releases the mouse" : "click to capture the mouse");
+                  captured_ ? (middle_releases_ ? "the middle button releases the mouse"
+                                                : "Ctrl+Alt releases the mouse")
+                            : "click to capture the mouse");
     SDL_SetWindowTitle(window_, title);
   }
 
@@ -345,6 +358,7 @@ class Window {
   bool fullscreen_ = false;
   bool integer_scale_ = false;
   bool paused_ = false;
+  bool middle_releases_ = false;
   uint8_t buttons_ = 0;
   std::vector<SDL_Scancode> swallowed_;  // hotkeys whose release is the host's too
 };
@@ -389,7 +403,7 @@ int run_desktop(const Options& options) {
   // unless --serial says where.
   PcSession session(options, core::ClockMode::kRealtime, "none");
   Exchange ex;
-  Window window(session, ex);
+  Window window(session, ex, options.mouse_release == "middle");
   if (!window.ok()) {
     std::fprintf(stderr, "tx86: cannot open a window (%s): running headless\n", SDL_GetError());
     return run_headless(options);

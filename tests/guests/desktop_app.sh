@@ -50,7 +50,9 @@ xdotool key --window "\$win" ctrl+alt+s          # integer scaling
 xdotool windowsize --sync "\$win" 720 400
 xdotool type --delay 40 "echo tx86-keys-ok"
 xdotool key Return
-wait_for 'tx86-keys-ok' 2 || echo "typed text did not come back" >> "$work/problems.txt"
+# (COM1's copy of the screen may split the echo with cursor moves: the
+# next prompt says the command ran; the screen dump is checked below.)
+wait_for 'A:\\>' 2 || echo "no prompt after the typed command" >> "$work/problems.txt"
 sleep 0.5
 xdotool key ctrl+alt+p                             # pause: the picture stays
 sleep 0.5
@@ -64,7 +66,8 @@ timeout 300 xvfb-run -a -s "-screen 0 1024x768x24" "$work/inside.sh"
 cat "$work/tx86.err" 2>/dev/null
 [[ -f $work/problems.txt ]] && fail "$(cat "$work/problems.txt")"
 [[ $(cat "$work/status.txt" 2>/dev/null) == 0 ]] || fail "exit status $(cat "$work/status.txt" 2>/dev/null) after Ctrl+Alt+Q, expected 0"
-grep -q "tx86-keys-ok" "$work/screen.txt" 2>/dev/null || fail "the guest's screen lacks the typed text"
+[[ $(grep -c "tx86-keys-ok" "$work/screen.txt" 2>/dev/null) -ge 2 ]] ||
+  fail "the guest's screen lacks the typed command and its output"
 pngtopnm "$work/guest.png" > "$work/guest.ppm" 2>/dev/null || fail "cannot read the screenshot"
 # The window capture, decoded here (xwdtopnm misreads Xvfb's 32-bit
 # little-endian pixels).
