@@ -1,77 +1,100 @@
 #!/usr/bin/env bash
-# The desktop app for real, under Xvfb: FreeDOS boots in the window, text
-# typed into the X server (xdotool) reaches the guest and shows on its
-# screen, and a capture of the window (integer scaling, window sized to the
-# frame, the machine paused) equals the --screenshot tx86 writes of the
-# frame it showed. Also: with no display, --display sdl runs headless
+# The desktop app for real, under Xvfb:
+# - FreeDOS boots in the window; text typed into the X server (xdotool)
+#   reaches the guest and shows on its screen;
+# - the mode 13h picture of roms/video/vga_modes_boot.asm shows in the
+#   window;
+# and in both, a capture of the window (integer scaling, the window sized
+# to the frame, the machine paused) equals the --screenshot tx86 writes of
+# the frame it showed. Also: with no display, --display sdl runs headless
 # after a one-line notice.
-# Usage: desktop_app.sh path/to/tx86
+# Usage: desktop_app.sh path/to/tx86 path/to/vga_modes_boot.bin
 set -u
 tx86=$1
+vga_boot=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
-image=$root/../shared/testdata/freedos-boot-1.44MB.img
+freedos=$root/../shared/testdata/freedos-boot-1.44MB.img
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 for tool in xvfb-run xdotool xwd pngtopnm python3; do
   command -v $tool >/dev/null || { echo "FAIL: needs $tool (scripts/install-deps.sh installs xvfb, xdotool, x11-apps, netpbm, python3)"; exit 1; }
 done
-[[ -f $image ]] || { echo "FAIL: needs $image (shared test data)"; exit 1; }
+[[ -f $freedos ]] || { echo "FAIL: needs $freedos (shared test data)"; exit 1; }
 
 work=$(mktemp -d)
 [[ -n ${TX86_KEEP_WORK:-} ]] && echo "work: $work" || trap 'rm -rf "$work"' EXIT
 
 # No display: a notice, then the headless run (here: its timeout).
-env -u DISPLAY -u WAYLAND_DISPLAY "$tx86" --display sdl --timeout 1 --serial none \
-  --bios /dev/null 2> "$work/err.txt"
-grep -q "BIOS image is empty" "$work/err.txt" || true
 env -u DISPLAY -u WAYLAND_DISPLAY "$tx86" --display sdl --timeout 1 --serial none 2> "$work/err.txt"
 status=$?
 grep -q "no display available" "$work/err.txt" || fail "no notice without a display: $(cat "$work/err.txt")"
 [[ $status -eq 124 ]] || fail "without a display: exit status $status, expected the headless timeout (124)"
 
-cp "$image" "$work/fd.img"
-cat > "$work/inside.sh" <<INSIDE
+cp "$freedos" "$work/freedos.img"
+cp "$vga_boot" "$work/vga.img"
+truncate -s 1474560 "$work/vga.img"
+
+# Inside the X server: each scenario boots a floppy, waits for a text in a
+# file, optionally types, then pauses, captures the window and quits.
+cat > "$work/inside.sh" <<'INSIDE'
 #!/usr/bin/env bash
 set -u
-"$tx86" --display sdl --fda "$work/fd.img" --boot a --timeout 120 --serial "file:$work/com1.txt" \
-  --screenshot "$work/guest.png" --screendump-text "$work/screen.txt" 2> "$work/tx86.err" &
-pid=\$!
-wait_for() {  # wait_for TEXT COUNT: until COM1 shows TEXT COUNT times
-  for _ in \$(seq 600); do
-    [[ \$(grep -o -F -- "\$1" "$work/com1.txt" 2>/dev/null | wc -l) -ge \$2 ]] && return 0
+tx86=$1 work=$2
+wait_for() {  # wait_for FILE TEXT COUNT
+  for _ in $(seq 600); do
+    [[ $(grep -o -F -- "$2" "$1" 2>/dev/null | wc -l) -ge $3 ]] && return 0
     sleep 0.1
   done
   return 1
 }
-win=\$(xdotool search --sync --name '^tx86' | head -1)
-wait_for 'A:\\>' 1 || echo "no FreeDOS prompt" >> "$work/problems.txt"
-xdotool windowfocus --sync "\$win"
-xdotool key --window "\$win" ctrl+alt+s          # integer scaling
-xdotool windowsize --sync "\$win" 720 400
+# scenario NAME IMAGE WIDTH HEIGHT: the window sized to the frame.
+start() {
+  "$tx86" --display sdl --fda "$work/$2" --boot a --timeout 120 --serial "file:$work/$1.com1" \
+    --debugcon "file:$work/$1.debug" --screenshot "$work/$1.png" \
+    --screendump-text "$work/$1.screen" 2> "$work/$1.err" &
+  pid=$!
+  win=$(xdotool search --sync --name '^tx86' | head -1)
+  xdotool windowfocus --sync "$win"
+  xdotool key ctrl+alt+s                        # integer scaling
+  xdotool windowsize --sync "$win" "$3" "$4"
+}
+finish() {
+  sleep 0.3
+  xdotool key ctrl+alt+p                        # pause: the picture stays
+  sleep 0.5
+  xwd -id "$win" -silent > "$work/$1.xwd"
+  xdotool key ctrl+alt+q
+  wait $pid
+  echo $? > "$work/$1.status"
+}
+
+start freedos freedos.img 720 400
+wait_for "$work/freedos.com1" 'A:\>' 1 || echo "freedos: no prompt" >> "$work/problems.txt"
 xdotool type --delay 40 "echo tx86-keys-ok"
 xdotool key Return
-# (COM1's copy of the screen may split the echo with cursor moves: the
-# next prompt says the command ran; the screen dump is checked below.)
-wait_for 'A:\\>' 2 || echo "no prompt after the typed command" >> "$work/problems.txt"
-sleep 0.5
-xdotool key ctrl+alt+p                             # pause: the picture stays
-sleep 0.5
-xwd -id "\$win" -silent > "$work/window.xwd"
-xdotool key ctrl+alt+q
-wait \$pid
-echo \$? > "$work/status.txt"
+# (COM1's copy of the screen may split the echo with cursor moves: the next
+# prompt says the command ran; the screen dump is checked afterwards.)
+wait_for "$work/freedos.com1" 'A:\>' 2 || echo "freedos: no prompt after the typed command" >> "$work/problems.txt"
+finish freedos
+
+start mode13 vga.img 320 200
+wait_for "$work/mode13.debug" 'mode 13' 1 || echo "mode13: the picture was never drawn" >> "$work/problems.txt"
+finish mode13
 INSIDE
 chmod +x "$work/inside.sh"
-timeout 300 xvfb-run -a -s "-screen 0 1024x768x24" "$work/inside.sh"
-cat "$work/tx86.err" 2>/dev/null
+timeout 300 xvfb-run -a -s "-screen 0 1024x768x24" "$work/inside.sh" "$tx86" "$work"
+cat "$work"/*.err 2>/dev/null
 [[ -f $work/problems.txt ]] && fail "$(cat "$work/problems.txt")"
-[[ $(cat "$work/status.txt" 2>/dev/null) == 0 ]] || fail "exit status $(cat "$work/status.txt" 2>/dev/null) after Ctrl+Alt+Q, expected 0"
-[[ $(grep -c "tx86-keys-ok" "$work/screen.txt" 2>/dev/null) -ge 2 ]] ||
+[[ $(grep -c "tx86-keys-ok" "$work/freedos.screen" 2>/dev/null) -ge 2 ]] ||
   fail "the guest's screen lacks the typed command and its output"
-pngtopnm "$work/guest.png" > "$work/guest.ppm" 2>/dev/null || fail "cannot read the screenshot"
-# The window capture, decoded here (xwdtopnm misreads Xvfb's 32-bit
-# little-endian pixels).
-python3 - "$work/window.xwd" "$work/guest.ppm" <<'PY' || fail "the window's pixels differ from the guest frame"
+
+for name in freedos mode13; do
+  [[ $(cat "$work/$name.status" 2>/dev/null) == 0 ]] ||
+    fail "$name: exit status $(cat "$work/$name.status" 2>/dev/null) after Ctrl+Alt+Q, expected 0"
+  pngtopnm "$work/$name.png" > "$work/$name.ppm" 2>/dev/null || { fail "$name: cannot read the screenshot"; continue; }
+  # The window capture, decoded here (xwdtopnm misreads Xvfb's 32-bit
+  # little-endian pixels).
+  python3 - "$work/$name.xwd" "$work/$name.ppm" <<'PY' || fail "$name: the window's pixels differ from the guest frame"
 import struct, sys
 xwd = open(sys.argv[1], "rb").read()
 h = struct.unpack(">25I", xwd[:100])
@@ -89,15 +112,14 @@ bad = 0
 for y in range(height):
     for x in range(width):
         v = struct.unpack_from("<I" if order == 0 else ">I", pixels, y * line + 4 * x)[0]
-        rgb = bytes(channel(v, m) for m in masks)
-        i = 3 * (y * w + x)
-        bad += rgb != ppm[3][i:i + 3]
+        bad += bytes(channel(v, m) for m in masks) != ppm[3][3 * (y * w + x):3 * (y * w + x) + 3]
 if bad:
     sys.exit(f"{bad} pixels differ")
 PY
+done
 if ((failures > 0)); then
-  echo "--- COM1:"; cat -v "$work/com1.txt" 2>/dev/null | tail -5
-  echo "--- screen:"; cat "$work/screen.txt" 2>/dev/null
+  echo "--- FreeDOS COM1:"; cat -v "$work/freedos.com1" 2>/dev/null | tail -5
+  echo "--- FreeDOS screen:"; cat "$work/freedos.screen" 2>/dev/null
 fi
 echo "$failures failure(s)"
 ((failures == 0))

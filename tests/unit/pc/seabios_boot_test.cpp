@@ -4,12 +4,14 @@
 // at 18.2 Hz of guest time.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
 #include "core/firmware/bios_image.h"
 #include "core/machine/machine.h"
 #include "devices/pc/board.h"
+#include "frontends/common/png_file.h"
 
 namespace tx86 {
 namespace {
@@ -75,6 +77,21 @@ TEST_F(SeaBiosTest, PostEnumeratesPciRunsTheVgaBiosAndFindsNoBootableDevice) {
   const std::string screen = board->screen_text();
   EXPECT_EQ(screen.rfind("SeaBIOS (version 1.16.2", 0), 0u) << screen;
   EXPECT_NE(screen.find("No bootable device."), std::string::npos) << screen;
+
+  // The picture of that screen, as --screenshot writes it: the banner in
+  // the VGA BIOS's font (TX86_UPDATE_GOLDEN=1 rewrites the golden).
+  const dev::Frame f = board->frame(machine->scheduler().now());
+  const std::filesystem::path golden_path =
+      std::filesystem::path(__FILE__).parent_path() / "golden" / "seabios_no_disk.png";
+  if (std::getenv("TX86_UPDATE_GOLDEN") != nullptr) {
+    fe::write_png(golden_path, f);
+    return;
+  }
+  const std::optional<dev::Frame> golden = fe::read_png(golden_path);
+  ASSERT_TRUE(golden) << "no golden image " << golden_path;
+  ASSERT_EQ(golden->width, f.width);
+  ASSERT_EQ(golden->height, f.height);
+  EXPECT_TRUE(golden->pixels == f.pixels) << "the screen differs from " << golden_path;
 }
 
 TEST_F(SeaBiosTest, BiosTickCounterRunsAt18Point2HzOfGuestTime) {
