@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -92,7 +93,7 @@ class Exchange {
 // Runs the machine in slices of a display frame, applying input between
 // them and publishing a picture after each.
 void machine_thread(PcSession& session, Exchange& ex, uint32_t wake_event,
-                    core::RunResult& result) {
+                    std::optional<core::RunResult>& result) {
   core::Machine& machine = session.machine();
   auto window_start = std::chrono::steady_clock::now();
   uint64_t window_insns = machine.cpu().state.icount;
@@ -147,8 +148,7 @@ SDL_Rect place(const dev::Frame& f, int win_w, int win_h, bool integer) {
 
 class Window {
  public:
-  Window(PcSession& session, Exchange& ex, bool middle_releases)
-      : session_(session), ex_(ex), middle_releases_(middle_releases) {
+  Window(Exchange& ex, bool middle_releases) : ex_(ex), middle_releases_(middle_releases) {
     window_ = SDL_CreateWindow("tx86", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 960, 720,
                                SDL_WINDOW_RESIZABLE);
     if (window_ == nullptr) return;
@@ -346,7 +346,6 @@ class Window {
     SDL_RenderPresent(renderer_);
   }
 
-  PcSession& session_;
   Exchange& ex_;
   SDL_Window* window_ = nullptr;
   SDL_Renderer* renderer_ = nullptr;
@@ -401,27 +400,35 @@ int run_desktop(const Options& options) {
   }
   // The desktop has no terminal console by default: COM1 stays unconnected
   // unless --serial says where.
-  PcSession session(options, core::ClockMode::kRealtime, "none");
   Exchange ex;
-  Window window(session, ex, options.mouse_release == "middle");
+  Window window(ex, options.mouse_release == "middle");
   if (!window.ok()) {
     std::fprintf(stderr, "tx86: cannot open a window (%s): running headless\n", SDL_GetError());
     return run_headless(options);
   }
+  // (built after the window, so the headless fallback opens the images
+  // itself)
+  PcSession session(options, core::ClockMode::kRealtime, "none");
   const uint32_t wake_event = SDL_RegisterEvents(1);
-  core::RunResult result{core::RunOutcome::kExit, 0, {}};
+  std::optional<core::RunResult> ended;  // how the machine ended on its own, if it did
   const auto started = std::chrono::steady_clock::now();
   std::optional<std::chrono::steady_clock::time_point> deadline;
   if (options.timeout_seconds) {
     deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                              std::chrono::duration<double>(*options.timeout_seconds));
   }
-  std::thread machine(machine_thread, std::ref(session), std::ref(ex), wake_event,
-                      std::ref(result));
-  if (window.run(wake_event, deadline)) result = core::RunResult{core::RunOutcome::kTimeout, 0, {}};
+  std::thread machine(machine_thread, std::ref(session), std::ref(ex), wake_event, std::ref(ended));
+  const bool timed_out = window.run(wake_event, deadline);
   ex.stop();
   session.machine().interrupt();
-  machine.join();
+  machine.join();  // (`ended` is the machine thread's until here)
+  // The user quitting is a normal end (status 0), as closing QEMU's window.
+  core::RunResult result{core::RunOutcome::kExit, 0, {}};
+  if (ended) {
+    result = *ended;
+  } else if (timed_out) {
+    result = core::RunResult{core::RunOutcome::kTimeout, 0, {}};
+  }
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return session.finish(result, host_s, &window.shown());
