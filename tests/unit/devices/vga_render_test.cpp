@@ -82,6 +82,16 @@ const ModeTable kModeX = {
     {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A,
      0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x41, 0x00, 0x0F, 0x00, 0x00}};
 
+// Mode 6: CGA 640x200 in two colours, one plane, the banks at 0 and 2000h.
+const ModeTable kMode6 = {
+    0x63,
+    {0x03, 0x01, 0x01, 0x00, 0x06},
+    {0x5F, 0x4F, 0x50, 0x82, 0x54, 0x80, 0xBF, 0x1F, 0x00, 0xC1, 0x00, 0x00, 0x00,
+     0x00, 0x00, 0x00, 0x9C, 0x8E, 0x8F, 0x28, 0x00, 0x96, 0xB9, 0xC2, 0xFF},
+    {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0D, 0x00, 0xFF},
+    {0x00, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17, 0x17,
+     0x17, 0x17, 0x17, 0x17, 0x17, 0x01, 0x00, 0x01, 0x00, 0x00}};
+
 class VgaRenderTest : public ::testing::Test {
  protected:
   VgaRenderTest() : vram(16u << 20, 0) {}
@@ -275,6 +285,48 @@ TEST_F(VgaRenderTest, Mode0DhSplitScreenRestartsAtAddressZero) {
   EXPECT_EQ(at(f, 10, 100), dac(regs.attr[4]));
   EXPECT_EQ(at(f, 10, 160), dac(regs.attr[9]));
   expect_golden(f, "mode0dh_split");
+}
+
+TEST_F(VgaRenderTest, Mode6CgaTwoColoursFromOnePlane) {
+  set_mode(kMode6);
+  // Sequential addressing in plane 0: even lines from offset 0, odd lines
+  // from 2000h, 80 bytes a line, a pixel a bit.
+  for (uint32_t y = 0; y < 200; ++y) {
+    const uint32_t line = (y & 1) * 0x2000 + (y / 2) * 80;
+    for (uint32_t b = 0; b < 80; ++b) {
+      plane(line + b, 0) = static_cast<uint8_t>((y & 1) ? 0xF0 : (b < 40 ? 0xAA : 0x00));
+      plane(line + b, 1) = 0xFF;  // not enabled in AR12: never shows
+    }
+  }
+  const Frame f = render_vga(regs, vram, vbe, 0);
+  ASSERT_EQ(f.width, 640u);
+  ASSERT_EQ(f.height, 200u);
+  EXPECT_EQ(at(f, 0, 0), dac(0x17));
+  EXPECT_EQ(at(f, 1, 0), dac(0x00));
+  EXPECT_EQ(at(f, 400, 0), dac(0x00));
+  EXPECT_EQ(at(f, 3, 1), dac(0x17)) << "odd line from the second bank";
+  EXPECT_EQ(at(f, 4, 1), dac(0x00));
+  expect_golden(f, "mode6");
+}
+
+TEST_F(VgaRenderTest, PixelPanningShiftsPlanarLinesUntilTheSplit) {
+  set_mode(kMode12);
+  // One lit pixel per byte column (bit 7): columns 0, 8, 16, ... in colour 15.
+  for (uint32_t y = 0; y < 480; ++y) {
+    for (uint32_t b = 0; b < 80; ++b) {
+      for (unsigned p = 0; p < 4; ++p) plane(y * 80 + b, p) = 0x80;
+    }
+  }
+  regs.attr[0x13] = 3;      // pan left by three pixels
+  regs.attr[0x10] |= 0x20;  // ... but not below the split
+  regs.crtc[0x18] = 239 & 0xFF;
+  regs.crtc[0x07] = static_cast<uint8_t>(regs.crtc[0x07] & ~0x10);
+  regs.crtc[0x09] = static_cast<uint8_t>(regs.crtc[0x09] & ~0x40);
+  const Frame f = render_vga(regs, vram, vbe, 0);
+  EXPECT_EQ(at(f, 5, 10), dac(0x3F)) << "column 8 shows at 5";
+  EXPECT_EQ(at(f, 8, 10), dac(0x00));
+  EXPECT_EQ(at(f, 8, 300), dac(0x3F)) << "below the split: not panned";
+  expect_golden(f, "mode12h_pan_split");
 }
 
 TEST_F(VgaRenderTest, VbeLinearModes) {
