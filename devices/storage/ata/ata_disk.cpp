@@ -64,9 +64,7 @@ std::vector<uint8_t> AtaDisk::identify_data() const {
   w.set32(57, current_.cylinders * current_.heads * current_.sectors);
   if (multiple_ != 0) w.set(59, static_cast<uint16_t>(0x0100 | multiple_));
   w.set32(60, static_cast<uint32_t>(std::min(sectors_, kLba28Limit)));
-  const bool mwdma = (transfer_mode_ & 0xF8) == 0x20;
-  const bool udma = (transfer_mode_ & 0xF8) == 0x40;
-  w.set(63, static_cast<uint16_t>(0x0007 | (mwdma ? 0x100 << (transfer_mode_ & 7) : 0)));
+  w.set_dma_modes(transfer_mode_);
   w.set(64, 0x0003);  // PIO modes 3 and 4
   for (unsigned i = 65; i <= 68; ++i) w.set(i, 120);
   w.set(80, 0x007E);  // ATA-1 to ATA-6
@@ -76,7 +74,6 @@ std::vector<uint8_t> AtaDisk::identify_data() const {
   w.set(85, static_cast<uint16_t>(0x4000 | (write_cache_ ? 0x20 : 0)));
   w.set(86, 0x3400);
   w.set(87, 0x4000);
-  w.set(88, static_cast<uint16_t>(0x003F | (udma ? 0x100 << (transfer_mode_ & 7) : 0)));
   w.set(93, 0x4001);
   w.set64(100, sectors_);
   return w.bytes();

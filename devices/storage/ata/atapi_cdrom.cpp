@@ -58,9 +58,7 @@ std::vector<uint8_t> AtapiCdrom::identify_data() const {
   w.set_string(27, 20, "TX86 CD-ROM");
   w.set(49, 0x0F00);  // IORDY, LBA, DMA
   w.set(53, 0x0006);  // words 64-70 and 88 are valid
-  const bool mwdma = (transfer_mode_ & 0xF8) == 0x20;
-  const bool udma = (transfer_mode_ & 0xF8) == 0x40;
-  w.set(63, static_cast<uint16_t>(0x0007 | (mwdma ? 0x100 << (transfer_mode_ & 7) : 0)));
+  w.set_dma_modes(transfer_mode_);
   w.set(64, 0x0003);
   for (unsigned i = 65; i <= 68; ++i) w.set(i, 120);
   w.set(80, 0x007E);
@@ -69,7 +67,6 @@ std::vector<uint8_t> AtapiCdrom::identify_data() const {
   w.set(84, 0x4000);
   w.set(85, 0x4010);
   w.set(87, 0x4000);
-  w.set(88, static_cast<uint16_t>(0x003F | (udma ? 0x100 << (transfer_mode_ & 7) : 0)));
   return w.bytes();
 }
 

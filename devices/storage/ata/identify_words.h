@@ -28,6 +28,14 @@ class IdentifyWords {
       w_[word + i] = static_cast<uint16_t>(at(2 * i) << 8 | at(2 * i + 1));
     }
   }
+  // Words 63 and 88: the multiword DMA and Ultra DMA modes supported, and
+  // which one SET FEATURES 03h (`transfer_mode`) selected.
+  void set_dma_modes(uint8_t transfer_mode) {
+    const bool mwdma = (transfer_mode & 0xF8) == 0x20;
+    const bool udma = (transfer_mode & 0xF8) == 0x40;
+    w_[63] = static_cast<uint16_t>(0x0007 | (mwdma ? 0x100 << (transfer_mode & 7) : 0));
+    w_[88] = static_cast<uint16_t>(0x003F | (udma ? 0x100 << (transfer_mode & 7) : 0));
+  }
   // Word 255: signature A5h and a checksum making all 512 bytes sum to 0
   // (ATA-6 8.15.61), which Linux checks when the signature is there.
   std::vector<uint8_t> bytes() {
