@@ -29,6 +29,12 @@ uint64_t checked_ram(uint64_t bytes) {
   return bytes;
 }
 
+uint64_t host_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 double wall_seconds() {
   using Clock = std::chrono::steady_clock;
   return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
@@ -45,7 +51,8 @@ Machine::Machine(const MachineConfig& config)
   cpu_.set_clock([this] { return guest_ns(); });
   scheduler_.attach_instruction_counter(&cpu_.state.icount);
   // A device arming a timer inside the running slice ends the slice there,
-  // so events fire at their exact instruction count.
+  // so events fire at their exact instruction count (in real time: the
+  // next slice is sized to end near it).
   scheduler_.set_arm_listener([this](GuestTime when) {
     if (when < slice_deadline_) cpu_.request_stop();
   });
@@ -86,6 +93,33 @@ void Machine::request_reset() {
   cpu_.request_stop();
 }
 
+uint64_t Machine::slice_budget() {
+  const GuestTime next = scheduler_.next_deadline();
+  if (scheduler_.mode() == ClockMode::kDeterministic) {
+    return std::min(kMaxSlice, scheduler_.insns_until(next));
+  }
+  // Real time: guest time is the host clock, so a slice of N instructions
+  // lasts about N times the recent cost of one. Sized to end at the next
+  // deadline, it lets timers fire close to their time (a PIT tick, a UART
+  // character) rather than up to a whole slice late.
+  if (next == kNever) return kMaxSlice;
+  const GuestTime now = scheduler_.now();
+  if (next <= now) return 0;
+  const double insns = static_cast<double>(next - now) / ns_per_insn_;
+  return insns >= static_cast<double>(kMaxSlice)
+             ? kMaxSlice
+             : std::max<uint64_t>(1, static_cast<uint64_t>(insns));
+}
+
+void Machine::measure_rate(uint64_t insns, uint64_t host_ns) {
+  if (insns < 1000) return;
+  // A moving average: one slow slice (a page fault storm, the JIT
+  // translating) should not make the next ones tiny.
+  const double sample =
+      std::clamp(static_cast<double>(host_ns) / static_cast<double>(insns), 0.05, 1000.0);
+  ns_per_insn_ = 0.875 * ns_per_insn_ + 0.125 * sample;
+}
+
 RunResult Machine::run(std::optional<double> timeout_seconds) {
   const double deadline = timeout_seconds ? wall_seconds() + *timeout_seconds : 0.0;
   CpuState& s = cpu_.state;
@@ -106,15 +140,16 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
     if (timeout_seconds && wall_seconds() >= deadline) return {RunOutcome::kTimeout, 0, {}};
 
     cpu_.clear_stop();
-    uint64_t budget = kMaxSlice;
-    if (scheduler_.mode() == ClockMode::kDeterministic) {
-      const uint64_t until = scheduler_.insns_until(scheduler_.next_deadline());
-      if (until < budget) budget = until;
-    }
-    slice_deadline_ =
-        scheduler_.mode() == ClockMode::kDeterministic ? scheduler_.next_deadline() : kNever;
+    const uint64_t budget = slice_budget();
+    slice_deadline_ = scheduler_.next_deadline();
+    const bool realtime = scheduler_.mode() == ClockMode::kRealtime;
+    const uint64_t icount_before = s.icount;
+    const uint64_t host_before = realtime ? host_ns() : 0;
     const StopReason why = budget == 0 ? StopReason::kBudget : engine_->run(cpu_, budget);
     slice_deadline_ = kNever;
+    if (realtime && why != StopReason::kHalted) {
+      measure_rate(s.icount - icount_before, host_ns() - host_before);
+    }
     scheduler_.sync();
     scheduler_.run_due();
 

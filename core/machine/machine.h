@@ -93,6 +93,12 @@ class Machine final : public MachineControl {
   std::optional<int> exit_status_;
   bool reset_requested_ = false;
   GuestTime slice_deadline_ = kNever;  // the deadline the running slice ends at
+  // Real-time mode: host nanoseconds per guest instruction, measured over
+  // recent slices, to size a slice so that it ends near the next deadline.
+  double ns_per_insn_ = 5.0;
+
+  uint64_t slice_budget();
+  void measure_rate(uint64_t insns, uint64_t host_ns);
   std::atomic<bool> interrupted_{false};
 };
 

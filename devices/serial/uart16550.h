@@ -46,7 +46,12 @@ class Uart16550 final : public core::IoHandler {
   struct Options {
     // Longest time a transmitted character occupies the transmitter, in ns
     // (kNever: always the real character time at the programmed baud).
-    core::GuestTime tx_char_time_cap = 1'000;
+    // 0, the default, sends each character the moment it is written, as
+    // QEMU does: a guest polling LSR never waits. SeaBIOS's serial console
+    // depends on that: while it waits for the transmitter it lets
+    // interrupts in, and its timer-driven flush then sends the pending
+    // character a second time.
+    core::GuestTime tx_char_time_cap = 0;
   };
 
   // Registers ports [base, base+8). backend may be null (nothing attached:

@@ -55,17 +55,23 @@ void Uart16550::start_transmit(bool from_write) {
   tsr_ = tx_.front();
   tx_.pop_front();
   tsr_busy_ = true;
-  scheduler_.arm(tx_timer_, scheduler_.now() + tx_char_time());
-  if (!tx_.empty()) return;
-  // The holding register just became empty. In FIFO mode, a byte written to
-  // an idle transmitter delays the THRE interrupt by one character time
-  // (datasheet, FIFO Interrupt Mode Operation: "at least two bytes at the
-  // same time in the transmit FIFO since the last THRE = 1"). LSR shows
-  // THRE at once either way.
-  if (from_write && fifo_enabled_) {
-    thre_deferred_ = true;
+  if (tx_.empty()) {
+    // The holding register just became empty. In FIFO mode, a byte written
+    // to an idle transmitter delays the THRE interrupt by one character time
+    // (datasheet, FIFO Interrupt Mode Operation: "at least two bytes at the
+    // same time in the transmit FIFO since the last THRE = 1"). LSR shows
+    // THRE at once either way.
+    if (from_write && fifo_enabled_) {
+      thre_deferred_ = true;
+    } else {
+      thre_pending_ = true;
+    }
+  }
+  const core::GuestTime t = tx_char_time();
+  if (t == 0) {
+    on_transmit_done();  // (at most a FIFO's worth of bytes deep)
   } else {
-    thre_pending_ = true;
+    scheduler_.arm(tx_timer_, scheduler_.now() + t);
   }
 }
 

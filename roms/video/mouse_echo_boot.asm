@@ -57,7 +57,11 @@ read_byte:                          ; AL = the next byte from the mouse
 .w:     in      al, 0x64
         test    al, 0x01
         jz      .w
-        in      al, 0x60
+        test    al, 0x20            ; from the aux port? (the keyboard's
+        jnz     .aux                ; bytes, e.g. the host's Ctrl+Alt, are
+        in      al, 0x60            ; dropped)
+        jmp     .w
+.aux:   in      al, 0x60
         ret
 hex:                                ; AL as two hex digits and a space
         push    ax

@@ -69,7 +69,9 @@ class UartFixture : public ::testing::Test {
   core::Scheduler sched;
   core::IrqLine irq;
   FakeBackend backend;
-  Uart16550 uart{io, sched, irq, &backend, kBase};
+  // A transmitter that takes time (1 us a character), as the timing tests
+  // need; the board's default sends at once (ZeroCharacterTime tests).
+  Uart16550 uart{io, sched, irq, &backend, kBase, Uart16550::Options{.tx_char_time_cap = 1'000}};
 };
 
 }  // namespace tx86::dev::uart_test

@@ -25,6 +25,24 @@ TEST_F(Uart, TransmitTakesTheRealCharacterTimeWhenUncapped) {
   EXPECT_EQ(line.out, "z");
 }
 
+TEST_F(Uart, ZeroCharacterTimeSendsAtOnceAndThreStillInterrupts) {
+  // The board's default: each byte reaches the host as it is written, and
+  // LSR never shows the transmitter busy (SeaBIOS's console relies on it).
+  FakeBackend line;
+  Uart16550 com2(io, sched, irq, &line, Uart16550::kCom2Port);
+  const uint16_t base = Uart16550::kCom2Port;
+  io.write8(base + kRegLcr, 0x03);
+  io.write8(base + kRegFcr, kFcrEnable);
+  io.write8(base + kRegIer, kIerThre);
+  io.read8(base + kRegIir);  // takes the THRE interrupt that enabling raised
+  for (char c : std::string("SeaBIOS")) {
+    io.write8(base, static_cast<uint8_t>(c));
+    EXPECT_EQ(io.read8(base + kRegLsr) & (kLsrThre | kLsrTemt), kLsrThre | kLsrTemt);
+  }
+  EXPECT_EQ(line.out, "SeaBIOS");
+  EXPECT_EQ(io.read8(base + kRegIir) & 0x0F, kIirThre);
+}
+
 TEST_F(Uart, PolledOutputReachesTheBackendInOrder) {
   set_115200_8n1();
   out(kRegFcr, kFcrEnable);
