@@ -94,8 +94,16 @@ finish() {
   sleep 0.3
   xdotool key ctrl+alt+p                        # pause: the picture stays
   wait_title paused || problem "$1: the title never said paused"
+  # The machine may finish its slice and the window draw that last frame
+  # after the title changed: capture until two captures agree.
   sleep 0.5
   xwd -id "$win" -silent > "$work/$1.xwd"
+  for _ in $(seq 20); do
+    sleep 0.5
+    xwd -id "$win" -silent > "$work/$1.xwd.next"
+    cmp -s "$work/$1.xwd" "$work/$1.xwd.next" && break
+    mv "$work/$1.xwd.next" "$work/$1.xwd"
+  done
   xdotool key ctrl+alt+q
   wait $pid
   echo $? > "$work/$1.status"
