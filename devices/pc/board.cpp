@@ -211,8 +211,12 @@ std::array<AtaTranslation, 4> Board::ata_translation() {
   return t;
 }
 
-Frame Board::frame(core::GuestTime now) const {
+const Frame& Board::frame(core::GuestTime now) const {
   return vga_->frame(now / 16'666'667);
+}
+
+uint64_t Board::frame_version() const {
+  return vga_->frame_version();
 }
 
 std::string Board::screen_text() const {

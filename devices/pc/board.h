@@ -92,8 +92,10 @@ class Board {
   // The VGA text screen (see dev::text_screen).
   std::string screen_text() const;
   // The VGA picture at guest time `now` (the cursor and blinking follow a
-  // 60 Hz frame count).
-  Frame frame(core::GuestTime now) const;
+  // 60 Hz frame count); valid until the next call.
+  const Frame& frame(core::GuestTime now) const;
+  // Goes up whenever frame() returns a different picture.
+  uint64_t frame_version() const;
   // Writes the CMOS file now (also done on destruction).
   void save_cmos();
 

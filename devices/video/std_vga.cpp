@@ -41,6 +41,7 @@ StdVga::StdVga(core::IoBus& io, core::MemoryBus& memory, core::Scheduler& schedu
 }
 
 void StdVga::reset() {
+  ++changes_;
   core::PciFunction::reset();
   regs_ = VgaRegisters{};
   planes_.reset();
@@ -98,6 +99,7 @@ uint32_t StdVga::mmio_read(uint32_t offset, unsigned size) {
 }
 
 void StdVga::mmio_write(uint32_t offset, unsigned size, uint32_t value) {
+  ++changes_;
   for (unsigned i = 0; i < size; ++i)
     window_write(offset + i, static_cast<uint8_t>(value >> (8 * i)));
 }
@@ -115,6 +117,7 @@ uint32_t StdVga::io_read(uint16_t port, unsigned size) {
 }
 
 void StdVga::io_write(uint16_t port, unsigned size, uint32_t value) {
+  ++changes_;
   if (port == 0x1CE) {
     vbe_index_ = static_cast<uint16_t>(value);
     return;

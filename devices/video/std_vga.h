@@ -15,6 +15,7 @@
 #include "core/mem/memory_bus.h"
 #include "core/pci/pci_function.h"
 #include "core/sched/scheduler.h"
+#include "devices/video/frame_cache.h"
 #include "devices/video/vga_memory.h"
 #include "devices/video/vga_registers.h"
 #include "devices/video/vga_render.h"
@@ -40,10 +41,13 @@ class StdVga final : public core::PciFunction, public core::IoHandler, public co
   bool vbe_enabled() const { return vbe_[kVbeEnable] & 1; }
   // What the Bochs VBE registers say the screen shows.
   VbeDisplay vbe_display() const;
-  // The picture now (vga_render.h).
-  Frame frame(uint64_t frame_number) const {
-    return render_vga(regs_, vram_, vbe_display(), frame_number);
+  // The picture now (vga_render.h), redrawn where it changed since the
+  // last call (frame_cache.h).
+  const Frame& frame(uint64_t frame_number) const {
+    return cache_.update(regs_, vram_, vbe_display(), frame_number, changes_);
   }
+  // Goes up whenever frame() returns a different picture.
+  uint64_t frame_version() const { return cache_.version(); }
 
   uint32_t io_read(uint16_t port, unsigned size) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
@@ -77,6 +81,8 @@ class StdVga final : public core::PciFunction, public core::IoHandler, public co
   uint16_t vbe_index_ = 0;
   std::optional<uint32_t> lfb_at_;
   std::optional<uint32_t> rom_at_;
+  uint64_t changes_ = 0;  // register and legacy-window writes, for cache_
+  mutable FrameCache cache_;
 };
 
 // The screen of a text mode as lines of UTF-8 (code page 437), trailing

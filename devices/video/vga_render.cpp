@@ -237,50 +237,71 @@ Frame render_graphics(const VgaRegisters& r, std::span<const uint8_t> vram, cons
   return f;
 }
 
-Frame render_vbe(std::span<const uint8_t> vram, const VbeDisplay& vbe, const Palette& pal) {
-  Frame f;
-  f.width = vbe.xres;
-  f.height = vbe.yres;
-  f.aspect = static_cast<double>(vbe.xres) / vbe.yres;
-  f.pixels.assign(static_cast<size_t>(f.width) * f.height, Frame::rgb(0, 0, 0));
+// Rows [y0, y1) of a VBE picture into f, which has its size.
+void vbe_rows(std::span<const uint8_t> vram, const VbeDisplay& vbe, const Palette& pal, Frame& f,
+              uint32_t y0, uint32_t y1) {
   const uint32_t bytes_pp = (vbe.bpp + 7) / 8;
-  const uint64_t pitch = static_cast<uint64_t>(std::max(vbe.virt_width, vbe.xres)) * bytes_pp;
-  for (uint32_t y = 0; y < f.height; ++y) {
-    const uint64_t row = (static_cast<uint64_t>(y) + vbe.y_offset) * pitch +
-                         static_cast<uint64_t>(vbe.x_offset) * bytes_pp;
+  for (uint32_t y = y0; y < y1; ++y) {
+    const VramSpan row = vbe_row_bytes(vbe, y, vram.size());
+    uint32_t* out = &f.pixels[static_cast<size_t>(y) * f.width];
+    const uint32_t whole = static_cast<uint32_t>(row.size / bytes_pp);
     for (uint32_t x = 0; x < f.width; ++x) {
-      const uint64_t at = row + static_cast<uint64_t>(x) * bytes_pp;
-      if (at + bytes_pp > vram.size()) break;  // past the end of VRAM: black
-      const uint8_t* p = &vram[at];
-      uint32_t& out = f.pixels[static_cast<size_t>(y) * f.width + x];
+      if (x >= whole) {  // past the end of VRAM: black
+        out[x] = Frame::rgb(0, 0, 0);
+        continue;
+      }
+      const uint8_t* p = &vram[row.offset + static_cast<uint64_t>(x) * bytes_pp];
       switch (vbe.bpp) {
-        case 8: out = pal.dac(p[0]); break;
+        case 8: out[x] = pal.dac(p[0]); break;
         case 15: {
           const unsigned v = p[0] | p[1] << 8;
           const auto c5 = [](unsigned c) { return static_cast<uint8_t>(c << 3 | c >> 2); };
-          out = Frame::rgb(c5(v >> 10 & 31), c5(v >> 5 & 31), c5(v & 31));
+          out[x] = Frame::rgb(c5(v >> 10 & 31), c5(v >> 5 & 31), c5(v & 31));
           break;
         }
         case 16: {
           const unsigned v = p[0] | p[1] << 8;
           const auto c5 = [](unsigned c) { return static_cast<uint8_t>(c << 3 | c >> 2); };
           const auto c6 = [](unsigned c) { return static_cast<uint8_t>(c << 2 | c >> 4); };
-          out = Frame::rgb(c5(v >> 11 & 31), c6(v >> 5 & 63), c5(v & 31));
+          out[x] = Frame::rgb(c5(v >> 11 & 31), c6(v >> 5 & 63), c5(v & 31));
           break;
         }
-        default: out = Frame::rgb(p[2], p[1], p[0]); break;  // 24 and 32: B, G, R(, X)
+        default: out[x] = Frame::rgb(p[2], p[1], p[0]); break;  // 24 and 32: B, G, R(, X)
       }
     }
   }
+}
+
+Frame render_vbe(std::span<const uint8_t> vram, const VbeDisplay& vbe, const Palette& pal) {
+  Frame f;
+  f.width = vbe.xres;
+  f.height = vbe.yres;
+  f.aspect = static_cast<double>(vbe.xres) / vbe.yres;
+  f.pixels.assign(static_cast<size_t>(f.width) * f.height, Frame::rgb(0, 0, 0));
+  vbe_rows(vram, vbe, pal, f, 0, f.height);
   return f;
 }
 
 }  // namespace
 
+VramSpan vbe_row_bytes(const VbeDisplay& vbe, uint32_t y, size_t vram_size) {
+  const uint32_t bytes_pp = (vbe.bpp + 7) / 8;
+  const uint64_t pitch = static_cast<uint64_t>(std::max(vbe.virt_width, vbe.xres)) * bytes_pp;
+  const uint64_t start = (static_cast<uint64_t>(y) + vbe.y_offset) * pitch +
+                         static_cast<uint64_t>(vbe.x_offset) * bytes_pp;
+  if (start >= vram_size) return {0, 0};
+  return {start, std::min<uint64_t>(static_cast<uint64_t>(vbe.xres) * bytes_pp, vram_size - start)};
+}
+
+void render_vbe_rows(const VgaRegisters& regs, std::span<const uint8_t> vram, const VbeDisplay& vbe,
+                     Frame& frame, uint32_t first, uint32_t end) {
+  vbe_rows(vram, vbe, Palette(regs, vbe.dac_8bit), frame, first, end);
+}
+
 Frame render_vga(const VgaRegisters& regs, std::span<const uint8_t> vram, const VbeDisplay& vbe,
                  uint64_t frame_number) {
   const Palette pal(regs, vbe.dac_8bit);
-  if (vbe.enabled && vbe.xres > 0 && vbe.yres > 0) return render_vbe(vram, vbe, pal);
+  if (vbe.shown()) return render_vbe(vram, vbe, pal);
   Frame f = (regs.attr[0x10] & 0x01) ? render_graphics(regs, vram, pal)
                                      : render_text(regs, vram, pal, frame_number);
   // Palette address source clear: the attribute controller is being

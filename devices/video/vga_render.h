@@ -27,6 +27,9 @@ struct VbeDisplay {
   uint32_t xres = 0, yres = 0, bpp = 0;
   uint32_t virt_width = 0;  // pixels per line in memory
   uint32_t x_offset = 0, y_offset = 0;
+
+  bool operator==(const VbeDisplay&) const = default;
+  bool shown() const { return enabled && xres > 0 && yres > 0; }
 };
 
 struct Frame {
@@ -47,5 +50,16 @@ struct Frame {
 // off) and blinking characters (32 and 32).
 Frame render_vga(const VgaRegisters& regs, std::span<const uint8_t> vram, const VbeDisplay& vbe,
                  uint64_t frame_number);
+
+// For redrawing a VBE picture piecewise (frame_cache.h): the bytes of VRAM
+// that row y shows (clipped to VRAM; empty past its end), and rows
+// [first, end) rendered into a frame of the mode's size.
+struct VramSpan {
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+VramSpan vbe_row_bytes(const VbeDisplay& vbe, uint32_t y, size_t vram_size);
+void render_vbe_rows(const VgaRegisters& regs, std::span<const uint8_t> vram, const VbeDisplay& vbe,
+                     Frame& frame, uint32_t first, uint32_t end);
 
 }  // namespace tx86::dev

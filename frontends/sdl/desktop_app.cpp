@@ -97,15 +97,15 @@ void machine_thread(PcSession& session, Exchange& ex, uint32_t wake_event,
   core::Machine& machine = session.machine();
   auto window_start = std::chrono::steady_clock::now();
   uint64_t window_insns = machine.cpu().state.icount;
-  dev::Frame last;
+  uint64_t shown_version = 0;
   while (ex.wait_while_paused()) {
     for (Action& a : ex.take_actions()) a(session);
     const core::RunResult r = machine.run(1.0 / 60);
     // The window redraws only when the picture changed.
-    dev::Frame f = session.board().frame(machine.scheduler().now());
-    if (f.width != last.width || f.height != last.height || f.pixels != last.pixels) {
-      last = f;
-      ex.publish(std::move(f));
+    const dev::Frame& f = session.board().frame(machine.scheduler().now());
+    if (session.board().frame_version() != shown_version) {
+      shown_version = session.board().frame_version();
+      ex.publish(f);
       SDL_Event e{};
       e.type = wake_event;
       SDL_PushEvent(&e);

@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <initializer_list>
+#include <random>
 #include <string>
 
+#include "devices/video/frame_cache.h"
 #include "frontends/common/png_file.h"
 
 namespace tx86::dev {
@@ -376,6 +378,89 @@ TEST_F(VgaRenderTest, VbeLinearModes) {
     }
     expect_golden(f, "vbe" + std::to_string(bpp));
   }
+}
+
+// --- FrameCache: only what changed is drawn again ---------------------------------
+
+TEST_F(VgaRenderTest, CacheRedrawsOnlyTheVbeRowsWhoseBytesChanged) {
+  set_mode(kMode3);
+  vbe.enabled = true;
+  vbe.xres = 64;
+  vbe.yres = 48;
+  vbe.bpp = 32;
+  vbe.virt_width = 80;
+  vbe.y_offset = 2;
+  FrameCache cache;
+  const auto row_byte = [&](uint32_t y, uint32_t x) -> uint8_t& {
+    return vram[((y + 2) * 80 + x) * 4 + 1];
+  };
+  cache.update(regs, vram, vbe, 0, 1);
+  EXPECT_EQ(cache.rows_drawn(), 48u);
+  const uint64_t v0 = cache.version();
+
+  cache.update(regs, vram, vbe, 1, 1);
+  EXPECT_EQ(cache.rows_drawn(), 0u) << "nothing changed";
+  EXPECT_EQ(cache.version(), v0);
+
+  row_byte(10, 5) = 0x80;
+  row_byte(3, 63) = 0x11;
+  row_byte(4, 0) = 0x22;
+  vram[(1 * 80 + 7) * 4] = 0x33;  // above the panned picture: not shown
+  const Frame& f = cache.update(regs, vram, vbe, 2, 1);
+  EXPECT_EQ(cache.rows_drawn(), 3u);
+  EXPECT_EQ(cache.version(), v0 + 1);
+  EXPECT_EQ(at(f, 5, 10), Frame::rgb(0, 0x80, 0));
+  EXPECT_EQ(f.pixels, render_vga(regs, vram, vbe, 2).pixels);
+
+  // A register write (here: panning) draws everything again.
+  vbe.y_offset = 1;
+  cache.update(regs, vram, vbe, 3, 2);
+  EXPECT_EQ(cache.rows_drawn(), 48u);
+  EXPECT_EQ(cache.update(regs, vram, vbe, 3, 2).pixels, render_vga(regs, vram, vbe, 3).pixels);
+}
+
+TEST_F(VgaRenderTest, CacheMatchesAFullRenderAfterRandomFrameBufferWrites) {
+  set_mode(kMode3);
+  vbe.enabled = true;
+  vbe.xres = 100;
+  vbe.yres = 75;
+  FrameCache cache;
+  std::mt19937 rng(8);
+  for (const uint32_t bpp : {8u, 16u, 24u, 32u}) {
+    vbe.bpp = bpp;
+    const uint32_t bytes = 100 * 75 * ((bpp + 7) / 8);
+    for (int step = 0; step < 30; ++step) {
+      for (int w = 0; w < step % 5; ++w) vram[rng() % (bytes + 64)] = static_cast<uint8_t>(rng());
+      const Frame& f = cache.update(regs, vram, vbe, static_cast<uint64_t>(step), bpp);
+      ASSERT_EQ(f.pixels, render_vga(regs, vram, vbe, static_cast<uint64_t>(step)).pixels)
+          << bpp << " bpp, step " << step;
+    }
+  }
+}
+
+TEST_F(VgaRenderTest, CacheKeepsATextPictureUntilAWriteOrTheCursorPhase) {
+  set_mode(kMode3);
+  for (unsigned row = 0; row < 16; ++row) plane('A' * 32 + row, 2) = 0xFF;
+  plane(0, 0) = 'A';
+  plane(0, 1) = 0x07;
+  regs.crtc[0x0A] = 13;  // the cursor, at address 0
+  regs.crtc[0x0B] = 14;
+  FrameCache cache;
+  cache.update(regs, vram, vbe, 0, 5);
+  const uint64_t v0 = cache.version();
+  cache.update(regs, vram, vbe, 15, 5);
+  EXPECT_EQ(cache.rows_drawn(), 0u) << "same writes, same cursor phase";
+  const Frame& off = cache.update(regs, vram, vbe, 16, 5);
+  EXPECT_EQ(cache.rows_drawn(), 400u) << "the cursor blinks off";
+  EXPECT_EQ(cache.version(), v0 + 1);
+  EXPECT_EQ(off.pixels, render_vga(regs, vram, vbe, 16).pixels);
+  cache.update(regs, vram, vbe, 17, 6);
+  EXPECT_EQ(cache.rows_drawn(), 400u) << "a write: drawn again";
+  EXPECT_EQ(cache.version(), v0 + 1) << "but the picture is the same";
+  plane(1, 0) = 'A';
+  plane(1, 1) = 0x07;
+  EXPECT_EQ(cache.update(regs, vram, vbe, 18, 7).pixels, render_vga(regs, vram, vbe, 18).pixels);
+  EXPECT_EQ(cache.version(), v0 + 2);
 }
 
 }  // namespace
