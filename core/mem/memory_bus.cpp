@@ -261,11 +261,37 @@ void MemoryBus::write32(PhysAddr addr, uint32_t value) {
 }
 
 void MemoryBus::read_block(PhysAddr addr, std::span<uint8_t> out) {
-  for (size_t i = 0; i < out.size(); ++i) out[i] = read8(static_cast<PhysAddr>(addr + i));
+  // A page at a time: directly readable pages are one copy, the rest
+  // (MMIO, unmapped) byte by byte through the slow path.
+  size_t done = 0;
+  while (done < out.size()) {
+    const auto a = static_cast<PhysAddr>(addr + done);
+    const size_t n = std::min<size_t>(out.size() - done, kPageSize - (a & kPageMask));
+    const Page& p = page_of(a);
+    if (p.read_host != nullptr) {
+      std::memcpy(out.data() + done, p.read_host + (a & kPageMask), n);
+    } else {
+      for (size_t i = 0; i < n; ++i) out[done + i] = read8(static_cast<PhysAddr>(a + i));
+    }
+    done += n;
+  }
 }
 
 void MemoryBus::write_block(PhysAddr addr, std::span<const uint8_t> in) {
-  for (size_t i = 0; i < in.size(); ++i) write8(static_cast<PhysAddr>(addr + i), in[i]);
+  // As read_block; pages holding code have no direct write pointer, so
+  // their bytes still go through write8 and the code-write check.
+  size_t done = 0;
+  while (done < in.size()) {
+    const auto a = static_cast<PhysAddr>(addr + done);
+    const size_t n = std::min<size_t>(in.size() - done, kPageSize - (a & kPageMask));
+    const Page& p = page_of(a);
+    if (p.write_host != nullptr) {
+      std::memcpy(p.write_host + (a & kPageMask), in.data() + done, n);
+    } else {
+      for (size_t i = 0; i < n; ++i) write8(static_cast<PhysAddr>(a + i), in[done + i]);
+    }
+    done += n;
+  }
 }
 
 void MemoryBus::load_block(PhysAddr addr, std::span<const uint8_t> in) {

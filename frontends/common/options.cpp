@@ -110,6 +110,11 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--jit-log", o.jit_log,
                  "write each translated block (guest code, IR, host code) to this file");
+  app.add_option("--jit-threshold", o.jit_threshold,
+                 "translate a block the Nth time it runs, interpreting it until then (0 or 1: "
+                 "at once; verify translates at once)")
+      ->check(CLI::Range(0u, 65535u))
+      ->capture_default_str();
   app.add_flag("--perf-map", o.perf_map,
                "write /tmp/perf-PID.map so that perf can name translated code");
   app.add_flag("--stats", o.stats, "print execution statistics at exit (on stderr)");

@@ -15,6 +15,9 @@ namespace {
 using core::CpuState;
 namespace seg_attr = core::seg_attr;
 
+constexpr size_t kHeatEntries = size_t{1} << 16;
+constexpr unsigned kMaxInterpretedRun = 64;  // instructions, when no branch comes
+
 // Mode bits of a block key: what the translation assumed.
 constexpr uint32_t kModeCode32 = 1u << 0;
 constexpr uint32_t kModeStack32 = 1u << 1;
@@ -128,6 +131,7 @@ void JitEngine::flush() {
   cache_.for_each_code_page([this](uint32_t page) { cpu_.mem.set_code_page(page, false); });
   cache_.clear();
   arena_.reset(trampoline_.bytes);
+  heat_.clear();
   ++stats_.flushes;
 }
 
@@ -225,6 +229,24 @@ void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized
   std::fflush(options_.log);
 }
 
+bool JitEngine::interpret_block(core::Cpu& cpu) {
+  CpuState& s = cpu.state;
+  for (unsigned n = 0; n < kMaxInterpretedRun; ++n) {
+    const uint32_t eip = s.eip;
+    const uint16_t cs = s.seg[core::kCs].selector;
+    if (!interpret_one(cpu)) return false;
+    if (s.icount >= s.icount_limit || cpu.in_shutdown() || s.halted || s.interrupt_shadow ||
+        cpu.stop_requested()) {
+      break;
+    }
+    // A jump, call, return, exception or interrupt moved EIP elsewhere. (A
+    // short jump forward looks like the next instruction: the run simply
+    // goes on, as the code would.)
+    if (s.seg[core::kCs].selector != cs || s.eip <= eip || s.eip - eip > 15) break;
+  }
+  return true;
+}
+
 bool JitEngine::interpret_one(core::Cpu& cpu) {
   try {
     interp_.step(cpu);
@@ -269,6 +291,16 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
   uint8_t plain = 0;
   key.mode = mode_bits(cpu, flat, plain);
   CompiledBlock* b = cache_.find(key);
+  cold_ = false;
+  if (b == nullptr && options_.hot_threshold > 1) {
+    if (heat_.empty()) heat_.assign(kHeatEntries, 0);
+    uint16_t& heat = heat_[BlockKeyHash{}(key) & (kHeatEntries - 1)];
+    if (++heat < options_.hot_threshold) {
+      cold_ = true;
+      return nullptr;
+    }
+    heat = 0;
+  }
   if (b == nullptr) b = translate(cpu, key);
   if (b != nullptr && options_.link) {
     jump_cache_.insert(key.eip, key.cs_base + key.eip, key.mode, key.cs_limit, b->start, b->code);
@@ -303,6 +335,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
 
     CompiledBlock* block = nullptr;
     const uint8_t* code = nullptr;
+    cold_ = false;
     if (!needs_interpreter(s)) {
       code = verifier_ ? nullptr : cached_code(cpu);
       if (code == nullptr) {
@@ -311,7 +344,9 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
       }
     }
     if (code == nullptr) {
-      if (!interpret_one(cpu)) return core::StopReason::kUnimplemented;
+      if (!(cold_ ? interpret_block(cpu) : interpret_one(cpu))) {
+        return core::StopReason::kUnimplemented;
+      }
       if (cpu.in_shutdown()) return core::StopReason::kShutdown;
       continue;
     }

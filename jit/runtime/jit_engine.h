@@ -52,6 +52,10 @@ struct JitOptions {
   // Each block's host code range and guest address, for perf (--perf-map:
   // /tmp/perf-PID.map, the format perf report reads for JIT code).
   std::FILE* perf_map = nullptr;
+  // A block is translated the Nth time it is about to run; until then the
+  // interpreter runs it (0 or 1: at once). Code that runs a few times, as
+  // most of an OS's start-up does, costs less interpreted than translated.
+  uint32_t hot_threshold = 0;
 };
 
 class JitEngine final : public core::ExecutionEngine {
@@ -80,6 +84,9 @@ class JitEngine final : public core::ExecutionEngine {
   // cache's checked entries.
   uint32_t context_id(uint32_t mode, uint32_t cs_base, uint32_t cs_limit);
   CompiledBlock* translate(core::Cpu& cpu, const BlockKey& key);
+  // Runs instructions in the interpreter up to a control transfer (a
+  // block's worth, for code not hot enough to translate).
+  bool interpret_block(core::Cpu& cpu);
   bool needs_interpreter(const core::CpuState& s) const;
   uint32_t mode_bits(const core::Cpu& cpu, uint8_t& flat, uint8_t& plain) const;
 
@@ -90,6 +97,10 @@ class JitEngine final : public core::ExecutionEngine {
   JumpCache jump_cache_;
   uint64_t mapping_generation_ = 0;  // of the MMU, when the jump cache was last valid
   BlockCache cache_;
+  // How often each untranslated block has been about to run, by a hash of
+  // its key (a collision only makes a block hot sooner); cleared by flush.
+  std::vector<uint16_t> heat_;
+  bool cold_ = false;  // the last lookup() found a block not hot yet
   std::map<std::array<uint32_t, 3>, uint32_t> contexts_;  // context_id()
   void log_block(const CompiledBlock& block, const std::string& unoptimized);
 

@@ -135,14 +135,15 @@ done
 expect 5 any "blocks translated" -- --bios "$work/exit5.bin" --exit-mode raw --stats
 expect 5 any "MIPS" -- --bios "$work/exit5.bin" --exit-mode raw --stats --cpu-engine interp
 expect 2 1 "--jit-log" -- --bios "$work/exit5.bin" --jit-log "$work/no/such/dir/log"
-expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw --jit-log "$work/jit.log"
+expect 2 1 "--jit-threshold" -- --bios "$work/exit5.bin" --jit-threshold 70000
+expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw --jit-threshold 0 --jit-log "$work/jit.log"
 for part in "block 0000fff0 (cs base ffff0000" "mov al, 5" "IR after the passes:" "host:" "jmp"; do
   if ! grep -q -- "$part" "$work/jit.log"; then
     echo "FAIL: --jit-log lacks '$part'"; failures=$((failures + 1))
   fi
 done
 # --perf-map: the map perf reads, one line per block: start, size, name.
-"$tx86" --bios "$work/exit5.bin" --exit-mode raw --perf-map &
+"$tx86" --bios "$work/exit5.bin" --exit-mode raw --jit-threshold 0 --perf-map &
 perf_pid=$!
 wait "$perf_pid"
 if ! grep -Eq "^[0-9a-f]+ [0-9a-f]+ tx86 f000:0000fff0$" "/tmp/perf-$perf_pid.map"; then

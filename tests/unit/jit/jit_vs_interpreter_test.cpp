@@ -462,5 +462,26 @@ TEST(JitVsInterpreter, StoresBetweenABlocksInstructionsKeepIt) {
   EXPECT_LE(jit.stats().invalidated_blocks - invalidated, 1u);
 }
 
+TEST(JitVsInterpreter, ColdBlocksRunInTheInterpreterUntilHot) {
+  Tx86Machine reference;
+  Tx86Machine translated;
+  JitOptions options;
+  options.hot_threshold = 5;
+  JitEngine jit(translated.cpu(), options);
+  TestCase c;
+  c.insns = {
+      {0xB9, 0x64, 0x00, 0x00, 0x00},  // mov ecx, 100
+      {0x01, 0xC8},                    // L: add eax, ecx
+      {0xD1, 0xC3},                    // rol ebx, 1
+      {0xE2, 0xFA},                    // loop L
+  };
+  EXPECT_TRUE(engines_agree(c, 0, 0, reference, translated, jit, 1 + 3 * 100));
+  EXPECT_EQ(translated.state().gpr[core::kEax], 5050u);
+  // The loop's block ran interpreted four times, then translated once.
+  EXPECT_EQ(jit.stats().blocks_translated, 1u);
+  EXPECT_GE(jit.stats().interpreted, 1u + 3 * 4);
+  EXPECT_LT(jit.stats().interpreted, 1u + 3 * 6);
+}
+
 }  // namespace
 }  // namespace tx86::jit
