@@ -1,6 +1,7 @@
 // Direct kernel boot (--kernel, --append), as QEMU's -kernel: no BIOS runs;
 // every machine reset, the first included, ends with the kernel loaded and
-// the CPU at its entry point. Multiboot v1 kernels only, for now.
+// the CPU at its entry point. Linux bzImages (32-bit boot protocol) and
+// Multiboot v1 kernels.
 #pragma once
 
 #include "core/machine/machine.h"

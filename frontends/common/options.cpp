@@ -72,9 +72,11 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
       "--boot", boot, "boot order as QEMU: cd, or order=cd,menu=on|off,reboot-timeout=MS");
   auto* rtc_opt = app.add_option(
       "--rtc", rtc, "RTC start: base=utc|localtime|2024-05-01T12:00:00 (default: 2000-01-01)");
-  auto* kernel_opt = app.add_option(
-      "--kernel", o.kernel, "boot this Multiboot kernel directly, without a BIOS (as QEMU)");
+  auto* kernel_opt = app.add_option("--kernel", o.kernel,
+                                    "boot this kernel directly, without a BIOS (as QEMU): a Linux "
+                                    "bzImage (32-bit boot protocol) or a Multiboot kernel");
   app.add_option("--append", o.append, "the kernel's command line")->needs(kernel_opt);
+  app.add_option("--initrd", o.initrd, "the initramfs of a Linux --kernel")->needs(kernel_opt);
   std::array<std::string, 4> hd;
   const char* hd_names[] = {"--hda", "--hdb", "--hdc", "--hdd"};
   const char* hd_help[] = {"IDE primary master disk image (raw)", "IDE primary slave disk image",

@@ -52,6 +52,7 @@ struct Options {
   std::optional<std::string> screenshot;  // PNG of the display at exit
   std::optional<double> screenshot_at;    // ... or at this guest time, then exit
   std::optional<std::string> kernel;      // direct boot: no BIOS runs
+  std::optional<std::string> initrd;      // --initrd, with a Linux --kernel
   std::optional<std::string> append;      // its command line
   BootOptions boot;
   DriveTable drives;

@@ -124,8 +124,11 @@ expect 2 1 "mb.bin: loads 0x100000-0x100024, outside guest RAM" -- --kernel "$wo
 expect 2 1 "--append requires --kernel" -- --bios "$work/loop.bin" --append quiet
 # A Linux bzImage: boot flag 0xAA55 at 0x1FE, "HdrS" at 0x202.
 { head -c 510 /dev/zero; printf '\x55\xaa\xeb\x66HdrS'; head -c 256 /dev/zero; } > "$work/bzImage"
-expect 2 1 "bzImage: not a Multiboot kernel (Linux boot protocol support is coming)" \
-  -- --kernel "$work/bzImage"
+# (Its version field is 0: far too old for the 32-bit boot protocol.)
+expect 2 1 "bzImage: boot protocol 0.00 is too old" -- --kernel "$work/bzImage"
+expect 2 1 "--initrd requires --kernel" -- --bios "$work/loop.bin" --initrd "$work/loop.bin"
+expect 2 1 "--initrd: " -- --kernel "$work/mb.bin" --initrd "$work/loop.bin"
+expect 2 1 "no-such.img: no such initrd file" -- --kernel "$work/bzImage" --initrd "$work/no-such.img"
 
 # The engines and the JIT's diagnostics.
 expect 2 1 "--cpu-engine" -- --bios "$work/loop.bin" --cpu-engine dynarec

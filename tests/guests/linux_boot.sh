@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The Linux test guest (roms/linux/build-guest.sh, built by the
+# guest.linux.build test into GUEST_DIR) on tx86:
+#   direct  --kernel/--initrd with guest_action=selftest: the marker, every
+#           /selftest check ok, GUEST_STATUS 0, then the guest reboots and
+#           --no-reboot ends the run with status 0;
+#   disk    SeaBIOS + syslinux from disk.img (--snapshot): the marker, then
+#           SIGTERM ends the run (status 130).
+# Usage: linux_boot.sh path/to/tx86 GUEST_DIR direct|disk ENGINE
+set -u
+tx86=$1 guest=$2 mode=$3 engine=$4
+for f in vmlinuz initrd.gz disk.img; do
+  [[ -f $guest/$f ]] || { echo "FAIL: no $guest/$f (the guest.linux.build test makes it)"; exit 1; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+log=$work/serial.log
+append="console=ttyS0,115200 panic=-1 noapic nolapic acpi=off mitigations=off cryptomgr.notests noisapnp"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+case $mode in
+  direct)
+    "$tx86" --cpu-engine "$engine" --kernel "$guest/vmlinuz" --initrd "$guest/initrd.gz" \
+      --append "$append guest_action=selftest" --no-reboot --serial "file:$log" --timeout 600
+    status=$?
+    [[ $status -eq 0 ]] || fail "exit status $status, expected 0 (the guest's reboot with --no-reboot)"
+    for check in math dd sort md5sum; do
+      grep -q "^GUEST_TEST: $check ok" "$log" || fail "no 'GUEST_TEST: $check ok'"
+    done
+    grep -q "^GUEST_STATUS: 0" "$log" || fail "no 'GUEST_STATUS: 0'"
+    ;;
+  disk)
+    cp "$guest/disk.img" "$work/disk.img"
+    "$tx86" --cpu-engine "$engine" --hda "$work/disk.img" --snapshot --serial "file:$log" \
+      --timeout 600 &
+    pid=$!
+    for _ in $(seq 6000); do
+      grep -q "^GUEST_ACTION: shell" "$log" 2>/dev/null && break
+      kill -0 $pid 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -TERM $pid 2>/dev/null
+    wait $pid
+    status=$?
+    [[ $status -eq 130 ]] || fail "exit status $status after SIGTERM, expected 130"
+    ;;
+  *) echo "usage: linux_boot.sh TX86 GUEST_DIR direct|disk ENGINE"; exit 2 ;;
+esac
+grep -q "^GUEST_MARKER: init reached" "$log" || fail "the guest never reached /init's marker"
+if ((failures > 0)); then
+  echo "--- the serial console's last lines:"
+  tail -20 "$log"
+fi
+echo "$failures failure(s)"
+((failures == 0))
