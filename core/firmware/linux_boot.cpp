@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/firmware/file_fields.h"
+#include "core/firmware/flat_entry.h"
 #include "core/machine/user_error.h"
 
 namespace tx86::core {
@@ -45,20 +47,6 @@ constexpr uint64_t kHighRamStart = 0x100000;
 // 3G/1G split); the initramfs must sit below it.
 constexpr uint64_t kLowmemLimit = 0x37000000;
 
-uint32_t le32(std::span<const uint8_t> b, uint32_t off) {
-  uint32_t v = 0;
-  std::memcpy(&v, b.data() + off, 4);
-  return v;
-}
-uint16_t le16(std::span<const uint8_t> b, uint32_t off) {
-  uint16_t v = 0;
-  std::memcpy(&v, b.data() + off, 2);
-  return v;
-}
-template <typename T>
-void put(std::vector<uint8_t>& b, uint32_t off, T v) {
-  std::memcpy(&b[off], &v, sizeof v);
-}
 std::string hex(uint64_t v) {
   return fmt::format("{:#x}", v);
 }
@@ -66,9 +54,9 @@ std::string hex(uint64_t v) {
 void add_e820(std::vector<uint8_t>& zp, uint64_t addr, uint64_t size, uint32_t type) {
   const uint8_t n = zp[kE820Entries];
   const uint32_t at = kE820Table + n * kE820EntrySize;
-  put<uint64_t>(zp, at, addr);
-  put<uint64_t>(zp, at + 8, size);
-  put<uint32_t>(zp, at + 16, type);
+  put_le<uint64_t>(zp, at, addr);
+  put_le<uint64_t>(zp, at + 8, size);
+  put_le<uint32_t>(zp, at + 16, type);
   zp[kE820Entries] = static_cast<uint8_t>(n + 1);
 }
 
@@ -144,12 +132,12 @@ LinuxKernel prepare_linux(const std::string& name, std::span<const uint8_t> file
   std::vector<uint8_t>& zp = k.boot_params;
   zp.assign(0x1000, 0);
   std::copy(file.begin() + kSetupSects, file.begin() + header_end, zp.begin() + kSetupSects);
-  put<uint16_t>(zp, kVidMode, 0xFFFF);   // "normal"
-  zp[kTypeOfLoader] = kLoaderUndefined;  // (0 would make the kernel ignore the initramfs)
+  put_le<uint16_t>(zp, kVidMode, 0xFFFF);  // "normal"
+  zp[kTypeOfLoader] = kLoaderUndefined;    // (0 would make the kernel ignore the initramfs)
   zp[kLoadFlags] = static_cast<uint8_t>(zp[kLoadFlags] & ~kQuiet);
-  put<uint32_t>(zp, kCmdLinePtr, kLinuxCmdlineAddr);
-  put<uint32_t>(zp, kRamdiskImage, k.initrd_addr);
-  put<uint32_t>(zp, kRamdiskSize, static_cast<uint32_t>(k.initrd.size()));
+  put_le<uint32_t>(zp, kCmdLinePtr, kLinuxCmdlineAddr);
+  put_le<uint32_t>(zp, kRamdiskImage, k.initrd_addr);
+  put_le<uint32_t>(zp, kRamdiskSize, static_cast<uint32_t>(k.initrd.size()));
   // The memory map SeaBIOS would report, without its ROM: 640K-1M is the
   // VGA window and option ROM space, not RAM.
   add_e820(zp, 0, kLowRamEnd, kE820Ram);
@@ -175,21 +163,8 @@ void start_linux(Machine& machine, const LinuxKernel& k) {
   std::fill(std::begin(s.gpr), std::end(s.gpr), 0u);
   s.gpr[kEsi] = kLinuxBootParamsAddr;
   s.gpr[kEsp] = kLinuxGdtAddr;  // (the kernel sets its own stack at once)
-  s.eip = k.entry;
-  s.eflags = flags::kReserved1;  // IF clear
-  s.cr0 = cr0::kPe | cr0::kEt;   // paging off
-  s.gdtr = DescriptorTableReg{kLinuxGdtAddr, sizeof gdt - 1};
-  s.idtr = DescriptorTableReg{0, 0};
-  using namespace seg_attr;
-  constexpr uint16_t kFlat = kPresent | kS | kAccessed | kDefaultBig | kGranularity;
-  for (SegmentCache& sc : s.seg) {
-    sc = SegmentCache{kLinuxDataSelector, 0, 0xFFFFFFFFu, kFlat | kWritable};
-  }
-  s.seg[kCs] = SegmentCache{kLinuxCodeSelector, 0, 0xFFFFFFFFu, kFlat | kCode | kWritable};
-  s.halted = false;
-  s.interrupt_shadow = false;
-  s.debug_shadow = false;
-  cpu.mmu.flush_all();
+  enter_flat_protected_mode(cpu, DescriptorTableReg{kLinuxGdtAddr, sizeof gdt - 1},
+                            kLinuxCodeSelector, kLinuxDataSelector, k.entry);
 }
 
 }  // namespace tx86::core

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/firmware/file_fields.h"
+#include "core/firmware/flat_entry.h"
 #include "core/machine/user_error.h"
 
 namespace tx86::core {
@@ -27,23 +29,6 @@ constexpr uint32_t kElfPtLoad = 1;
 
 constexpr uint32_t kMmapEntrySize = 24;  // the size field, then 20 bytes
 constexpr char kBootLoaderName[] = "tx86";
-
-uint32_t le32(std::span<const uint8_t> b, uint64_t off) {
-  uint32_t v = 0;
-  std::memcpy(&v, b.data() + off, 4);
-  return v;
-}
-uint16_t le16(std::span<const uint8_t> b, uint64_t off) {
-  uint16_t v = 0;
-  std::memcpy(&v, b.data() + off, 2);
-  return v;
-}
-void put32(std::vector<uint8_t>& b, uint32_t off, uint32_t v) {
-  std::memcpy(&b[off], &v, 4);
-}
-void put64(std::vector<uint8_t>& b, uint32_t off, uint64_t v) {
-  std::memcpy(&b[off], &v, 8);
-}
 
 std::string hex(uint64_t v) {
   return fmt::format("{:#x}", v);
@@ -213,31 +198,33 @@ std::vector<uint8_t> build_data_block(PhysAddr base, uint64_t ram_bytes,
 
   // Null, then flat 4 GiB code (execute/read) and data (read/write), with
   // the accessed bit set as a segment load would have left it.
-  put64(b, kMultibootGdtOffset + kMultibootCodeSelector, 0x00CF9B000000FFFFull);
-  put64(b, kMultibootGdtOffset + kMultibootDataSelector, 0x00CF93000000FFFFull);
+  put_le<uint64_t>(b, kMultibootGdtOffset + kMultibootCodeSelector, 0x00CF9B000000FFFFull);
+  put_le<uint64_t>(b, kMultibootGdtOffset + kMultibootDataSelector, 0x00CF93000000FFFFull);
 
   const uint32_t info = kMultibootInfoOffset;
   uint32_t flags = mb_info::kMemory | mb_info::kMmap | mb_info::kBootLoaderName;
-  put32(b, info + 4, static_cast<uint32_t>(kLowRamEnd >> 10));  // mem_lower, KiB
-  put32(b, info + 8,
-        ram_bytes > kHighRamStart ? static_cast<uint32_t>((ram_bytes - kHighRamStart) >> 10) : 0);
+  put_le<uint32_t>(b, info + 4, static_cast<uint32_t>(kLowRamEnd >> 10));  // mem_lower, KiB
+  put_le<uint32_t>(
+      b, info + 8,
+      ram_bytes > kHighRamStart ? static_cast<uint32_t>((ram_bytes - kHighRamStart) >> 10) : 0);
   for (size_t i = 0; i < map.size(); ++i) {
     const uint32_t e = kMultibootMmapOffset + kMmapEntrySize * static_cast<uint32_t>(i);
-    put32(b, e, kMmapEntrySize - 4);
-    put64(b, e + 4, map[i].base);
-    put64(b, e + 12, map[i].length);
-    put32(b, e + 20, map[i].type);
+    put_le<uint32_t>(b, e, kMmapEntrySize - 4);
+    put_le<uint64_t>(b, e + 4, map[i].base);
+    put_le<uint64_t>(b, e + 12, map[i].length);
+    put_le<uint32_t>(b, e + 20, map[i].type);
   }
-  put32(b, info + 44, kMmapEntrySize * static_cast<uint32_t>(map.size()));  // mmap_length
-  put32(b, info + 48, base + kMultibootMmapOffset);                         // mmap_addr
+  put_le<uint32_t>(b, info + 44,
+                   kMmapEntrySize * static_cast<uint32_t>(map.size()));  // mmap_length
+  put_le<uint32_t>(b, info + 48, base + kMultibootMmapOffset);           // mmap_addr
   std::memcpy(&b[name_off], kBootLoaderName, sizeof(kBootLoaderName));
-  put32(b, info + 64, base + name_off);  // boot_loader_name
+  put_le<uint32_t>(b, info + 64, base + name_off);  // boot_loader_name
   if (cmdline) {
     std::memcpy(&b[cmdline_off], cmdline->data(), cmdline->size());
-    put32(b, info + 16, base + cmdline_off);
+    put_le<uint32_t>(b, info + 16, base + cmdline_off);
     flags |= mb_info::kCmdline;
   }
-  put32(b, info, flags);
+  put_le<uint32_t>(b, info, flags);
   return b;
 }
 
@@ -345,22 +332,9 @@ void start_multiboot(Machine& machine, const MultibootKernel& kernel) {
   s.gpr[kEax] = kMultibootBootMagic;
   s.gpr[kEbx] = kernel.info_addr;
   s.gpr[kEsp] = kernel.data_addr;
-  s.eip = kernel.entry;
-  s.eflags = flags::kReserved1;  // IF and VM clear
-  s.cr0 = cr0::kPe | cr0::kEt;   // paging off
-  s.gdtr = DescriptorTableReg{kernel.data_addr + kMultibootGdtOffset, 3 * 8 - 1};
-  // No IDT: an exception before the kernel loads its own shuts the CPU down.
-  s.idtr = DescriptorTableReg{0, 0};
-  using namespace seg_attr;
-  constexpr uint16_t kFlat = kPresent | kS | kAccessed | kDefaultBig | kGranularity;
-  for (SegmentCache& sc : s.seg) {
-    sc = SegmentCache{kMultibootDataSelector, 0, 0xFFFFFFFFu, kFlat | kWritable};
-  }
-  s.seg[kCs] = SegmentCache{kMultibootCodeSelector, 0, 0xFFFFFFFFu, kFlat | kCode | kWritable};
-  s.halted = false;
-  s.interrupt_shadow = false;
-  s.debug_shadow = false;
-  cpu.mmu.flush_all();
+  enter_flat_protected_mode(cpu,
+                            DescriptorTableReg{kernel.data_addr + kMultibootGdtOffset, 3 * 8 - 1},
+                            kMultibootCodeSelector, kMultibootDataSelector, kernel.entry);
 }
 
 }  // namespace tx86::core
