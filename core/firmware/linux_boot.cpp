@@ -60,6 +60,92 @@ void add_e820(std::vector<uint8_t>& zp, uint64_t addr, uint64_t size, uint32_t t
   zp[kE820Entries] = static_cast<uint8_t>(n + 1);
 }
 
+// The command line, the initramfs and the zero page (with `header`, the
+// setup header from offset 0x1F1 on) of a kernel that occupies RAM up to
+// kernel_end.
+void fill_boot_data(LinuxKernel& k, const std::vector<uint8_t>& header, uint32_t cmdline_max,
+                    uint32_t initrd_addr_max, uint64_t kernel_end, const std::string& name,
+                    const std::optional<std::string>& initrd_name, std::span<const uint8_t> initrd,
+                    uint64_t ram_bytes, const std::optional<std::string>& cmdline) {
+  // The command line.
+  const std::string line = cmdline.value_or("");
+  if (line.size() > cmdline_max) {
+    throw UserError(
+        fmt::format("--append: {} bytes, but {} takes at most {}", line.size(), name, cmdline_max));
+  }
+  k.cmdline.assign(line.begin(), line.end());
+  k.cmdline.push_back(0);
+
+  // The initramfs: page-aligned at the top of RAM, below what the kernel
+  // can address (QEMU puts it there too).
+  if (initrd_name) {
+    const uint64_t top =
+        std::min<uint64_t>({ram_bytes, uint64_t{initrd_addr_max} + 1, kLowmemLimit});
+    if (initrd.size() > top || ((top - initrd.size()) & ~uint64_t{0xFFF}) < kernel_end) {
+      throw UserError(*initrd_name + ": " + std::to_string(initrd.size()) +
+                      " bytes do not fit between the kernel (up to " + hex(kernel_end) + ") and " +
+                      hex(top) + "; give the guest more RAM with --memory");
+    }
+    k.initrd.assign(initrd.begin(), initrd.end());
+    k.initrd_addr = static_cast<PhysAddr>((top - initrd.size()) & ~uint64_t{0xFFF});
+  }
+
+  // The zero page: the setup header as the file has it, then what a boot
+  // loader fills in.
+  std::vector<uint8_t>& zp = k.boot_params;
+  zp.assign(0x1000, 0);
+  std::copy(header.begin(), header.end(), zp.begin() + kSetupSects);
+  put_le<uint16_t>(zp, kVidMode, 0xFFFF);  // "normal"
+  zp[kTypeOfLoader] = kLoaderUndefined;    // (0 would make the kernel ignore the initramfs)
+  zp[kLoadFlags] = static_cast<uint8_t>(zp[kLoadFlags] & ~kQuiet);
+  put_le<uint32_t>(zp, kCmdLinePtr, kLinuxCmdlineAddr);
+  put_le<uint32_t>(zp, kRamdiskImage, k.initrd_addr);
+  put_le<uint32_t>(zp, kRamdiskSize, static_cast<uint32_t>(k.initrd.size()));
+  // The memory map SeaBIOS would report, without its ROM: 640K-1M is the
+  // VGA window and option ROM space, not RAM.
+  add_e820(zp, 0, kLowRamEnd, kE820Ram);
+  add_e820(zp, kLowRamEnd, 0xA0000 - kLowRamEnd, kE820Reserved);
+  add_e820(zp, kHighRamStart, ram_bytes - kHighRamStart, kE820Ram);
+}
+
+// An uncompressed kernel: its segments, and the setup header a 2.15
+// bzImage of it would carry.
+LinuxKernel prepare_vmlinux(const std::string& name, std::span<const uint8_t> file,
+                            const std::optional<std::string>& initrd_name,
+                            std::span<const uint8_t> initrd, uint64_t ram_bytes,
+                            const std::optional<std::string>& cmdline) {
+  ElfImage elf = read_elf32(name, file);
+  LinuxKernel k;
+  k.entry = elf.entry;
+  k.segments = std::move(elf.segments);
+  uint64_t kernel_end = 0;
+  for (const LoadSegment& seg : k.segments) {
+    const uint64_t end = seg.addr + seg.bytes.size() + uint64_t{seg.zero_bytes};
+    if (seg.addr < kHighRamStart || end > ram_bytes) {
+      throw UserError(name + ": loads " + hex(seg.addr) + "-" + hex(end - 1) +
+                      ", outside guest RAM (0x100000-" + hex(ram_bytes - 1) +
+                      "); give it more with --memory");
+    }
+    kernel_end = std::max(kernel_end, end);
+  }
+  constexpr uint32_t kCmdlineMax = 2047;
+  constexpr uint32_t kInitrdMax = 0x7FFFFFFF;
+  std::vector<uint8_t> header(kInitSize + 4 - kSetupSects, 0);
+  const auto at = [](uint32_t off) { return off - kSetupSects; };
+  put_le<uint16_t>(header, at(kBootFlag), 0xAA55);
+  header[at(kJump)] = 0xEB;
+  header[at(kJump + 1)] = static_cast<uint8_t>(kInitSize + 4 - 0x202);
+  std::memcpy(&header[at(kHeaderMagic)], "HdrS", 4);
+  put_le<uint16_t>(header, at(kVersion), 0x020F);
+  header[at(kLoadFlags)] = kLoadedHigh;
+  put_le<uint32_t>(header, at(kCode32Start), k.entry);
+  put_le<uint32_t>(header, at(kInitrdAddrMax), kInitrdMax);
+  put_le<uint32_t>(header, at(kCmdlineSize), kCmdlineMax);
+  fill_boot_data(k, header, kCmdlineMax, kInitrdMax, kernel_end, name, initrd_name, initrd,
+                 ram_bytes, cmdline);
+  return k;
+}
+
 }  // namespace
 
 bool is_linux_bzimage(std::span<const uint8_t> file) {
@@ -72,6 +158,7 @@ LinuxKernel prepare_linux(const std::string& name, std::span<const uint8_t> file
                           std::span<const uint8_t> initrd, uint64_t ram_bytes,
                           const std::optional<std::string>& cmdline) {
   const auto bad = [&](const std::string& why) { return UserError(name + ": " + why); };
+  if (is_elf(file)) return prepare_vmlinux(name, file, initrd_name, initrd, ram_bytes, cmdline);
   if (!is_linux_bzimage(file)) throw bad("not a Linux bzImage (no \"HdrS\" setup header)");
   const uint16_t version = le16(file, kVersion);
   // 2.04 and later: a 32-bit kernel size and the fields below up to
@@ -91,65 +178,29 @@ LinuxKernel prepare_linux(const std::string& name, std::span<const uint8_t> file
   }
 
   LinuxKernel k;
-  k.load_addr = le32(file, kCode32Start);
-  k.entry = k.load_addr;
-  k.kernel.assign(file.begin() + static_cast<std::ptrdiff_t>(kernel_offset), file.end());
+  const uint32_t load_addr = le32(file, kCode32Start);
+  k.entry = load_addr;
+  k.segments.push_back(
+      {load_addr, {file.begin() + static_cast<std::ptrdiff_t>(kernel_offset), file.end()}, 0});
   // The decompressor moves the kernel to pref_address and needs init_size
   // bytes from there.
-  const uint64_t pref = std::max<uint64_t>(le32(file, kPrefAddress), k.load_addr);
-  const uint64_t kernel_end = std::max(pref + le32(file, kInitSize), k.load_addr + k.kernel.size());
-  if (k.load_addr < kHighRamStart || kernel_end > ram_bytes) {
+  const uint64_t pref = std::max<uint64_t>(le32(file, kPrefAddress), load_addr);
+  const uint64_t kernel_end =
+      std::max(pref + le32(file, kInitSize), load_addr + k.segments[0].bytes.size());
+  if (load_addr < kHighRamStart || kernel_end > ram_bytes) {
     throw bad("needs guest RAM up to " + hex(kernel_end) + " (it unpacks itself at " + hex(pref) +
               "); give it more with --memory");
   }
-
-  // The command line.
-  const uint32_t cmdline_max = le32(file, kCmdlineSize);
-  const std::string line = cmdline.value_or("");
-  if (line.size() > cmdline_max) {
-    throw UserError(
-        fmt::format("--append: {} bytes, but {} takes at most {}", line.size(), name, cmdline_max));
-  }
-  k.cmdline.assign(line.begin(), line.end());
-  k.cmdline.push_back(0);
-
-  // The initramfs: page-aligned at the top of RAM, below what the kernel
-  // can address (QEMU puts it there too).
-  if (initrd_name) {
-    const uint64_t top =
-        std::min<uint64_t>({ram_bytes, uint64_t{le32(file, kInitrdAddrMax)} + 1, kLowmemLimit});
-    if (initrd.size() > top || ((top - initrd.size()) & ~uint64_t{0xFFF}) < kernel_end) {
-      throw UserError(*initrd_name + ": " + std::to_string(initrd.size()) +
-                      " bytes do not fit between the kernel (up to " + hex(kernel_end) + ") and " +
-                      hex(top) + "; give the guest more RAM with --memory");
-    }
-    k.initrd.assign(initrd.begin(), initrd.end());
-    k.initrd_addr = static_cast<PhysAddr>((top - initrd.size()) & ~uint64_t{0xFFF});
-  }
-
-  // The zero page: the setup header as the file has it, then what a boot
-  // loader fills in.
-  std::vector<uint8_t>& zp = k.boot_params;
-  zp.assign(0x1000, 0);
-  std::copy(file.begin() + kSetupSects, file.begin() + header_end, zp.begin() + kSetupSects);
-  put_le<uint16_t>(zp, kVidMode, 0xFFFF);  // "normal"
-  zp[kTypeOfLoader] = kLoaderUndefined;    // (0 would make the kernel ignore the initramfs)
-  zp[kLoadFlags] = static_cast<uint8_t>(zp[kLoadFlags] & ~kQuiet);
-  put_le<uint32_t>(zp, kCmdLinePtr, kLinuxCmdlineAddr);
-  put_le<uint32_t>(zp, kRamdiskImage, k.initrd_addr);
-  put_le<uint32_t>(zp, kRamdiskSize, static_cast<uint32_t>(k.initrd.size()));
-  // The memory map SeaBIOS would report, without its ROM: 640K-1M is the
-  // VGA window and option ROM space, not RAM.
-  add_e820(zp, 0, kLowRamEnd, kE820Ram);
-  add_e820(zp, kLowRamEnd, 0xA0000 - kLowRamEnd, kE820Reserved);
-  add_e820(zp, kHighRamStart, ram_bytes - kHighRamStart, kE820Ram);
+  std::vector<uint8_t> header(file.begin() + kSetupSects, file.begin() + header_end);
+  fill_boot_data(k, header, le32(file, kCmdlineSize), le32(file, kInitrdAddrMax), kernel_end, name,
+                 initrd_name, initrd, ram_bytes, cmdline);
   return k;
 }
 
 void start_linux(Machine& machine, const LinuxKernel& k) {
   machine.set_a20(true);
   MemoryBus& mem = machine.memory();
-  mem.write_block(k.load_addr, k.kernel);
+  store_segments(mem, k.segments);
   mem.write_block(kLinuxBootParamsAddr, k.boot_params);
   mem.write_block(kLinuxCmdlineAddr, k.cmdline);
   if (!k.initrd.empty()) mem.write_block(k.initrd_addr, k.initrd);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/firmware/elf_image.h"
 #include "core/machine/machine.h"
 
 namespace tx86::core {
@@ -28,8 +29,9 @@ inline constexpr uint16_t kLinuxCodeSelector = 0x10;  // __BOOT_CS
 inline constexpr uint16_t kLinuxDataSelector = 0x18;  // __BOOT_DS
 
 struct LinuxKernel {
-  std::vector<uint8_t> kernel;  // the protected-mode part, at load_addr
-  PhysAddr load_addr = 0;
+  // The protected-mode kernel: a bzImage's one piece at code32_start, or an
+  // uncompressed vmlinux's segments where it was linked.
+  std::vector<LoadSegment> segments;
   uint32_t entry = 0;
   std::vector<uint8_t> boot_params;  // 4 KiB
   std::vector<uint8_t> cmdline;      // NUL-terminated
@@ -40,8 +42,11 @@ struct LinuxKernel {
 // A bzImage: the boot flag 0xAA55 at 0x1FE and "HdrS" at 0x202.
 bool is_linux_bzimage(std::span<const uint8_t> file);
 
-// Plans the boot of bzImage `file` (named `name` in messages) with an
-// optional initramfs into a machine with ram_bytes of RAM.
+// Plans the boot of `file` (named `name` in messages) with an optional
+// initramfs into a machine with ram_bytes of RAM. The file is a bzImage, or
+// the uncompressed kernel ELF (vmlinux): then no decompressor runs, the
+// kernel starts where it was linked (so KASLR plays no part), and the zero
+// page gets a setup header made up for it, as for a 2.15 bzImage.
 LinuxKernel prepare_linux(const std::string& name, std::span<const uint8_t> file,
                           const std::optional<std::string>& initrd_name,
                           std::span<const uint8_t> initrd, uint64_t ram_bytes,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/firmware/elf_image.h"
 #include "core/firmware/file_fields.h"
 #include "core/firmware/flat_entry.h"
 #include "core/machine/user_error.h"
@@ -17,15 +18,6 @@ namespace {
 // extended memory from 1 MiB; 640K-1M is the VGA window and ROM area.
 constexpr uint64_t kLowRamEnd = 0xA0000;
 constexpr uint64_t kHighRamStart = 0x100000;
-
-// ELF32 (System V ABI, i386 supplement).
-constexpr uint32_t kElfHeaderSize = 52;
-constexpr uint32_t kElfPhdrSize = 32;
-constexpr uint8_t kElfClass32 = 1;
-constexpr uint8_t kElfLittleEndian = 1;
-constexpr uint16_t kElfTypeExec = 2;
-constexpr uint16_t kElfMachine386 = 3;
-constexpr uint32_t kElfPtLoad = 1;
 
 constexpr uint32_t kMmapEntrySize = 24;  // the size field, then 20 bytes
 constexpr char kBootLoaderName[] = "tx86";
@@ -111,63 +103,14 @@ void plan_address_fields(const std::string& name, std::span<const uint8_t> file,
 
 // Loads the PT_LOAD segments at their physical addresses.
 void plan_elf(const std::string& name, std::span<const uint8_t> file, MultibootKernel& k) {
-  if (file.size() < 4 || std::memcmp(file.data(),
-                                     "\x7F"
-                                     "ELF",
-                                     4) != 0) {
+  if (!is_elf(file)) {
     throw UserError(name +
                     ": not an ELF file, and its Multiboot header has no load addresses "
                     "(flag bit 16)");
   }
-  if (file.size() < kElfHeaderSize) throw UserError(name + ": truncated ELF header");
-  if (file[4] != kElfClass32) {
-    throw UserError(name + ": a 64-bit ELF file; Multiboot kernels must be ELF32");
-  }
-  if (file[5] != kElfLittleEndian || le16(file, 18) != kElfMachine386) {
-    throw UserError(name + ": not an x86 (EM_386) ELF file");
-  }
-  if (le16(file, 16) != kElfTypeExec) throw UserError(name + ": not an executable ELF file");
-  k.entry = le32(file, 24);
-  const uint32_t phoff = le32(file, 28);
-  const uint16_t phentsize = le16(file, 42);
-  const uint16_t phnum = le16(file, 44);
-  if (phnum == 0) throw UserError(name + ": ELF file has no program headers");
-  if (phentsize < kElfPhdrSize) {
-    throw UserError(name + ": bad ELF program header size " + std::to_string(phentsize));
-  }
-  if (uint64_t{phoff} + uint64_t{phnum} * phentsize > file.size()) {
-    throw UserError(name + ": truncated: the ELF program headers run past the end of the file");
-  }
-
-  std::optional<uint32_t> entry_paddr;
-  for (unsigned i = 0; i < phnum; ++i) {
-    const uint64_t ph = phoff + uint64_t{i} * phentsize;
-    if (le32(file, ph) != kElfPtLoad) continue;
-    const uint32_t offset = le32(file, ph + 4);
-    const uint32_t vaddr = le32(file, ph + 8);
-    const uint32_t paddr = le32(file, ph + 12);
-    const uint32_t filesz = le32(file, ph + 16);
-    const uint32_t memsz = le32(file, ph + 20);
-    if (memsz == 0) continue;
-    const std::string what = name + ": ELF segment " + std::to_string(i);
-    if (filesz > memsz) throw UserError(what + " has a file size larger than its memory size");
-    if (uint64_t{offset} + filesz > file.size()) {
-      throw UserError(name + ": truncated: ELF segment " + std::to_string(i) +
-                      " runs past the end of the file");
-    }
-    // The entry point is physical, but higher-half kernels often give the
-    // virtual one; translate it through the segment holding it, as QEMU does.
-    if (!entry_paddr && k.entry - paddr < memsz) entry_paddr = k.entry;
-    if (!entry_paddr && k.entry - vaddr < memsz) entry_paddr = k.entry - vaddr + paddr;
-    const auto bytes = file.subspan(offset, filesz);
-    k.segments.push_back({paddr, {bytes.begin(), bytes.end()}, memsz - filesz});
-  }
-  if (k.segments.empty()) throw UserError(name + ": ELF file has no loadable segments");
-  if (!entry_paddr) {
-    throw UserError(name + ": ELF entry point " + hex(k.entry) +
-                    " is outside every loadable segment");
-  }
-  k.entry = *entry_paddr;
+  ElfImage elf = read_elf32(name, file);
+  k.entry = elf.entry;
+  k.segments = std::move(elf.segments);
 }
 
 void check_segments_in_ram(const std::string& name, const MultibootKernel& k, uint64_t ram_bytes) {
@@ -235,28 +178,6 @@ bool overlaps_kernel(const MultibootKernel& k, uint64_t addr, uint64_t size) {
   });
 }
 
-// Copies bytes (or zeros, when src is null) into RAM a page at a time. The
-// range was checked to be RAM, which is always directly writable.
-void store(MemoryBus& mem, PhysAddr addr, const uint8_t* src, uint64_t size) {
-  while (size > 0) {
-    const uint32_t in_page = std::min<uint64_t>(size, kPageSize - (addr & kPageMask));
-    uint8_t* host = mem.host_page_for_write(addr);
-    if (host != nullptr) {
-      host += addr & kPageMask;
-      if (src != nullptr) {
-        std::memcpy(host, src, in_page);
-      } else {
-        std::memset(host, 0, in_page);
-      }
-    } else {
-      for (uint32_t i = 0; i < in_page; ++i) mem.write8(addr + i, src ? src[i] : 0);
-    }
-    if (src != nullptr) src += in_page;
-    addr += in_page;
-    size -= in_page;
-  }
-}
-
 }  // namespace
 
 bool has_multiboot_header(std::span<const uint8_t> file) {
@@ -319,11 +240,8 @@ MultibootKernel prepare_multiboot(const std::string& name, std::span<const uint8
 void start_multiboot(Machine& machine, const MultibootKernel& kernel) {
   machine.set_a20(true);
   MemoryBus& mem = machine.memory();
-  for (const auto& s : kernel.segments) {
-    store(mem, s.addr, s.bytes.data(), s.bytes.size());
-    store(mem, s.addr + static_cast<uint32_t>(s.bytes.size()), nullptr, s.zero_bytes);
-  }
-  store(mem, kernel.data_addr, kernel.data.data(), kernel.data.size());
+  store_segments(mem, kernel.segments);
+  mem.write_block(kernel.data_addr, kernel.data);
 
   // Multiboot spec 3.2, "Machine state". What it leaves undefined keeps its
   // reset value.

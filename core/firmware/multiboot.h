@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/firmware/elf_image.h"
 #include "core/machine/machine.h"
 #include "core/mem/memory_bus.h"
 
@@ -57,12 +58,7 @@ inline constexpr uint32_t kMultibootInfoSize = 120;  // every 0.6.96 field, unus
 inline constexpr uint32_t kMultibootMmapOffset = kMultibootInfoOffset + kMultibootInfoSize + 8;
 
 struct MultibootKernel {
-  struct Segment {
-    PhysAddr addr = 0;
-    std::vector<uint8_t> bytes;  // copied from the file
-    uint32_t zero_bytes = 0;     // then this many zero bytes (bss)
-  };
-  std::vector<Segment> segments;
+  std::vector<LoadSegment> segments;
   uint32_t entry = 0;
   uint32_t header_flags = 0;
   PhysAddr data_addr = 0;     // the boot loader's data block (GDT first)

@@ -14,7 +14,9 @@ void setup_direct_kernel_boot(core::Machine& machine, const Options& options) {
   const std::string& path = *options.kernel;
   const std::vector<uint8_t> file =
       core::read_firmware_file(path, "kernel", core::kMaxKernelFileSize);
-  if (!core::has_multiboot_header(file) && core::is_linux_bzimage(file)) {
+  // A Linux kernel: a bzImage, or the uncompressed ELF (vmlinux), which
+  // has no Multiboot header.
+  if (!core::has_multiboot_header(file) && (core::is_linux_bzimage(file) || core::is_elf(file))) {
     std::vector<uint8_t> initrd;
     if (options.initrd) {
       initrd = core::read_firmware_file(*options.initrd, "initrd", core::kMaxKernelFileSize);
@@ -25,7 +27,7 @@ void setup_direct_kernel_boot(core::Machine& machine, const Options& options) {
     return;
   }
   if (options.initrd) {
-    throw core::UserError("--initrd: " + path + " is not a Linux bzImage");
+    throw core::UserError("--initrd: " + path + " is not a Linux kernel");
   }
   auto kernel = std::make_shared<const core::MultibootKernel>(
       core::prepare_multiboot(path, file, machine.config().ram_bytes, options.append));

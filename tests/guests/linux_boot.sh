@@ -4,12 +4,15 @@
 #   direct  --kernel/--initrd with guest_action=selftest: the marker, every
 #           /selftest check ok, GUEST_STATUS 0, then the guest reboots and
 #           --no-reboot ends the run with status 0;
+#   elf     the uncompressed kernel (vmlinux, nokaslr) with the initramfs and
+#           guest_action=reboot: the marker, then status 0 (short enough
+#           for the interpreter);
 #   disk    SeaBIOS + syslinux from disk.img (--snapshot): the marker, then
 #           SIGTERM ends the run (status 130).
-# Usage: linux_boot.sh path/to/tx86 GUEST_DIR direct|disk ENGINE
+# Usage: linux_boot.sh path/to/tx86 GUEST_DIR direct|elf|disk ENGINE
 set -u
 tx86=$1 guest=$2 mode=$3 engine=$4
-for f in vmlinuz initrd.gz disk.img; do
+for f in vmlinuz vmlinux initrd.gz disk.img; do
   [[ -f $guest/$f ]] || { echo "FAIL: no $guest/$f (the guest.linux.build test makes it)"; exit 1; }
 done
 work=$(mktemp -d)
@@ -30,6 +33,13 @@ case $mode in
     done
     grep -q "^GUEST_STATUS: 0" "$log" || fail "no 'GUEST_STATUS: 0'"
     ;;
+  elf)
+    "$tx86" --cpu-engine "$engine" --kernel "$guest/vmlinux" --initrd "$guest/initrd.gz" \
+      --append "$append nokaslr guest_action=reboot" --no-reboot --serial "file:$log" --timeout 600
+    status=$?
+    [[ $status -eq 0 ]] || fail "exit status $status, expected 0 (the guest's reboot with --no-reboot)"
+    grep -q "^GUEST_ACTION: reboot" "$log" || fail "no 'GUEST_ACTION: reboot'"
+    ;;
   disk)
     cp "$guest/disk.img" "$work/disk.img"
     "$tx86" --cpu-engine "$engine" --hda "$work/disk.img" --snapshot --serial "file:$log" \
@@ -45,7 +55,7 @@ case $mode in
     status=$?
     [[ $status -eq 130 ]] || fail "exit status $status after SIGTERM, expected 130"
     ;;
-  *) echo "usage: linux_boot.sh TX86 GUEST_DIR direct|disk ENGINE"; exit 2 ;;
+  *) echo "usage: linux_boot.sh TX86 GUEST_DIR direct|elf|disk ENGINE"; exit 2 ;;
 esac
 grep -q "^GUEST_MARKER: init reached" "$log" || fail "the guest never reached /init's marker"
 if ((failures > 0)); then

@@ -62,10 +62,11 @@ TEST(LinuxBoot, ZeroPageHasTheHeaderAndWhatTheLoaderFillsIn) {
   const std::vector<uint8_t> initrd(10000, 0xAB);
   const LinuxKernel k =
       prepare_linux("vmlinuz", file, std::string("rd"), initrd, kRam, std::string("console=ttyS0"));
-  EXPECT_EQ(k.load_addr, 0x100000u);
+  ASSERT_EQ(k.segments.size(), 1u);
+  EXPECT_EQ(k.segments[0].addr, 0x100000u);
   EXPECT_EQ(k.entry, 0x100000u);
-  ASSERT_EQ(k.kernel.size(), 8192u);
-  EXPECT_EQ(k.kernel[0], 0x90);
+  ASSERT_EQ(k.segments[0].bytes.size(), 8192u);
+  EXPECT_EQ(k.segments[0].bytes[0], 0x90);
   const std::vector<uint8_t>& zp = k.boot_params;
   ASSERT_EQ(zp.size(), 4096u);
   EXPECT_EQ(std::memcmp(&zp[0x202], "HdrS", 4), 0);
@@ -135,6 +136,62 @@ TEST(LinuxBoot, BadInputsAreErrorsThatSayWhy) {
   EXPECT_NE(error_of(bzimage(), kRam, std::vector<uint8_t>(50u << 20, 1)).find("do not fit"),
             std::string::npos);
   EXPECT_EQ(error_of(bzimage()), "");
+}
+
+// A vmlinux-like ELF: one segment linked at 16 MiB (virtual 0xC1000000),
+// 4 KiB of code and 8 KiB of bss, entry at its start.
+std::vector<uint8_t> vmlinux() {
+  std::vector<uint8_t> f(0x1000 + 0x1000, 0);
+  std::memcpy(f.data(),
+              "\x7F"
+              "ELF",
+              4);
+  f[4] = 1;                              // ELFCLASS32
+  f[5] = 1;                              // little-endian
+  put<uint16_t>(f, 16, 2);               // ET_EXEC
+  put<uint16_t>(f, 18, 3);               // EM_386
+  put<uint32_t>(f, 24, 0x1000000);       // e_entry (physical, as phys_startup_32)
+  put<uint32_t>(f, 28, 52);              // e_phoff
+  put<uint16_t>(f, 42, 32);              // e_phentsize
+  put<uint16_t>(f, 44, 1);               // e_phnum
+  put<uint32_t>(f, 52, 1);               // PT_LOAD
+  put<uint32_t>(f, 52 + 4, 0x1000);      // p_offset
+  put<uint32_t>(f, 52 + 8, 0xC1000000);  // p_vaddr
+  put<uint32_t>(f, 52 + 12, 0x1000000);  // p_paddr
+  put<uint32_t>(f, 52 + 16, 0x1000);     // p_filesz
+  put<uint32_t>(f, 52 + 20, 0x3000);     // p_memsz
+  std::fill(f.begin() + 0x1000, f.end(), 0xF4);
+  return f;
+}
+
+TEST(LinuxBoot, UncompressedKernelGetsAMadeUpSetupHeader) {
+  const LinuxKernel k = prepare_linux("vmlinux", vmlinux(), std::string("rd"),
+                                      std::vector<uint8_t>(100, 7), kRam, std::string("nokaslr"));
+  ASSERT_EQ(k.segments.size(), 1u);
+  EXPECT_EQ(k.segments[0].addr, 0x1000000u);
+  EXPECT_EQ(k.segments[0].zero_bytes, 0x2000u);
+  EXPECT_EQ(k.entry, 0x1000000u);
+  const std::vector<uint8_t>& zp = k.boot_params;
+  EXPECT_EQ(get<uint16_t>(zp, 0x1FE), 0xAA55);
+  EXPECT_EQ(std::memcmp(&zp[0x202], "HdrS", 4), 0);
+  EXPECT_EQ(get<uint16_t>(zp, 0x206), 0x020F);
+  EXPECT_EQ(zp[0x210], 0xFF);
+  EXPECT_EQ(zp[0x211], 0x01) << "LOADED_HIGH";
+  EXPECT_EQ(get<uint32_t>(zp, 0x214), 0x1000000u);
+  EXPECT_EQ(get<uint32_t>(zp, 0x238), 2047u);
+  EXPECT_EQ(get<uint32_t>(zp, 0x21C), 100u);
+  EXPECT_EQ(zp[0x1E8], 3);
+
+  MachineConfig config;
+  config.ram_bytes = kRam;
+  Machine machine(config);
+  machine.memory().write8(0x1002000, 0x55);  // in the bss: cleared
+  start_linux(machine, k);
+  EXPECT_EQ(machine.memory().read8(0x1000000), 0xF4);
+  EXPECT_EQ(machine.memory().read8(0x1002000), 0x00);
+  EXPECT_EQ(machine.cpu().state.eip, 0x1000000u);
+
+  EXPECT_NE(error_of(vmlinux(), 16ull << 20).find("outside guest RAM"), std::string::npos);
 }
 
 }  // namespace

@@ -306,7 +306,7 @@ std::vector<BadFile> bad_files() {
   {
     auto f = make_elf(0x100000, {code});
     f[4] = 2;
-    v.push_back({"Elf64", f, "k.elf: a 64-bit ELF file; Multiboot kernels must be ELF32"});
+    v.push_back({"Elf64", f, "k.elf: a 64-bit ELF file; 32-bit x86 kernels must be ELF32"});
   }
   {
     auto f = make_elf(0x100000, {code});
