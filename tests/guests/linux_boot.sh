@@ -8,8 +8,10 @@
 #           guest_action=reboot: the marker, then status 0 (short enough
 #           for the interpreter);
 #   disk    SeaBIOS + syslinux from disk.img (--snapshot): the marker, then
-#           SIGTERM ends the run (status 130).
-# Usage: linux_boot.sh path/to/tx86 GUEST_DIR direct|elf|disk ENGINE
+#           SIGTERM ends the run (status 130);
+#   determinism  the elf boot twice: byte-identical serial output and the
+#           same count of guest instructions (deterministic guest time).
+# Usage: linux_boot.sh path/to/tx86 GUEST_DIR direct|elf|disk|determinism ENGINE
 set -u
 tx86=$1 guest=$2 mode=$3 engine=$4
 for f in vmlinuz vmlinux initrd.gz disk.img; do
@@ -40,6 +42,20 @@ case $mode in
     [[ $status -eq 0 ]] || fail "exit status $status, expected 0 (the guest's reboot with --no-reboot)"
     grep -q "^GUEST_ACTION: reboot" "$log" || fail "no 'GUEST_ACTION: reboot'"
     ;;
+  determinism)
+    for run in 1 2; do
+      "$tx86" --cpu-engine "$engine" --kernel "$guest/vmlinux" --initrd "$guest/initrd.gz" \
+        --append "$append nokaslr guest_action=reboot" --no-reboot --serial "file:$work/run$run.log" \
+        --timeout 600 --stats 2> "$work/run$run.err" || fail "run $run: exit status $?"
+      sed -n 's/^tx86: \([0-9]*\) guest instructions.*/\1/p' "$work/run$run.err" > "$work/run$run.count"
+    done
+    cp "$work/run1.log" "$log"
+    cmp -s "$work/run1.log" "$work/run2.log" || fail "the two runs' serial output differs"
+    [[ -s $work/run1.count ]] || fail "no instruction count from --stats"
+    cmp -s "$work/run1.count" "$work/run2.count" ||
+      fail "instruction counts differ: $(cat "$work/run1.count") and $(cat "$work/run2.count")"
+    echo "both runs: $(cat "$work/run1.count") guest instructions"
+    ;;
   disk)
     cp "$guest/disk.img" "$work/disk.img"
     "$tx86" --cpu-engine "$engine" --hda "$work/disk.img" --snapshot --serial "file:$log" \
@@ -55,7 +71,7 @@ case $mode in
     status=$?
     [[ $status -eq 130 ]] || fail "exit status $status after SIGTERM, expected 130"
     ;;
-  *) echo "usage: linux_boot.sh TX86 GUEST_DIR direct|elf|disk ENGINE"; exit 2 ;;
+  *) echo "usage: linux_boot.sh TX86 GUEST_DIR direct|elf|disk|determinism ENGINE"; exit 2 ;;
 esac
 grep -q "^GUEST_MARKER: init reached" "$log" || fail "the guest never reached /init's marker"
 if ((failures > 0)); then
