@@ -19,8 +19,10 @@ kernel_pkg=linux-image-6.1.0-50-686
 kernel_version=6.1.176-1
 busybox_version=1:1.35.0-4+deb12u1+b1
 kernel_release=6.1.0-50-686
-# The kernel command line of the disk image (the direct boot passes its own).
-disk_append="console=ttyS0,115200 panic=-1 noapic nolapic acpi=off mitigations=off cryptomgr.notests noisapnp guest_action=shell"
+# The kernel command line of the disk image (the direct boot passes its own):
+# the kernel's messages go to the VGA text console and to COM1, and COM1 is
+# /dev/console (the last console= wins); /init adds a shell on tty1.
+disk_append="console=tty0 console=ttyS0,115200 panic=-1 noapic nolapic acpi=off mitigations=off cryptomgr.notests noisapnp guest_action=shell"
 # Fixed times and identities, so that two builds give the same bytes.
 export SOURCE_DATE_EPOCH=1700000000
 export TZ=UTC LC_ALL=C

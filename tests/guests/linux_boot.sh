@@ -9,9 +9,13 @@
 #           for the interpreter);
 #   disk    SeaBIOS + syslinux from disk.img (--snapshot): the marker, then
 #           SIGTERM ends the run (status 130);
+#   endings the elf boot three ways: guest_action=halt and =poweroff (no
+#           ACPI, so the kernel halts with interrupts off) end with status 4
+#           and "guest stopped"; a kernel panic (sysrq crash) with panic=-1
+#           reboots, and --no-reboot ends the run with status 0;
 #   determinism  the elf boot twice: byte-identical serial output and the
 #           same count of guest instructions (deterministic guest time).
-# Usage: linux_boot.sh path/to/tx86 GUEST_DIR direct|elf|disk|determinism ENGINE
+# Usage: linux_boot.sh path/to/tx86 GUEST_DIR direct|elf|disk|endings|determinism ENGINE
 set -u
 tx86=$1 guest=$2 mode=$3 engine=$4
 for f in vmlinuz vmlinux initrd.gz disk.img; do
@@ -42,6 +46,23 @@ case $mode in
     [[ $status -eq 0 ]] || fail "exit status $status, expected 0 (the guest's reboot with --no-reboot)"
     grep -q "^GUEST_ACTION: reboot" "$log" || fail "no 'GUEST_ACTION: reboot'"
     ;;
+  endings)
+    for action in halt poweroff; do
+      "$tx86" --cpu-engine "$engine" --kernel "$guest/vmlinux" --initrd "$guest/initrd.gz" \
+        --append "$append nokaslr guest_action=$action" --no-reboot --serial "file:$work/$action.log" \
+        --timeout 600 2> "$work/$action.err"
+      status=$?
+      [[ $status -eq 4 ]] || fail "$action: exit status $status, expected 4 (guest stopped)"
+      grep -q "guest stopped" "$work/$action.err" || fail "$action: no 'guest stopped' on stderr"
+      grep -q "^GUEST_ACTION: $action" "$work/$action.log" || fail "$action: no 'GUEST_ACTION: $action'"
+    done
+    "$tx86" --cpu-engine "$engine" --kernel "$guest/vmlinux" --initrd "$guest/initrd.gz" \
+      --append "$append nokaslr guest_action=run guest_cmd=\"echo c > /proc/sysrq-trigger\"" \
+      --no-reboot --serial "file:$log" --timeout 600
+    status=$?
+    [[ $status -eq 0 ]] || fail "panic: exit status $status, expected 0 (panic=-1 reboots)"
+    grep -q "Kernel panic - not syncing: sysrq triggered crash" "$log" || fail "panic: the kernel did not panic"
+    ;;
   determinism)
     for run in 1 2; do
       "$tx86" --cpu-engine "$engine" --kernel "$guest/vmlinux" --initrd "$guest/initrd.gz" \
@@ -71,7 +92,7 @@ case $mode in
     status=$?
     [[ $status -eq 130 ]] || fail "exit status $status after SIGTERM, expected 130"
     ;;
-  *) echo "usage: linux_boot.sh TX86 GUEST_DIR direct|elf|disk|determinism ENGINE"; exit 2 ;;
+  *) echo "usage: linux_boot.sh TX86 GUEST_DIR direct|elf|disk|endings|determinism ENGINE"; exit 2 ;;
 esac
 grep -q "^GUEST_MARKER: init reached" "$log" || fail "the guest never reached /init's marker"
 if ((failures > 0)); then
