@@ -7,15 +7,18 @@
 # - the mouse (roms/video/mouse_echo_boot.asm echoes its PS/2 packets):
 #   a click captures it, moves and clicks reach the guest, Ctrl+Alt
 #   releases it;
+# - the Linux test guest's disk (when given) boots to a shell on the VGA
+#   text console, and a command typed there runs;
 # and in each, a capture of the window (integer scaling, the window sized
 # to the frame, the machine paused) equals the --screenshot tx86 writes of
 # the frame it showed. Also: with no display, --display sdl runs headless
 # after a one-line notice. TX86_KEEP_WORK=1 keeps the screenshots.
-# Usage: desktop_app.sh path/to/tx86 path/to/vga_modes_boot.bin path/to/mouse_echo_boot.bin
+# Usage: desktop_app.sh path/to/tx86 path/to/vga_modes_boot.bin path/to/mouse_echo_boot.bin [linux disk.img]
 set -u
 tx86=$1
 vga_boot=$2
 mouse_boot=$3
+linux_disk=${4:-}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 freedos=$root/../shared/testdata/freedos-boot-1.44MB.img
 failures=0
@@ -39,6 +42,12 @@ cp "$vga_boot" "$work/vga.img"
 truncate -s 1474560 "$work/vga.img"
 cp "$mouse_boot" "$work/mouse.img"
 truncate -s 1474560 "$work/mouse.img"
+scenarios="bios freedos mode13 mouse"
+if [[ -n $linux_disk ]]; then
+  [[ -f $linux_disk ]] || { echo "FAIL: no $linux_disk (the guest.linux.build test makes it)"; exit 1; }
+  cp "$linux_disk" "$work/linux.img"
+  scenarios+=" linux"
+fi
 
 # Inside the X server: each scenario boots a floppy, waits for a text in a
 # file, optionally types, then pauses, captures the window and quits.
@@ -160,6 +169,17 @@ wc -c < "$work/mouse.debug" > "$work/mouse.released_at"
 xdotool mousemove_relative -- 30 0
 sleep 0.5
 finish mouse
+
+# Linux from its disk: the kernel's messages and a shell on the VGA text
+# console (tty1); COM1 says when tty1 is open.
+if [[ -f $work/linux.img ]]; then
+  start linux 720 400 --hda "$work/linux.img" --snapshot
+  wait_for "$work/linux.com1" 'GUEST_VGA_SHELL: tty1' 1 || problem "linux: no shell on tty1"
+  xdotool type --delay 40 'echo tx86-vga-$((6*7))'
+  xdotool key Return
+  sleep 3
+  finish linux
+fi
 INSIDE
 chmod +x "$work/inside.sh"
 timeout 900 xvfb-run -a -s "-screen 0 1024x768x24" "$work/inside.sh" "$tx86" "$work"
@@ -169,6 +189,12 @@ cat "$work"/*.err 2>/dev/null
   fail "the guest's screen lacks the typed command and its output"
 
 grep -q "SeaBIOS (version" "$work/bios.screen" 2>/dev/null || fail "bios: SeaBIOS's banner is not on the guest's screen"
+if [[ -n $linux_disk ]]; then
+  grep -q "^tx86-vga-42" "$work/linux.screen" 2>/dev/null || fail "linux: the typed command's output is not on the screen"
+  grep -q "Linux version" "$work/linux.screen" 2>/dev/null ||
+    grep -q "Run /init as init process" "$work/linux.screen" 2>/dev/null ||
+    fail "linux: the kernel's messages are not on the screen"
+fi
 # Mouse packets (flags, dx, dy in hex): the moves add up to 20 to the
 # right, the left button went down and up, and after the release nothing.
 python3 - "$work/mouse.debug" "$(cat "$work/mouse.released_at" 2>/dev/null || echo 0)" <<'PY' || fail "mouse: the packets are wrong"
@@ -194,7 +220,7 @@ if any(p[1] or p[2] for p in after): problems.append("moves reached the guest af
 if problems: sys.exit("; ".join(problems))
 PY
 
-for name in bios freedos mode13 mouse; do
+for name in $scenarios; do
   [[ $(cat "$work/$name.status" 2>/dev/null) == 0 ]] ||
     fail "$name: exit status $(cat "$work/$name.status" 2>/dev/null) after Ctrl+Alt+Q, expected 0"
   pngtopnm "$work/$name.png" > "$work/$name.ppm" 2>/dev/null || { fail "$name: cannot read the screenshot"; continue; }
