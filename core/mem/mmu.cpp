@@ -81,7 +81,7 @@ Mmu::Mmu(MemoryBus& bus) : bus_(bus), entries_(new TlbEntry[2 * kTlbSize]) {
 }
 
 void Mmu::clear_filled(bool keep_global) {
-  ++generation_;
+  full_flush_generation_ = ++generation_;
   if (filled_all_) {
     std::fill(entries_.get(), entries_.get() + 2 * kTlbSize, TlbEntry{});
     filled_.clear();
@@ -123,8 +123,8 @@ void Mmu::flush_non_global() {
 }
 
 void Mmu::flush_page(uint32_t lin) {
-  ++generation_;
   const uint32_t page = lin & ~kPageMask;
+  page_flushes_[++generation_ % kPageFlushLog] = page;
   for (TlbEntry* set : tlb_) {
     TlbEntry& e = set[(lin >> kPageShift) & (kTlbSize - 1)];
     if ((e.read_tag & ~kPageMask) == page || (e.write_tag & ~kPageMask) == page) e = TlbEntry{};

@@ -139,6 +139,16 @@ class Mmu {
   // Counts the flushes above but the last: a cache of linear-to-physical
   // mappings (the JIT's jump cache) is valid while this stays the same.
   uint64_t mapping_generation() const { return generation_; }
+  // Whether every change after generation `since` was an INVLPG of a page
+  // still remembered; then calls each(page) for those pages. A cache keyed
+  // by linear address can then drop only what it holds of those pages
+  // instead of everything (the kernel's INVLPGs are mostly of data pages).
+  template <class Each>
+  bool for_each_page_flush_since(uint64_t since, Each each) const {
+    if (full_flush_generation_ > since || generation_ - since > kPageFlushLog) return false;
+    for (uint64_t g = since + 1; g <= generation_; ++g) each(page_flushes_[g % kPageFlushLog]);
+    return true;
+  }
 
   // Records writes (and whether an access reached a device) until detached
   // with nullptr. Attaching and detaching flush the TLB.
@@ -169,6 +179,9 @@ class Mmu {
   bool filled_all_ = false;       // too many to list: a flush wipes the arrays
   WriteJournal* journal_ = nullptr;
   uint64_t generation_ = 0;
+  uint64_t full_flush_generation_ = 0;  // generation_ at the last flush of more than a page
+  static constexpr size_t kPageFlushLog = 16;
+  std::array<uint32_t, kPageFlushLog> page_flushes_{};  // INVLPG's page for generation g at g % size
 };
 
 }  // namespace tx86::core

@@ -248,6 +248,7 @@ bool JitEngine::interpret_block(core::Cpu& cpu) {
 }
 
 bool JitEngine::interpret_one(core::Cpu& cpu) {
+  sync_fpu(cpu.state);  // the interpreter's x87 instructions use the host's x87 too
   try {
     interp_.step(cpu);
   } catch (const core::Unimplemented& u) {
@@ -312,11 +313,24 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
 core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
   CpuState& s = cpu.state;
   s.icount_limit = s.icount + max_insns;
+  // Translated x87 code leaves the guest's x87 state in the host's x87
+  // (CpuState::fpu_live), and it stays there from block to block: the
+  // dispatcher itself never uses the x87. It comes back before anything
+  // that may: the interpreter, delivering an interrupt or exception (a task
+  // switch sets CR0.TS, which the next x87 instruction must see), and
+  // whatever runs after this returns.
+  struct FpuBack {
+    CpuState& s;
+    ~FpuBack() { sync_fpu(s); }
+  } fpu_back{s};
   while (s.icount < s.icount_limit) {
     if (cpu.stop_requested()) return core::StopReason::kStopRequested;
     if (cpu.mmu.mapping_generation() != mapping_generation_) {
-      // Linear-to-physical mappings changed: the jump cache's are stale.
-      jump_cache_.clear();
+      // Linear-to-physical mappings changed: the jump cache's may be stale.
+      bool stale = false;
+      const bool pages_only = cpu.mmu.for_each_page_flush_since(
+          mapping_generation_, [&](uint32_t page) { stale |= jump_cache_.may_hold_page(page); });
+      if (!pages_only || stale) jump_cache_.clear();
       mapping_generation_ = cpu.mmu.mapping_generation();
     }
     // The instruction after STI or MOV SS runs before interrupts are
@@ -324,6 +338,10 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     // next poll comes right after it. A block would run on past it, and in
     // a "sti; nop; cli" wait loop never leave a window at all.
     const bool shadow = s.interrupt_shadow;
+    if (s.fpu_live && !shadow && s.flag(core::flags::kIf) && cpu.interrupt_source() != nullptr &&
+        cpu.interrupt_source()->intr_pending()) {
+      sync_fpu(s);
+    }
     cpu.poll_interrupts();
     if (cpu.in_shutdown()) return core::StopReason::kShutdown;
     if (s.halted) return core::StopReason::kHalted;
@@ -355,7 +373,11 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     const x64::ExitValue exit = verifier_ && block->lowered_only
                                     ? verifier_->run(cpu, *block, trampoline_)
                                     : trampoline_.enter(&s, code);
-    sync_state(s);
+    if (verifier_) {
+      sync_state(s);
+    } else {
+      materialize_flags(s);
+    }
     if (verifier_ && !verifier_->mismatch().empty()) {
       cpu.error = verifier_->mismatch();
       return core::StopReason::kEngineError;
@@ -375,6 +397,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
       case ExitStatus::kFault: {
         const core::GuestFault f = *cpu.pending_fault;
         cpu.pending_fault.reset();
+        sync_fpu(s);
         cpu.deliver_exception(f);
         ++s.icount;  // the faulting instruction counts as a step, as in the interpreter
         if (cpu.in_shutdown()) return core::StopReason::kShutdown;

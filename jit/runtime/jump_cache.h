@@ -12,7 +12,8 @@
 // goes to the shared miss stub, which returns to the dispatcher with EIP = r10d.
 //
 // The table holds linear addresses, so it is cleared whenever the MMU's
-// mapping generation moves, and a slot goes when its block is dropped.
+// mappings change, unless the change was an INVLPG of pages it holds no
+// entry for (may_hold_page); a slot goes when its block is dropped.
 #pragma once
 
 #include <array>
@@ -41,6 +42,14 @@ class JumpCache {
     const uint32_t i = index(lin);
     keys_[i] = Key{eip, lin, mode, cs_limit, code};
     targets_[i] = checked_entry;
+    const uint32_t bit = page_bit(lin);
+    pages_[bit / 64] |= uint64_t{1} << (bit % 64);
+  }
+  // False when no entry maps an address in the 4 KiB page at `lin` (true
+  // may be a false alarm: pages share bits).
+  bool may_hold_page(uint32_t lin) const {
+    const uint32_t bit = page_bit(lin);
+    return (pages_[bit / 64] >> (bit % 64)) & 1u;
   }
   // The block code (its direct entry) for this EIP, linear address, mode
   // and CS limit, or nullptr: the dispatcher's lookup.
@@ -59,6 +68,7 @@ class JumpCache {
   void clear() {
     keys_.fill(Key{});
     targets_.fill(miss_);
+    pages_.fill(0);
   }
 
  private:
@@ -69,7 +79,11 @@ class JumpCache {
     uint32_t cs_limit = 0;
     const uint8_t* code = nullptr;
   };
+  static constexpr unsigned kPageBits = 1024;
+  static uint32_t page_bit(uint32_t lin) { return ((lin >> 12) * 0x9E3779B1u) >> 22; }
+
   const uint8_t* miss_ = nullptr;
+  std::array<uint64_t, kPageBits / 64> pages_{};  // the pages entries map, hashed
   std::array<const uint8_t*, 1u << kBits> targets_{};
   std::array<Key, 1u << kBits> keys_{};
 };

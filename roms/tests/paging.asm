@@ -6,7 +6,8 @@
 ; CR0.WP = 0 and 1, combining PDE and PTE (SDM 4.6); #PF error codes (P,
 ; W/R, U/S) and CR2 for not-present PTEs and PDEs and protection faults
 ; (SDM 4.7); INVLPG and CR3 reloads make a changed PTE take effect (a stale
-; translation before that is allowed, so it is not checked; SDM 4.10.4).
+; translation before that is allowed, so it is not checked; SDM 4.10.4),
+; for code too: a hot far call into a remapped page runs the new code.
 
 %define TEST_AREA "paging"
 %include "tx86.inc"
@@ -38,6 +39,10 @@ PAGE_REMAP      equ 0x304000        ; INVLPG test, maps FRAME_1/2/3
 FRAME_1         equ 0x305000
 FRAME_2         equ 0x306000
 FRAME_3         equ 0x307000
+CODE_REMAP      equ 0x308000        ; code: maps FRAME_4, then FRAME_5
+SEL_FLAT_CODE   equ SEL_FIRST_FREE  ; to run it (the ROM's code segments are at F0000h)
+FRAME_4         equ 0x309000
+FRAME_5         equ 0x30A000
 BIG_PAGE        equ 0x400000        ; 4 MiB page (PDE 1) -> physical 8 MiB
 BIG_ALIAS       equ 0x800000        ; 4 MiB page (PDE 2) identity
 PDE_NP_ADDR     equ 0xC00000        ; PDE 3 not present
@@ -197,6 +202,29 @@ start:
         invlpg  [BIG_PAGE]
         CHECK_EQ32 dword [BIG_PAGE + FRAME_2], 0x22222222, "4m pde change after invlpg"
 
+; ---- INVLPG of a page holding code (a JIT's caches of linear addresses) --------------
+        mov     byte [FRAME_4], 0xB8    ; mov eax, 0x44444444; retf
+        mov     dword [FRAME_4 + 1], 0x44444444
+        mov     byte [FRAME_4 + 5], 0xCB
+        mov     byte [FRAME_5], 0xB8    ; mov eax, 0x55555555; retf
+        mov     dword [FRAME_5 + 1], 0x55555555
+        mov     byte [FRAME_5 + 5], 0xCB
+        mov     PTE(CODE_REMAP), FRAME_4 | PG_PWU
+        invlpg  [CODE_REMAP]
+        mov     ecx, 40
+.call4: call    SEL_FLAT_CODE:CODE_REMAP ; many times: hot, and in the caches
+        loop    .call4
+        CHECK_EQ32 eax, 0x44444444, "code page: its frame's code runs"
+        invlpg  [PAGE_AD]               ; another page: nothing changes
+        call    SEL_FLAT_CODE:CODE_REMAP
+        CHECK_EQ32 eax, 0x44444444, "code page after an invlpg of another page"
+        mov     PTE(CODE_REMAP), FRAME_5 | PG_PWU
+        invlpg  [CODE_REMAP]
+        mov     ecx, 40
+.call5: call    SEL_FLAT_CODE:CODE_REMAP
+        loop    .call5
+        CHECK_EQ32 eax, 0x55555555, "code page remapped: the new frame's code runs"
+
 ; ---- paging off --------------------------------------------------------------------------------
         mov     eax, cr0
         and     eax, ~CR0_PG
@@ -209,6 +237,7 @@ start:
 bits 16
 gdt_table:
         GDT_STD
+        DESC    0, 0xFFFFF, ACC_CODE_R, FL_32G  ; 40 SEL_FLAT_CODE
 gdt_table_end:
 
         ROM_END start

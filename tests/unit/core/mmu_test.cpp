@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "core/cpu/guest_fault.h"
 
 namespace tx86::core {
@@ -182,6 +184,28 @@ TEST_F(MmuTest, RemappingPhysicalMemoryFlushesTheTlb) {
   bus.set_a20(false);
   bus.write8(0x00010, 0x01);
   EXPECT_EQ(mmu.read(s, 0x100010, 1, false), 0x01u);
+}
+
+// The JIT's jump cache keeps its entries across INVLPGs of pages it holds
+// nothing of; that needs the pages, in order, or a "no" when they are not
+// all known.
+TEST_F(MmuTest, PageFlushesAreListedUntilAWiderFlushOrTooMany) {
+  const uint64_t start = mmu.mapping_generation();
+  mmu.flush_page(0x00401000);
+  mmu.flush_page(0x00402ABC);
+  std::vector<uint32_t> pages;
+  EXPECT_TRUE(mmu.for_each_page_flush_since(start, [&](uint32_t p) { pages.push_back(p); }));
+  EXPECT_EQ(pages, (std::vector<uint32_t>{0x00401000, 0x00402000}));
+
+  mmu.flush_non_global();
+  EXPECT_FALSE(mmu.for_each_page_flush_since(start, [](uint32_t) {}));
+  const uint64_t after_cr3 = mmu.mapping_generation();
+  pages.clear();
+  EXPECT_TRUE(mmu.for_each_page_flush_since(after_cr3, [&](uint32_t p) { pages.push_back(p); }));
+  EXPECT_TRUE(pages.empty());
+
+  for (uint32_t i = 0; i < 17; ++i) mmu.flush_page(0x00400000 + (i << 12));
+  EXPECT_FALSE(mmu.for_each_page_flush_since(after_cr3, [](uint32_t) {}));
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "jit/runtime/block_cache.h"
+#include "jit/runtime/jump_cache.h"
 
 #include <gtest/gtest.h>
+
+#include <memory>
 
 namespace tx86::jit {
 namespace {
@@ -20,4 +23,22 @@ TEST(BlockCacheLines, MaskCoversEveryLineOfTheRange) {
 }
 
 }  // namespace
+TEST(JumpCachePages, AnInsertedPageIsHeldUntilTheCacheIsCleared) {
+  static const uint8_t miss = 0, code = 0;
+  auto cache = std::make_unique<JumpCache>();
+  cache->set_miss(&miss);
+  EXPECT_FALSE(cache->may_hold_page(0x00401000));
+  cache->insert(0x1234, 0x00401234, 7, 0xFFFFFFFF, &code, &code);
+  EXPECT_TRUE(cache->may_hold_page(0x00401000));
+  EXPECT_TRUE(cache->may_hold_page(0x00401FFF));
+  // Pages that share no bit with it are not held.
+  int held = 0;
+  for (uint32_t page = 0; page < 64; ++page) held += cache->may_hold_page(0x10000000 + (page << 12));
+  EXPECT_LT(held, 4);
+  EXPECT_EQ(cache->find(0x1234, 0x00401234, 7, 0xFFFFFFFF), &code);
+  cache->clear();
+  EXPECT_FALSE(cache->may_hold_page(0x00401000));
+  EXPECT_EQ(cache->find(0x1234, 0x00401234, 7, 0xFFFFFFFF), nullptr);
+}
+
 }  // namespace tx86::jit
