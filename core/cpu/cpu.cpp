@@ -1,6 +1,8 @@
 // Cpu basics: reset, memory access through segments and the MMU, the stack.
 #include "core/cpu/cpu.h"
 
+#include <cstring>
+
 namespace tx86::core {
 
 Cpu::Cpu(MemoryBus& memory, IoBus& io_bus) : mem(memory), io(io_bus), mmu(memory) {
@@ -135,8 +137,12 @@ unsigned Cpu::fetch_code(uint8_t* out, unsigned max) {
   // it translates, so that an instruction ending before it does not fault.
   const unsigned first_page = kPageSize - (lin & kPageMask);
   const unsigned head = n < first_page ? n : first_page;
-  for (unsigned i = 0; i < head; ++i)
-    out[i] = static_cast<uint8_t>(mmu.read(state, lin + i, 1, user, Access::kExecute));
+  if (const uint8_t* host = mmu.host_for_read(lin, user)) {
+    std::memcpy(out, host, head);
+  } else {
+    for (unsigned i = 0; i < head; ++i)
+      out[i] = static_cast<uint8_t>(mmu.read(state, lin + i, 1, user, Access::kExecute));
+  }
   if (head == n) return n;
   try {
     for (unsigned i = head; i < n; ++i) {

@@ -85,7 +85,8 @@ std::optional<GuestFault> Interpreter::execute(Cpu& cpu) {
     uint8_t bytes[kMaxInsnLength];
     const unsigned avail = cpu.fetch_code(bytes, kMaxInsnLength);
     DecodedInsn insn;
-    const DecodeStatus st = decode({bytes, avail}, s.code32(), insn);
+    const DecodeStatus st =
+        decode_cache_.decode(s.seg[kCs].base + start_eip, {bytes, avail}, s.code32(), insn);
     if (tracer_ != nullptr) tracer_->trace(s, {bytes, avail});
     switch (st) {
       case DecodeStatus::kOk: break;

@@ -7,6 +7,7 @@
 
 #include "core/cpu/cpu.h"
 #include "core/cpu/execution_engine.h"
+#include "core/decoder/decode_cache.h"
 #include "core/decoder/decoded_insn.h"
 
 namespace tx86::core {
@@ -38,6 +39,7 @@ class Interpreter final : public ExecutionEngine {
 
  private:
   Tracer* tracer_;
+  DecodeCache decode_cache_;
 };
 
 }  // namespace tx86::core

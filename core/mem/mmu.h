@@ -112,6 +112,14 @@ class Mmu {
     return read_slow(s, lin, size, user, access);
   }
 
+  // The host address of `lin` when the TLB has the page and it reads as
+  // plain memory (what read() would copy from), else nullptr.
+  const uint8_t* host_for_read(uint32_t lin, bool user) const {
+    const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
+    return e.read_tag == (lin & ~kPageMask) ? reinterpret_cast<const uint8_t*>(lin + e.addend)
+                                            : nullptr;
+  }
+
   void write(CpuState& s, uint32_t lin, unsigned size, uint32_t value, bool user) {
     if ((lin & kPageMask) + size <= kPageSize) {
       const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];

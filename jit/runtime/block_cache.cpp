@@ -7,13 +7,18 @@
 namespace tx86::jit {
 
 CompiledBlock* BlockCache::find(const BlockKey& key) const {
+  Recent& r = (*recent_)[recent_slot(key)];
+  if (r.used && r.key == key) return r.block;
   const auto it = map_.find(key);
-  return it == map_.end() ? nullptr : it->second;
+  CompiledBlock* b = it == map_.end() ? nullptr : it->second;
+  r = Recent{key, b, true};
+  return b;
 }
 
 CompiledBlock* BlockCache::add(std::unique_ptr<CompiledBlock> block) {
   CompiledBlock* b = block.get();
   map_[b->key] = b;
+  (*recent_)[recent_slot(b->key)] = Recent{b->key, b, true};
   Page& page = by_page_[b->key.phys & ~0xFFFu];
   page.blocks.push_back(b);
   page.lines |= lines_of(b);
@@ -76,6 +81,8 @@ void BlockCache::drop(CompiledBlock* b) {
   jump_cache_.remove(b->key.cs_base + b->key.eip, b->code);
   const auto m = map_.find(b->key);
   if (m != map_.end() && m->second == b) map_.erase(m);
+  Recent& r = (*recent_)[recent_slot(b->key)];
+  if (r.used && r.key == b->key) r = Recent{};
   for (const auto& l : b->links) link_sites_.erase(l.jump);
 }
 
@@ -142,6 +149,7 @@ size_t BlockCache::invalidate_range(uint32_t addr, unsigned size) {
 
 void BlockCache::clear() {
   jump_cache_.clear();
+  forget_recent();
   map_.clear();
   by_page_.clear();
   storage_.clear();

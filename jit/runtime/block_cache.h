@@ -4,6 +4,7 @@
 // other through patched jumps, which invalidation unlinks again.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -106,8 +107,22 @@ class BlockCache {
   static bool decoded_from(const CompiledBlock* b, uint32_t addr, unsigned size);
   static uint64_t lines_of(const CompiledBlock* b);
 
+  // In front of map_: the last answer for a key, a block or none, so that
+  // code run in the interpreter until it is hot (a miss every time) and
+  // the dispatcher's repeated lookups seldom search the map. add() and
+  // drop() keep it true, and find() fills it.
+  struct Recent {
+    BlockKey key;
+    CompiledBlock* block = nullptr;
+    bool used = false;
+  };
+  static constexpr size_t kRecent = 4096;
+  static size_t recent_slot(const BlockKey& key) { return BlockKeyHash{}(key) & (kRecent - 1); }
+  void forget_recent() { recent_->fill(Recent{}); }
+
   CodeArena& arena_;
   JumpCache& jump_cache_;  // a dropped block leaves it too
+  std::unique_ptr<std::array<Recent, kRecent>> recent_ = std::make_unique<std::array<Recent, kRecent>>();
   std::unordered_map<BlockKey, CompiledBlock*, BlockKeyHash> map_;
   std::unordered_map<uint32_t, Page> by_page_;
   std::vector<std::unique_ptr<CompiledBlock>> storage_;
