@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "core/decoder/decoder.h"
+
 namespace tx86::core {
 
 Cpu::Cpu(MemoryBus& memory, IoBus& io_bus) : mem(memory), io(io_bus), mmu(memory) {
@@ -138,7 +140,12 @@ unsigned Cpu::fetch_code(uint8_t* out, unsigned max) {
   const unsigned first_page = kPageSize - (lin & kPageMask);
   const unsigned head = n < first_page ? n : first_page;
   if (const uint8_t* host = mmu.host_for_read(lin, user)) {
-    std::memcpy(out, host, head);
+    // (A fixed size is two moves; a variable one became REP MOVSQ.)
+    if (head == kMaxInsnLength) {
+      std::memcpy(out, host, kMaxInsnLength);
+    } else {
+      std::memcpy(out, host, head);
+    }
   } else {
     for (unsigned i = 0; i < head; ++i)
       out[i] = static_cast<uint8_t>(mmu.read(state, lin + i, 1, user, Access::kExecute));

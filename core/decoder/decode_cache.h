@@ -28,8 +28,7 @@ class DecodeCache {
                       DecodedInsn& out) {
     Entry& e = entries_[(lin ^ (lin >> kBits)) & (kEntries - 1)];
     const uint8_t len = e.insn.length;
-    if (len != 0 && len <= bytes.size() && e.code32 == code32 &&
-        std::memcmp(e.bytes.data(), bytes.data(), len) == 0) {
+    if (len != 0 && len <= bytes.size() && e.code32 == code32 && same_bytes(e, bytes, len)) {
       out = e.insn;
       return DecodeStatus::kOk;
     }
@@ -43,6 +42,23 @@ class DecodeCache {
   }
 
  private:
+  struct Entry;
+  // The first `len` bytes agree (without a call to memcmp, which most of
+  // an interpreted instruction's time went to).
+  static bool same_bytes(const Entry& e, std::span<const uint8_t> bytes, unsigned len) {
+    if (bytes.size() < kMaxInsnLength) return std::memcmp(e.bytes.data(), bytes.data(), len) == 0;
+    uint64_t a0, a1, b0, b1;  // bytes 0-7 and 7-14
+    std::memcpy(&a0, e.bytes.data(), 8);
+    std::memcpy(&a1, e.bytes.data() + 7, 8);
+    std::memcpy(&b0, bytes.data(), 8);
+    std::memcpy(&b1, bytes.data() + 7, 8);
+    const uint64_t lo = len >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1;
+    const uint64_t hi = len <= 8    ? 0
+                        : len >= 15 ? ~uint64_t{0}
+                                    : (uint64_t{1} << (8 * (len - 7))) - 1;
+    return ((a0 ^ b0) & lo) == 0 && ((a1 ^ b1) & hi) == 0;
+  }
+
   static constexpr unsigned kBits = 12;
   static constexpr uint32_t kEntries = 1u << kBits;
   struct Entry {

@@ -26,8 +26,8 @@ RegAlloc::RegAlloc(x86::Assembler& a, const ir::Block& block)
       last_use_(block.insts.size(), 0),
       next_call_(block.insts.size() + 1, UINT32_MAX),
       reg_of_(block.insts.size(), kNone),
-      slot_of_(block.insts.size(), kNone),
-      slot_used_(kSpillSlots, false) {
+      slot_of_(block.insts.size(), kNone) {
+  slot_owner_.fill(ir::kNoRef);
   owner_.fill(ir::kNoRef);
   for (uint32_t i = 0; i < block.insts.size(); ++i) {
     const ir::Inst& in = block.insts[i];
@@ -77,8 +77,9 @@ void RegAlloc::spill(int reg) {
   const ir::Ref v = owner_[reg];
   if (slot_of_[v] == kNone) {
     for (int s = 0; s < kSpillSlots; ++s) {
-      if (!slot_used_[s]) {
-        slot_used_[s] = true;
+      if (slot_owner_[s] == ir::kNoRef) {
+        slot_owner_[s] = v;
+        ++spilled_;
         slot_of_[v] = s;
         break;
       }
@@ -168,9 +169,11 @@ void RegAlloc::end_instruction(uint32_t at) {
       reg_of_[v] = kNone;
     }
   }
-  for (size_t v = 0; v < slot_of_.size(); ++v) {
-    if (slot_of_[v] != kNone && last_use_[v] <= at) {
-      slot_used_[slot_of_[v]] = false;
+  for (int slot = 0; spilled_ > 0 && slot < kSpillSlots; ++slot) {
+    const ir::Ref v = slot_owner_[slot];
+    if (v != ir::kNoRef && last_use_[v] <= at) {
+      slot_owner_[slot] = ir::kNoRef;
+      --spilled_;
       slot_of_[v] = kNone;
     }
   }

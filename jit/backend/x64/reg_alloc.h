@@ -66,7 +66,8 @@ class RegAlloc {
   std::array<ir::Ref, 16> owner_{};  // register id -> value
   std::array<bool, 16> locked_{};
   std::array<bool, 16> temp_{};
-  std::vector<bool> slot_used_;
+  std::array<ir::Ref, kSpillSlots> slot_owner_;  // spill slot -> value, or kNoRef when free
+  int spilled_ = 0;                              // slots in use
   uint32_t current_ = 0;
 };
 

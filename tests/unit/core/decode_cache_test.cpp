@@ -38,5 +38,37 @@ TEST(DecodeCache, GivesWhatTheDecoderGivesForTheBytesFetchedNow) {
             DecodeStatus::kNeedMore);
 }
 
+// Full 15-byte fetches (the interpreter's usual case) compare only the
+// instruction's own bytes: what follows it may differ, its last byte not.
+TEST(DecodeCache, AFullFetchComparesTheInstructionsBytesOnly) {
+  DecodeCache cache;
+  // 66 C7 84 88 78 56 34 12 BB AA: mov word [eax+ecx*4+0x12345678], 0xAABB (10 bytes)
+  std::array<uint8_t, 15> fetch{0x66, 0xC7, 0x84, 0x88, 0x78, 0x56, 0x34, 0x12, 0xBB, 0xAA,
+                                0x90, 0x90, 0x90, 0x90, 0x90};
+  DecodedInsn a;
+  ASSERT_EQ(cache.decode(0x2000, fetch, true, a), DecodeStatus::kOk);
+  ASSERT_EQ(a.length, 10);
+  EXPECT_EQ(a.imm, 0xAABBu);
+  fetch[12] = 0xCC;  // after the instruction
+  DecodedInsn b;
+  ASSERT_EQ(cache.decode(0x2000, fetch, true, b), DecodeStatus::kOk);
+  EXPECT_EQ(b.imm, 0xAABBu);
+  fetch[9] = 0x11;  // its last byte
+  DecodedInsn c;
+  ASSERT_EQ(cache.decode(0x2000, fetch, true, c), DecodeStatus::kOk);
+  EXPECT_EQ(c.imm, 0x11BBu);
+  // A 15-byte instruction: fourteen prefixes then NOP... (15 bytes: 14 x 66, 90)
+  std::array<uint8_t, 15> longest{};
+  longest.fill(0x66);
+  longest[14] = 0x90;
+  DecodedInsn d;
+  ASSERT_EQ(cache.decode(0x3000, longest, true, d), DecodeStatus::kOk);
+  EXPECT_EQ(d.length, 15);
+  longest[14] = 0x40;  // inc ax
+  DecodedInsn e;
+  ASSERT_EQ(cache.decode(0x3000, longest, true, e), DecodeStatus::kOk);
+  EXPECT_NE(e.mnemonic, d.mnemonic);
+}
+
 }  // namespace
 }  // namespace tx86::core
