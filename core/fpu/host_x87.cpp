@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "core/fpu/fpu_env.h"
+
 namespace tx86::core {
 
 namespace {
@@ -83,6 +85,8 @@ uint16_t to_image(const FpuState& f, HostImage& image) {
 }
 
 void from_image(const HostImage& image, uint16_t held, FpuState& f) {
+  // (Translated code runs FLDCW natively: the control word can change too.)
+  f.cw = control_word_from(static_cast<uint16_t>(image.cw));
   f.sw = static_cast<uint16_t>(image.sw | held);
   f.update_summary();
   f.load_tag_word(static_cast<uint16_t>(image.tw));

@@ -1,6 +1,6 @@
 // ADD ADC SUB SBB AND OR XOR CMP TEST, INC DEC NEG NOT, SHL SHR SAR by an
 // immediate, 32-bit SHL SHR SAR ROL ROR by an immediate or CL, IMUL r,
-// r/m(, imm). The host instruction computes the status
+// r/m(, imm), BT BTS BTR BTC. The host instruction computes the status
 // flags (FlagsFrom) where they match the interpreter's model
 // (core/interp/alu.h); flags the SDM leaves undefined follow that model.
 #include "core/cpu/registers.h"
@@ -150,6 +150,43 @@ bool lower_imul(LowerContext& c, const core::DecodedInsn& insn) {
   return true;
 }
 
+// BT BTS BTR BTC: CF = the selected bit, the other flags as they were (the
+// interpreter's model of the flags the SDM leaves undefined). A register
+// bit offset with a memory operand addresses beyond the operand, and BTS
+// BTR BTC by a register offset are rare: those stay with the interpreter.
+bool lower_bit_test(LowerContext& c, const core::DecodedInsn& insn) {
+  const unsigned size = insn.ops[0].size;
+  const unsigned bits = 8 * size;
+  const bool by_imm = insn.ops[1].kind == OperandKind::kImm;
+  if (!by_imm && (insn.ops[0].kind == OperandKind::kMem || insn.mnemonic != Mnemonic::kBt)) {
+    return false;
+  }
+  const Arg value = c.read(0);
+  const Arg old = c.flags();
+  Arg bit;
+  uint32_t mask = 0;
+  if (by_imm) {
+    const unsigned n = insn.imm & (bits - 1);
+    mask = 1u << n;
+    const Arg moved = n == 0 ? value : c.value(Op::kShr, 4, value, Arg::imm(n));
+    bit = c.value(Op::kAnd, 4, moved, Arg::imm(1));
+  } else {
+    const Arg n = c.value(Op::kAnd, 4, c.read(1), Arg::imm(bits - 1));
+    bit = c.value(Op::kAnd, 4, c.value(Op::kShr, 4, value, n), Arg::imm(1));
+  }
+  switch (insn.mnemonic) {
+    case Mnemonic::kBts: c.write(0, c.value(Op::kOr, size, value, Arg::imm(mask))); break;
+    case Mnemonic::kBtr:
+      c.write(0, c.value(Op::kAnd, size, value, Arg::imm(~mask & (bits == 32 ? ~0u : (1u << bits) - 1))));
+      break;
+    case Mnemonic::kBtc: c.write(0, c.value(Op::kXor, size, value, Arg::imm(mask))); break;
+    default: break;
+  }
+  const Arg kept = c.value(Op::kAnd, 4, old, Arg::imm(~fl::kCf));
+  c.b.emit(Op::kSetFlags, 4, 0, c.value(Op::kOr, 4, kept, bit));
+  return true;
+}
+
 }  // namespace
 
 bool lower_alu(LowerContext& c, const core::DecodedInsn& insn) {
@@ -167,6 +204,10 @@ bool lower_alu(LowerContext& c, const core::DecodedInsn& insn) {
     case Mnemonic::kRol:
     case Mnemonic::kRor: return lower_shift(c, insn);
     case Mnemonic::kImul: return lower_imul(c, insn);
+    case Mnemonic::kBt:
+    case Mnemonic::kBts:
+    case Mnemonic::kBtr:
+    case Mnemonic::kBtc: return lower_bit_test(c, insn);
     default: return false;
   }
 }

@@ -1,5 +1,5 @@
 // MOV LEA MOVZX MOVSX XCHG CBW/CWDE CWD/CDQ SETcc CMOVcc, the flag
-// instructions CLC STC CMC CLD STD, and the NOPs.
+// instructions CLC STC CMC CLD STD LAHF SAHF, and the NOPs.
 #include "core/cpu/registers.h"
 #include "jit/frontend/lowering.h"
 
@@ -16,6 +16,9 @@ namespace fl = core::flags;
 ir::Arg condition(LowerContext& c, uint8_t cc) {
   return Arg::value(c.b.emit(Op::kCond, 4, cc, c.flags()));
 }
+
+// The status flags LAHF and SAHF move between EFLAGS and AH.
+constexpr uint32_t kAhFlags = fl::kSf | fl::kZf | fl::kAf | fl::kPf | fl::kCf;
 
 bool lower_flag_op(LowerContext& c, Op op, uint32_t bits) {
   c.b.emit(Op::kSetFlags, 4, 0, c.value(op, 4, c.flags(), Arg::imm(bits)));
@@ -69,6 +72,18 @@ bool lower_data(LowerContext& c, const core::DecodedInsn& insn) {
     case Mnemonic::kClc: return lower_flag_op(c, Op::kAnd, ~fl::kCf);
     case Mnemonic::kStc: return lower_flag_op(c, Op::kOr, fl::kCf);
     case Mnemonic::kCmc: return lower_flag_op(c, Op::kXor, fl::kCf);
+    case Mnemonic::kLahf: {
+      // AH = SF ZF 0 AF 0 PF 1 CF
+      const Arg status = c.value(Op::kAnd, 4, c.flags(), Arg::imm(kAhFlags));
+      c.set_reg(core::kAh, 1, c.value(Op::kOr, 4, status, Arg::imm(fl::kReserved1)));
+      return true;
+    }
+    case Mnemonic::kSahf: {
+      const Arg kept = c.value(Op::kAnd, 4, c.flags(), Arg::imm(~kAhFlags));
+      const Arg from_ah = c.value(Op::kAnd, 4, c.reg(core::kAh, 1), Arg::imm(kAhFlags));
+      c.b.emit(Op::kSetFlags, 4, 0, c.value(Op::kOr, 4, kept, from_ah));
+      return true;
+    }
     case Mnemonic::kCld: return lower_flag_op(c, Op::kAnd, ~fl::kDf);
     case Mnemonic::kStd: return lower_flag_op(c, Op::kOr, fl::kDf);
     case Mnemonic::kNop:

@@ -85,6 +85,10 @@ extern "C" uint32_t helper_x87_enter(core::CpuState* s) {
   return 1;
 }
 
+extern "C" void helper_x87_leave(core::CpuState* s) {
+  sync_fpu(*s);
+}
+
 extern "C" uint64_t helper_load(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size) {
   core::Cpu& cpu = core::Cpu::of(s);
   try {

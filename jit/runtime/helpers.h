@@ -42,6 +42,8 @@ uint64_t helper_load(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t 
 // Loads the guest's x87 state into the host's x87 for native x87
 // instructions (core/fpu/host_x87.h): 1 when loaded, 0 when not allowed.
 uint32_t helper_x87_enter(core::CpuState* s);
+// Takes the x87 state back from the host's x87 (sync_fpu).
+void helper_x87_leave(core::CpuState* s);
 // Sets Cpu::pending_fault to the exception `vector` with error code `error`.
 void helper_raise(core::CpuState* s, uint32_t vector, uint32_t error);
 uint32_t helper_store(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size,

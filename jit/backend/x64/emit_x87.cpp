@@ -7,8 +7,10 @@
 // back (sync_fpu). While it is there CpuState::fpu_live is set. The load is
 // allowed only with every x87 exception masked and CR0.EM and TS clear
 // (core/fpu/host_x87.h), so a native instruction can neither trap on the
-// host nor leave something pending; the control instructions that could
-// change that (FLDCW, FLDENV, FRSTOR, ...) are not translated.
+// host nor leave something pending. FLDCW runs natively and puts the state
+// back when its control word unmasks an exception; the other control
+// instructions that could change that (FLDENV, FRSTOR, ...) are not
+// translated.
 //
 // The instruction's own bytes run, its memory operand rewritten to the
 // host address the inline TLB lookup gives (flat segments; the operand must
@@ -73,6 +75,7 @@ void BlockEmitter::emit_x87(const ir::Inst& in) {
   asmjit::Label native = a.newLabel();
   asmjit::Label fallback = a.newLabel();
   asmjit::Label done = a.newLabel();
+  asmjit::Label unmasked = a.newLabel();
   a.cmp(x86::byte_ptr(kState, kOffFpuLive), 0);
   a.je(enter);
   a.bind(native);
@@ -99,9 +102,21 @@ void BlockEmitter::emit_x87(const ir::Inst& in) {
     tlb_lookup(ea, bytes, form.store != 0, x86::edx, fallback);
     a.add(kScratch1, kScratch0);
     emit_at_scratch1(a, d.opcode, d.modrm >> 3);
-    a.mov(state_dword(kOffFdp), x86::ecx);
-    a.movzx(x86::eax, selector_of(seg));
-    a.mov(x86::word_ptr(kState, kOffFds), x86::ax);
+    if (form.kind == core::X87Kind::kFldcw) {
+      // A control word that unmasks an exception may not stay on the host
+      // (an exception already flagged would trap at the next instruction):
+      // the state goes back to CpuState, and the interpreter takes it from
+      // there.
+      a.movzx(x86::eax, x86::word_ptr(kScratch1));
+      a.and_(x86::eax, core::fsw::kExceptions);
+      a.cmp(x86::eax, core::fsw::kExceptions);
+      a.jne(unmasked);
+    }
+    if (!form.control()) {  // FLDCW and FNSTCW leave the data pointer alone
+      a.mov(state_dword(kOffFdp), x86::ecx);
+      a.movzx(x86::eax, selector_of(seg));
+      a.mov(x86::word_ptr(kState, kOffFds), x86::ax);
+    }
   } else {
     if (form.fcmov) {
       // The guest's CF ZF PF into the host's flags (SAHF takes them from AH).
@@ -138,6 +153,14 @@ void BlockEmitter::emit_x87(const ir::Inst& in) {
     a.jnz(native);
     a.jmp(fallback);
   });
+  if (form.kind == core::X87Kind::kFldcw) {
+    add_stub([this, unmasked, done] {
+      a.bind(unmasked);
+      a.mov(x86::rdi, kState);
+      a.call(reinterpret_cast<uint64_t>(&helper_x87_leave));
+      a.jmp(done);
+    });
+  }
   add_stub([this, in, fallback, done] {
     a.bind(fallback);
     emit_fallback_call(in, false);

@@ -273,6 +273,51 @@ TEST(JitVsInterpreter, FlagsLeftByOneBlockAreReadByTheNext) {
   std::printf("lazy flags: %s\n", jit.stats_text().c_str());
 }
 
+// BT BTS BTR BTC by an immediate (register and memory, 32- and 16-bit,
+// offsets past the operand's width), BT by a register, and LAHF/SAHF: the
+// JIT lowers them; CF, the result and the other flags must be the
+// interpreter's.
+TEST(JitVsInterpreter, BitTestsAndAhFlagMovesMatch) {
+  Tx86Machine reference;
+  Tx86Machine translated;
+  JitEngine jit(translated.cpu());
+  uint64_t n = 0;
+  auto run = [&](std::vector<difftest::Bytes> insns, uint32_t ecx, uint32_t edx, uint32_t eflags) {
+    TestCase c;
+    c.insns = std::move(insns);
+    c.insns.insert(c.insns.end(), {{0x0F, 0x92, 0xC3}, {0x9F}, {0x88, 0xE7}});  // setb bl; lahf; mov bh, ah
+    c.gpr = {0x1200, ecx, edx, 0, 0, 0, DT_WINDOW + 16, 0};
+    for (size_t i = 0; i < c.window.size(); ++i) c.window[i] = static_cast<uint8_t>(i * 37 + 5);
+    c.eflags = eflags;
+    EXPECT_TRUE(engines_agree(c, n++, 0, reference, translated, jit));
+  };
+  for (const uint8_t op : {4, 5, 6, 7}) {  // 0F BA /4-/7: BT BTS BTR BTC r/m, imm8
+    for (const uint8_t bit : {0, 1, 7, 8, 15, 16, 17, 30, 31, 33, 63, 255}) {
+      for (const bool memory : {false, true}) {
+        for (const bool word : {false, true}) {
+          difftest::Bytes insn;
+          if (word) insn.push_back(0x66);
+          const uint8_t modrm = memory ? static_cast<uint8_t>(op << 3 | 6)           // [esi]
+                                       : static_cast<uint8_t>(0xC0 | op << 3 | 1);  // ecx
+          insn.insert(insn.end(), {0x0F, 0xBA, modrm, bit});
+          for (const uint32_t flags : {0x0u, 0x8D5u & DT_EFLAGS_MASK}) {
+            run({insn}, 0xA5A5F00Fu, 0, flags);
+          }
+        }
+      }
+    }
+  }
+  for (const uint32_t offset : {0u, 1u, 15u, 16u, 31u, 32u, 33u, 0x80000001u}) {
+    run({{0x0F, 0xA3, 0xD1}}, 0x8000F00Fu, offset, 0x1);        // bt ecx, edx
+    run({{0x66, 0x0F, 0xA3, 0xD1}}, 0x8000F00Fu, offset, 0x0);  // bt cx, dx
+  }
+  for (const uint32_t ah : {0x00u, 0xFFu, 0xD5u, 0x2Au, 0x41u, 0x80u}) {
+    for (const uint32_t flags : {0x0u, 0x8D5u & DT_EFLAGS_MASK}) {
+      run({{0xB4, static_cast<uint8_t>(ah)}, {0x9E}}, 0, 0, flags);  // mov ah, imm; sahf
+    }
+  }
+}
+
 // Indirect calls and the RETs back from them (exits whose inline caches
 // fill with their first target, hit and miss): a loop calls through EAX
 // one of four targets, the same one every time or a different one each
