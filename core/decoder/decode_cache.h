@@ -24,8 +24,7 @@ class DecodeCache {
 
   // As decode(bytes, code32, out), for the instruction fetched at linear
   // address `lin`.
-  DecodeStatus decode(uint32_t lin, std::span<const uint8_t> bytes, bool code32,
-                      DecodedInsn& out) {
+  DecodeStatus decode(uint32_t lin, std::span<const uint8_t> bytes, bool code32, DecodedInsn& out) {
     Entry& e = entries_[(lin ^ (lin >> kBits)) & (kEntries - 1)];
     const uint8_t len = e.insn.length;
     if (len != 0 && len <= bytes.size() && e.code32 == code32 && same_bytes(e, bytes, len)) {

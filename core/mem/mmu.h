@@ -189,7 +189,8 @@ class Mmu {
   uint64_t generation_ = 0;
   uint64_t full_flush_generation_ = 0;  // generation_ at the last flush of more than a page
   static constexpr size_t kPageFlushLog = 16;
-  std::array<uint32_t, kPageFlushLog> page_flushes_{};  // INVLPG's page for generation g at g % size
+  std::array<uint32_t, kPageFlushLog>
+      page_flushes_{};  // INVLPG's page for generation g at g % size
 };
 
 }  // namespace tx86::core

@@ -177,7 +177,8 @@ bool lower_bit_test(LowerContext& c, const core::DecodedInsn& insn) {
   switch (insn.mnemonic) {
     case Mnemonic::kBts: c.write(0, c.value(Op::kOr, size, value, Arg::imm(mask))); break;
     case Mnemonic::kBtr:
-      c.write(0, c.value(Op::kAnd, size, value, Arg::imm(~mask & (bits == 32 ? ~0u : (1u << bits) - 1))));
+      c.write(0, c.value(Op::kAnd, size, value,
+                         Arg::imm(~mask & (bits == 32 ? ~0u : (1u << bits) - 1))));
       break;
     case Mnemonic::kBtc: c.write(0, c.value(Op::kXor, size, value, Arg::imm(mask))); break;
     default: break;

@@ -122,7 +122,8 @@ class BlockCache {
 
   CodeArena& arena_;
   JumpCache& jump_cache_;  // a dropped block leaves it too
-  std::unique_ptr<std::array<Recent, kRecent>> recent_ = std::make_unique<std::array<Recent, kRecent>>();
+  std::unique_ptr<std::array<Recent, kRecent>> recent_ =
+      std::make_unique<std::array<Recent, kRecent>>();
   std::unordered_map<BlockKey, CompiledBlock*, BlockKeyHash> map_;
   std::unordered_map<uint32_t, Page> by_page_;
   std::vector<std::unique_ptr<CompiledBlock>> storage_;

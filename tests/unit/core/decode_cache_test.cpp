@@ -43,8 +43,8 @@ TEST(DecodeCache, GivesWhatTheDecoderGivesForTheBytesFetchedNow) {
 TEST(DecodeCache, AFullFetchComparesTheInstructionsBytesOnly) {
   DecodeCache cache;
   // 66 C7 84 88 78 56 34 12 BB AA: mov word [eax+ecx*4+0x12345678], 0xAABB (10 bytes)
-  std::array<uint8_t, 15> fetch{0x66, 0xC7, 0x84, 0x88, 0x78, 0x56, 0x34, 0x12, 0xBB, 0xAA,
-                                0x90, 0x90, 0x90, 0x90, 0x90};
+  std::array<uint8_t, 15> fetch{0x66, 0xC7, 0x84, 0x88, 0x78, 0x56, 0x34, 0x12,
+                                0xBB, 0xAA, 0x90, 0x90, 0x90, 0x90, 0x90};
   DecodedInsn a;
   ASSERT_EQ(cache.decode(0x2000, fetch, true, a), DecodeStatus::kOk);
   ASSERT_EQ(a.length, 10);

@@ -33,7 +33,8 @@ TEST(JumpCachePages, AnInsertedPageIsHeldUntilTheCacheIsCleared) {
   EXPECT_TRUE(cache->may_hold_page(0x00401FFF));
   // Pages that share no bit with it are not held.
   int held = 0;
-  for (uint32_t page = 0; page < 64; ++page) held += cache->may_hold_page(0x10000000 + (page << 12));
+  for (uint32_t page = 0; page < 64; ++page)
+    held += cache->may_hold_page(0x10000000 + (page << 12));
   EXPECT_LT(held, 4);
   EXPECT_EQ(cache->find(0x1234, 0x00401234, 7, 0xFFFFFFFF), &code);
   cache->clear();

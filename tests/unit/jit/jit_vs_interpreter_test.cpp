@@ -285,7 +285,8 @@ TEST(JitVsInterpreter, BitTestsAndAhFlagMovesMatch) {
   auto run = [&](std::vector<difftest::Bytes> insns, uint32_t ecx, uint32_t edx, uint32_t eflags) {
     TestCase c;
     c.insns = std::move(insns);
-    c.insns.insert(c.insns.end(), {{0x0F, 0x92, 0xC3}, {0x9F}, {0x88, 0xE7}});  // setb bl; lahf; mov bh, ah
+    c.insns.insert(c.insns.end(),
+                   {{0x0F, 0x92, 0xC3}, {0x9F}, {0x88, 0xE7}});  // setb bl; lahf; mov bh, ah
     c.gpr = {0x1200, ecx, edx, 0, 0, 0, DT_WINDOW + 16, 0};
     for (size_t i = 0; i < c.window.size(); ++i) c.window[i] = static_cast<uint8_t>(i * 37 + 5);
     c.eflags = eflags;
@@ -297,7 +298,7 @@ TEST(JitVsInterpreter, BitTestsAndAhFlagMovesMatch) {
         for (const bool word : {false, true}) {
           difftest::Bytes insn;
           if (word) insn.push_back(0x66);
-          const uint8_t modrm = memory ? static_cast<uint8_t>(op << 3 | 6)           // [esi]
+          const uint8_t modrm = memory ? static_cast<uint8_t>(op << 3 | 6)          // [esi]
                                        : static_cast<uint8_t>(0xC0 | op << 3 | 1);  // ecx
           insn.insert(insn.end(), {0x0F, 0xBA, modrm, bit});
           for (const uint32_t flags : {0x0u, 0x8D5u & DT_EFLAGS_MASK}) {
