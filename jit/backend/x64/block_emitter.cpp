@@ -488,17 +488,20 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
 }
 
 EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
-  // Assemble at a provisional address to learn the size, then again where it
-  // will live so that absolute jumps to the epilogue encode as rel32.
+  // Assemble where the arena's next block will start (CodeArena::allocate
+  // rounds up to 16), so that jumps to the epilogue and the helpers encode
+  // as rel32 from there, and copy that. Should the block land elsewhere, it
+  // is assembled again at its address. (It used to be assembled twice, the
+  // first time only to learn its size: a third of the translation time.)
   EmittedBlock out;
   std::vector<uint8_t*> slots;
   EmitContext pass_ctx = ctx;
   pass_ctx.tlb_slots = &slots;
+  const auto next_start =
+      reinterpret_cast<uint64_t>(ctx.arena->base() + ((ctx.arena->used() + 15) & ~size_t{15}));
   for (int pass = 0; pass < 2; ++pass) {
     asmjit::CodeHolder code;
-    const uint64_t base = pass == 0
-                              ? reinterpret_cast<uint64_t>(ctx.arena->base() + ctx.arena->used())
-                              : reinterpret_cast<uint64_t>(out.start);
+    const uint64_t base = pass == 0 ? next_start : reinterpret_cast<uint64_t>(out.start);
     code.init(asmjit::Environment::host(), base);
     BlockEmitter e(block, pass_ctx, code);
     e.run();
@@ -506,10 +509,14 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
     code.relocateToBase(base);
     const size_t size = code.codeSize();
     if (pass == 0) {
-      // Leave room for the second pass to grow (rel8 vs rel32 choices).
-      out.start = ctx.arena->allocate(size + 64);
+      out.start = ctx.arena->allocate(size);
       if (out.start == nullptr) return EmittedBlock{};
-      continue;
+      if (reinterpret_cast<uint64_t>(out.start) != base) {
+        // (Room for the second assembly to grow: rel8 and rel32 choices differ.)
+        out.start = ctx.arena->allocate(size + 64);
+        if (out.start == nullptr) return EmittedBlock{};
+        continue;
+      }
     }
     code.copyFlattenedData(ctx.arena->writable(out.start), size);
     out.size = size;
@@ -524,6 +531,7 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
       }
       out.links.push_back(link);
     }
+    break;
   }
   return out;
 }
