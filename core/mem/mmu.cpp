@@ -112,10 +112,17 @@ void Mmu::flush_all() {
 // after a page-table store without INVLPG). Refills follow the bus's own
 // view of the page.
 void Mmu::flush_physical(PhysAddr page) {
-  for (size_t i = 0; i < 2 * kTlbSize; ++i) {
-    TlbEntry& e = entries_[i];
+  auto slow_down = [page](TlbEntry& e) {
     if (e.phys_page == page && !(e.write_tag & kTlbInvalid)) e.write_tag |= kTlbSlow;
+  };
+  // Only entries filled since the last flush can map anything: look at
+  // those when they are listed (a new code page comes with every first
+  // translation in it, and the arrays are 32768 entries).
+  if (!filled_all_) {
+    for (const uint32_t slot : filled_) slow_down(entries_[slot]);
+    return;
   }
+  for (size_t i = 0; i < 2 * kTlbSize; ++i) slow_down(entries_[i]);
 }
 
 void Mmu::flush_non_global() {

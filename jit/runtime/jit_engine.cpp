@@ -229,6 +229,16 @@ void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized
   std::fflush(options_.log);
 }
 
+uint32_t& JitEngine::heat(uint32_t lin, uint32_t mode) {
+  // By linear address and mode, not by the block key's physical address, so
+  // that interpret_block can count a branch target without a page walk.
+  if (heat_.empty()) heat_.resize(kHeatEntries);
+  const uint32_t h = (lin ^ (mode * 0x9E3779B1u)) * 0x85EBCA6Bu;
+  Heat& e = heat_[(h ^ (h >> 16)) & (kHeatEntries - 1)];
+  if (e.lin != lin || e.mode != mode) e = Heat{lin, mode, 0};
+  return e.count;
+}
+
 bool JitEngine::interpret_block(core::Cpu& cpu) {
   CpuState& s = cpu.state;
   for (unsigned n = 0; n < kMaxInterpretedRun; ++n) {
@@ -242,7 +252,24 @@ bool JitEngine::interpret_block(core::Cpu& cpu) {
     // A jump, call, return, exception or interrupt moved EIP elsewhere. (A
     // short jump forward looks like the next instruction: the run simply
     // goes on, as the code would.)
-    if (s.seg[core::kCs].selector != cs || s.eip <= eip || s.eip - eip > 15) break;
+    if (s.seg[core::kCs].selector != cs) break;
+    if (s.eip > eip && s.eip - eip <= 15) continue;
+    // A branch within the code segment: when its target is cold too, the run
+    // goes on there and counts it, as the dispatcher's lookup would (which
+    // costs more than the instructions it saves); when the target is hot or
+    // translated, an interrupt waits or the mappings changed, the dispatcher
+    // takes over.
+    if (options_.hot_threshold <= 1 || needs_interpreter(s) ||
+        cpu.mmu.mapping_generation() != mapping_generation_) {
+      break;
+    }
+    const core::InterruptSource* intr = cpu.interrupt_source();
+    if (s.flag(core::flags::kIf) && intr != nullptr && intr->intr_pending()) break;
+    uint8_t flat = 0;
+    uint8_t plain = 0;
+    uint32_t& count = heat(s.seg[core::kCs].base + s.eip, mode_bits(cpu, flat, plain));
+    if (count + 1 >= options_.hot_threshold) break;
+    ++count;
   }
   return true;
 }
@@ -293,14 +320,13 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
   key.mode = mode_bits(cpu, flat, plain);
   CompiledBlock* b = cache_.find(key);
   cold_ = false;
-  if (b == nullptr && options_.hot_threshold > 1) {
-    if (heat_.empty()) heat_.assign(kHeatEntries, 0);
-    uint16_t& heat = heat_[BlockKeyHash{}(key) & (kHeatEntries - 1)];
-    if (++heat < options_.hot_threshold) {
+  if (options_.hot_threshold > 1) {
+    uint32_t& count = heat(key.cs_base + key.eip, key.mode);
+    if (b == nullptr && ++count < options_.hot_threshold) {
       cold_ = true;
       return nullptr;
     }
-    heat = 0;
+    count = options_.hot_threshold;  // translated: interpret_block stops when it gets here
   }
   if (b == nullptr) b = translate(cpu, key);
   if (b != nullptr && options_.link) {

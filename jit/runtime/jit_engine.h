@@ -97,9 +97,17 @@ class JitEngine final : public core::ExecutionEngine {
   JumpCache jump_cache_;
   uint64_t mapping_generation_ = 0;  // of the MMU, when the jump cache was last valid
   BlockCache cache_;
-  // How often each untranslated block has been about to run, by a hash of
-  // its key (a collision only makes a block hot sooner); cleared by flush.
-  std::vector<uint16_t> heat_;
+  // How often each untranslated block has been about to run, by its linear
+  // address and mode, in a direct-mapped table (a block that loses its slot
+  // starts counting again); a translated block's count is the threshold.
+  // Cleared by flush.
+  struct Heat {
+    uint32_t lin = 0;
+    uint32_t mode = 0xFFFFFFFFu;  // no block's
+    uint32_t count = 0;
+  };
+  uint32_t& heat(uint32_t lin, uint32_t mode);
+  std::vector<Heat> heat_;
   bool cold_ = false;  // the last lookup() found a block not hot yet
   std::map<std::array<uint32_t, 3>, uint32_t> contexts_;  // context_id()
   void log_block(const CompiledBlock& block, const std::string& unoptimized);
