@@ -30,7 +30,13 @@ constexpr uint32_t kInitrdAddrMax = 0x22C;
 constexpr uint32_t kCmdlineSize = 0x238;
 constexpr uint32_t kPrefAddress = 0x258;
 constexpr uint32_t kInitSize = 0x260;
-// The rest of the zero page.
+// The rest of the zero page: screen_info at 0, the E820 map.
+constexpr uint32_t kOrigVideoMode = 0x06;
+constexpr uint32_t kOrigVideoCols = 0x07;
+constexpr uint32_t kOrigVideoEgaBx = 0x0A;
+constexpr uint32_t kOrigVideoLines = 0x0E;
+constexpr uint32_t kOrigVideoIsVga = 0x0F;
+constexpr uint32_t kOrigVideoPoints = 0x10;
 constexpr uint32_t kE820Entries = 0x1E8;
 constexpr uint32_t kE820Table = 0x2D0;
 constexpr uint32_t kE820EntrySize = 20;
@@ -96,7 +102,15 @@ void fill_boot_data(LinuxKernel& k, const std::vector<uint8_t>& header, uint32_t
   zp.assign(0x1000, 0);
   std::copy(header.begin(), header.end(), zp.begin() + kSetupSects);
   put_le<uint16_t>(zp, kVidMode, 0xFFFF);  // "normal"
-  zp[kTypeOfLoader] = kLoaderUndefined;    // (0 would make the kernel ignore the initramfs)
+  // screen_info: VGA text mode 3 as the frontend leaves it (80x25 colour,
+  // 16-line font, the cursor at 0,0): Linux's VGA console takes it over.
+  zp[kOrigVideoMode] = 3;
+  zp[kOrigVideoCols] = 80;
+  put_le<uint16_t>(zp, kOrigVideoEgaBx, 0x0003);  // INT 10h AH=12h BL=10h: colour, 256 KiB
+  zp[kOrigVideoLines] = 25;
+  zp[kOrigVideoIsVga] = 1;
+  put_le<uint16_t>(zp, kOrigVideoPoints, 16);
+  zp[kTypeOfLoader] = kLoaderUndefined;  // (0 would make the kernel ignore the initramfs)
   zp[kLoadFlags] = static_cast<uint8_t>(zp[kLoadFlags] & ~kQuiet);
   put_le<uint32_t>(zp, kCmdLinePtr, kLinuxCmdlineAddr);
   put_le<uint32_t>(zp, kRamdiskImage, k.initrd_addr);

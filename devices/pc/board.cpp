@@ -27,6 +27,7 @@
 #include "devices/timer/pit8254.h"
 #include "devices/timer/port_b.h"
 #include "devices/video/std_vga.h"
+#include "devices/video/vga_text_mode.h"
 
 namespace tx86::dev {
 
@@ -120,6 +121,12 @@ Board::~Board() {
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
   }
+}
+
+void Board::vga_text_mode() {
+  const std::span<const uint8_t> font = find_vga_font_8x16(vga_->rom());
+  if (font.empty()) spdlog::warn("the VGA BIOS image has no 8x16 font: the text screen shows none");
+  set_vga_text_mode_3(*vga_, font);
 }
 
 void Board::save_cmos() {

@@ -98,6 +98,9 @@ class Board {
   uint64_t frame_version() const;
   // Writes the CMOS file now (also done on destruction).
   void save_cmos();
+  // Puts the VGA in text mode 3, with the VGA BIOS's font, as the BIOS
+  // would have (for a kernel started without one).
+  void vga_text_mode();
 
   // Input devices, for the frontends.
   Ps2Keyboard& keyboard() { return *keyboard_; }

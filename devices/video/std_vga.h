@@ -37,6 +37,7 @@ class StdVga final : public core::PciFunction, public core::IoHandler, public co
   void reset() override;
 
   const VgaRegisters& registers() const { return regs_; }
+  std::span<const uint8_t> rom() const { return rom_; }
   std::span<const uint8_t> vram() const { return vram_; }
   bool vbe_enabled() const { return vbe_[kVbeEnable] & 1; }
   // What the Bochs VBE registers say the screen shows.

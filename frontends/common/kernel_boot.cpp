@@ -7,10 +7,11 @@
 #include "core/firmware/linux_boot.h"
 #include "core/firmware/multiboot.h"
 #include "core/machine/user_error.h"
+#include "devices/pc/board.h"
 
 namespace tx86::fe {
 
-void setup_direct_kernel_boot(core::Machine& machine, const Options& options) {
+void setup_direct_kernel_boot(core::Machine& machine, dev::Board& board, const Options& options) {
   const std::string& path = *options.kernel;
   const std::vector<uint8_t> file =
       core::read_firmware_file(path, "kernel", core::kMaxKernelFileSize);
@@ -23,7 +24,12 @@ void setup_direct_kernel_boot(core::Machine& machine, const Options& options) {
     }
     auto kernel = std::make_shared<const core::LinuxKernel>(core::prepare_linux(
         path, file, options.initrd, initrd, machine.config().ram_bytes, options.append));
-    machine.add_reset_hook([&machine, kernel] { core::start_linux(machine, *kernel); });
+    // Linux's VGA console keeps the text mode a BIOS would have set (the
+    // zero page says so); the board's own reset hook has run already.
+    machine.add_reset_hook([&machine, &board, kernel] {
+      board.vga_text_mode();
+      core::start_linux(machine, *kernel);
+    });
     return;
   }
   if (options.initrd) {

@@ -114,7 +114,7 @@ PcSession::PcSession(const Options& options, core::ClockMode clock, const char* 
   }
   board_ = std::make_unique<dev::Board>(machine, board_config);
   dev::Board& board = *board_;
-  if (options.kernel) setup_direct_kernel_boot(machine, options);
+  if (options.kernel) setup_direct_kernel_boot(machine, board, options);
   if (options.screenshot_at) {
     const core::TimerId timer = machine.scheduler().add_timer("screenshot", [&] {
       shot_ = board.frame(machine.scheduler().now());

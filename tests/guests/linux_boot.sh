@@ -13,9 +13,12 @@
 #           ACPI, so the kernel halts with interrupts off) end with status 4
 #           and "guest stopped"; a kernel panic (sysrq crash) with panic=-1
 #           reboots, and --no-reboot ends the run with status 0;
+#   vga     the elf boot with console=tty0 too: the kernel takes the text
+#           mode tx86 sets up (no BIOS runs) as a VGA console, and its
+#           messages are on the screen (--screendump-text);
 #   determinism  the elf boot twice: byte-identical serial output and the
 #           same count of guest instructions (deterministic guest time).
-# Usage: linux_boot.sh path/to/tx86 GUEST_DIR direct|elf|disk|endings|determinism ENGINE
+# Usage: linux_boot.sh path/to/tx86 GUEST_DIR direct|elf|disk|endings|vga|determinism ENGINE
 set -u
 tx86=$1 guest=$2 mode=$3 engine=$4
 for f in vmlinuz vmlinux initrd.gz disk.img; do
@@ -63,6 +66,16 @@ case $mode in
     [[ $status -eq 0 ]] || fail "panic: exit status $status, expected 0 (panic=-1 reboots)"
     grep -q "Kernel panic - not syncing: sysrq triggered crash" "$log" || fail "panic: the kernel did not panic"
     ;;
+  vga)
+    "$tx86" --cpu-engine "$engine" --kernel "$guest/vmlinux" --initrd "$guest/initrd.gz" \
+      --append "console=tty0 $append nokaslr guest_action=reboot" --no-reboot \
+      --serial "file:$log" --screendump-text "$work/screen.txt" --timeout 600
+    status=$?
+    [[ $status -eq 0 ]] || fail "exit status $status, expected 0"
+    grep -q "Console: colour VGA+ 80x25" "$log" || fail "the kernel did not take the VGA text console"
+    grep -q "Run /init as init process" "$work/screen.txt" ||
+      fail "the kernel's messages are not on the VGA screen: $(tail -3 "$work/screen.txt")"
+    ;;
   determinism)
     for run in 1 2; do
       "$tx86" --cpu-engine "$engine" --kernel "$guest/vmlinux" --initrd "$guest/initrd.gz" \
@@ -92,7 +105,7 @@ case $mode in
     status=$?
     [[ $status -eq 130 ]] || fail "exit status $status after SIGTERM, expected 130"
     ;;
-  *) echo "usage: linux_boot.sh TX86 GUEST_DIR direct|elf|disk|endings|determinism ENGINE"; exit 2 ;;
+  *) echo "usage: linux_boot.sh TX86 GUEST_DIR direct|elf|disk|endings|vga|determinism ENGINE"; exit 2 ;;
 esac
 grep -q "^GUEST_MARKER: init reached" "$log" || fail "the guest never reached /init's marker"
 if ((failures > 0)); then
