@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "jit/backend/x64/emitter.h"
@@ -187,7 +188,16 @@ class BlockEmitter {
     ir::Ref by;
     int arg;  // which operand
   };
-  std::vector<std::vector<Use>> uses_;  // per IR value, its live readers
+  // Per IR value, its live readers, in program order: all the lists in one
+  // array (one allocation per block, not one per value).
+  struct UseLists {
+    std::vector<Use> all;
+    std::vector<uint32_t> begin;  // value v's readers: all[begin[v], begin[v + 1])
+    std::span<const Use> operator[](size_t v) const {
+      return {all.data() + begin[v], begin[v + 1] - begin[v]};
+    }
+  };
+  UseLists uses_;
   bool lazy_maybe_set_ = true;  // here on the main path, CpuState::lazy_flags may be nonzero
   size_t slot_index_ = 0;       // the next of ctx.tlb_slots
   uint32_t synced_ = 0;

@@ -48,12 +48,24 @@ x86::Gp sized(const x86::Gp& r, unsigned size) {
 }  // namespace
 
 void BlockEmitter::plan_uses() {
-  uses_.assign(block.insts.size(), {});
-  for (ir::Ref r = 0; r < block.insts.size(); ++r) {
+  const size_t n = block.insts.size();
+  // Count each value's readers, place the lists, then fill them in order.
+  std::vector<uint32_t>& begin = uses_.begin;
+  begin.assign(n + 1, 0);
+  for (const ir::Inst& in : block.insts) {
+    if (in.dead) continue;
+    for (const ir::Arg& arg : in.a) {
+      if (arg.is_value()) ++begin[arg.v + 1];
+    }
+  }
+  for (size_t v = 0; v < n; ++v) begin[v + 1] += begin[v];
+  uses_.all.resize(begin[n]);
+  std::vector<uint32_t> next(begin.begin(), begin.end() - 1);
+  for (ir::Ref r = 0; r < n; ++r) {
     const ir::Inst& in = block.insts[r];
     if (in.dead) continue;
     for (int k = 0; k < 3; ++k) {
-      if (in.a[k].is_value()) uses_[in.a[k].v].push_back({r, k});
+      if (in.a[k].is_value()) uses_.all[next[in.a[k].v]++] = {r, k};
     }
   }
 }
@@ -62,7 +74,7 @@ void BlockEmitter::plan_deferred_state() {
   const size_t n = block.insts.size();
   remat_.assign(n, false);
   skipped_.assign(n, false);
-  const std::vector<std::vector<Use>>& uses = uses_;
+  const UseLists& uses = uses_;
   // Users come after their values: decide from the end.
   for (ir::Ref r = static_cast<ir::Ref>(n); r-- > 0;) {
     const ir::Inst& in = block.insts[r];
