@@ -52,6 +52,11 @@ class Cpu {
 
   void set_interrupt_source(InterruptSource* src) { intr_ = src; }
   InterruptSource* interrupt_source() const { return intr_; }
+  // An external interrupt is requested and IF lets it in (an interrupt
+  // shadow aside): poll_interrupts() would take it.
+  bool interrupt_waiting() const {
+    return intr_ != nullptr && state.flag(flags::kIf) && intr_->intr_pending();
+  }
   // Guest time in nanoseconds, for the TSC (PIT and TSC share it).
   void set_clock(std::function<uint64_t()> guest_ns) { clock_ = std::move(guest_ns); }
   uint64_t read_tsc() const;

@@ -160,7 +160,7 @@ void Cpu::poll_interrupts() {
     state.interrupt_shadow = false;
     return;
   }
-  if (intr_ != nullptr && state.flag(flags::kIf) && intr_->intr_pending()) {
+  if (interrupt_waiting()) {
     deliver_external_interrupt(intr_->intr_acknowledge());
   }
 }

@@ -28,11 +28,9 @@ bool is_port_access(const core::DecodedInsn& insn) {
 // takes now, a stop or reset request, a triple fault, or a change of the
 // memory map (A20, shadow RAM, BARs) that may move the code itself.
 bool device_event(core::Cpu& cpu, uint64_t mappings_before) {
-  const core::CpuState& s = cpu.state;
   if (cpu.stop_requested() || cpu.in_shutdown()) return true;
   if (cpu.mmu.mapping_generation() != mappings_before) return true;
-  const core::InterruptSource* intr = cpu.interrupt_source();
-  return s.flag(core::flags::kIf) && intr != nullptr && intr->intr_pending();
+  return cpu.interrupt_waiting();
 }
 
 }  // namespace
@@ -70,9 +68,8 @@ extern "C" uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedIn
     // interrupt or end the slice, and run the next. Without a reason to
     // stop, the next runs here. (The translated code counts the last step
     // with the rest of the block, which must still fit the slice.)
-    const core::InterruptSource* intr = cpu.interrupt_source();
     if (s->icount + block_rest >= s->icount_limit || cpu.stop_requested() || cpu.in_shutdown() ||
-        (s->flag(core::flags::kIf) && intr != nullptr && intr->intr_pending())) {
+        cpu.interrupt_waiting()) {
       return 0;
     }
     ++s->icount;

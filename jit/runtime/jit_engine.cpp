@@ -263,8 +263,7 @@ bool JitEngine::interpret_block(core::Cpu& cpu) {
         cpu.mmu.mapping_generation() != mapping_generation_) {
       break;
     }
-    const core::InterruptSource* intr = cpu.interrupt_source();
-    if (s.flag(core::flags::kIf) && intr != nullptr && intr->intr_pending()) break;
+    if (cpu.interrupt_waiting()) break;
     uint8_t flat = 0;
     uint8_t plain = 0;
     uint32_t& count = heat(s.seg[core::kCs].base + s.eip, mode_bits(cpu, flat, plain));
@@ -364,10 +363,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     // next poll comes right after it. A block would run on past it, and in
     // a "sti; nop; cli" wait loop never leave a window at all.
     const bool shadow = s.interrupt_shadow;
-    if (s.fpu_live && !shadow && s.flag(core::flags::kIf) && cpu.interrupt_source() != nullptr &&
-        cpu.interrupt_source()->intr_pending()) {
-      sync_fpu(s);
-    }
+    if (s.fpu_live && !shadow && cpu.interrupt_waiting()) sync_fpu(s);
     cpu.poll_interrupts();
     if (cpu.in_shutdown()) return core::StopReason::kShutdown;
     if (s.halted) return core::StopReason::kHalted;
