@@ -58,7 +58,7 @@ class DecodeCache {
     return ((a0 ^ b0) & lo) == 0 && ((a1 ^ b1) & hi) == 0;
   }
 
-  static constexpr unsigned kBits = 12;
+  static constexpr unsigned kBits = 14;
   static constexpr uint32_t kEntries = 1u << kBits;
   struct Entry {
     DecodedInsn insn;  // length 0: empty

@@ -56,6 +56,9 @@ Machine::Machine(const MachineConfig& config)
   scheduler_.set_arm_listener([this](GuestTime when) {
     if (when < slice_deadline_) cpu_.request_stop();
   });
+  // A stall moved guest time on: the slice's instruction budget would now
+  // run past its deadline.
+  scheduler_.set_stall_listener([this] { cpu_.request_stop(); });
   // Conventional memory and extended memory; 640K-1M is for the VGA window,
   // option ROMs and the BIOS, whose RAM stays hidden until shadowing.
   memory_.map_ram(0, kLowRamEnd, 0);

@@ -81,6 +81,13 @@ void Scheduler::retire(uint64_t insns) {
   if (mode_ == ClockMode::kDeterministic) elapsed_ps_ += insns * ps_per_insn_;
 }
 
+void Scheduler::stall(GuestTime ns) {
+  if (mode_ != ClockMode::kDeterministic || ns == 0) return;
+  sync();
+  elapsed_ps_ += ns * 1000;
+  if (stall_listener_) stall_listener_();
+}
+
 void Scheduler::skip_to(GuestTime t) {
   sync();
   if (mode_ != ClockMode::kDeterministic || t == kNever) return;

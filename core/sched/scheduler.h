@@ -66,6 +66,12 @@ class Scheduler {
     arm_listener_ = std::move(listener);
   }
 
+  // An access that keeps the CPU waiting (an ISA bus cycle): in
+  // deterministic mode guest time moves on by ns at once, and the stall
+  // listener hears of it, since the running slice was sized without it. In
+  // real time the wait is the host's own.
+  void stall(GuestTime ns);
+  void set_stall_listener(std::function<void()> listener) { stall_listener_ = std::move(listener); }
   // The CPU is idle (HLT): let guest time jump to t. Real-time mode cannot
   // jump; the caller sleeps instead.
   void skip_to(GuestTime t);
@@ -94,6 +100,7 @@ class Scheduler {
   const uint64_t* counter_ = nullptr;
   uint64_t counted_ = 0;  // *counter_ at the last sync
   std::function<void(GuestTime)> arm_listener_;
+  std::function<void()> stall_listener_;
 
   uint64_t pending_insns() const { return counter_ ? *counter_ - counted_ : 0; }
   std::vector<Timer> timers_;

@@ -44,6 +44,9 @@ constexpr unsigned kIrqMouse = 12;
 constexpr unsigned kIrqFpu = 13;
 constexpr unsigned kIrqIdePrimary = 14;
 constexpr unsigned kIrqIdeSecondary = 15;
+// An I/O cycle on the ISA bus: 8 clocks of 8.33 MHz, about the microsecond
+// that Linux's io_delay (an OUT to port 80h) and its PIT calibration assume.
+constexpr core::GuestTime kIsaIoCycleNs = 1000;
 }  // namespace
 
 Board::Board(core::Machine& machine, const BoardConfig& config)
@@ -61,6 +64,7 @@ Board::Board(core::Machine& machine, const BoardConfig& config)
   post_code_ = std::make_unique<PostCode>(io);
   debug_exit_ = std::make_unique<DebugExit>(io, machine, config.exit_mode);
   pit_ = std::make_unique<Pit8254>(io, sched, irq_[kIrqPit]);
+  pit_->set_bus_cycle(kIsaIoCycleNs);
   port_b_ = std::make_unique<PortB>(io, *pit_);
   rtc_ = std::make_unique<Rtc>(io, sched, irq_[kIrqRtc], config.rtc_start);
   dma_ = std::make_unique<IsaDma>(io, machine.memory());

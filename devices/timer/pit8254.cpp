@@ -40,8 +40,10 @@ void Pit8254::set_gate(unsigned counter, bool level) {
 uint32_t Pit8254::io_read(uint16_t port, unsigned) {
   // The control word register cannot be read (datasheet table 1: no-op);
   // QEMU returns 0.
-  if (port == kCommandPort) return 0;
-  return counters_[port - kBasePort].read(now_ticks());
+  uint32_t value = 0;
+  if (port != kCommandPort) value = counters_[port - kBasePort].read(now_ticks());
+  bus_cycle();
+  return value;
 }
 
 void Pit8254::io_write(uint16_t port, unsigned, uint32_t value) {
@@ -49,11 +51,12 @@ void Pit8254::io_write(uint16_t port, unsigned, uint32_t value) {
   const auto byte = static_cast<uint8_t>(value);
   if (port == kCommandPort) {
     write_command(byte, now);
-    return;
+  } else {
+    const unsigned counter = port - kBasePort;
+    counters_[counter].write(byte, now);
+    if (counter == 0) sync_out0(now);
   }
-  const unsigned counter = port - kBasePort;
-  counters_[counter].write(byte, now);
-  if (counter == 0) sync_out0(now);
+  bus_cycle();
 }
 
 void Pit8254::write_command(uint8_t value, uint64_t now) {

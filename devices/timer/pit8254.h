@@ -45,6 +45,17 @@ class Pit8254 final : public core::IoHandler {
   // 65536, counter 2's gate low.
   void reset();
 
+  // How long an access to the PIT (or port B) keeps the CPU waiting: on a
+  // PC an ISA I/O cycle takes about a microsecond, and guests count on it.
+  // Linux's quick TSC calibration loads counter 2 and reads it back at once
+  // to wait for the count to be loaded ("the easiest way to delay a
+  // microsecond"); with instant accesses it reads the count before it is
+  // loaded and falls back to a calibration ten times as long. 0 (the
+  // default): accesses take no guest time.
+  void set_bus_cycle(core::GuestTime ns) { bus_cycle_ns_ = ns; }
+  // Accounts for one access (port_b.cpp calls it too).
+  void bus_cycle() { scheduler_.stall(bus_cycle_ns_); }
+
   void set_gate(unsigned counter, bool level);
   bool gate(unsigned counter) const { return counters_[counter].gate(); }
   bool out(unsigned counter) const { return counters_[counter].out(now_ticks()); }
@@ -64,6 +75,7 @@ class Pit8254 final : public core::IoHandler {
   core::IrqLine& out0_;
   std::function<core::GuestTime()> clock_;
   core::TimerId timer_;
+  core::GuestTime bus_cycle_ns_ = 0;
   uint64_t out0_synced_ = 0;  // the tick at which out0_ last matched OUT0
   std::array<PitCounter, kCounters> counters_{};
 };

@@ -16,12 +16,15 @@ uint32_t PortB::io_read(uint16_t, unsigned) {
   const uint64_t now = pit_.now_ticks();
   const bool refresh = ((now / kRefreshTicks) & 1) != 0;
   // Bits 6-7 (IOCHK#, SERR# status) stay 0: nothing raises them.
-  return control_ | (refresh ? 0x10u : 0) | (pit_.out(2) ? 0x20u : 0);
+  const uint32_t value = control_ | (refresh ? 0x10u : 0) | (pit_.out(2) ? 0x20u : 0);
+  pit_.bus_cycle();
+  return value;
 }
 
 void PortB::io_write(uint16_t, unsigned, uint32_t value) {
   control_ = static_cast<uint8_t>(value & 0x0F);  // bits 4-7 are read-only
   pit_.set_gate(2, (value & 1) != 0);
+  pit_.bus_cycle();
 }
 
 }  // namespace tx86::dev

@@ -59,15 +59,17 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
 
   // The whole page: a block may follow direct jumps and calls anywhere in
   // it (the block cache invalidates by page, so every byte a block was
-  // decoded from is on its page).
-  uint8_t bytes[core::kPageSize];
+  // decoded from is on its page). It is read in place: nothing writes guest
+  // memory while a block is translated (a copy of the page was a tenth of
+  // the translation time).
+  const uint8_t* bytes = nullptr;
   try {
     const uint32_t phys = cpu.mmu.translate(s, start_lin, core::Access::kExecute, cpu.cpl() == 3);
     phys_page = phys & ~core::kPageMask;
     // Only RAM and ROM hold code the JIT can track; anything else stays with
     // the interpreter.
-    if (cpu.mem.host_page_for_read(phys) == nullptr) return false;
-    cpu.mem.read_block(phys_page, {bytes, core::kPageSize});
+    bytes = cpu.mem.host_page_for_read(phys);
+    if (bytes == nullptr) return false;
   } catch (const core::GuestFault&) {
     return false;
   }

@@ -138,3 +138,35 @@ TEST(Scheduler, ArmListenerSeesEveryDeadline) {
 
 }  // namespace
 }  // namespace tx86::core
+
+namespace tx86::core {
+namespace {
+
+TEST(Scheduler, StallMovesDeterministicTimeOnAndTellsTheListener) {
+  Scheduler s(ClockMode::kDeterministic, 1000);
+  uint64_t icount = 0;
+  s.attach_instruction_counter(&icount);
+  int heard = 0;
+  s.set_stall_listener([&] { ++heard; });
+  icount += 40;  // executing, not yet synced: the stall comes after them
+  s.stall(1000);
+  EXPECT_EQ(s.now(), 1040u);
+  EXPECT_EQ(s.retired(), 40u);  // a stall retires nothing
+  EXPECT_EQ(s.insns_until(2000), 960u);
+  EXPECT_EQ(heard, 1);
+  s.stall(0);  // nothing to wait for
+  EXPECT_EQ(heard, 1);
+}
+
+TEST(Scheduler, StallInRealTimeIsTheHostsOwn) {
+  Scheduler s(ClockMode::kRealtime);
+  int heard = 0;
+  s.set_stall_listener([&] { ++heard; });
+  const GuestTime t0 = s.now();
+  s.stall(1'000'000'000);
+  EXPECT_LT(s.now() - t0, 500'000'000u);
+  EXPECT_EQ(heard, 0);
+}
+
+}  // namespace
+}  // namespace tx86::core

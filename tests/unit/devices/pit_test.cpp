@@ -423,6 +423,33 @@ TEST_F(PitTest, LinuxQuickCalibrateSeesTheMsbDropEvery256Clocks) {
   EXPECT_EQ(read_word(2), 0xFDFF);
 }
 
+// With the board's ISA cycle, the read-back Linux uses as its
+// microsecond's wait comes after the count is loaded, and so does every
+// read after it; each access moves guest time on by the cycle.
+TEST_F(PitTest, IsaCycleMakesTheReadBackAfterLoadingSeeTheCount) {
+  pit.set_bus_cycle(1000);
+  io.write8(0x61, 0x01);
+  io.write8(0x43, 0xB0);
+  const core::GuestTime before = sched.now();
+  write_count(2, 0xFFFF);
+  EXPECT_EQ(sched.now() - before, 2000u);
+  const uint16_t first = read_word(2);
+  EXPECT_EQ(first >> 8, 0xFF);
+  EXPECT_EQ(sched.now() - before, 4000u);
+  EXPECT_LT(read_word(2), first);  // counting, about 1.2 clocks per access
+  EXPECT_EQ(sched.now() - before, 6000u);
+  // Port B's accesses are ISA cycles too.
+  (void)out2();
+  EXPECT_EQ(sched.now() - before, 7000u);
+}
+
+TEST_F(PitTest, WithoutTheCycleAReadRightAfterLoadingSeesTheOldCount) {
+  io.write8(0x61, 0x01);
+  io.write8(0x43, 0xB0);
+  write_count(2, 0xFFFF);
+  EXPECT_EQ(read_word(2), 0);  // the CE loads on the next clock edge
+}
+
 TEST_F(PitTest, LateTimerStillDeliversTheRisingEdge) {
   io.write8(0x43, 0x34);
   write_count(0, 4);
