@@ -46,6 +46,7 @@ struct PageGroup {
   int32_t high = 0;  // the highest displacement + that access's size
   bool stores = false;
   unsigned members = 0;
+  int slot = -1;  // where its host base is kept: kPageBase (-1) or a group_slot
 };
 
 // Whether the host has LAHF/SAHF in 64-bit mode (the flag capture's choice).
@@ -94,14 +95,15 @@ class BlockEmitter {
   // are taken from the host flags right after the op (precompute_conds).
   std::vector<ir::Ref> host_conds(ir::Ref r) const;
   void precompute_conds(ir::Ref r);
-  // The page group access r belongs to (null: none), and at its first
-  // access the code that maps the group's page into kPageBase, or sets it
-  // to 0 and goes to the access's own `lookup` when the group's span
-  // crosses a page or the TLB does not map it. `tmp` is free. True at the
-  // first access: there kPageBase is known to be set after it.
+  // The page group access r belongs to (null: none), and the host base of
+  // its page for access r: at the group's first access, the code that maps
+  // the page and keeps its base (kPageBase or the group's slot), or keeps 0
+  // and goes to the access's own `lookup` when the group's span crosses a
+  // page or the TLB does not map it; at the others, the base kept, or
+  // `lookup` when it is 0. `tmp` is free.
   const PageGroup* page_group_of(ir::Ref r) const;
-  bool enter_page_group(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp,
-                        const asmjit::Label& lookup);
+  x86::Gp page_group_base(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp,
+                          const asmjit::Label& lookup);
   void emit_load(ir::Ref r, const ir::Inst& in);
   void emit_store(ir::Ref r, const ir::Inst& in);
   void emit_check_eip(const ir::Inst& in);

@@ -179,11 +179,7 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
     if (page_group_of(r) != nullptr) {
       // The group's page, mapped once (kPageBase), or its own lookup when not.
       asmjit::Label lookup = a.newLabel();
-      if (!enter_page_group(r, *lin, dst, lookup)) {
-        a.test(kPageBase, kPageBase);
-        a.jz(lookup);
-      }
-      access_load(a, dst, kPageBase, *lin, in.size);
+      access_load(a, dst, page_group_base(r, *lin, dst, lookup), *lin, in.size);
       const x86::Gp l = *lin;
       add_stub([this, lookup, slow, done, l, dst, in] {
         a.bind(lookup);
@@ -235,11 +231,7 @@ void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
   if (const std::optional<x86::Gp> lin = linear_address(*this, in, offset, slow)) {
     if (page_group_of(r) != nullptr) {
       asmjit::Label lookup = a.newLabel();
-      if (!enter_page_group(r, *lin, tmp, lookup)) {
-        a.test(kPageBase, kPageBase);
-        a.jz(lookup);
-      }
-      access_store(a, value, kPageBase, *lin, in.size);
+      access_store(a, value, page_group_base(r, *lin, tmp, lookup), *lin, in.size);
       const x86::Gp l = *lin;
       add_stub([this, lookup, slow, done, l, tmp, value, in] {
         a.bind(lookup);

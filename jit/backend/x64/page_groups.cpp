@@ -3,9 +3,10 @@
 // constant distances from one address. When their whole span fits in a
 // page, the first access of the group checks that once, looks the page up
 // in the TLB (for writing when any of them stores) and keeps its host base
-// in kPageBase; the others then access host memory directly. When the span
-// crosses a page or the lookup fails, kPageBase is 0 and each access looks
-// itself up as usual (out of line).
+// in kPageBase, or when another group holds kPageBase then, in a slot of
+// the frame; the others then access host memory directly. When the span
+// crosses a page or the lookup fails, the base kept is 0 and each access
+// looks itself up as usual (out of line).
 //
 // The saved base stays right for the rest of the group: between its first
 // and last access there is no call, so nothing changes the memory map or
@@ -130,6 +131,16 @@ void BlockEmitter::plan_page_groups() {
     busy_until = group.last;
     any = true;
   }
+  // The others of two or more keep their base in a slot of the frame: a
+  // load and a test at each access instead of a TLB check.
+  int slots = 0;
+  for (size_t g = 0; g < groups_.size() && slots < kGroupSlots; ++g) {
+    PageGroup& group = groups_[g];
+    if (taken[g] || group.members < 2 || high[g] - low[g] > static_cast<int64_t>(core::kPageSize))
+      continue;
+    taken[g] = true;
+    group.slot = slots++;
+  }
   for (ir::Ref r = 0; r < n; ++r) {
     if (group_of_[r] >= 0 && !taken[group_of_[r]]) group_of_[r] = -1;
   }
@@ -139,10 +150,16 @@ const PageGroup* BlockEmitter::page_group_of(ir::Ref r) const {
   return group_of_[r] >= 0 ? &groups_[group_of_[r]] : nullptr;
 }
 
-bool BlockEmitter::enter_page_group(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp,
-                                    const asmjit::Label& lookup) {
+x86::Gp BlockEmitter::page_group_base(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp,
+                                      const asmjit::Label& lookup) {
   const PageGroup& g = groups_[group_of_[r]];
-  if (g.first != r) return false;
+  const x86::Gp base = g.slot < 0 ? kPageBase : kScratch1;
+  if (g.first != r) {
+    if (g.slot >= 0) a.mov(base, group_slot(g.slot));
+    a.test(base, base);
+    a.jz(lookup);
+    return base;
+  }
   asmjit::Label fail = a.newLabel();
   // low = lin - (this access's displacement - the lowest), mod 2^32. The
   // TLB maps [low, low + span) only if the span stays in low's page: the
@@ -152,13 +169,19 @@ bool BlockEmitter::enter_page_group(ir::Ref r, const x86::Gp& lin, const x86::Gp
       static_cast<int32_t>(static_cast<uint32_t>(g.low) - static_cast<uint32_t>(displacement_[r]));
   const int32_t span = g.high - g.low;
   a.lea(kScratch0.r32(), x86::dword_ptr(lin.r64(), to_low));
-  tlb_lookup(kScratch0.r32(), static_cast<unsigned>(span), g.stores, tmp, fail, kPageBase);
-  add_stub([this, fail, lookup] {
+  tlb_lookup(kScratch0.r32(), static_cast<unsigned>(span), g.stores, tmp, fail, base);
+  if (g.slot >= 0) a.mov(group_slot(g.slot), base);
+  const int slot = g.slot;
+  add_stub([this, fail, lookup, slot] {
     a.bind(fail);
-    a.xor_(kPageBase.r32(), kPageBase.r32());
+    if (slot < 0) {
+      a.xor_(kPageBase.r32(), kPageBase.r32());
+    } else {
+      a.mov(group_slot(slot), 0);
+    }
     a.jmp(lookup);
   });
-  return true;
+  return base;
 }
 
 }  // namespace tx86::jit::x64

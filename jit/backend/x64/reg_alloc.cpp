@@ -76,7 +76,7 @@ int RegAlloc::free_register(bool callee_saved_only) {
 void RegAlloc::spill(int reg) {
   const ir::Ref v = owner_[reg];
   if (slot_of_[v] == kNone) {
-    for (int s = 0; s < kSpillSlots; ++s) {
+    for (int s = 0; s < kValueSlots; ++s) {
       if (slot_owner_[s] == ir::kNoRef) {
         slot_owner_[s] = v;
         ++spilled_;
@@ -169,7 +169,7 @@ void RegAlloc::end_instruction(uint32_t at) {
       reg_of_[v] = kNone;
     }
   }
-  for (int slot = 0; spilled_ > 0 && slot < kSpillSlots; ++slot) {
+  for (int slot = 0; spilled_ > 0 && slot < kValueSlots; ++slot) {
     const ir::Ref v = slot_owner_[slot];
     if (v != ir::kNoRef && last_use_[v] <= at) {
       slot_owner_[slot] = ir::kNoRef;

@@ -66,7 +66,7 @@ class RegAlloc {
   std::array<ir::Ref, 16> owner_{};  // register id -> value
   std::array<bool, 16> locked_{};
   std::array<bool, 16> temp_{};
-  std::array<ir::Ref, kSpillSlots> slot_owner_;  // spill slot -> value, or kNoRef when free
+  std::array<ir::Ref, kValueSlots> slot_owner_;  // spill slot -> value, or kNoRef when free
   int spilled_ = 0;                              // slots in use
   uint32_t current_ = 0;
 };
