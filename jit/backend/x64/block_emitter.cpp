@@ -92,6 +92,7 @@ void BlockEmitter::run() {
   plan_deferred_state();
   plan_lazy_flags();
   plan_fused_branches();
+  plan_exit_captures();
   plan_page_groups();
   plan_store_checks();
   emit_entry_materialize();
@@ -197,12 +198,14 @@ void BlockEmitter::add_code_modified_exit(const asmjit::Label& at, uint32_t next
   });
 }
 
-void BlockEmitter::emit_exit_if(const ir::Arg& cond, uint32_t target, uint32_t done) {
+void BlockEmitter::emit_exit_if(const ir::Arg& cond, uint32_t target, uint32_t done,
+                                ir::Ref capture) {
   if (cond.is_imm() && cond.v == 0) return;
   asmjit::Label stay = a.newLabel();
   if (cond.is_value() && fused_[cond.v]) {
     // Jcc's condition numbers: odd ones are the even ones negated.
     a.j(static_cast<x86::CondCode>(block.insts[cond.v].aux ^ 1u), stay);
+    if (capture != ir::kNoRef) emit_exit_capture(capture);
   } else if (cond.is_value()) {
     const x86::Gp c = ra.use(cond.v);
     a.test(c, c);
@@ -447,7 +450,7 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
       }
       deferred_ = ir::Arg{};
       if (lazy_.set[r]) {
-        emit_lazy_set(in);
+        if (!exit_captured_[in.a[0].v]) emit_lazy_set(in);  // (else on the exit's path)
         break;
       }
       if (in.a[0].is_imm()) {
@@ -468,7 +471,12 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
     case Op::kRepString: emit_rep_string(in); break;
     case Op::kX87: emit_x87(in); break;
     case Op::kExitDirect: emit_exit_direct(in.a[0].v, n); break;
-    case Op::kSideExit: emit_exit_if(in.a[0], in.a[1].v, in.insn + 1u); break;
+    case Op::kSideExit:
+      emit_exit_if(in.a[0], in.a[1].v, in.insn + 1u, captures_[r]);
+      // On the main path the captured flags are CpuState's nowhere: until
+      // the next SetFlags, an exit recomputes them.
+      if (captures_[r] != ir::kNoRef) deferred_ = ir::Arg::value(captures_[r]);
+      break;
     case Op::kSideExitIndirect: emit_exit_if_indirect(in.a[0], in.a[1], in.insn + 1u); break;
     case Op::kExitCond:
       if (in.a[0].is_imm()) {  // decided at translation (constants folded)

@@ -51,6 +51,9 @@ struct PageGroup {
 
 // Whether the host has LAHF/SAHF in 64-bit mode (the flag capture's choice).
 bool host_has_lahf();
+// Ops whose host flags an exit can produce again from their operands
+// (deferred_state.cpp).
+bool flags_recomputable(const ir::Inst& op);
 
 class BlockEmitter {
  public:
@@ -130,7 +133,10 @@ class BlockEmitter {
   void emit_exit_direct(uint32_t target, uint32_t done);
   // Leaves for `target` (after `done` instructions) when `cond` is set;
   // otherwise goes on.
-  void emit_exit_if(const ir::Arg& cond, uint32_t target, uint32_t done);
+  // `capture`: a FlagsFrom whose lazy capture this exit makes
+  // (plan_exit_captures), or none.
+  void emit_exit_if(const ir::Arg& cond, uint32_t target, uint32_t done,
+                    ir::Ref capture = ir::kNoRef);
   // Leaves for EIP `target` (a value or an immediate) through the jump
   // cache: straight into the target's code on a hit, to the dispatcher on
   // a miss. icount must be synced.
@@ -158,6 +164,11 @@ class BlockEmitter {
   // raw, whether the block merges the ones it starts with first.
   void plan_lazy_flags();
   void plan_fused_branches();
+  // Lazy flags that a compare-and-branch's side exit alone needs (the next
+  // SetFlags replaces them on the way on) are captured on that exit's path,
+  // not on the main path; after it, faults recompute them.
+  void plan_exit_captures();
+  void emit_exit_capture(ir::Ref from);
   void fuse_branches_on(ir::Ref r);
   void emit_lazy_capture(ir::Ref r);
   void emit_lazy_set(const ir::Inst& in);
@@ -207,6 +218,8 @@ class BlockEmitter {
   std::vector<bool> precomputed_;      // Conds defined early (precompute_conds)
   std::vector<bool> fused_;            // Conds an exit takes from the host flags (never defined)
   std::vector<bool> remat_;            // FlagsFrom only deferred SetFlags need: not emitted
+  std::vector<bool> exit_captured_;    // lazy FlagsFrom captured on its side exit's path
+  std::vector<ir::Ref> captures_;      // per SideExit: the FlagsFrom it captures, or none
   std::vector<bool> skipped_;          // not emitted: remat_ FlagsFroms and ops only they read
   ir::Arg deferred_;                   // the deferred SetFlags' value, until the next SetFlags
   ir::Arg deferred_regs_[8];           // deferred SetRegs' values, until the register's next SetReg

@@ -20,8 +20,9 @@ namespace {
 using ir::Op;
 using Operand = ExitState::Operand;
 
-// Ops whose host flags an exit can produce again from their operands.
-bool recomputable(const ir::Inst& op) {
+}  // namespace
+
+bool flags_recomputable(const ir::Inst& op) {
   switch (op.op) {
     case Op::kAdd:
     case Op::kSub:
@@ -38,6 +39,8 @@ bool recomputable(const ir::Inst& op) {
     default: return false;
   }
 }
+
+namespace {
 
 x86::Gp sized(const x86::Gp& r, unsigned size) {
   if (size == 1) return r.r8();
@@ -79,7 +82,7 @@ void BlockEmitter::plan_deferred_state() {
   for (ir::Ref r = static_cast<ir::Ref>(n); r-- > 0;) {
     const ir::Inst& in = block.insts[r];
     if (in.dead || in.op != Op::kFlagsFrom || !in.a[0].is_value()) continue;
-    if (!recomputable(block.insts[in.a[0].v])) continue;
+    if (!flags_recomputable(block.insts[in.a[0].v])) continue;
     bool only_deferred = !uses[r].empty();
     for (const Use& u : uses[r]) {
       const ir::Inst& user = block.insts[u.by];
@@ -92,7 +95,7 @@ void BlockEmitter::plan_deferred_state() {
   // An op whose flags are all it is used for, and only by those.
   for (ir::Ref r = 0; r < n; ++r) {
     const ir::Inst& in = block.insts[r];
-    if (in.dead || !recomputable(in) || uses[r].empty()) continue;
+    if (in.dead || !flags_recomputable(in) || uses[r].empty()) continue;
     bool only_remat = true;
     for (const Use& u : uses[r]) only_remat = only_remat && u.arg == 0 && remat_[u.by];
     skipped_[r] = only_remat;
@@ -142,12 +145,14 @@ Operand BlockEmitter::operand_now(const ir::Arg& arg) const {
 }
 
 void BlockEmitter::add_plan_steps(const ir::Arg& flags, ExitState& plan) const {
-  if (!flags.is_value() || !remat_[flags.v]) {
+  if (!flags.is_value() || !(remat_[flags.v] || exit_captured_[flags.v])) {
     plan.steps.push_back(ExitState::Step{Op::kCopy, 4, operand_now(flags), {}, 0, 0});
     return;
   }
   const ir::Inst& from = block.insts[flags.v];
-  add_plan_steps(from.a[1], plan);
+  // An exit-captured FlagsFrom over CpuState's own flags merges into them
+  // as they are (plan_exit_captures).
+  if (!exit_captured_[flags.v] || lazy_.store_old[flags.v]) add_plan_steps(from.a[1], plan);
   const ir::Inst& op = block.insts[from.a[0].v];
   plan.steps.push_back(ExitState::Step{op.op, op.size, operand_now(op.a[0]), operand_now(op.a[1]),
                                        from.host_mask, from.zero_mask});

@@ -256,6 +256,7 @@ bool host_has_lahf() {
 // flags value follows.
 void BlockEmitter::emit_flags_from(ir::Ref r, const ir::Inst& in) {
   precompute_conds(r);
+  if (exit_captured_[r]) return;  // on its side exit's path (emit_exit_capture)
   if (lazy_.kind[r] >= 0) {
     emit_lazy_capture(r);
     return;

@@ -136,6 +136,79 @@ void BlockEmitter::fuse_branches_on(ir::Ref r) {
   }
 }
 
+// A compare and its branch out of the block (CMP, JB to elsewhere, block
+// goes on): the flags are captured on the exit's path alone when nothing
+// on the main path needs them in CpuState before the next SetFlags but
+// out-of-line exits (faults, stores into code), which recompute them as
+// for a deferred SetFlags. That takes SETO, LAHF, MOVZX, LEA and a store
+// off every iteration of a loop that stays.
+void BlockEmitter::plan_exit_captures() {
+  const size_t n = block.insts.size();
+  exit_captured_.assign(n, false);
+  captures_.assign(n, ir::kNoRef);
+  for (ir::Ref set = 0; set < n; ++set) {
+    if (!lazy_.set[set]) continue;
+    const ir::Ref from = block.insts[set].a[0].v;
+    const ir::Inst& f = block.insts[from];
+    const ir::Inst& op = block.insts[f.a[0].v];
+    if (!flags_recomputable(op)) continue;
+    ir::Ref exit = ir::kNoRef;
+    for (const ir::Ref c : host_conds(from)) {
+      if (!fused_[c]) continue;
+      const ir::Ref user = uses_[c][0].by;
+      if (block.insts[user].op == Op::kSideExit && user > set) exit = user;
+    }
+    if (exit == ir::kNoRef) continue;
+    ir::Ref next = set + 1;
+    while (next < n && (block.insts[next].dead || block.insts[next].op != Op::kSetFlags ||
+                        block.insts[next].aux == ir::kSetFlagsDeferred)) {
+      ++next;
+    }
+    if (next >= n || next < exit) continue;  // the block's end needs them
+    bool quiet = true;
+    for (ir::Ref r = exit + 1; r < next && quiet; ++r) {
+      const ir::Inst& in = block.insts[r];
+      const ir::Kind kind = ir::info(in.op).kind;
+      quiet = in.dead ||
+              (kind != ir::Kind::kCall && kind != ir::Kind::kBranch && kind != ir::Kind::kExit);
+    }
+    if (!quiet) continue;
+    exit_captured_[from] = true;
+    captures_[exit] = from;
+    // What the recomputation reads lives until the next SetFlags.
+    for (int k = 0; k < 2; ++k) {
+      if (op.a[k].is_value()) ra.extend(op.a[k].v, next);
+    }
+    // (Merged over CpuState's flags, it needs no value: add_plan_steps.)
+    if (lazy_.store_old[from] && f.a[1].is_value()) ra.extend(f.a[1].v, next);
+  }
+}
+
+// On the exit's path, with the host flags still the op's: what
+// emit_lazy_capture and emit_lazy_set do on the main path.
+void BlockEmitter::emit_exit_capture(ir::Ref from) {
+  const ir::Arg& old = block.insts[from].a[1];
+  if (lazy_.store_old[from]) {
+    if (old.is_imm()) {
+      a.mov(state_dword(kOffEflags), old.v);
+    } else {
+      const int where = ra.location(old.v);
+      if (where >= 0) {
+        a.mov(state_dword(kOffEflags),
+              x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, static_cast<uint32_t>(where)));
+      } else {
+        a.mov(kScratch1.r32(), x86::dword_ptr(x86::rsp, 8 * (-1 - where)));
+        a.mov(state_dword(kOffEflags), kScratch1.r32());
+      }
+    }
+  }
+  a.seto(x86::al);
+  a.lahf();
+  a.movzx(kScratch0.r32(), x86::ax);
+  if (lazy_.kind[from] != 0) a.add(kScratch0.r32(), lazy_.kind[from] << 16);
+  a.mov(state_dword(kOffLazyFlags), kScratch0.r32());
+}
+
 void BlockEmitter::emit_entry_materialize() {
   if (!lazy_.materialize_at_entry) return;
   asmjit::Label raw = a.newLabel();

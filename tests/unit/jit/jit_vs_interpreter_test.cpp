@@ -463,7 +463,7 @@ TEST(JitVsInterpreter, DeferredStateIsExactAtFaults) {
   uint64_t n = 0;
   for (const difftest::Bytes& op : ops) {
     for (const difftest::Bytes& access : accesses) {
-      for (int variant = 0; variant < 8; ++variant) {
+      for (int variant = 0; variant < 16; ++variant) {
         TestCase c;
         for (uint32_t& r : c.gpr) r = static_cast<uint32_t>(rng());
         if (variant & 1) c.gpr[core::kEax] = 0x7FFFFFFF + static_cast<uint32_t>(variant);
@@ -471,13 +471,22 @@ TEST(JitVsInterpreter, DeferredStateIsExactAtFaults) {
         c.gpr[core::kEdi] = DT_WINDOW;
         c.eflags = static_cast<uint32_t>(rng()) & DT_EFLAGS_MASK & ~core::flags::kDf;
         c.insns.push_back(op);
-        if (variant & 2) c.insns.push_back({0x41});  // inc ecx
+        // A branch out on the op's flags: the side exit alone captures
+        // them (plan_exit_captures), so the fault after it recomputes them.
+        const size_t branch = c.insns.size();
+        if (variant & 8) c.insns.push_back({0x72, 0});  // jc to the end
+        if (variant & 2) c.insns.push_back({0x41});     // inc ecx
         c.insns.push_back(access);
         if (variant & 4) c.insns.push_back({0x8B, 0x17});  // a second access
         c.insns.push_back({0x39, 0xD8});                   // cmp eax, ebx
         c.insns.push_back({0x89, 0xD8});                   // mov eax, ebx
         c.insns.push_back({0x89, 0xD9});                   // mov ecx, ebx
         c.insns.push_back({0x53});                         // push ebx
+        if (variant & 8) {
+          size_t rest = 0;
+          for (size_t i = branch + 1; i < c.insns.size(); ++i) rest += c.insns[i].size();
+          c.insns[branch][1] = static_cast<uint8_t>(rest);
+        }
         if (!engines_agree(c, n++, seed, reference, translated, jit) && ++failures >= 5) return;
       }
     }
