@@ -286,14 +286,12 @@ bool JitEngine::interpret_one(core::Cpu& cpu) {
   return true;
 }
 
-const uint8_t* JitEngine::cached_code(core::Cpu& cpu) const {
+const uint8_t* JitEngine::cached_code(core::Cpu& cpu, uint32_t mode) const {
   if (!options_.link) return nullptr;
   const CpuState& s = cpu.state;
   const core::SegmentCache& cs = s.seg[core::kCs];
-  uint8_t flat = 0;
-  uint8_t plain = 0;
   // (An entry was made for an EIP within its CS limit, so a match is too.)
-  return jump_cache_.find(s.eip, cs.base + s.eip, mode_bits(cpu, flat, plain), cs.limit);
+  return jump_cache_.find(s.eip, cs.base + s.eip, mode, cs.limit);
 }
 
 uint32_t JitEngine::context_id(uint32_t mode, uint32_t cs_base, uint32_t cs_limit) {
@@ -302,9 +300,30 @@ uint32_t JitEngine::context_id(uint32_t mode, uint32_t cs_base, uint32_t cs_limi
 }
 
 CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
+  uint8_t flat = 0;
+  uint8_t plain = 0;
+  return lookup(cpu, mode_bits(cpu, flat, plain));
+}
+
+CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
   CpuState& s = cpu.state;
   const core::SegmentCache& cs = s.seg[core::kCs];
+  cold_ = false;
   if (s.eip > cs.limit) return nullptr;
+  // Code that is still cold as far as the heat table knows runs in the
+  // interpreter without a page walk or a block cache search (most
+  // lookups of run-once code are misses, each a hash table probe). A
+  // translated block whose heat entry was evicted looks cold too: it is
+  // interpreted until it counts up again, then found.
+  uint32_t* count = nullptr;
+  if (options_.hot_threshold > 1) {
+    count = &heat(cs.base + s.eip, mode);
+    if (*count + 1 < options_.hot_threshold) {
+      ++*count;
+      cold_ = true;
+      return nullptr;
+    }
+  }
   BlockKey key;
   try {
     key.phys = cpu.mmu.translate(s, cs.base + s.eip, core::Access::kExecute, cpu.cpl() == 3);
@@ -314,19 +333,11 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
   key.eip = s.eip;
   key.cs_base = cs.base;
   key.cs_limit = cs.limit;
-  uint8_t flat = 0;
-  uint8_t plain = 0;
-  key.mode = mode_bits(cpu, flat, plain);
+  key.mode = mode;
   CompiledBlock* b = cache_.find(key);
-  cold_ = false;
-  if (options_.hot_threshold > 1) {
-    uint32_t& count = heat(key.cs_base + key.eip, key.mode);
-    if (b == nullptr && ++count < options_.hot_threshold) {
-      cold_ = true;
-      return nullptr;
-    }
-    count = options_.hot_threshold;  // translated: interpret_block stops when it gets here
-  }
+  // Translated: interpret_block stops when it gets here. (The reference
+  // may not survive translate(), which can flush the heat table.)
+  if (count != nullptr) *count = options_.hot_threshold;
   if (b == nullptr) b = translate(cpu, key);
   if (b != nullptr && options_.link) {
     jump_cache_.insert(key.eip, key.cs_base + key.eip, key.mode, key.cs_limit, b->start, b->code);
@@ -377,9 +388,12 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     const uint8_t* code = nullptr;
     cold_ = false;
     if (!needs_interpreter(s)) {
-      code = verifier_ ? nullptr : cached_code(cpu);
+      uint8_t flat = 0;
+      uint8_t plain = 0;
+      const uint32_t mode = mode_bits(cpu, flat, plain);
+      code = verifier_ ? nullptr : cached_code(cpu, mode);
       if (code == nullptr) {
-        block = lookup(cpu);
+        block = lookup(cpu, mode);
         if (block != nullptr) code = block->code;
       }
     }

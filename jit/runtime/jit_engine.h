@@ -75,8 +75,12 @@ class JitEngine final : public core::ExecutionEngine {
  private:
   // The jump cache's code for CS:EIP in the current mode, or nullptr: the
   // dispatcher's first try, before the MMU walk and the block cache.
-  const uint8_t* cached_code(core::Cpu& cpu) const;
+  // The block at CS:EIP in the jump cache, for mode bits `mode`.
+  const uint8_t* cached_code(core::Cpu& cpu, uint32_t mode) const;
+  // The block at CS:EIP, translated when it is hot; null when it is still
+  // cold (cold_) or cannot be translated.
   CompiledBlock* lookup(core::Cpu& cpu);
+  CompiledBlock* lookup(core::Cpu& cpu, uint32_t mode);
   // One instruction through the interpreter, counted as its engine would;
   // false (Cpu::error set) when the interpreter does not implement it.
   bool interpret_one(core::Cpu& cpu);
