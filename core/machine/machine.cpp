@@ -18,7 +18,7 @@ constexpr uint64_t kMinRam = 1ull << 20;
 constexpr uint64_t kMaxRam = 3584ull << 20;
 // The longest stretch the CPU runs without the loop looking at the clock,
 // stop requests and timeouts.
-constexpr uint64_t kMaxSlice = 200'000;
+constexpr uint64_t kMaxSlice = 1'000'000;
 constexpr PhysAddr kLowRamEnd = 0xA0000;
 constexpr PhysAddr kHighRamStart = 0x100000;
 

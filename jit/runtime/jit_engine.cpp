@@ -423,11 +423,17 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
       case ExitStatus::kNext:
       case ExitStatus::kInvalidated: break;
       case ExitStatus::kBudget: {
-        // Not enough budget for a whole block: finish the slice exactly,
-        // one instruction at a time. (A chain of linked blocks may have
-        // used it all up.)
-        if (s.icount >= s.icount_limit) break;
-        if (!interpret_one(cpu)) return core::StopReason::kUnimplemented;
+        // Not enough budget for a whole block: finish the slice exactly in
+        // the interpreter. (A chain of linked blocks may have used it all
+        // up.) Here rather than one instruction per dispatch, which would
+        // enter the block each time only to fail its budget check again.
+        while (s.icount < s.icount_limit) {
+          if (!interpret_one(cpu)) return core::StopReason::kUnimplemented;
+          if (cpu.in_shutdown() || s.halted || s.interrupt_shadow || cpu.stop_requested() ||
+              cpu.interrupt_waiting() || needs_interpreter(s)) {
+            break;
+          }
+        }
         break;
       }
       case ExitStatus::kFault: {
