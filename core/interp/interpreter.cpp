@@ -74,7 +74,7 @@ void run_decoded(Cpu& cpu, const DecodedInsn& insn, uint32_t start_eip) {
   }
 }
 
-std::optional<GuestFault> Interpreter::execute(Cpu& cpu) {
+bool Interpreter::execute(Cpu& cpu, GuestFault& out) {
   CpuState& s = cpu.state;
   const uint32_t start_eip = s.eip;
   const bool single_step = s.flag(flags::kTf);
@@ -100,7 +100,8 @@ std::optional<GuestFault> Interpreter::execute(Cpu& cpu) {
   } catch (const GuestFault& fault) {
     s.eip = start_eip;
     s.debug_trap = 0;  // a faulting instruction reports no data breakpoint hits
-    return fault;
+    out = fault;
+    return false;
   } catch (const Unimplemented&) {
     s.eip = start_eip;
     throw;
@@ -114,13 +115,14 @@ std::optional<GuestFault> Interpreter::execute(Cpu& cpu) {
   if (single_step && !(is_software_interrupt(executed) && !s.flag(flags::kTf))) {
     s.debug_trap |= kDr6SingleStep;
   }
-  return std::nullopt;
+  return true;
 }
 
 void Interpreter::step(Cpu& cpu) {
   CpuState& s = cpu.state;
-  if (const std::optional<GuestFault> fault = execute(cpu)) {
-    cpu.deliver_exception(*fault);
+  GuestFault fault{};
+  if (!execute(cpu, fault)) {
+    cpu.deliver_exception(fault);
     return;
   }
   if (s.debug_trap != 0 && !s.debug_shadow) {

@@ -35,7 +35,16 @@ class Interpreter final : public ExecutionEngine {
   // Executes one instruction without delivering its exception: returns the
   // fault with EIP back on the instruction, or nullopt when it completed
   // (debug traps stay pending in CpuState::debug_trap).
-  std::optional<GuestFault> execute(Cpu& cpu);
+  std::optional<GuestFault> execute(Cpu& cpu) {
+    GuestFault fault{};
+    if (execute(cpu, fault)) return std::nullopt;
+    return fault;
+  }
+  // The same: true when it completed, false with the fault in `fault`.
+  // (Returning the optional from the instruction loop cost a stalled
+  // store-to-load forward on every instruction: a byte store of its flag,
+  // then a wider load of it into the return registers.)
+  bool execute(Cpu& cpu, GuestFault& fault);
 
  private:
   Tracer* tracer_;

@@ -96,7 +96,8 @@ class BlockEmitter {
   void emit_cond(ir::Ref r, const ir::Inst& in);
   // The Conds on FlagsFrom r that read only flags its op produced: they
   // are taken from the host flags right after the op (precompute_conds).
-  std::vector<ir::Ref> host_conds(ir::Ref r) const;
+  // (Valid until the next call.)
+  const std::vector<ir::Ref>& host_conds(ir::Ref r) const;
   void precompute_conds(ir::Ref r);
   // The page group access r belongs to (null: none), and the host base of
   // its page for access r: at the group's first access, the code that maps
@@ -211,6 +212,8 @@ class BlockEmitter {
     }
   };
   UseLists uses_;
+  std::vector<ir::Ref> barrier_;  // per IR instruction: the next call or exit after it (or the end)
+  mutable std::vector<ir::Ref> conds_scratch_;
   bool lazy_maybe_set_ = true;  // here on the main path, CpuState::lazy_flags may be nonzero
   size_t slot_index_ = 0;       // the next of ctx.tlb_slots
   uint32_t synced_ = 0;

@@ -63,6 +63,14 @@ void BlockEmitter::plan_uses() {
   }
   for (size_t v = 0; v < n; ++v) begin[v + 1] += begin[v];
   uses_.all.resize(begin[n]);
+  barrier_.resize(n);
+  ir::Ref barrier = static_cast<ir::Ref>(n);
+  for (ir::Ref r = static_cast<ir::Ref>(n); r-- > 0;) {
+    barrier_[r] = barrier;
+    const ir::Inst& in = block.insts[r];
+    const ir::Kind kind = ir::info(in.op).kind;
+    if (!in.dead && (kind == ir::Kind::kCall || kind == ir::Kind::kExit)) barrier = r;
+  }
   std::vector<uint32_t> next(begin.begin(), begin.end() - 1);
   for (ir::Ref r = 0; r < n; ++r) {
     const ir::Inst& in = block.insts[r];

@@ -293,18 +293,17 @@ void BlockEmitter::emit_flags_from(ir::Ref r, const ir::Inst& in) {
 // capture and a test of the captured word. Their values are defined here;
 // emit() skips them later. Only up to a call (it would clobber them) or
 // the block's end.
-std::vector<ir::Ref> BlockEmitter::host_conds(ir::Ref r) const {
+const std::vector<ir::Ref>& BlockEmitter::host_conds(ir::Ref r) const {
   static constexpr uint32_t kReads[8] = {0x800, 0x001, 0x040, 0x041, 0x080, 0x004, 0x880, 0x8C0};
   const ir::Inst& in = block.insts[r];
-  std::vector<ir::Ref> conds;
-  for (ir::Ref c = r + 1; c < block.insts.size(); ++c) {
-    const ir::Inst& u = block.insts[c];
-    if (u.dead) continue;
-    const ir::Kind kind = ir::info(u.op).kind;
-    if (kind == ir::Kind::kCall || kind == ir::Kind::kExit) break;
-    if (u.op != ir::Op::kCond || !u.a[0].is_value() || u.a[0].v != r) continue;
+  std::vector<ir::Ref>& conds = conds_scratch_;
+  conds.clear();
+  for (const Use& use : uses_[r]) {  // (in program order)
+    if (use.by >= barrier_[r]) break;
+    const ir::Inst& u = block.insts[use.by];
+    if (u.op != ir::Op::kCond || use.arg != 0) continue;
     if ((kReads[(u.aux >> 1) & 7] & ~in.host_mask) != 0) continue;
-    conds.push_back(c);
+    conds.push_back(use.by);
   }
   return conds;
 }

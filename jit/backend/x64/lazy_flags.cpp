@@ -69,7 +69,7 @@ bool BlockEmitter::lazy_eligible(ir::Ref set, ir::Ref next_set) {
   if (f.op != Op::kFlagsFrom || skipped_[from]) return false;
   const std::optional<uint32_t> kind = lazy_kind_of(f.host_mask, f.zero_mask);
   if (!kind) return false;
-  const std::vector<ir::Ref> conds = host_conds(from);
+  const std::vector<ir::Ref>& conds = host_conds(from);
   for (const Use& u : uses_[from]) {
     if (u.by != set && std::find(conds.begin(), conds.end(), u.by) == conds.end()) return false;
   }
@@ -114,7 +114,7 @@ void BlockEmitter::fuse_branches_on(ir::Ref r) {
     // clobbers the flags.)
     if (in.op == Op::kStore || kind == ir::Kind::kCall) return;
   }
-  const std::vector<ir::Ref> conds = host_conds(r);
+  const std::vector<ir::Ref>& conds = host_conds(r);
   for (const ir::Ref c : conds) {
     if (uses_[c].size() != 1) continue;
     const ir::Ref user = uses_[c][0].by;
