@@ -82,6 +82,7 @@ Mmu::Mmu(MemoryBus& bus) : bus_(bus), entries_(new TlbEntry[2 * kTlbSize]) {
 
 void Mmu::clear_filled(bool keep_global) {
   full_flush_generation_ = ++generation_;
+  if (!keep_global || filled_all_) global_flush_generation_ = generation_;
   if (filled_all_) {
     std::fill(entries_.get(), entries_.get() + 2 * kTlbSize, TlbEntry{});
     filled_.clear();
@@ -132,6 +133,7 @@ void Mmu::flush_non_global() {
 void Mmu::flush_page(uint32_t lin) {
   const uint32_t page = lin & ~kPageMask;
   page_flushes_[++generation_ % kPageFlushLog] = page;
+  page_flush_generation_ = generation_;
   for (TlbEntry* set : tlb_) {
     TlbEntry& e = set[(lin >> kPageShift) & (kTlbSize - 1)];
     if ((e.read_tag & ~kPageMask) == page || (e.write_tag & ~kPageMask) == page) e = TlbEntry{};

@@ -157,6 +157,19 @@ class Mmu {
     for (uint64_t g = since + 1; g <= generation_; ++g) each(page_flushes_[g % kPageFlushLog]);
     return true;
   }
+  // Whether every change after generation `since` kept the global pages'
+  // entries: CR3 loads, no INVLPG and no flush of everything. A cache
+  // keyed by linear address may then keep what it holds of global pages,
+  // as the TLB does (the kernel's code, across a process switch).
+  bool kept_global_since(uint64_t since) const {
+    return global_flush_generation_ <= since && page_flush_generation_ <= since;
+  }
+  // Whether the TLB maps lin's page now with a global entry (for `user`).
+  bool maps_global(uint32_t lin, bool user) const {
+    const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
+    return e.global != 0 && !(e.read_tag & kTlbInvalid) &&
+           static_cast<uint32_t>(e.read_tag) == (lin & ~kPageMask);
+  }
 
   // Records writes (and whether an access reached a device) until detached
   // with nullptr. Attaching and detaching flush the TLB.
@@ -187,7 +200,9 @@ class Mmu {
   bool filled_all_ = false;       // too many to list: a flush wipes the arrays
   WriteJournal* journal_ = nullptr;
   uint64_t generation_ = 0;
-  uint64_t full_flush_generation_ = 0;  // generation_ at the last flush of more than a page
+  uint64_t full_flush_generation_ = 0;    // generation_ at the last flush of more than a page
+  uint64_t global_flush_generation_ = 0;  // ... at the last that dropped global entries
+  uint64_t page_flush_generation_ = 0;    // ... at the last INVLPG
   static constexpr size_t kPageFlushLog = 16;
   std::array<uint32_t, kPageFlushLog>
       page_flushes_{};  // INVLPG's page for generation g at g % size

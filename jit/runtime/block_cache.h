@@ -116,7 +116,7 @@ class BlockCache {
     CompiledBlock* block = nullptr;
     bool used = false;
   };
-  static constexpr size_t kRecent = 4096;
+  static constexpr size_t kRecent = 65536;
   static size_t recent_slot(const BlockKey& key) { return BlockKeyHash{}(key) & (kRecent - 1); }
   void forget_recent() { recent_->fill(Recent{}); }
 

@@ -15,7 +15,7 @@ namespace {
 using core::CpuState;
 namespace seg_attr = core::seg_attr;
 
-constexpr size_t kHeatEntries = size_t{1} << 16;
+constexpr size_t kHeatSets = size_t{1} << 14;
 constexpr unsigned kMaxInterpretedRun = 64;  // instructions, when no branch comes
 
 // Mode bits of a block key: what the translation assumed.
@@ -232,11 +232,22 @@ void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized
 uint32_t& JitEngine::heat(uint32_t lin, uint32_t mode) {
   // By linear address and mode, not by the block key's physical address, so
   // that interpret_block can count a branch target without a page walk.
-  if (heat_.empty()) heat_.resize(kHeatEntries);
+  if (heat_.empty()) heat_.resize(kHeatSets);
   const uint32_t h = (lin ^ (mode * 0x9E3779B1u)) * 0x85EBCA6Bu;
-  Heat& e = heat_[(h ^ (h >> 16)) & (kHeatEntries - 1)];
-  if (e.lin != lin || e.mode != mode) e = Heat{lin, mode, 0};
-  return e.count;
+  HeatSet& set = heat_[(h ^ (h >> 16)) & (kHeatSets - 1)];
+  for (Heat& e : set.ways) {
+    if (e.lin == lin && e.mode == mode) return e.count;
+  }
+  // The coldest way goes (the rotating start breaks ties, so that two new
+  // blocks among translated ones do not keep taking the same way).
+  unsigned victim = set.next_victim;
+  for (unsigned i = 1; i < kHeatWays; ++i) {
+    const unsigned w = (set.next_victim + i) % kHeatWays;
+    if (set.ways[w].count < set.ways[victim].count) victim = w;
+  }
+  set.next_victim = (set.next_victim + 1) % kHeatWays;
+  set.ways[victim] = Heat{lin, mode, 0};
+  return set.ways[victim].count;
 }
 
 bool JitEngine::interpret_block(core::Cpu& cpu) {
@@ -340,7 +351,9 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
   if (count != nullptr) *count = options_.hot_threshold;
   if (b == nullptr) b = translate(cpu, key);
   if (b != nullptr && options_.link) {
-    jump_cache_.insert(key.eip, key.cs_base + key.eip, key.mode, key.cs_limit, b->start, b->code);
+    const uint32_t lin = key.cs_base + key.eip;
+    jump_cache_.insert(key.eip, lin, key.mode, key.cs_limit, b->start, b->code,
+                       cpu.mmu.maps_global(lin, cpu.cpl() == 3));
     ++stats_.jump_cache_fills;
   }
   return b;
@@ -366,7 +379,13 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
       bool stale = false;
       const bool pages_only = cpu.mmu.for_each_page_flush_since(
           mapping_generation_, [&](uint32_t page) { stale |= jump_cache_.may_hold_page(page); });
-      if (!pages_only || stale) jump_cache_.clear();
+      if (pages_only) {
+        if (stale) jump_cache_.clear();
+      } else if (cpu.mmu.kept_global_since(mapping_generation_)) {
+        jump_cache_.clear_non_global();
+      } else {
+        jump_cache_.clear();
+      }
       mapping_generation_ = cpu.mmu.mapping_generation();
     }
     // The instruction after STI or MOV SS runs before interrupts are

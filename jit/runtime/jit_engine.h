@@ -102,16 +102,24 @@ class JitEngine final : public core::ExecutionEngine {
   uint64_t mapping_generation_ = 0;  // of the MMU, when the jump cache was last valid
   BlockCache cache_;
   // How often each untranslated block has been about to run, by its linear
-  // address and mode, in a direct-mapped table (a block that loses its slot
-  // starts counting again); a translated block's count is the threshold.
-  // Cleared by flush.
+  // address and mode; a translated block's count is the threshold. Sets of
+  // four, the lowest count leaving first: in a direct-mapped table two
+  // blocks that shared a slot reset each other's counts for ever, and a
+  // kernel function called from every process stayed in the interpreter
+  // (or, translated, lost its slot and went back to it). A block that
+  // loses its entry starts counting again. Cleared by flush.
   struct Heat {
     uint32_t lin = 0;
     uint32_t mode = 0xFFFFFFFFu;  // no block's
     uint32_t count = 0;
   };
+  static constexpr unsigned kHeatWays = 4;
+  struct alignas(64) HeatSet {
+    std::array<Heat, kHeatWays> ways;
+    uint32_t next_victim = 0;  // among ties
+  };
   uint32_t& heat(uint32_t lin, uint32_t mode);
-  std::vector<Heat> heat_;
+  std::vector<HeatSet> heat_;
   bool cold_ = false;  // the last lookup() found a block not hot yet
   std::map<std::array<uint32_t, 3>, uint32_t> contexts_;  // context_id()
   void log_block(const CompiledBlock& block, const std::string& unoptimized);

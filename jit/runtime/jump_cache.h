@@ -13,17 +13,20 @@
 //
 // The table holds linear addresses, so it is cleared whenever the MMU's
 // mappings change, unless the change was an INVLPG of pages it holds no
-// entry for (may_hold_page); a slot goes when its block is dropped.
+// entry for (may_hold_page), or CR3 loads, which keep the entries of global
+// pages (clear_non_global) as they keep the TLB's; a slot goes when its
+// block is dropped.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace tx86::jit {
 
 class JumpCache {
  public:
-  static constexpr unsigned kBits = 12;
+  static constexpr unsigned kBits = 14;
   static constexpr uint32_t kMask = (1u << kBits) - 1;
 
   static uint32_t index(uint32_t lin) { return (lin ^ (lin >> 12)) & kMask; }
@@ -31,17 +34,23 @@ class JumpCache {
   // The stub empty slots jump to; clears the table.
   void set_miss(const uint8_t* miss) {
     miss_ = miss;
+    keys_.fill(Key{});
+    targets_.fill(miss_);
+    filled_.clear();
     clear();
   }
   // The inline table: a code address (a checked entry, or the miss stub)
   // per slot.
   const uint8_t* const* targets() const { return targets_.data(); }
 
+  // `global`: lin's page is a global one (Mmu::maps_global).
   void insert(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit,
-              const uint8_t* checked_entry, const uint8_t* code) {
+              const uint8_t* checked_entry, const uint8_t* code, bool global) {
     const uint32_t i = index(lin);
-    keys_[i] = Key{eip, lin, mode, cs_limit, code};
+    keys_[i] = Key{eip, lin, mode, cs_limit, code, global};
     targets_[i] = checked_entry;
+    filled_.push_back(static_cast<uint16_t>(i));
+    if (!global) local_slots_.push_back(static_cast<uint16_t>(i));
     const uint32_t bit = page_bit(lin);
     pages_[bit / 64] |= uint64_t{1} << (bit % 64);
   }
@@ -65,10 +74,33 @@ class JumpCache {
     keys_[i] = Key{};
     targets_[i] = miss_;
   }
+  // (Only the slots filled since the last clear: the table is large, and
+  // clears come with every INVLPG of a page it may hold.)
   void clear() {
-    keys_.fill(Key{});
-    targets_.fill(miss_);
+    if (filled_.size() >= keys_.size()) {
+      keys_.fill(Key{});
+      targets_.fill(miss_);
+    } else {
+      for (const uint16_t i : filled_) {
+        keys_[i] = Key{};
+        targets_[i] = miss_;
+      }
+    }
+    filled_.clear();
     pages_.fill(0);
+    local_slots_.clear();
+  }
+  // Drops the entries of pages that are not global. (The page filter keeps
+  // their bits: a false alarm at worst.)
+  void clear_non_global() {
+    for (const uint16_t i : local_slots_) {
+      if (!keys_[i].global) {
+        keys_[i] = Key{};
+        targets_[i] = miss_;
+      }
+    }
+    local_slots_.clear();
+    std::erase_if(filled_, [this](uint16_t i) { return keys_[i].code == nullptr; });
   }
 
  private:
@@ -78,6 +110,7 @@ class JumpCache {
     uint32_t mode = 0xFFFFFFFFu;  // matches no block
     uint32_t cs_limit = 0;
     const uint8_t* code = nullptr;
+    bool global = false;
   };
   static constexpr unsigned kPageBits = 1024;
   static uint32_t page_bit(uint32_t lin) { return ((lin >> 12) * 0x9E3779B1u) >> 22; }
@@ -86,6 +119,8 @@ class JumpCache {
   std::array<uint64_t, kPageBits / 64> pages_{};  // the pages entries map, hashed
   std::array<const uint8_t*, 1u << kBits> targets_{};
   std::array<Key, 1u << kBits> keys_{};
+  std::vector<uint16_t> filled_;       // slots filled since the last clear (repeats too)
+  std::vector<uint16_t> local_slots_;  // ... with non-global entries
 };
 
 }  // namespace tx86::jit

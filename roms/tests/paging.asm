@@ -7,7 +7,8 @@
 ; W/R, U/S) and CR2 for not-present PTEs and PDEs and protection faults
 ; (SDM 4.7); INVLPG and CR3 reloads make a changed PTE take effect (a stale
 ; translation before that is allowed, so it is not checked; SDM 4.10.4),
-; for code too: a hot far call into a remapped page runs the new code.
+; for code too: a hot far call into a remapped page runs the new code
+; (after INVLPG, and after a CR3 load for a page that is not global).
 
 %define TEST_AREA "paging"
 %include "tx86.inc"
@@ -224,6 +225,15 @@ start:
 .call5: call    SEL_FLAT_CODE:CODE_REMAP
         loop    .call5
         CHECK_EQ32 eax, 0x55555555, "code page remapped: the new frame's code runs"
+; A CR3 load instead of the INVLPG (a process switch): a page that is not
+; global takes its new frame too (a JIT keeps only global pages' code).
+        mov     PTE(CODE_REMAP), FRAME_4 | PG_PWU
+        mov     eax, cr3
+        mov     cr3, eax
+        mov     ecx, 40
+.call4b: call   SEL_FLAT_CODE:CODE_REMAP
+        loop    .call4b
+        CHECK_EQ32 eax, 0x44444444, "code page remapped: the new frame's code runs after cr3"
 
 ; ---- paging off --------------------------------------------------------------------------------
         mov     eax, cr0

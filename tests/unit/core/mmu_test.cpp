@@ -208,5 +208,32 @@ TEST_F(MmuTest, PageFlushesAreListedUntilAWiderFlushOrTooMany) {
   EXPECT_FALSE(mmu.for_each_page_flush_since(after_cr3, [](uint32_t) {}));
 }
 
+// What the JIT's jump cache asks to keep its global pages' entries across
+// a process switch (JumpCache::clear_non_global): only CR3 loads since.
+TEST_F(MmuTest, KeptGlobalSinceOnlyAcrossCr3Loads) {
+  s.cr4 = cr4::kPge;
+  map_4k(0x00406000, 0x00300000, pte::kPresent | pte::kGlobal);
+  map_4k(0x00407000, 0x00310000, pte::kPresent);
+  mmu.translate(s, 0x00406000, Access::kExecute, false);
+  mmu.translate(s, 0x00407000, Access::kExecute, false);
+  EXPECT_TRUE(mmu.maps_global(0x00406123, false));
+  EXPECT_FALSE(mmu.maps_global(0x00407000, false));
+  EXPECT_FALSE(mmu.maps_global(0x00406000, true));  // (the user TLB has no entry)
+
+  uint64_t since = mmu.mapping_generation();
+  mmu.flush_non_global();
+  mmu.flush_non_global();
+  EXPECT_TRUE(mmu.kept_global_since(since));
+  EXPECT_TRUE(mmu.maps_global(0x00406000, false));
+  since = mmu.mapping_generation();
+  mmu.flush_non_global();
+  mmu.flush_page(0x00401000);  // an INVLPG may be of a global page
+  EXPECT_FALSE(mmu.kept_global_since(since));
+  since = mmu.mapping_generation();
+  mmu.flush_all();  // CR4.PGE toggled, paging switched
+  EXPECT_FALSE(mmu.kept_global_since(since));
+  EXPECT_FALSE(mmu.maps_global(0x00406000, false));
+}
+
 }  // namespace
 }  // namespace tx86::core
