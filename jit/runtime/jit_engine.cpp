@@ -297,12 +297,21 @@ bool JitEngine::interpret_one(core::Cpu& cpu) {
   return true;
 }
 
-const uint8_t* JitEngine::cached_code(core::Cpu& cpu, uint32_t mode) const {
+const uint8_t* JitEngine::cached_code(core::Cpu& cpu, uint32_t mode) {
   if (!options_.link) return nullptr;
-  const CpuState& s = cpu.state;
+  CpuState& s = cpu.state;
   const core::SegmentCache& cs = s.seg[core::kCs];
+  const uint32_t lin = cs.base + s.eip;
   // (An entry was made for an EIP within its CS limit, so a match is too.)
-  return jump_cache_.find(s.eip, cs.base + s.eip, mode, cs.limit);
+  if (const uint8_t* code = jump_cache_.find(s.eip, lin, mode, cs.limit)) return code;
+  const std::optional<uint32_t> phys = jump_cache_.stale_phys(s.eip, lin, mode, cs.limit);
+  if (!phys) return nullptr;
+  try {
+    if (cpu.mmu.translate(s, lin, core::Access::kExecute, cpu.cpl() == 3) != *phys) return nullptr;
+  } catch (const core::GuestFault&) {
+    return nullptr;  // (lookup finds out again, and the interpreter raises it)
+  }
+  return jump_cache_.revive(lin);
 }
 
 uint32_t JitEngine::context_id(uint32_t mode, uint32_t cs_base, uint32_t cs_limit) {
@@ -353,7 +362,7 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
   if (b != nullptr && options_.link) {
     const uint32_t lin = key.cs_base + key.eip;
     jump_cache_.insert(key.eip, lin, key.mode, key.cs_limit, b->start, b->code,
-                       cpu.mmu.maps_global(lin, cpu.cpl() == 3));
+                       cpu.mmu.maps_global(lin, cpu.cpl() == 3), key.phys);
     ++stats_.jump_cache_fills;
   }
   return b;
@@ -380,11 +389,11 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
       const bool pages_only = cpu.mmu.for_each_page_flush_since(
           mapping_generation_, [&](uint32_t page) { stale |= jump_cache_.may_hold_page(page); });
       if (pages_only) {
-        if (stale) jump_cache_.clear();
+        if (stale) jump_cache_.make_stale();
       } else if (cpu.mmu.kept_global_since(mapping_generation_)) {
         jump_cache_.clear_non_global();
       } else {
-        jump_cache_.clear();
+        jump_cache_.make_stale();
       }
       mapping_generation_ = cpu.mmu.mapping_generation();
     }

@@ -76,7 +76,7 @@ class JitEngine final : public core::ExecutionEngine {
   // The jump cache's code for CS:EIP in the current mode, or nullptr: the
   // dispatcher's first try, before the MMU walk and the block cache.
   // The block at CS:EIP in the jump cache, for mode bits `mode`.
-  const uint8_t* cached_code(core::Cpu& cpu, uint32_t mode) const;
+  const uint8_t* cached_code(core::Cpu& cpu, uint32_t mode);
   // The block at CS:EIP, translated when it is hot; null when it is still
   // cold (cold_) or cannot be translated.
   CompiledBlock* lookup(core::Cpu& cpu);

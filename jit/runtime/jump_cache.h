@@ -11,15 +11,19 @@
 // with), and the block compares them with its own. An empty slot, or a block that does not match,
 // goes to the shared miss stub, which returns to the dispatcher with EIP = r10d.
 //
-// The table holds linear addresses, so it is cleared whenever the MMU's
-// mappings change, unless the change was an INVLPG of pages it holds no
-// entry for (may_hold_page), or CR3 loads, which keep the entries of global
-// pages (clear_non_global) as they keep the TLB's; a slot goes when its
-// block is dropped.
+// The table holds linear addresses, so its entries go stale whenever the
+// MMU's mappings change (make_stale), unless the change was an INVLPG of
+// pages it holds no entry for (may_hold_page), or CR3 loads, which keep the
+// entries of global pages as they keep the TLB's (clear_non_global). Exits
+// miss a stale entry, and the dispatcher revives one whose linear address
+// still maps to its block's physical page (the kernel's code after an
+// INVLPG, the same program's code in the next process) for the price of a
+// page walk, not a block search. A slot goes when its block is dropped.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace tx86::jit {
@@ -43,11 +47,12 @@ class JumpCache {
   // per slot.
   const uint8_t* const* targets() const { return targets_.data(); }
 
-  // `global`: lin's page is a global one (Mmu::maps_global).
+  // `global`: lin's page is a global one (Mmu::maps_global); `phys`: the
+  // block's physical address.
   void insert(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit,
-              const uint8_t* checked_entry, const uint8_t* code, bool global) {
+              const uint8_t* checked_entry, const uint8_t* code, bool global, uint32_t phys) {
     const uint32_t i = index(lin);
-    keys_[i] = Key{eip, lin, mode, cs_limit, code, global};
+    keys_[i] = Key{eip, lin, mode, cs_limit, code, checked_entry, phys, global, false};
     targets_[i] = checked_entry;
     filled_.push_back(static_cast<uint16_t>(i));
     if (!global) local_slots_.push_back(static_cast<uint16_t>(i));
@@ -64,8 +69,28 @@ class JumpCache {
   // and CS limit, or nullptr: the dispatcher's lookup.
   const uint8_t* find(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit) const {
     const Key& k = keys_[index(lin)];
-    return k.eip == eip && k.lin == lin && k.mode == mode && k.cs_limit == cs_limit ? k.code
-                                                                                    : nullptr;
+    return k.eip == eip && k.lin == lin && k.mode == mode && k.cs_limit == cs_limit && !k.stale
+               ? k.code
+               : nullptr;
+  }
+  // A stale entry for this EIP, linear address, mode and CS limit: the
+  // physical address its block was translated from.
+  std::optional<uint32_t> stale_phys(uint32_t eip, uint32_t lin, uint32_t mode,
+                                     uint32_t cs_limit) const {
+    const Key& k = keys_[index(lin)];
+    if (k.eip == eip && k.lin == lin && k.mode == mode && k.cs_limit == cs_limit && k.stale)
+      return k.phys;
+    return std::nullopt;
+  }
+  // Makes the stale entry at lin valid again (its page maps to its block's
+  // physical page again) and returns its block's code.
+  const uint8_t* revive(uint32_t lin) {
+    const uint32_t i = index(lin);
+    Key& k = keys_[i];
+    k.stale = false;
+    targets_[i] = k.checked;
+    local_slots_.push_back(static_cast<uint16_t>(i));
+    return k.code;
   }
   // Forgets a block, if its slot still names it.
   void remove(uint32_t lin, const uint8_t* code) {
@@ -90,17 +115,30 @@ class JumpCache {
     pages_.fill(0);
     local_slots_.clear();
   }
-  // Drops the entries of pages that are not global. (The page filter keeps
-  // their bits: a false alarm at worst.)
+  // Makes every entry stale. (The page filter keeps their bits: a false
+  // alarm at worst.)
+  void make_stale() {
+    if (filled_.size() >= 2 * keys_.size()) {  // (repeats pile up: list each slot once)
+      filled_.clear();
+      for (uint32_t i = 0; i < keys_.size(); ++i) {
+        if (keys_[i].code != nullptr) filled_.push_back(static_cast<uint16_t>(i));
+      }
+    }
+    for (const uint16_t i : filled_) {
+      keys_[i].stale = true;
+      targets_[i] = miss_;
+    }
+    local_slots_.clear();
+  }
+  // Makes the entries of pages that are not global stale.
   void clear_non_global() {
     for (const uint16_t i : local_slots_) {
       if (!keys_[i].global) {
-        keys_[i] = Key{};
+        keys_[i].stale = true;
         targets_[i] = miss_;
       }
     }
     local_slots_.clear();
-    std::erase_if(filled_, [this](uint16_t i) { return keys_[i].code == nullptr; });
   }
 
  private:
@@ -110,7 +148,10 @@ class JumpCache {
     uint32_t mode = 0xFFFFFFFFu;  // matches no block
     uint32_t cs_limit = 0;
     const uint8_t* code = nullptr;
+    const uint8_t* checked = nullptr;  // (its targets_ entry when valid)
+    uint32_t phys = 0;
     bool global = false;
+    bool stale = false;  // a CR3 load since: valid only if lin still maps to phys
   };
   static constexpr unsigned kPageBits = 1024;
   static uint32_t page_bit(uint32_t lin) { return ((lin >> 12) * 0x9E3779B1u) >> 22; }

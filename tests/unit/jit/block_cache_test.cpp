@@ -28,7 +28,7 @@ TEST(JumpCachePages, AnInsertedPageIsHeldUntilTheCacheIsCleared) {
   auto cache = std::make_unique<JumpCache>();
   cache->set_miss(&miss);
   EXPECT_FALSE(cache->may_hold_page(0x00401000));
-  cache->insert(0x1234, 0x00401234, 7, 0xFFFFFFFF, &code, &code, false);
+  cache->insert(0x1234, 0x00401234, 7, 0xFFFFFFFF, &code, &code, false, 0x401234);
   EXPECT_TRUE(cache->may_hold_page(0x00401000));
   EXPECT_TRUE(cache->may_hold_page(0x00401FFF));
   // Pages that share no bit with it are not held.
@@ -42,20 +42,27 @@ TEST(JumpCachePages, AnInsertedPageIsHeldUntilTheCacheIsCleared) {
   EXPECT_EQ(cache->find(0x1234, 0x00401234, 7, 0xFFFFFFFF), nullptr);
 }
 
-TEST(JumpCachePages, ClearingNonGlobalEntriesKeepsTheGlobalOnes) {
+TEST(JumpCachePages, ClearingNonGlobalEntriesKeepsTheGlobalOnesAndLeavesTheOthersStale) {
   static const uint8_t miss = 0, kernel = 0, user = 0;
   auto cache = std::make_unique<JumpCache>();
   cache->set_miss(&miss);
-  cache->insert(0xC1000010, 0xC1000010, 7, 0xFFFFFFFF, &kernel, &kernel, true);
-  cache->insert(0x08048000, 0x08048000, 0x37, 0xFFFFFFFF, &user, &user, false);
+  cache->insert(0xC1000010, 0xC1000010, 7, 0xFFFFFFFF, &kernel, &kernel, true, 0x1000010);
+  cache->insert(0x08048000, 0x08048000, 0x37, 0xFFFFFFFF, &user, &user, false, 0x2345000);
   cache->clear_non_global();
   EXPECT_EQ(cache->find(0xC1000010, 0xC1000010, 7, 0xFFFFFFFF), &kernel);
   EXPECT_EQ(cache->find(0x08048000, 0x08048000, 0x37, 0xFFFFFFFF), nullptr);
   EXPECT_EQ(cache->targets()[JumpCache::index(0x08048000)], &miss);
+  // Stale: the dispatcher may revive it when the page maps to 0x2345000 still.
+  EXPECT_EQ(cache->stale_phys(0x08048000, 0x08048000, 0x37, 0xFFFFFFFF), 0x2345000u);
+  EXPECT_EQ(cache->stale_phys(0x08048000, 0x08048000, 0x27, 0xFFFFFFFF), std::nullopt);
+  EXPECT_EQ(cache->revive(0x08048000), &user);
+  EXPECT_EQ(cache->find(0x08048000, 0x08048000, 0x37, 0xFFFFFFFF), &user);
+  EXPECT_EQ(cache->targets()[JumpCache::index(0x08048000)], &user);
+  EXPECT_EQ(cache->stale_phys(0x08048000, 0x08048000, 0x37, 0xFFFFFFFF), std::nullopt);
   // A non-global entry that took a global one's slot goes too.
   const uint32_t same_slot = 0xC1000010 ^ (1u << (JumpCache::kBits + 12));  // (index ignores it)
   ASSERT_EQ(JumpCache::index(same_slot), JumpCache::index(0xC1000010));
-  cache->insert(same_slot, same_slot, 7, 0xFFFFFFFF, &user, &user, false);
+  cache->insert(same_slot, same_slot, 7, 0xFFFFFFFF, &user, &user, false, 0x3000010);
   cache->clear_non_global();
   EXPECT_EQ(cache->find(0xC1000010, 0xC1000010, 7, 0xFFFFFFFF), nullptr);
   EXPECT_EQ(cache->find(same_slot, same_slot, 7, 0xFFFFFFFF), nullptr);
