@@ -54,6 +54,7 @@ class JumpCache {
     const uint32_t i = index(lin);
     keys_[i] = Key{eip, lin, mode, cs_limit, code, checked_entry, phys, global, false};
     targets_[i] = checked_entry;
+    if (filled_.size() >= 2 * keys_.size()) list_filled_once();
     filled_.push_back(static_cast<uint16_t>(i));
     if (!global) local_slots_.push_back(static_cast<uint16_t>(i));
     const uint32_t bit = page_bit(lin);
@@ -118,12 +119,6 @@ class JumpCache {
   // Makes every entry stale. (The page filter keeps their bits: a false
   // alarm at worst.)
   void make_stale() {
-    if (filled_.size() >= 2 * keys_.size()) {  // (repeats pile up: list each slot once)
-      filled_.clear();
-      for (uint32_t i = 0; i < keys_.size(); ++i) {
-        if (keys_[i].code != nullptr) filled_.push_back(static_cast<uint16_t>(i));
-      }
-    }
     for (const uint16_t i : filled_) {
       keys_[i].stale = true;
       targets_[i] = miss_;
@@ -153,6 +148,13 @@ class JumpCache {
     bool global = false;
     bool stale = false;  // a CR3 load since: valid only if lin still maps to phys
   };
+  // Repeats pile up in filled_: list each filled slot once.
+  void list_filled_once() {
+    filled_.clear();
+    for (uint32_t i = 0; i < keys_.size(); ++i) {
+      if (keys_[i].code != nullptr) filled_.push_back(static_cast<uint16_t>(i));
+    }
+  }
   static constexpr unsigned kPageBits = 1024;
   static uint32_t page_bit(uint32_t lin) { return ((lin >> 12) * 0x9E3779B1u) >> 22; }
 

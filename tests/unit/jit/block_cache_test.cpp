@@ -70,4 +70,27 @@ TEST(JumpCachePages, ClearingNonGlobalEntriesKeepsTheGlobalOnesAndLeavesTheOther
   EXPECT_EQ(cache->find(0xC1000010, 0xC1000010, 7, 0xFFFFFFFF), nullptr);
 }
 
+// Inserts pile repeats into the list of filled slots; it is rebuilt with
+// each slot once, and a clear still reaches every entry.
+TEST(JumpCachePages, ManyInsertsStillClearEverySlot) {
+  static const uint8_t miss = 0, code = 0;
+  auto cache = std::make_unique<JumpCache>();
+  cache->set_miss(&miss);
+  const uint32_t slots = 1u << JumpCache::kBits;
+  for (uint32_t n = 0; n < 5 * slots; ++n) {
+    const uint32_t lin = 0x08000000 + (n % (slots + 7)) * 4;
+    cache->insert(lin, lin, 0x37, 0xFFFFFFFF, &code, &code, false, lin);
+  }
+  const uint32_t last = 0x08000000 + ((5 * slots - 1) % (slots + 7)) * 4;
+  EXPECT_EQ(cache->find(last, last, 0x37, 0xFFFFFFFF), &code);
+  cache->make_stale();
+  EXPECT_EQ(cache->find(last, last, 0x37, 0xFFFFFFFF), nullptr);
+  EXPECT_EQ(cache->stale_phys(last, last, 0x37, 0xFFFFFFFF), last);
+  cache->clear();
+  int left = 0;
+  for (uint32_t i = 0; i < slots; ++i) left += cache->targets()[i] != &miss;
+  EXPECT_EQ(left, 0);
+  EXPECT_EQ(cache->stale_phys(last, last, 0x37, 0xFFFFFFFF), std::nullopt);
+}
+
 }  // namespace tx86::jit
