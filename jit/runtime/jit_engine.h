@@ -73,9 +73,9 @@ class JitEngine final : public core::ExecutionEngine {
   std::string stats_text() const;
 
  private:
-  // The jump cache's code for CS:EIP in the current mode, or nullptr: the
-  // dispatcher's first try, before the MMU walk and the block cache.
-  // The block at CS:EIP in the jump cache, for mode bits `mode`.
+  // The jump cache's code for CS:EIP in mode bits `mode`, or nullptr: the
+  // dispatcher's first try, before the heat table, the MMU walk and the
+  // block cache (a stale entry costs a page walk).
   const uint8_t* cached_code(core::Cpu& cpu, uint32_t mode);
   // The block at CS:EIP, translated when it is hot; null when it is still
   // cold (cold_) or cannot be translated.

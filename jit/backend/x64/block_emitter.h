@@ -127,6 +127,8 @@ class BlockEmitter {
   // code that does (deferred_flags.cpp).
   ExitState deferred_state() const;
   void emit_exit_state(const ExitState& plan);
+  // dst = an operand where it is now (an exit path: the allocation stays).
+  void load_operand(const x86::Gp& dst, const ExitState::Operand& o);
 
  private:
   void emit(ir::Ref r, const ir::Inst& in);
@@ -172,6 +174,8 @@ class BlockEmitter {
   void emit_exit_capture(ir::Ref from);
   void fuse_branches_on(ir::Ref r);
   void emit_lazy_capture(ir::Ref r);
+  // SETO and LAHF into AX, then kScratch0 = AX (clobbers RAX).
+  void capture_host_flags();
   void emit_lazy_set(const ir::Inst& in);
   bool lazy_eligible(ir::Ref set, ir::Ref next_set);
   void emit_entry_materialize();

@@ -177,17 +177,19 @@ ExitState BlockEmitter::deferred_state() const {
   return plan;
 }
 
+void BlockEmitter::load_operand(const x86::Gp& dst, const ExitState::Operand& o) {
+  switch (o.kind) {
+    case Operand::Kind::kImm: a.mov(dst, o.v); break;
+    case Operand::Kind::kReg:
+      a.mov(dst, x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, o.v));
+      break;
+    case Operand::Kind::kSlot: a.mov(dst, x86::dword_ptr(x86::rsp, 8 * o.v)); break;
+    case Operand::Kind::kNone: throw std::logic_error("jit: a flags plan without a value");
+  }
+}
+
 void BlockEmitter::emit_exit_state(const ExitState& plan) {
-  const auto load = [&](const x86::Gp& dst, const Operand& o) {
-    switch (o.kind) {
-      case Operand::Kind::kImm: a.mov(dst, o.v); break;
-      case Operand::Kind::kReg:
-        a.mov(dst, x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, o.v));
-        break;
-      case Operand::Kind::kSlot: a.mov(dst, x86::dword_ptr(x86::rsp, 8 * o.v)); break;
-      case Operand::Kind::kNone: throw std::logic_error("jit: a flags plan without a value");
-    }
-  };
+  const auto load = [&](const x86::Gp& dst, const Operand& o) { load_operand(dst, o); };
   for (const ExitState::Reg& reg : plan.regs) {
     if (pinned_host(reg.gpr) >= 0) {
       load(pinned_reg(reg.gpr), reg.value);

@@ -187,24 +187,11 @@ void BlockEmitter::plan_exit_captures() {
 // On the exit's path, with the host flags still the op's: what
 // emit_lazy_capture and emit_lazy_set do on the main path.
 void BlockEmitter::emit_exit_capture(ir::Ref from) {
-  const ir::Arg& old = block.insts[from].a[1];
   if (lazy_.store_old[from]) {
-    if (old.is_imm()) {
-      a.mov(state_dword(kOffEflags), old.v);
-    } else {
-      const int where = ra.location(old.v);
-      if (where >= 0) {
-        a.mov(state_dword(kOffEflags),
-              x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, static_cast<uint32_t>(where)));
-      } else {
-        a.mov(kScratch1.r32(), x86::dword_ptr(x86::rsp, 8 * (-1 - where)));
-        a.mov(state_dword(kOffEflags), kScratch1.r32());
-      }
-    }
+    load_operand(kScratch1.r32(), operand_now(block.insts[from].a[1]));
+    a.mov(state_dword(kOffEflags), kScratch1.r32());
   }
-  a.seto(x86::al);
-  a.lahf();
-  a.movzx(kScratch0.r32(), x86::ax);
+  capture_host_flags();
   if (lazy_.kind[from] != 0) a.add(kScratch0.r32(), lazy_.kind[from] << 16);
   a.mov(state_dword(kOffLazyFlags), kScratch0.r32());
 }
@@ -228,12 +215,16 @@ void BlockEmitter::emit_entry_materialize() {
 void BlockEmitter::emit_lazy_capture(ir::Ref r) {
   const bool save = !ra.is_free(x86::rax);
   if (save) a.mov(kScratch1, x86::rax);
-  a.seto(x86::al);
-  a.lahf();
-  a.movzx(kScratch0.r32(), x86::ax);
+  capture_host_flags();
   if (save) a.mov(x86::rax, kScratch1);
   const x86::Gp dst = ra.def(r);
   a.lea(dst, x86::dword_ptr(kScratch0, lazy_.kind[r] << 16));
+}
+
+void BlockEmitter::capture_host_flags() {
+  a.seto(x86::al);
+  a.lahf();
+  a.movzx(kScratch0.r32(), x86::ax);
 }
 
 void BlockEmitter::emit_lazy_set(const ir::Inst& in) {
