@@ -59,20 +59,6 @@ x86::Gp operand(BlockEmitter& e, const ir::Arg& arg) {
   return r;
 }
 
-// Saves the caller-saved registers that hold live values around a call
-// (keeping rsp 16-byte aligned), and restores them.
-struct SavedRegs {
-  std::vector<x86::Gp> regs;
-  void save(x86::Assembler& a) const {
-    for (const x86::Gp& r : regs) a.push(r);
-    if (regs.size() % 2) a.sub(x86::rsp, 8);
-  }
-  void restore(x86::Assembler& a) const {
-    if (regs.size() % 2) a.add(x86::rsp, 8);
-    for (size_t i = regs.size(); i-- > 0;) a.pop(regs[i]);
-  }
-};
-
 }  // namespace
 
 // Compares the TLB entry of `lin`'s page with the page of the access's last
@@ -198,23 +184,15 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
 
   const uint32_t insn = in.insn;
   const uint32_t synced_here = synced();
-  SavedRegs saved{ra.live_caller_saved(r)};
   ExitState state = deferred_state();
-  add_stub([this, slow, done, offset, dst, saved, in, insn, synced_here, state] {
+  const uint8_t* thunk = ctx.trampoline->access_thunk(false, in.aux, in.size);
+  add_stub([this, slow, done, offset, dst, thunk, insn, synced_here, state] {
     a.bind(slow);
-    saved.save(a);
-    a.mov(kScratch0.r32(), offset);  // (offset may sit in an argument register)
-    a.mov(x86::rdi, kState);
-    a.mov(x86::esi, in.aux);
-    a.mov(x86::edx, kScratch0.r32());
-    a.mov(x86::ecx, in.size);
-    a.call(reinterpret_cast<uint64_t>(&helper_load));
-    a.mov(kScratch0, x86::rax);
-    saved.restore(a);
+    a.mov(kScratch0.r32(), offset);
+    a.call(reinterpret_cast<uint64_t>(thunk));
     a.mov(dst, kScratch0.r32());
-    a.shr(kScratch0, 32);
+    a.shr(kScratch0, 32);  // the status
     asmjit::Label fault = a.newLabel();
-    a.test(kScratch0.r32(), kScratch0.r32());
     a.jnz(fault);
     a.jmp(done);
     a.bind(fault);
@@ -250,7 +228,6 @@ void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
 
   const uint32_t insn = in.insn;
   const uint32_t synced_here = synced();
-  SavedRegs saved{ra.live_caller_saved()};
   ExitState state = deferred_state();
   // The code-modified exit of a self-checking store (plan_store_checks):
   // the rest of the instruction's state writes, then leave before the next.
@@ -258,32 +235,25 @@ void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
   asmjit::Label modified = a.newLabel();
   if (checks_itself)
     add_code_modified_exit(modified, insn + 1, synced_here, state_after_instruction(r));
-  add_stub([this, slow, done, offset, value, saved, in, insn, synced_here, state, checks_itself,
-            modified] {
-    a.bind(slow);
-    saved.save(a);
-    a.mov(kScratch0.r32(), offset);
-    a.mov(kScratch1.r32(), value);
-    a.mov(x86::rdi, kState);
-    a.mov(x86::esi, in.aux);
-    a.mov(x86::edx, kScratch0.r32());
-    a.mov(x86::ecx, in.size);
-    a.mov(x86::r8d, kScratch1.r32());
-    a.call(reinterpret_cast<uint64_t>(&helper_store));
-    a.mov(kScratch0.r32(), x86::eax);
-    saved.restore(a);
-    asmjit::Label fault = a.newLabel();
-    a.test(kScratch0.r32(), kScratch0.r32());
-    a.jnz(fault);
-    // A store into translated code set code_modified: see run().
-    if (checks_itself) {
-      a.cmp(x86::byte_ptr(kState, kOffCodeModified), 0);
-      a.jne(modified);
-    }
-    a.jmp(done);
-    a.bind(fault);
-    exit_fault(insn, synced_here, state);
-  });
+  const uint8_t* thunk = ctx.trampoline->access_thunk(true, in.aux, in.size);
+  add_stub(
+      [this, slow, done, offset, value, thunk, insn, synced_here, state, checks_itself, modified] {
+        a.bind(slow);
+        a.mov(kScratch0.r32(), offset);
+        a.mov(kScratch1.r32(), value);
+        a.call(reinterpret_cast<uint64_t>(thunk));
+        asmjit::Label fault = a.newLabel();
+        a.test(kScratch0.r32(), kScratch0.r32());
+        a.jnz(fault);
+        // A store into translated code set code_modified: see run().
+        if (checks_itself) {
+          a.cmp(x86::byte_ptr(kState, kOffCodeModified), 0);
+          a.jne(modified);
+        }
+        a.jmp(done);
+        a.bind(fault);
+        exit_fault(insn, synced_here, state);
+      });
 }
 
 }  // namespace tx86::jit::x64

@@ -186,14 +186,4 @@ int RegAlloc::location(ir::Ref v) const {
   throw std::logic_error("jit: a value needed on an exit path is not live");
 }
 
-std::vector<x86::Gp> RegAlloc::live_caller_saved(ir::Ref except) const {
-  std::vector<x86::Gp> out;
-  for (int r : kCallerSaved) {
-    if (owner_[r] != ir::kNoRef && owner_[r] != except) {
-      out.push_back(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, r));
-    }
-  }
-  return out;
-}
-
 }  // namespace tx86::jit::x64

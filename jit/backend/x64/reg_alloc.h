@@ -40,8 +40,6 @@ class RegAlloc {
   }
   // Where a live value is now: a register id (>= 0), or -1 - its spill slot.
   int location(ir::Ref v) const;
-  // Live values in caller-saved registers (what a helper call would clobber).
-  std::vector<x86::Gp> live_caller_saved(ir::Ref except = ir::kNoRef) const;
   bool lives_after(ir::Ref v, uint32_t at) const { return last_use_[v] > at; }
   // Whether a host register holds no value now (nor a temporary).
   bool is_free(const x86::Gp& reg) const {
