@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <stdexcept>
 
 #include "core/trace/tracer.h"
@@ -74,10 +75,15 @@ std::string JitEngine::stats_text() const {
   return fmt::format(
       "jit: {} blocks translated ({} guest instructions, {} of them interpreter calls), {} "
       "dispatcher entries, {} links, {} jump-cache fills, {} blocks invalidated, {} flushes, {} "
-      "instructions interpreted{}",
+      "instructions interpreted, {} bytes of host code{}{}",
       stats_.blocks_translated, stats_.guest_insns_translated, stats_.fallbacks,
       stats_.block_entries, stats_.links, stats_.jump_cache_fills, stats_.invalidated_blocks,
-      stats_.flushes, stats_.interpreted,
+      stats_.flushes, stats_.interpreted, stats_.host_bytes,
+      options_.time_translation && stats_.blocks_translated != 0
+          ? fmt::format(" made in {:.1f} ms ({:.1f} us per block)", stats_.translate_ns / 1e6,
+                        static_cast<double>(stats_.translate_ns) / 1e3 /
+                            static_cast<double>(stats_.blocks_translated))
+          : std::string(),
       verifier_ ? fmt::format("; verify: {} blocks checked, {} skipped (device access)",
                               verifier_->checked(), verifier_->skipped())
                 : std::string());
@@ -136,6 +142,18 @@ void JitEngine::flush() {
 }
 
 CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
+  struct Timed {
+    bool on;
+    uint64_t& total;
+    std::chrono::steady_clock::time_point started =
+        on ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    ~Timed() {
+      if (!on) return;
+      total += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                         std::chrono::steady_clock::now() - started)
+                                         .count());
+    }
+  } timed{options_.time_translation, stats_.translate_ns};
   ir::Block block;
   uint32_t phys_page = 0;
   if (!translate_block(cpu, options_.translate, block, phys_page)) return nullptr;
@@ -154,6 +172,7 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   x64::EmitContext ctx;
   ctx.arena = &arena_;
   ctx.trampoline = &trampoline_;
+  ctx.scratch = emit_scratch_.get();
   ctx.user = cpu.cpl() == 3;
   ctx.flat_segments = flat;
   ctx.plain_segments = plain;
@@ -190,6 +209,7 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   stats_.fallbacks += fallbacks;
 
   ++stats_.blocks_translated;
+  stats_.host_bytes += compiled->size;
   stats_.guest_insns_translated += compiled->guest_count;
   if (options_.log != nullptr) log_block(*compiled, unoptimized);
   if (options_.perf_map != nullptr) {

@@ -33,9 +33,11 @@ struct JitStats {
   uint64_t links = 0;             // direct exits patched
   uint64_t jump_cache_fills = 0;  // dispatcher lookups entered into the jump cache
   uint64_t invalidated_blocks = 0;
-  uint64_t flushes = 0;      // whole-arena flushes
-  uint64_t interpreted = 0;  // instructions handed to the interpreter
-  uint64_t fallbacks = 0;    // instructions translated as interpreter calls
+  uint64_t flushes = 0;       // whole-arena flushes
+  uint64_t interpreted = 0;   // instructions handed to the interpreter
+  uint64_t fallbacks = 0;     // instructions translated as interpreter calls
+  uint64_t host_bytes = 0;    // translated code made (flushed blocks included)
+  uint64_t translate_ns = 0;  // host time spent translating
 };
 
 struct JitOptions {
@@ -56,6 +58,10 @@ struct JitOptions {
   // interpreter runs it (0 or 1: at once). Code that runs a few times, as
   // most of an OS's start-up does, costs less interpreted than translated.
   uint32_t hot_threshold = 0;
+  // Time each translation (JitStats::translate_ns; --stats). Off by
+  // default: reading the clock twice per block costs a few percent of
+  // translation on a VM.
+  bool time_translation = false;
 };
 
 class JitEngine final : public core::ExecutionEngine {
@@ -98,6 +104,7 @@ class JitEngine final : public core::ExecutionEngine {
   JitOptions options_;
   CodeArena arena_;
   x64::Trampoline trampoline_;
+  x64::EmitScratchPtr emit_scratch_ = x64::make_emit_scratch();
   JumpCache jump_cache_;
   uint64_t mapping_generation_ = 0;  // of the MMU, when the jump cache was last valid
   BlockCache cache_;

@@ -12,13 +12,17 @@ constexpr uint32_t st(ExitStatus e) {
 }
 }  // namespace
 
-BlockEmitter::BlockEmitter(const ir::Block& b, const EmitContext& c, asmjit::CodeHolder& code)
-    : a(&code),
-      ra(a, b),
-      block(b),
-      ctx(c),
-      direct_entry_(a.newLabel()),
-      precomputed_(b.insts.size(), false) {}
+BlockEmitter::BlockEmitter(const ir::Block& b, const EmitContext& c, asmjit::CodeHolder& code,
+                           Work& work)
+    : a(&code), block(b), ctx(c), w_(work), direct_entry_(a.newLabel()) {
+  precomputed_.assign(b.insts.size(), false);
+  stubs_.clear();
+  links_.clear();
+}
+
+BlockEmitter::~BlockEmitter() {
+  for (Stub* stub : stubs_) stub->~Stub();
+}
 
 x86::Gp BlockEmitter::reg_or_load(const ir::Arg& arg, const x86::Gp& scratch) {
   if (arg.is_value()) return ra.use(arg.v);
@@ -120,14 +124,16 @@ void BlockEmitter::run() {
     ra.end_instruction(r);
   }
   // Out-of-line code; stubs may add stubs.
-  for (size_t i = 0; i < stubs_.size(); ++i) stubs_[i]();
+  for (size_t i = 0; i < stubs_.size(); ++i) stubs_[i]->emit();
 }
 
 void BlockEmitter::plan_store_checks() {
   const size_t n = block.guest.size();
   self_checked_.assign(n, ir::kNoRef);
-  std::vector<bool> bad(n, false);
-  std::vector<ir::Ref> store(n, ir::kNoRef);
+  std::vector<bool>& bad = w_.store_bad;
+  std::vector<ir::Ref>& store = w_.store_of;
+  bad.assign(n, false);
+  store.assign(n, ir::kNoRef);
   for (ir::Ref r = 0; r < block.insts.size(); ++r) {
     const ir::Inst& in = block.insts[r];
     if (in.dead) continue;
@@ -167,7 +173,7 @@ ExitState BlockEmitter::state_after_instruction(ir::Ref store) const {
     if (in.dead) continue;
     if (in.op == ir::Op::kSetReg) {
       const auto gpr = static_cast<uint8_t>(in.aux & 7);
-      std::erase_if(state.regs, [gpr](const ExitState::Reg& x) { return x.gpr == gpr; });
+      state.regs.erase_if([gpr](const ExitState::Reg& x) { return x.gpr == gpr; });
       state.regs.push_back(ExitState::Reg{gpr, operand_now(in.a[0])});
     } else if (in.op == ir::Op::kSetFlags) {
       state.steps.clear();
@@ -495,6 +501,14 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
   }
 }
 
+void EmitScratchDeleter::operator()(EmitScratch* scratch) const {
+  delete scratch;
+}
+
+EmitScratchPtr make_emit_scratch() {
+  return EmitScratchPtr(new EmitScratch);
+}
+
 EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
   // Assemble where the arena's next block will start (CodeArena::allocate
   // rounds up to 16), so that jumps to the epilogue and the helpers encode
@@ -502,16 +516,18 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
   // is assembled again at its address. (It used to be assembled twice, the
   // first time only to learn its size: a third of the translation time.)
   EmittedBlock out;
-  std::vector<uint8_t*> slots;
+  EmitScratchPtr own_scratch = ctx.scratch == nullptr ? make_emit_scratch() : nullptr;
+  EmitScratch& scratch = ctx.scratch != nullptr ? *ctx.scratch : *own_scratch;
+  scratch.tlb_slots.clear();
   EmitContext pass_ctx = ctx;
-  pass_ctx.tlb_slots = &slots;
+  pass_ctx.tlb_slots = &scratch.tlb_slots;
   const auto next_start =
       reinterpret_cast<uint64_t>(ctx.arena->base() + ((ctx.arena->used() + 15) & ~size_t{15}));
   for (int pass = 0; pass < 2; ++pass) {
     asmjit::CodeHolder code;
     const uint64_t base = pass == 0 ? next_start : reinterpret_cast<uint64_t>(out.start);
     code.init(asmjit::Environment::host(), base);
-    BlockEmitter e(block, pass_ctx, code);
+    BlockEmitter e(block, pass_ctx, code, scratch.work);
     e.run();
     code.flatten();
     code.relocateToBase(base);

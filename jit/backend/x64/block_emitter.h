@@ -1,12 +1,16 @@
 // Internal to the backend: the state of emitting one block.
 #pragma once
 
-#include <functional>
+#include <memory_resource>
+#include <new>
 #include <span>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "jit/backend/x64/emitter.h"
 #include "jit/backend/x64/reg_alloc.h"
+#include "jit/backend/x64/small_vector.h"
 
 namespace tx86::jit::x64 {
 
@@ -28,17 +32,27 @@ struct ExitState {
     uint32_t host_mask = 0;
     uint32_t zero_mask = 0;
   };
-  std::vector<Step> steps;  // the flags; empty: not deferred
+  SmallVector<Step, 4> steps;  // the flags; empty: not deferred
   struct Reg {
     uint8_t gpr;
     Operand value;
   };
-  std::vector<Reg> regs;
+  SmallVector<Reg, 8> regs;  // (one per guest register at most)
 };
 
 // Memory accesses of a block at constant distances from one address (the
 // same base value, index and scale, on a flat segment), with no call in
 // between: the first maps their common page once (page_groups.cpp).
+// Where a page group's accesses point: base + index * scale (+ their own
+// displacements) in one segment.
+struct PageGroupPlace {
+  ir::Ref base = ir::kNoRef;
+  ir::Ref index = ir::kNoRef;
+  uint8_t scale = 0;
+  uint8_t seg = 0;
+  bool operator==(const PageGroupPlace&) const = default;
+};
+
 struct PageGroup {
   ir::Ref first = ir::kNoRef;  // the access that maps the page
   ir::Ref last = ir::kNoRef;
@@ -46,7 +60,9 @@ struct PageGroup {
   int32_t high = 0;  // the highest displacement + that access's size
   bool stores = false;
   unsigned members = 0;
-  int slot = -1;  // where its host base is kept: kPageBase (-1) or a group_slot
+  int slot = -1;         // where its host base is kept: kPageBase (-1) or a group_slot
+  int64_t span_low = 0;  // (while planning, without wrapping)
+  int64_t span_high = 0;
 };
 
 // Whether the host has LAHF/SAHF in 64-bit mode (the flag capture's choice).
@@ -57,7 +73,9 @@ bool flags_recomputable(const ir::Inst& op);
 
 class BlockEmitter {
  public:
-  BlockEmitter(const ir::Block& block, const EmitContext& ctx, asmjit::CodeHolder& code);
+  struct Work;
+  BlockEmitter(const ir::Block& block, const EmitContext& ctx, asmjit::CodeHolder& code,
+               Work& work);
 
   void run();
   struct LinkLabels {
@@ -66,14 +84,13 @@ class BlockEmitter {
     bool indirect = false;
     asmjit::Label ic_cmp, ic_jne, ic_generic;  // (indirect only)
   };
-  const std::vector<LinkLabels>& links() const { return links_; }
+  const std::vector<LinkLabels>& links() const { return w_.links; }
   // Where the block's code starts for the dispatcher and links (after the
   // jump cache's checked entry).
   asmjit::Label direct_entry() const { return direct_entry_; }
 
   // Used by the emit_* files.
   x86::Assembler a;
-  RegAlloc ra;
   const ir::Block& block;
   const EmitContext& ctx;
 
@@ -86,8 +103,18 @@ class BlockEmitter {
   void sync_icount(uint32_t done);
   // Leaves the block with `status`, EIP and icount as given.
   void exit_with(uint32_t status, uint32_t eip_to_store, bool store_eip, uint32_t done);
-  // An out-of-line path, emitted after the block body.
-  void add_stub(std::function<void()> fn) { stubs_.push_back(std::move(fn)); }
+  // An out-of-line path, emitted after the block body. (The closures live
+  // in one arena: a block makes dozens, and a std::function each cost an
+  // allocation.)
+  template <class F>
+  void add_stub(F&& fn) {
+    using Impl = StubImpl<std::decay_t<F>>;
+    void* where = stub_arena_.allocate(sizeof(Impl), alignof(Impl));
+    stubs_.push_back(new (where) Impl(std::forward<F>(fn)));
+  }
+  ~BlockEmitter();
+  BlockEmitter(const BlockEmitter&) = delete;
+  BlockEmitter& operator=(const BlockEmitter&) = delete;
   uint32_t synced() const { return synced_; }
 
   void emit_alu(ir::Ref r, const ir::Inst& in);
@@ -201,7 +228,6 @@ class BlockEmitter {
     std::vector<bool> store_old;  // per raw FlagsFrom: the flags it merges into are not CpuState's
     bool materialize_at_entry = false;
   };
-  LazyPlan lazy_;
   struct Use {
     ir::Ref by;
     int arg;  // which operand
@@ -215,27 +241,85 @@ class BlockEmitter {
       return {all.data() + begin[v], begin[v + 1] - begin[v]};
     }
   };
-  UseLists uses_;
-  std::vector<ir::Ref> barrier_;  // per IR instruction: the next call or exit after it (or the end)
-  mutable std::vector<ir::Ref> conds_scratch_;
+  struct Stub {
+    virtual void emit() = 0;
+    virtual ~Stub() = default;
+  };
+  template <class F>
+  struct StubImpl final : Stub {
+    explicit StubImpl(F f) : fn(std::move(f)) {}
+    void emit() override { fn(); }
+    F fn;
+  };
+
+ public:
+  // The vectors of the plans, which outlive the emitter (EmitScratch) so
+  // that their memory serves block after block; a block used to allocate
+  // each of them anew, and their growth, about a hundred times. Each plan
+  // sets its own up before use.
+  struct Work {
+    LazyPlan lazy;
+    UseLists uses;
+    std::vector<ir::Ref>
+        barrier;  // per IR instruction: the next call or exit after it (or the end)
+    std::vector<ir::Ref> conds;
+    std::vector<bool> precomputed;      // Conds defined early (precompute_conds)
+    std::vector<bool> fused;            // Conds an exit takes from the host flags (never defined)
+    std::vector<bool> remat;            // FlagsFrom only deferred SetFlags need: not emitted
+    std::vector<bool> exit_captured;    // lazy FlagsFrom captured on its side exit's path
+    std::vector<ir::Ref> captures;      // per SideExit: the FlagsFrom it captures, or none
+    std::vector<bool> skipped;          // not emitted: remat FlagsFroms and ops only they read
+    std::vector<ir::Ref> self_checked;  // per guest instruction: its self-checking store, or none
+    std::vector<bool> store_bad;        // plan_store_checks, per guest instruction
+    std::vector<ir::Ref> store_of;      // plan_store_checks, per guest instruction
+    std::vector<PageGroup> groups;
+    std::vector<PageGroupPlace> places;  // plan_page_groups: per group
+    std::vector<bool> group_taken;       // plan_page_groups: per group
+    std::vector<int> open_groups;        // plan_page_groups: those a later access may join
+    std::vector<int> group_of;           // per IR instruction: its group's index or -1
+    std::vector<int32_t> displacement;   // per grouped access: its distance from the base
+    std::vector<uint32_t> next_use;      // plan_uses
+    std::vector<Stub*> stubs;
+    std::vector<LinkLabels> links;
+    RegAlloc::Work regs;
+  };
+
+ private:
+  Work& w_;
+
+ public:
+  RegAlloc ra{a, block, w_.regs};
+
+ private:
+  LazyPlan& lazy_ = w_.lazy;
+  UseLists& uses_ = w_.uses;
+  std::vector<ir::Ref>& barrier_ = w_.barrier;
+  std::vector<ir::Ref>& conds_scratch_ = w_.conds;
   bool lazy_maybe_set_ = true;  // here on the main path, CpuState::lazy_flags may be nonzero
   size_t slot_index_ = 0;       // the next of ctx.tlb_slots
   uint32_t synced_ = 0;
   asmjit::Label direct_entry_;
-  std::vector<bool> precomputed_;      // Conds defined early (precompute_conds)
-  std::vector<bool> fused_;            // Conds an exit takes from the host flags (never defined)
-  std::vector<bool> remat_;            // FlagsFrom only deferred SetFlags need: not emitted
-  std::vector<bool> exit_captured_;    // lazy FlagsFrom captured on its side exit's path
-  std::vector<ir::Ref> captures_;      // per SideExit: the FlagsFrom it captures, or none
-  std::vector<bool> skipped_;          // not emitted: remat_ FlagsFroms and ops only they read
-  ir::Arg deferred_;                   // the deferred SetFlags' value, until the next SetFlags
-  ir::Arg deferred_regs_[8];           // deferred SetRegs' values, until the register's next SetReg
-  std::vector<ir::Ref> self_checked_;  // per guest instruction: its self-checking store, or none
-  std::vector<PageGroup> groups_;
-  std::vector<int> group_of_;          // per IR instruction: its group's index or -1
-  std::vector<int32_t> displacement_;  // per grouped access: its distance from the base
-  std::vector<std::function<void()>> stubs_;
-  std::vector<LinkLabels> links_;
+  std::vector<bool>& precomputed_ = w_.precomputed;
+  std::vector<bool>& fused_ = w_.fused;
+  std::vector<bool>& remat_ = w_.remat;
+  std::vector<bool>& exit_captured_ = w_.exit_captured;
+  std::vector<ir::Ref>& captures_ = w_.captures;
+  std::vector<bool>& skipped_ = w_.skipped;
+  ir::Arg deferred_;          // the deferred SetFlags' value, until the next SetFlags
+  ir::Arg deferred_regs_[8];  // deferred SetRegs' values, until the register's next SetReg
+  std::vector<ir::Ref>& self_checked_ = w_.self_checked;
+  std::vector<PageGroup>& groups_ = w_.groups;
+  std::vector<int>& group_of_ = w_.group_of;
+  std::vector<int32_t>& displacement_ = w_.displacement;
+  std::byte stub_buffer_[16384];
+  std::pmr::monotonic_buffer_resource stub_arena_{stub_buffer_, sizeof stub_buffer_};
+  std::vector<Stub*>& stubs_ = w_.stubs;
+  std::vector<LinkLabels>& links_ = w_.links;
+};
+
+struct EmitScratch {
+  BlockEmitter::Work work;
+  std::vector<uint8_t*> tlb_slots;
 };
 
 }  // namespace tx86::jit::x64

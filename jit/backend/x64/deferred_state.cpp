@@ -71,7 +71,8 @@ void BlockEmitter::plan_uses() {
     const ir::Kind kind = ir::info(in.op).kind;
     if (!in.dead && (kind == ir::Kind::kCall || kind == ir::Kind::kExit)) barrier = r;
   }
-  std::vector<uint32_t> next(begin.begin(), begin.end() - 1);
+  std::vector<uint32_t>& next = w_.next_use;
+  next.assign(begin.begin(), begin.end() - 1);
   for (ir::Ref r = 0; r < n; ++r) {
     const ir::Inst& in = block.insts[r];
     if (in.dead) continue;

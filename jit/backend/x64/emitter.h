@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,15 @@
 #include "jit/runtime/jump_cache.h"
 
 namespace tx86::jit::x64 {
+
+// What the emitter keeps from block to block for its memory (emit_block
+// allocates much less with one).
+struct EmitScratch;
+struct EmitScratchDeleter {
+  void operator()(EmitScratch* scratch) const;
+};
+using EmitScratchPtr = std::unique_ptr<EmitScratch, EmitScratchDeleter>;
+EmitScratchPtr make_emit_scratch();
 
 struct EmitContext {
   CodeArena* arena = nullptr;
@@ -34,6 +44,8 @@ struct EmitContext {
   // The TLB-entry slots of the block's memory accesses (emit_memory.cpp),
   // allocated by the first of emit_block's two passes, reused by the second.
   std::vector<uint8_t*>* tlb_slots = nullptr;
+  // Null: emit_block makes one for the block.
+  EmitScratch* scratch = nullptr;
 };
 
 struct EmittedBlock {

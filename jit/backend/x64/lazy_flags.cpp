@@ -26,6 +26,7 @@ void BlockEmitter::plan_lazy_flags() {
   lazy_.set.assign(n, false);
   lazy_.kind.assign(n, -1);
   lazy_.store_old.assign(n, false);
+  lazy_.materialize_at_entry = false;
   fused_.assign(n, false);
 
   // Does the block read the status flags it starts with?

@@ -27,20 +27,13 @@ using ir::Op;
 
 // An address as base + index * scale + displacement (either may be absent).
 struct Shape {
-  ir::Ref base = ir::kNoRef;
-  ir::Ref index = ir::kNoRef;
-  uint8_t scale = 0;
-  uint8_t seg = 0;
+  PageGroupPlace place;
   int32_t displacement = 0;
-
-  bool same_place(const Shape& o) const {
-    return base == o.base && index == o.index && scale == o.scale && seg == o.seg;
-  }
 };
 
 Shape shape_of(const ir::Block& b, const ir::Inst& access) {
   Shape s;
-  s.seg = access.aux;
+  s.place.seg = access.aux;
   const ir::Arg& addr = access.a[0];
   if (addr.is_imm()) {
     s.displacement = static_cast<int32_t>(addr.v);
@@ -50,27 +43,27 @@ Shape shape_of(const ir::Block& b, const ir::Inst& access) {
   const bool sum = (def.op == Op::kAdd || def.op == Op::kSub) && def.size == 4 &&
                    def.a[0].is_value() && def.a[1].is_imm();
   if (sum) {
-    s.base = def.a[0].v;
+    s.place.base = def.a[0].v;
     s.displacement = static_cast<int32_t>(def.op == Op::kAdd ? def.a[1].v : 0u - def.a[1].v);
     return s;
   }
   if (def.op == Op::kLea) {
     uint32_t d = def.a[2].v;
     if (def.a[0].is_value()) {
-      s.base = def.a[0].v;
+      s.place.base = def.a[0].v;
     } else {
       d += def.a[0].v;
     }
     if (def.a[1].is_value()) {
-      s.index = def.a[1].v;
-      s.scale = def.aux;
+      s.place.index = def.a[1].v;
+      s.place.scale = def.aux;
     } else {
       d += def.a[1].v << def.aux;
     }
     s.displacement = static_cast<int32_t>(d);
     return s;
   }
-  s.base = addr.v;
+  s.place.base = addr.v;
   return s;
 }
 
@@ -81,10 +74,10 @@ void BlockEmitter::plan_page_groups() {
   group_of_.assign(n, -1);
   displacement_.assign(n, 0);
   groups_.clear();
-  std::vector<Shape> places;  // per group
-  std::vector<int64_t> low;
-  std::vector<int64_t> high;
-  std::vector<int> open;  // groups a later access may join
+  std::vector<PageGroupPlace>& places = w_.places;  // per group
+  std::vector<int>& open = w_.open_groups;          // groups a later access may join
+  places.clear();
+  open.clear();
   for (ir::Ref r = 0; r < n; ++r) {
     const ir::Inst& in = block.insts[r];
     if (in.dead) continue;
@@ -97,35 +90,39 @@ void BlockEmitter::plan_page_groups() {
     const Shape s = shape_of(block, in);
     int g = -1;
     for (int o : open) {
-      if (places[o].same_place(s)) g = o;
+      if (places[o] == s.place) g = o;
     }
     if (g < 0) {
       g = static_cast<int>(groups_.size());
-      groups_.push_back(PageGroup{r});
-      places.push_back(s);
-      low.push_back(s.displacement);
-      high.push_back(int64_t{s.displacement} + in.size);
+      PageGroup fresh{r};
+      fresh.span_low = s.displacement;
+      fresh.span_high = int64_t{s.displacement} + in.size;
+      groups_.push_back(fresh);
+      places.push_back(s.place);
       open.push_back(g);
     }
     PageGroup& group = groups_[g];
     group.last = r;
     group.stores = group.stores || in.op == Op::kStore;
     ++group.members;
-    low[g] = std::min<int64_t>(low[g], s.displacement);
-    high[g] = std::max<int64_t>(high[g], int64_t{s.displacement} + in.size);
+    group.span_low = std::min<int64_t>(group.span_low, s.displacement);
+    group.span_high = std::max<int64_t>(group.span_high, int64_t{s.displacement} + in.size);
     group_of_[r] = g;
     displacement_[r] = s.displacement;
   }
   // One kPageBase: groups of two or more whose span fits a page, taken in
   // order where they do not overlap.
-  std::vector<bool> taken(groups_.size(), false);
+  std::vector<bool>& taken = w_.group_taken;
+  taken.assign(groups_.size(), false);
   ir::Ref busy_until = 0;
   bool any = false;
   for (size_t g = 0; g < groups_.size(); ++g) {
     PageGroup& group = groups_[g];
-    group.low = static_cast<int32_t>(low[g]);
-    group.high = static_cast<int32_t>(high[g]);
-    if (group.members < 2 || high[g] - low[g] > static_cast<int64_t>(core::kPageSize)) continue;
+    group.low = static_cast<int32_t>(group.span_low);
+    group.high = static_cast<int32_t>(group.span_high);
+    if (group.members < 2 ||
+        group.span_high - group.span_low > static_cast<int64_t>(core::kPageSize))
+      continue;
     if (any && group.first <= busy_until) continue;
     taken[g] = true;
     busy_until = group.last;
@@ -136,7 +133,8 @@ void BlockEmitter::plan_page_groups() {
   int slots = 0;
   for (size_t g = 0; g < groups_.size() && slots < kGroupSlots; ++g) {
     PageGroup& group = groups_[g];
-    if (taken[g] || group.members < 2 || high[g] - low[g] > static_cast<int64_t>(core::kPageSize))
+    if (taken[g] || group.members < 2 ||
+        group.span_high - group.span_low > static_cast<int64_t>(core::kPageSize))
       continue;
     taken[g] = true;
     group.slot = slots++;

@@ -20,13 +20,17 @@ bool is_callee_saved(int r) {
 }
 }  // namespace
 
-RegAlloc::RegAlloc(x86::Assembler& a, const ir::Block& block)
+RegAlloc::RegAlloc(x86::Assembler& a, const ir::Block& block, Work& work)
     : a_(a),
       block_(block),
-      last_use_(block.insts.size(), 0),
-      next_call_(block.insts.size() + 1, UINT32_MAX),
-      reg_of_(block.insts.size(), kNone),
-      slot_of_(block.insts.size(), kNone) {
+      last_use_(work.last_use),
+      next_call_(work.next_call),
+      reg_of_(work.reg_of),
+      slot_of_(work.slot_of) {
+  last_use_.assign(block.insts.size(), 0);
+  next_call_.assign(block.insts.size() + 1, UINT32_MAX);
+  reg_of_.assign(block.insts.size(), kNone);
+  slot_of_.assign(block.insts.size(), kNone);
   slot_owner_.fill(ir::kNoRef);
   owner_.fill(ir::kNoRef);
   for (uint32_t i = 0; i < block.insts.size(); ++i) {

@@ -15,7 +15,15 @@ namespace tx86::jit::x64 {
 
 class RegAlloc {
  public:
-  RegAlloc(x86::Assembler& a, const ir::Block& block);
+  // Per-value tables, kept from block to block for their memory
+  // (BlockEmitter::Work).
+  struct Work {
+    std::vector<uint32_t> last_use;
+    std::vector<uint32_t> next_call;  // for each index: the next kCall at or after it
+    std::vector<int> reg_of;          // value -> register id or kNone
+    std::vector<int> slot_of;         // value -> spill slot or kNone
+  };
+  RegAlloc(x86::Assembler& a, const ir::Block& block, Work& work);
 
   // The value in a host register (reloaded from its slot when spilled).
   x86::Gp use(ir::Ref v);
@@ -57,10 +65,10 @@ class RegAlloc {
 
   x86::Assembler& a_;
   const ir::Block& block_;
-  std::vector<uint32_t> last_use_;
-  std::vector<uint32_t> next_call_;  // for each index: the next kCall at or after it
-  std::vector<int> reg_of_;          // value -> register id or kNone
-  std::vector<int> slot_of_;         // value -> spill slot or kNone
+  std::vector<uint32_t>& last_use_;
+  std::vector<uint32_t>& next_call_;
+  std::vector<int>& reg_of_;
+  std::vector<int>& slot_of_;
   std::array<ir::Ref, 16> owner_{};  // register id -> value
   std::array<bool, 16> locked_{};
   std::array<bool, 16> temp_{};
