@@ -45,7 +45,7 @@ class SmallVector {
   const T* end() const { return begin() + size_; }
 
  private:
-  std::array<T, N> inline_;
+  std::array<T, N> inline_{};
   uint32_t size_ = 0;
   std::vector<T> heap_;  // all the values once there are more than N
 };
