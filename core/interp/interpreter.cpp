@@ -81,6 +81,7 @@ bool Interpreter::execute(Cpu& cpu, GuestFault& out) {
   s.debug_shadow = false;
   Mnemonic executed = Mnemonic::kInvalid;
   try {
+    decode_cache_.prefetch(s.seg[kCs].base + start_eip);
     check_instruction_breakpoints(cpu);
     uint8_t bytes[kMaxInsnLength];
     const unsigned avail = cpu.fetch_code(bytes, kMaxInsnLength);
