@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <x86intrin.h>
 #include <chrono>
 #include <stdexcept>
 
@@ -71,6 +72,15 @@ JitEngine::~JitEngine() {
   // with the engine.)
 }
 
+double JitEngine::translate_ms() const {
+  // TSC ticks to time at the rate the TSC ran since the engine was made.
+  const double ticks = static_cast<double>(__rdtsc() - created_ticks_);
+  const double ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                            std::chrono::steady_clock::now() - created_)
+                                            .count());
+  return ticks <= 0 ? 0.0 : static_cast<double>(stats_.translate_ticks) * ns / ticks / 1e6;
+}
+
 std::string JitEngine::stats_text() const {
   return fmt::format(
       "jit: {} blocks translated ({} guest instructions, {} of them interpreter calls), {} "
@@ -80,9 +90,8 @@ std::string JitEngine::stats_text() const {
       stats_.block_entries, stats_.links, stats_.jump_cache_fills, stats_.invalidated_blocks,
       stats_.flushes, stats_.interpreted, stats_.host_bytes,
       options_.time_translation && stats_.blocks_translated != 0
-          ? fmt::format(" made in {:.1f} ms ({:.1f} us per block)", stats_.translate_ns / 1e6,
-                        static_cast<double>(stats_.translate_ns) / 1e3 /
-                            static_cast<double>(stats_.blocks_translated))
+          ? fmt::format(" made in {:.1f} ms ({:.1f} us per block)", translate_ms(),
+                        translate_ms() * 1e3 / static_cast<double>(stats_.blocks_translated))
           : std::string(),
       verifier_ ? fmt::format("; verify: {} blocks checked, {} skipped (device access)",
                               verifier_->checked(), verifier_->skipped())
@@ -145,15 +154,11 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   struct Timed {
     bool on;
     uint64_t& total;
-    std::chrono::steady_clock::time_point started =
-        on ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    uint64_t started = on ? __rdtsc() : 0;
     ~Timed() {
-      if (!on) return;
-      total += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                         std::chrono::steady_clock::now() - started)
-                                         .count());
+      if (on) total += __rdtsc() - started;
     }
-  } timed{options_.time_translation, stats_.translate_ns};
+  } timed{options_.time_translation, stats_.translate_ticks};
   ir::Block block;
   uint32_t phys_page = 0;
   if (!translate_block(cpu, options_.translate, block, phys_page)) return nullptr;

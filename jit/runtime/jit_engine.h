@@ -6,7 +6,9 @@
 // straddling a page).
 #pragma once
 
+#include <x86intrin.h>
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -33,11 +35,11 @@ struct JitStats {
   uint64_t links = 0;             // direct exits patched
   uint64_t jump_cache_fills = 0;  // dispatcher lookups entered into the jump cache
   uint64_t invalidated_blocks = 0;
-  uint64_t flushes = 0;       // whole-arena flushes
-  uint64_t interpreted = 0;   // instructions handed to the interpreter
-  uint64_t fallbacks = 0;     // instructions translated as interpreter calls
-  uint64_t host_bytes = 0;    // translated code made (flushed blocks included)
-  uint64_t translate_ns = 0;  // host time spent translating
+  uint64_t flushes = 0;          // whole-arena flushes
+  uint64_t interpreted = 0;      // instructions handed to the interpreter
+  uint64_t fallbacks = 0;        // instructions translated as interpreter calls
+  uint64_t host_bytes = 0;       // translated code made (flushed blocks included)
+  uint64_t translate_ticks = 0;  // host TSC ticks spent translating (time_translation)
 };
 
 struct JitOptions {
@@ -58,9 +60,9 @@ struct JitOptions {
   // interpreter runs it (0 or 1: at once). Code that runs a few times, as
   // most of an OS's start-up does, costs less interpreted than translated.
   uint32_t hot_threshold = 0;
-  // Time each translation (JitStats::translate_ns; --stats). Off by
-  // default: reading the clock twice per block costs a few percent of
-  // translation on a VM.
+  // Time each translation (JitStats::translate_ticks; --stats), with the
+  // host's TSC: on a VM clock_gettime can be a system call, microseconds
+  // a block.
   bool time_translation = false;
 };
 
@@ -103,6 +105,10 @@ class JitEngine final : public core::ExecutionEngine {
   core::Cpu& cpu_;
   JitOptions options_;
   CodeArena arena_;
+  // When the engine was made, by the clock and by the TSC (translate_ms).
+  std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
+  uint64_t created_ticks_ = __rdtsc();
+  double translate_ms() const;
   x64::Trampoline trampoline_;
   x64::EmitScratchPtr emit_scratch_ = x64::make_emit_scratch();
   JumpCache jump_cache_;
