@@ -13,15 +13,8 @@ using core::OperandKind;
 bool ends_block(const core::DecodedInsn& insn) {
   if (insn.attrs & core::attr::kBranch) return true;
   switch (insn.mnemonic) {
-    case Mnemonic::kMovToSeg:
-    case Mnemonic::kLds:
-    case Mnemonic::kLes:
     case Mnemonic::kLss:
-    case Mnemonic::kLfs:
-    case Mnemonic::kLgs:
-    case Mnemonic::kCli:
     case Mnemonic::kSti:
-    case Mnemonic::kPopf:
     case Mnemonic::kHlt:
     case Mnemonic::kLgdt:
     case Mnemonic::kLidt:
@@ -37,8 +30,23 @@ bool ends_block(const core::DecodedInsn& insn) {
     case Mnemonic::kWrmsr:
     case Mnemonic::kInvalid:
     case Mnemonic::kUd2: return true;
-    case Mnemonic::kPop:  // POP SS/DS/ES/FS/GS
-      return insn.ops[0].kind == OperandKind::kSeg;
+    case Mnemonic::kMovToSeg:  // MOV SS and POP SS hold interrupts off for an instruction
+    case Mnemonic::kPop:
+      return insn.ops[0].kind == OperandKind::kSeg && insn.ops[0].reg == core::kSs;
+    default: return false;
+  }
+}
+
+bool may_leave(const core::DecodedInsn& insn) {
+  switch (insn.mnemonic) {
+    case Mnemonic::kMovToSeg:
+    case Mnemonic::kLds:
+    case Mnemonic::kLes:
+    case Mnemonic::kLfs:
+    case Mnemonic::kLgs:
+    case Mnemonic::kCli:
+    case Mnemonic::kPopf: return true;
+    case Mnemonic::kPop: return insn.ops[0].kind == OperandKind::kSeg;
     default: return false;
   }
 }
@@ -92,6 +100,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
   unsigned follows = 0;
   std::vector<uint32_t> returns;  // LowerContext::returns
   bool ended = false;
+  bool last_may_leave = false;  // the last instruction is a kFallbackMayLeave
   while (out.guest.size() < options.max_insns) {
     // On to the next page or past the limit: the block ends here.
     if (eip > cs.limit || ((cs.base + eip) & ~core::kPageMask) != page_lin) break;
@@ -115,6 +124,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
     ctx.may_continue = side_exits < options.max_side_exits;
     ctx.may_follow = follows < options.max_follows && index + 1u < options.max_insns;
     if (options.lower && st == core::DecodeStatus::kOk && lower(ctx, insn)) {
+      last_may_leave = false;
       if (ctx.side_exit) ++side_exits;
       if (ctx.ended) {
         ended = true;
@@ -137,8 +147,13 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
     }
     // A REP string instruction runs a bounded part of its iterations per
     // call; the block goes on only when it finished (ir::kFallbackMayRepeat).
-    b.emit(ir::Op::kFallback, 4,
-           st == core::DecodeStatus::kOk && repeats(insn) ? ir::kFallbackMayRepeat : 0);
+    uint8_t aux = 0;
+    if (st == core::DecodeStatus::kOk && repeats(insn)) aux |= ir::kFallbackMayRepeat;
+    if (st == core::DecodeStatus::kOk && may_leave(insn)) aux |= ir::kFallbackMayLeave;
+    b.emit(ir::Op::kFallback, 4, aux);
+    // (The code-modified check after it leaves when it must; the last
+    // instruction of a block has none, so it goes to the dispatcher.)
+    last_may_leave = (aux & ir::kFallbackMayLeave) != 0;
     if (st != core::DecodeStatus::kOk || ends_block(insn)) {
       b.emit(ir::Op::kExitToDispatcher, 4, 0);
       ended = true;
@@ -150,7 +165,11 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
   out.end_eip = eip;
   if (!ended) {
     b.set_insn(static_cast<uint16_t>(out.guest.size() - 1));
-    b.emit(ir::Op::kExitDirect, 4, 0, ir::Arg::imm(out.end_eip));
+    if (last_may_leave) {
+      b.emit(ir::Op::kExitToDispatcher, 4, 0);
+    } else {
+      b.emit(ir::Op::kExitDirect, 4, 0, ir::Arg::imm(out.end_eip));
+    }
   }
   return true;
 }

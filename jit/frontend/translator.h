@@ -33,6 +33,10 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
 // (Port I/O does not end blocks: helper_fallback leaves early when a
 // device asks for it.)
 bool ends_block(const core::DecodedInsn& insn);
+// Instructions (run by the interpreter) after which the block goes on
+// unless they changed its mode bits, IF or TF (ir::kFallbackMayLeave):
+// data segment loads, CLI, POPF.
+bool may_leave(const core::DecodedInsn& insn);
 // A REP/REPNE string instruction: the interpreter may leave EIP on it.
 bool repeats(const core::DecodedInsn& insn);
 

@@ -35,6 +35,10 @@ using Ref = uint32_t;  // an instruction's index in its block
 inline constexpr Ref kNoRef = 0xFFFFFFFF;
 // Fallback's aux: the instruction may leave EIP on itself (ops.inc).
 inline constexpr uint8_t kFallbackMayRepeat = 1;
+// Fallback's aux: the instruction may change what the rest of the block
+// assumed or what the dispatcher must act on (the block's mode bits, IF,
+// TF): the helper checks, and the block leaves after it when it did.
+inline constexpr uint8_t kFallbackMayLeave = 2;
 // SetFlags's aux: only out-of-line exits (faults, code-modified exits)
 // observe this value before the next SetFlags, so only they write it.
 inline constexpr uint8_t kSetFlagsDeferred = 1;

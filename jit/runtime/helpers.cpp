@@ -3,6 +3,8 @@
 #include "core/cpu/cpu.h"
 #include "core/interp/interpreter.h"
 #include "core/irq/interrupt_source.h"
+#include "jit/frontend/translator.h"
+#include "jit/runtime/block_mode.h"
 
 namespace tx86::jit {
 
@@ -33,6 +35,18 @@ bool device_event(core::Cpu& cpu, uint64_t mappings_before) {
   return cpu.interrupt_waiting();
 }
 
+// After an instruction that may_leave(): whether the block must leave (it
+// does through the code-modified exit) because the rest of it was
+// translated for another mode, single-stepping starts, or interrupts were
+// enabled with one waiting.
+bool leaves_block(core::Cpu& cpu, uint32_t mode_before, uint32_t eflags_before) {
+  const uint32_t eflags = cpu.state.eflags;
+  if (eflags & core::flags::kTf) return true;
+  const bool enabled = (eflags & core::flags::kIf) && !(eflags_before & core::flags::kIf);
+  if (enabled && cpu.interrupt_waiting()) return true;
+  return block_mode(cpu) != mode_before;
+}
+
 }  // namespace
 
 extern "C" uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn,
@@ -41,10 +55,14 @@ extern "C" uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* 
   sync_state(*s);
   const uint64_t code_writes = cpu.mem.code_writes();
   const uint64_t mappings = cpu.mmu.mapping_generation();
+  const bool check_mode = may_leave(*insn);
+  const uint32_t mode = check_mode ? block_mode(cpu) : 0;
+  const uint32_t eflags = s->eflags;
   try {
     core::run_decoded(cpu, *insn, eip);
     if (cpu.mem.code_writes() != code_writes) s->code_modified = 1;
     if (is_port_access(*insn) && device_event(cpu, mappings)) s->code_modified = 1;
+    if (check_mode && leaves_block(cpu, mode, eflags)) s->code_modified = 1;
     return 0;
   } catch (const core::GuestFault& f) {
     s->eip = eip;

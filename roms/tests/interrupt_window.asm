@@ -72,6 +72,34 @@ start:
         cli
         sub     bx, [IRQ_COUNT]
         CHECK_EQ bx, -1, "irq0 once the mov ss shadow is over"
+
+; ---- popf that sets IF: no shadow, the pending irq0 comes right after it --
+; (The JIT's block goes on after a POPF unless it enabled interrupts with
+; one waiting, a CLI never ends a block: both must still be exact.)
+        call    wait_pending
+        pushf
+        pop     ax
+        or      ax, 0x0200
+        push    ax
+        mov     bx, [IRQ_COUNT]
+        popf
+        mov     cx, [IRQ_COUNT]
+        cli
+        sub     cx, bx
+        CHECK_EQ cx, 1, "irq0 taken right after popf set IF"
+        call    wait_pending
+        pushf
+        pop     ax
+        and     ax, ~0x0200
+        push    ax
+        mov     bx, [IRQ_COUNT]
+        popf                        ; IF stays clear
+        mov     cx, [IRQ_COUNT]
+        sub     cx, bx
+        CHECK_EQ cx, 0, "no irq0 after popf left IF clear"
+        sti
+        nop
+        cli
         PASS
 
 ; wait_pending: with interrupts off, until IRQ0 is pending in the IRR.

@@ -242,6 +242,22 @@ pm32:   mov     ax, SEL_DATA32
         CHECK_EQ32 dword [SEG_BASE - 0x1000], 0x12345678, "expand-down base"
         mov     ax, SEL_DATA32
         mov     es, ax
+        ; A data segment load in the middle of straight-line code: the JIT's
+        ; block goes on after it only when its assumptions (here: DS flat)
+        ; still hold, so the stores after it use the new base, and after
+        ; the next load the flat one again.
+        mov     dword [VAR], 0
+        mov     dword [SEG_BASE + VAR], 0
+        mov     cx, SEL_DATA_LIM
+        mov     dx, SEL_DATA32
+        mov     dword [VAR], 0x11111111
+        mov     ds, cx
+        mov     dword [VAR], 0x22222222
+        mov     ds, dx
+        mov     dword [VAR + 4], 0x33333333
+        CHECK_EQ32 dword [VAR], 0x11111111, "store before a data segment load"
+        CHECK_EQ32 dword [SEG_BASE + VAR], 0x22222222, "store after a data segment load"
+        CHECK_EQ32 dword [VAR + 4], 0x33333333, "store after loading the flat segment again"
         ; Execute-only code: runs, but cannot be read through CS.
         jmp     SEL_CODE_XO:xo_code
 xo_code:
