@@ -14,7 +14,6 @@ bool ends_block(const core::DecodedInsn& insn) {
   if (insn.attrs & core::attr::kBranch) return true;
   switch (insn.mnemonic) {
     case Mnemonic::kLss:
-    case Mnemonic::kSti:
     case Mnemonic::kHlt:
     case Mnemonic::kLgdt:
     case Mnemonic::kLidt:
@@ -45,6 +44,7 @@ bool may_leave(const core::DecodedInsn& insn) {
     case Mnemonic::kLfs:
     case Mnemonic::kLgs:
     case Mnemonic::kCli:
+    case Mnemonic::kSti:
     case Mnemonic::kPopf: return true;
     case Mnemonic::kPop: return insn.ops[0].kind == OperandKind::kSeg;
     default: return false;

@@ -35,7 +35,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
 bool ends_block(const core::DecodedInsn& insn);
 // Instructions (run by the interpreter) after which the block goes on
 // unless they changed its mode bits, IF or TF (ir::kFallbackMayLeave):
-// data segment loads, CLI, POPF.
+// data segment loads, CLI, STI, POPF.
 bool may_leave(const core::DecodedInsn& insn);
 // A REP/REPNE string instruction: the interpreter may leave EIP on it.
 bool repeats(const core::DecodedInsn& insn);

@@ -38,12 +38,17 @@ bool device_event(core::Cpu& cpu, uint64_t mappings_before) {
 // After an instruction that may_leave(): whether the block must leave (it
 // does through the code-modified exit) because the rest of it was
 // translated for another mode, single-stepping starts, or interrupts were
-// enabled with one waiting.
+// enabled with one waiting. An STI with none waiting goes on, and its
+// one-instruction shadow ends here: it would hold off nothing, since inside
+// a block an interrupt becomes pending only through a port access, and
+// that leaves the block after its instruction (device_event).
 bool leaves_block(core::Cpu& cpu, uint32_t mode_before, uint32_t eflags_before) {
-  const uint32_t eflags = cpu.state.eflags;
+  core::CpuState& s = cpu.state;
+  const uint32_t eflags = s.eflags;
   if (eflags & core::flags::kTf) return true;
   const bool enabled = (eflags & core::flags::kIf) && !(eflags_before & core::flags::kIf);
   if (enabled && cpu.interrupt_waiting()) return true;
+  if (s.interrupt_shadow) s.interrupt_shadow = false;
   return block_mode(cpu) != mode_before;
 }
 
