@@ -1,6 +1,7 @@
 // Constant folding (passes.h): a pure op whose inputs are all immediates
 // becomes an immediate, chains of additions of constants combine, and a few
-// identities (x + 0, x | 0, a Copy) become their input. Ops whose host flags a FlagsFrom reads are
+// identities (x + 0, x | 0, a Copy, the zero extension of a narrow load)
+// become their input. Ops whose host flags a FlagsFrom reads are
 // left alone: the backend must still run them.
 #include <vector>
 
@@ -96,6 +97,15 @@ void fold_constants(ir::Block& b) {
         in.op = Op::kAdd;
         in.a[0] = inner.a[0];
         in.a[1] = Arg::imm(c1 + c2);
+      }
+    }
+    // A narrow load's value is zero-extended already (the backend loads
+    // with MOVZX): MOVZX from memory is then the load alone.
+    if (in.op == Op::kZeroExtend && in.a[0].is_value()) {
+      const ir::Inst& src = b[in.a[0].v];
+      if (src.op == Op::kLoad && src.size <= in.size) {
+        rw.replace(b, r, in.a[0]);
+        continue;
       }
     }
     // Identities that keep a full 32-bit value unchanged.

@@ -96,6 +96,19 @@ TEST(IrGolden, ScaledIndexAddressesAreOneLea) {
             "ExitToDispatcher\n");
 }
 
+TEST(IrGolden, MovzxFromMemoryIsTheLoadAlone) {
+  // movzx ecx, word [eax]; movzx edx, byte [eax]: a narrow load's value is
+  // zero-extended already, so no ZeroExtend is left.
+  EXPECT_EQ(optimized_ir({0x0F, 0xB7, 0x08, 0x0F, 0xB6, 0x10}),
+            "%0 = GetReg eax\n"
+            "%1 = Load.2 ds %0\n"
+            "SetReg ecx %1\n"
+            "%5 = Load.1 ds %0\n"
+            "SetReg edx %5\n"
+            "Fallback insn 2\n"
+            "ExitToDispatcher\n");
+}
+
 TEST(IrGolden, DirectJumpsOnThePageAreFollowed) {
   // jmp +2; ud2 (jumped over); add eax, ebx; cmp eax, 10, then the HLT:
   // one block without the UD2, and the ADD's flags are dead.
