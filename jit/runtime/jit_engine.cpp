@@ -232,7 +232,7 @@ uint32_t& JitEngine::heat(uint32_t lin, uint32_t mode) {
   return set.ways[victim].count;
 }
 
-bool JitEngine::interpret_block(core::Cpu& cpu) {
+bool JitEngine::interpret_block(core::Cpu& cpu, uint32_t mode) {
   CpuState& s = cpu.state;
   for (unsigned n = 0; n < kMaxInterpretedRun; ++n) {
     const uint32_t eip = s.eip;
@@ -257,9 +257,7 @@ bool JitEngine::interpret_block(core::Cpu& cpu) {
       break;
     }
     if (cpu.interrupt_waiting()) break;
-    uint8_t flat = 0;
-    uint8_t plain = 0;
-    uint32_t& count = heat(s.seg[core::kCs].base + s.eip, mode_bits(cpu, flat, plain));
+    uint32_t& count = heat(s.seg[core::kCs].base + s.eip, mode);
     if (count + 1 >= options_.hot_threshold) break;
     ++count;
   }
@@ -397,10 +395,11 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     CompiledBlock* block = nullptr;
     const uint8_t* code = nullptr;
     cold_ = false;
+    uint32_t mode = 0;
     if (!needs_interpreter(s)) {
       uint8_t flat = 0;
       uint8_t plain = 0;
-      const uint32_t mode = mode_bits(cpu, flat, plain);
+      mode = mode_bits(cpu, flat, plain);
       code = verifier_ ? nullptr : cached_code(cpu, mode);
       if (code == nullptr) {
         block = lookup(cpu, mode);
@@ -408,7 +407,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
       }
     }
     if (code == nullptr) {
-      if (!(cold_ ? interpret_block(cpu) : interpret_one(cpu))) {
+      if (!(cold_ ? interpret_block(cpu, mode) : interpret_one(cpu))) {
         return core::StopReason::kUnimplemented;
       }
       if (cpu.in_shutdown()) return core::StopReason::kShutdown;

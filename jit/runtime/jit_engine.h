@@ -97,8 +97,12 @@ class JitEngine final : public core::ExecutionEngine {
   uint32_t context_id(uint32_t mode, uint32_t cs_base, uint32_t cs_limit);
   CompiledBlock* translate(core::Cpu& cpu, const BlockKey& key);
   // Runs instructions in the interpreter up to a control transfer (a
-  // block's worth, for code not hot enough to translate).
-  bool interpret_block(core::Cpu& cpu);
+  // block's worth, for code not hot enough to translate), counting the
+  // branch targets it goes on to in the heat table under `mode`, the mode
+  // it started in. (An instruction of the run that changed the mode makes
+  // the rest count under the old one: heat only decides when to
+  // translate, and the mode is not computed again at every branch.)
+  bool interpret_block(core::Cpu& cpu, uint32_t mode);
   bool needs_interpreter(const core::CpuState& s) const;
   uint32_t mode_bits(const core::Cpu& cpu, uint8_t& flat, uint8_t& plain) const;
 
