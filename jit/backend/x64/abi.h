@@ -3,8 +3,10 @@
 //
 //   r15        CpuState* (pinned for the whole run of chained blocks)
 //   r10, r11   scratch for the emitter, never allocated to IR values
-//   r14        the host address base of the current page group
-//              (page_groups.cpp), never allocated to IR values
+//   r14        the guest's retired-instruction count (CpuState::icount)
+//              while translated code runs: the trampoline loads it, the
+//              epilogue stores it, calls that may read it get it stored
+//              first (kIcount); never allocated to IR values
 //   others     allocated to IR values (reg_alloc.h)
 //
 // The trampoline saves the callee-saved registers, reserves kSpillSlots
@@ -26,12 +28,12 @@ namespace x86 = asmjit::x86;
 inline const x86::Gp kState = x86::r15;
 inline const x86::Gp kScratch0 = x86::r10;
 inline const x86::Gp kScratch1 = x86::r11;
-inline const x86::Gp kPageBase = x86::r14;
+inline const x86::Gp kIcount = x86::r14;
 
 inline constexpr int kSpillSlots = 64;
 // The last kGroupSlots of them hold page groups' host bases
 // (page_groups.cpp), the rest the register allocator's spills.
-inline constexpr int kGroupSlots = 8;
+inline constexpr int kGroupSlots = 12;
 inline constexpr int kValueSlots = kSpillSlots - kGroupSlots;
 // 6 pushes + return address leave rsp at 8 mod 16; the frame restores 16.
 inline constexpr int kFrameBytes = kSpillSlots * 8 + 8;

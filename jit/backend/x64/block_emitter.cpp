@@ -55,13 +55,13 @@ void BlockEmitter::add_guest(unsigned gpr, const x86::Gp& src) {
 }
 
 void BlockEmitter::sync_icount(uint32_t done) {
-  if (done > synced_) a.add(state_qword(kOffIcount), done - synced_);
+  if (done > synced_) a.add(kIcount, done - synced_);
   synced_ = done;
 }
 
 void BlockEmitter::exit_with(uint32_t status, uint32_t eip, bool store_eip, uint32_t done) {
   if (store_eip) a.mov(state_dword(kOffEip), eip);
-  if (done > synced_) a.add(state_qword(kOffIcount), done - synced_);
+  if (done > synced_) a.add(kIcount, done - synced_);
   a.mov(x86::eax, status);
   a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
 }
@@ -80,8 +80,7 @@ void BlockEmitter::run() {
   a.bind(direct_entry_);
   // The budget: the whole block runs, or none of it.
   asmjit::Label no_budget = a.newLabel();
-  a.mov(x86::rax, state_qword(kOffIcount));
-  a.add(x86::rax, n);
+  a.lea(x86::rax, x86::qword_ptr(kIcount, static_cast<int32_t>(n)));
   a.cmp(x86::rax, state_qword(kOffIcountLimit));
   a.ja(no_budget);
   add_stub([this, no_budget] {
@@ -198,7 +197,7 @@ void BlockEmitter::add_code_modified_exit(const asmjit::Label& at, uint32_t next
     emit_exit_state(state);
     a.mov(x86::byte_ptr(kState, kOffCodeModified), 0);
     a.mov(state_dword(kOffEip), eip);
-    if (next_insn > synced_here) a.add(state_qword(kOffIcount), next_insn - synced_here);
+    if (next_insn > synced_here) a.add(kIcount, next_insn - synced_here);
     a.mov(x86::eax, st(ExitStatus::kInvalidated));
     a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
   });
@@ -251,7 +250,7 @@ void BlockEmitter::emit_exit_direct(uint32_t target, uint32_t done) {
 void BlockEmitter::exit_fault(uint32_t insn, uint32_t synced_here, const ExitState& state) {
   emit_exit_state(state);
   a.mov(state_dword(kOffEip), block.guest[insn].eip);
-  if (insn > synced_here) a.add(state_qword(kOffIcount), insn - synced_here);
+  if (insn > synced_here) a.add(kIcount, insn - synced_here);
   a.mov(x86::eax, st(ExitStatus::kFault));
   a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
 }
@@ -375,7 +374,7 @@ void BlockEmitter::emit_exit_if_indirect(const ir::Arg& cond, const ir::Arg& tar
   const uint32_t imm = target.is_imm() ? target.v : 0;
   add_stub([this, leave, t, imm, done, synced_here] {
     a.bind(leave);
-    if (done > synced_here) a.add(state_qword(kOffIcount), done - synced_here);
+    if (done > synced_here) a.add(kIcount, done - synced_here);
     if (t.isValid()) {
       a.mov(kScratch0.r32(), t.r32());
     } else {
@@ -394,6 +393,7 @@ void BlockEmitter::emit_fallback(const ir::Inst& in) {
 void BlockEmitter::emit_fallback_call(const ir::Inst& in, bool may_repeat) {
   const ir::GuestInsn& g = block.guest[in.insn];
   for (const PinnedGpr& p : kPinned) a.mov(gpr_mem(p.guest), pinned_reg(p.guest));
+  a.mov(state_qword(kOffIcount), kIcount);  // (the interpreter counts, and reads the time)
   a.mov(x86::rdi, kState);
   a.mov(x86::rsi, reinterpret_cast<uint64_t>(&g.decoded));
   a.mov(x86::edx, g.eip);
@@ -404,6 +404,7 @@ void BlockEmitter::emit_fallback_call(const ir::Inst& in, bool may_repeat) {
     a.call(reinterpret_cast<uint64_t>(&helper_fallback));
   }
   for (const PinnedGpr& p : kPinned) a.mov(pinned_reg(p.guest), gpr_mem(p.guest));
+  a.mov(kIcount, state_qword(kOffIcount));
   asmjit::Label failed = a.newLabel();
   a.test(x86::eax, x86::eax);
   a.jnz(failed);
@@ -422,7 +423,7 @@ void BlockEmitter::emit_fallback_call(const ir::Inst& in, bool may_repeat) {
     const uint32_t synced_here = synced();
     add_stub([this, again, done, synced_here] {
       a.bind(again);
-      a.add(state_qword(kOffIcount), done - synced_here);
+      a.add(kIcount, done - synced_here);
       a.mov(x86::eax, st(ExitStatus::kNext));
       a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->epilogue));
     });

@@ -60,7 +60,7 @@ struct PageGroup {
   int32_t high = 0;  // the highest displacement + that access's size
   bool stores = false;
   unsigned members = 0;
-  int slot = -1;         // where its host base is kept: kPageBase (-1) or a group_slot
+  int slot = -1;         // the group_slot its host base is kept in
   int64_t span_low = 0;  // (while planning, without wrapping)
   int64_t span_high = 0;
 };
@@ -128,7 +128,7 @@ class BlockEmitter {
   void precompute_conds(ir::Ref r);
   // The page group access r belongs to (null: none), and the host base of
   // its page for access r: at the group's first access, the code that maps
-  // the page and keeps its base (kPageBase or the group's slot), or keeps 0
+  // the page and keeps its base (in the group's slot), or keeps 0
   // and goes to the access's own `lookup` when the group's span crosses a
   // page or the TLB does not map it; at the others, the base kept, or
   // `lookup` when it is 0. `tmp` is free.

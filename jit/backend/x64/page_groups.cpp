@@ -3,8 +3,8 @@
 // constant distances from one address. When their whole span fits in a
 // page, the first access of the group checks that once, looks the page up
 // in the TLB (for writing when any of them stores) and keeps its host base
-// in kPageBase, or when another group holds kPageBase then, in a slot of
-// the frame; the others then access host memory directly. When the span
+// in a slot of the frame; the others then load it and access host memory
+// directly. When the span
 // crosses a page or the lookup fails, the base kept is 0 and each access
 // looks itself up as usual (out of line).
 //
@@ -110,30 +110,16 @@ void BlockEmitter::plan_page_groups() {
     group_of_[r] = g;
     displacement_[r] = s.displacement;
   }
-  // One kPageBase: groups of two or more whose span fits a page, taken in
-  // order where they do not overlap.
+  // Groups of two or more whose span fits a page keep their base in a slot
+  // of the frame: a load and a test at each access instead of a TLB check.
   std::vector<bool>& taken = w_.group_taken;
   taken.assign(groups_.size(), false);
-  ir::Ref busy_until = 0;
-  bool any = false;
-  for (size_t g = 0; g < groups_.size(); ++g) {
+  int slots = 0;
+  for (size_t g = 0; g < groups_.size() && slots < kGroupSlots; ++g) {
     PageGroup& group = groups_[g];
     group.low = static_cast<int32_t>(group.span_low);
     group.high = static_cast<int32_t>(group.span_high);
     if (group.members < 2 ||
-        group.span_high - group.span_low > static_cast<int64_t>(core::kPageSize))
-      continue;
-    if (any && group.first <= busy_until) continue;
-    taken[g] = true;
-    busy_until = group.last;
-    any = true;
-  }
-  // The others of two or more keep their base in a slot of the frame: a
-  // load and a test at each access instead of a TLB check.
-  int slots = 0;
-  for (size_t g = 0; g < groups_.size() && slots < kGroupSlots; ++g) {
-    PageGroup& group = groups_[g];
-    if (taken[g] || group.members < 2 ||
         group.span_high - group.span_low > static_cast<int64_t>(core::kPageSize))
       continue;
     taken[g] = true;
@@ -151,9 +137,9 @@ const PageGroup* BlockEmitter::page_group_of(ir::Ref r) const {
 x86::Gp BlockEmitter::page_group_base(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp,
                                       const asmjit::Label& lookup) {
   const PageGroup& g = groups_[group_of_[r]];
-  const x86::Gp base = g.slot < 0 ? kPageBase : kScratch1;
+  const x86::Gp base = kScratch1;
   if (g.first != r) {
-    if (g.slot >= 0) a.mov(base, group_slot(g.slot));
+    a.mov(base, group_slot(g.slot));
     a.test(base, base);
     a.jz(lookup);
     return base;
@@ -168,15 +154,11 @@ x86::Gp BlockEmitter::page_group_base(ir::Ref r, const x86::Gp& lin, const x86::
   const int32_t span = g.high - g.low;
   a.lea(kScratch0.r32(), x86::dword_ptr(lin.r64(), to_low));
   tlb_lookup(kScratch0.r32(), static_cast<unsigned>(span), g.stores, tmp, fail, base);
-  if (g.slot >= 0) a.mov(group_slot(g.slot), base);
+  a.mov(group_slot(g.slot), base);
   const int slot = g.slot;
   add_stub([this, fail, lookup, slot] {
     a.bind(fail);
-    if (slot < 0) {
-      a.xor_(kPageBase.r32(), kPageBase.r32());
-    } else {
-      a.mov(group_slot(slot), 0);
-    }
+    a.mov(group_slot(slot), 0);
     a.jmp(lookup);
   });
   return base;

@@ -6,7 +6,7 @@ namespace tx86::jit::x64 {
 
 namespace {
 // Allocation order: caller-saved first, callee-saved for values that live
-// across calls. rsp, r10, r11 (scratch), r14 (kPageBase) and r15 (state) are
+// across calls. rsp, r10, r11 (scratch), r14 (kIcount) and r15 (state) are
 // never handed out.
 // RAX last: the flag capture (LAHF) needs it and saves it when it is taken.
 constexpr int kCallerSaved[] = {1, 2, 6, 7, 8, 9, 0};  // rcx rdx rsi rdi r8 r9 rax

@@ -16,9 +16,11 @@ const x86::Gp kSaved[] = {x86::rbp, x86::rbx, x86::r12, x86::r13, x86::r14, x86:
 // at the helper call.
 const x86::Gp kCallerSaved[] = {x86::rax, x86::rcx, x86::rdx, x86::rsi, x86::rdi, x86::r8, x86::r9};
 static_assert(std::size(kCallerSaved) % 2 == 1);
-constexpr size_t kReserved = 4096;
+constexpr size_t kReserved = 4608;
 
 void emit_access_thunk(x86::Assembler& a, bool store, unsigned seg, unsigned size) {
+  // (A device the access reaches may read the time, which counts it.)
+  a.mov(state_qword(kOffIcount), kIcount);
   for (const x86::Gp& r : kCallerSaved) a.push(r);
   a.mov(x86::rdi, kState);
   a.mov(x86::esi, seg);
@@ -51,10 +53,12 @@ Trampoline emit_trampoline(CodeArena& arena) {
   a.sub(x86::rsp, kFrameBytes);
   a.mov(kState, x86::rdi);
   for (const PinnedGpr& p : kPinned) a.mov(pinned_reg(p.guest), gpr_mem(p.guest));
+  a.mov(kIcount, state_qword(kOffIcount));
   a.jmp(x86::rsi);
 
   a.bind(epilogue);
   for (const PinnedGpr& p : kPinned) a.mov(gpr_mem(p.guest), pinned_reg(p.guest));
+  a.mov(state_qword(kOffIcount), kIcount);
   a.add(x86::rsp, kFrameBytes);
   for (int i = 5; i >= 0; --i) a.pop(kSaved[i]);
   a.ret();
