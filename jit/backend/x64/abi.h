@@ -31,18 +31,13 @@ inline const x86::Gp kScratch1 = x86::r11;
 inline const x86::Gp kIcount = x86::r14;
 
 inline constexpr int kSpillSlots = 64;
-// The last kGroupSlots of them hold page groups' host bases
-// (page_groups.cpp), the rest the register allocator's spills.
-inline constexpr int kGroupSlots = 12;
-inline constexpr int kValueSlots = kSpillSlots - kGroupSlots;
+// They hold the register allocator's spills.
+inline constexpr int kValueSlots = kSpillSlots;
 // 6 pushes + return address leave rsp at 8 mod 16; the frame restores 16.
 inline constexpr int kFrameBytes = kSpillSlots * 8 + 8;
 
 inline x86::Mem spill_slot(int slot) {
   return x86::qword_ptr(x86::rsp, slot * 8);
-}
-inline x86::Mem group_slot(int slot) {
-  return spill_slot(kValueSlots + slot);
 }
 
 inline constexpr int32_t kOffGpr = static_cast<int32_t>(offsetof(core::CpuState, gpr));

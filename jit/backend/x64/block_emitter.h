@@ -60,8 +60,8 @@ struct PageGroup {
   int32_t high = 0;  // the highest displacement + that access's size
   bool stores = false;
   unsigned members = 0;
-  int slot = -1;         // the group_slot its host base is kept in
-  int64_t span_low = 0;  // (while planning, without wrapping)
+  ir::Ref base = ir::kNoRef;  // its host base: a register allocator value (add_value)
+  int64_t span_low = 0;       // (while planning, without wrapping)
   int64_t span_high = 0;
 };
 
@@ -128,7 +128,7 @@ class BlockEmitter {
   void precompute_conds(ir::Ref r);
   // The page group access r belongs to (null: none), and the host base of
   // its page for access r: at the group's first access, the code that maps
-  // the page and keeps its base (in the group's slot), or keeps 0
+  // the page and keeps its base (a value of the register allocator), or keeps 0
   // and goes to the access's own `lookup` when the group's span crosses a
   // page or the TLB does not map it; at the others, the base kept, or
   // `lookup` when it is 0. `tmp` is free.

@@ -110,12 +110,13 @@ void BlockEmitter::plan_page_groups() {
     group_of_[r] = g;
     displacement_[r] = s.displacement;
   }
-  // Groups of two or more whose span fits a page keep their base in a slot
-  // of the frame: a load and a test at each access instead of a TLB check.
+  // Groups of two or more whose span fits a page keep their base as a value
+  // of the register allocator, from the first access to the last: a test
+  // at each access instead of a TLB check (and a load from the frame only
+  // when the allocator had to spill it).
   std::vector<bool>& taken = w_.group_taken;
   taken.assign(groups_.size(), false);
-  int slots = 0;
-  for (size_t g = 0; g < groups_.size() && slots < kGroupSlots; ++g) {
+  for (size_t g = 0; g < groups_.size(); ++g) {
     PageGroup& group = groups_[g];
     group.low = static_cast<int32_t>(group.span_low);
     group.high = static_cast<int32_t>(group.span_high);
@@ -123,7 +124,7 @@ void BlockEmitter::plan_page_groups() {
         group.span_high - group.span_low > static_cast<int64_t>(core::kPageSize))
       continue;
     taken[g] = true;
-    group.slot = slots++;
+    group.base = ra.add_value(group.first, group.last);
   }
   for (ir::Ref r = 0; r < n; ++r) {
     if (group_of_[r] >= 0 && !taken[group_of_[r]]) group_of_[r] = -1;
@@ -137,9 +138,8 @@ const PageGroup* BlockEmitter::page_group_of(ir::Ref r) const {
 x86::Gp BlockEmitter::page_group_base(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp,
                                       const asmjit::Label& lookup) {
   const PageGroup& g = groups_[group_of_[r]];
-  const x86::Gp base = kScratch1;
   if (g.first != r) {
-    a.mov(base, group_slot(g.slot));
+    const x86::Gp base = ra.use(g.base).r64();
     a.test(base, base);
     a.jz(lookup);
     return base;
@@ -152,13 +152,12 @@ x86::Gp BlockEmitter::page_group_base(ir::Ref r, const x86::Gp& lin, const x86::
   const auto to_low =
       static_cast<int32_t>(static_cast<uint32_t>(g.low) - static_cast<uint32_t>(displacement_[r]));
   const int32_t span = g.high - g.low;
+  const x86::Gp base = ra.def(g.base).r64();
   a.lea(kScratch0.r32(), x86::dword_ptr(lin.r64(), to_low));
   tlb_lookup(kScratch0.r32(), static_cast<unsigned>(span), g.stores, tmp, fail, base);
-  a.mov(group_slot(g.slot), base);
-  const int slot = g.slot;
-  add_stub([this, fail, lookup, slot] {
+  add_stub([this, fail, lookup, base] {
     a.bind(fail);
-    a.mov(group_slot(slot), 0);
+    a.xor_(base.r32(), base.r32());
     a.jmp(lookup);
   });
   return base;

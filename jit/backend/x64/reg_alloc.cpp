@@ -26,7 +26,10 @@ RegAlloc::RegAlloc(x86::Assembler& a, const ir::Block& block, Work& work)
       last_use_(work.last_use),
       next_call_(work.next_call),
       reg_of_(work.reg_of),
-      slot_of_(work.slot_of) {
+      slot_of_(work.slot_of),
+      extra_def_(work.extra_def),
+      insts_(static_cast<uint32_t>(block.insts.size())) {
+  extra_def_.clear();
   last_use_.assign(block.insts.size(), 0);
   next_call_.assign(block.insts.size() + 1, UINT32_MAX);
   reg_of_.assign(block.insts.size(), kNone);
@@ -62,7 +65,17 @@ void RegAlloc::spill_caller_saved() {
 }
 
 bool RegAlloc::crosses_call(ir::Ref v) const {
-  return next_call_[v] < last_use_[v];
+  const uint32_t def_at = v < insts_ ? v : extra_def_[v - insts_];
+  return next_call_[def_at] < last_use_[v];
+}
+
+ir::Ref RegAlloc::add_value(uint32_t def_at, uint32_t last_use) {
+  const auto v = static_cast<ir::Ref>(last_use_.size());
+  last_use_.push_back(last_use);
+  reg_of_.push_back(kNone);
+  slot_of_.push_back(kNone);
+  extra_def_.push_back(def_at);
+  return v;
 }
 
 int RegAlloc::free_register(bool callee_saved_only) {

@@ -22,6 +22,7 @@ class RegAlloc {
     std::vector<uint32_t> next_call;  // for each index: the next kCall at or after it
     std::vector<int> reg_of;          // value -> register id or kNone
     std::vector<int> slot_of;         // value -> spill slot or kNone
+    std::vector<uint32_t> extra_def;  // per value add_value made: where it is defined
   };
   RegAlloc(x86::Assembler& a, const ir::Block& block, Work& work);
 
@@ -42,6 +43,10 @@ class RegAlloc {
   // Before a call op (ir::Kind::kCall): moves the values that outlive it
   // out of the registers the call clobbers.
   void spill_caller_saved();
+  // A value of the backend's own, not an IR instruction's (a page group's
+  // host base): defined at index `def_at`, last used at `last_use`; def()
+  // and use() take it as any other. (Call before emitting.)
+  ir::Ref add_value(uint32_t def_at, uint32_t last_use);
   // Keeps v live through index `at` (call before emitting).
   void extend(ir::Ref v, uint32_t at) {
     if (last_use_[v] < at) last_use_[v] = at;
@@ -69,6 +74,8 @@ class RegAlloc {
   std::vector<uint32_t>& next_call_;
   std::vector<int>& reg_of_;
   std::vector<int>& slot_of_;
+  std::vector<uint32_t>& extra_def_;
+  uint32_t insts_ = 0;               // the block's IR instructions (values past them: add_value's)
   std::array<ir::Ref, 16> owner_{};  // register id -> value
   std::array<bool, 16> locked_{};
   std::array<bool, 16> temp_{};
