@@ -23,7 +23,7 @@ struct BlockKey {
   uint32_t eip = 0;
   uint32_t cs_base = 0;
   uint32_t cs_limit = 0;  // direct branch targets were checked against it
-  uint32_t mode = 0;      // see JitEngine::mode_bits
+  uint32_t mode = 0;      // see block_mode()
 
   bool operator==(const BlockKey&) const = default;
 };

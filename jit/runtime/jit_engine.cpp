@@ -31,6 +31,7 @@ JitEngine::JitEngine(core::Cpu& cpu, JitOptions options, core::Tracer* tracer)
       trampoline_(x64::emit_trampoline(arena_)),
       cache_(arena_, jump_cache_),
       interp_(tracer) {
+  created_ticks_ = __rdtsc();
   jump_cache_.set_miss(trampoline_.jump_miss);
   if (options_.verify) {
     options_.link = false;
@@ -63,13 +64,16 @@ JitEngine::~JitEngine() {
   // with the engine.)
 }
 
-double JitEngine::translate_ms() const {
+std::string JitEngine::translate_text() const {
   // TSC ticks to time at the rate the TSC ran since the engine was made.
   const double ticks = static_cast<double>(__rdtsc() - created_ticks_);
   const double ns = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                             std::chrono::steady_clock::now() - created_)
                                             .count());
-  return ticks <= 0 ? 0.0 : static_cast<double>(stats_.translate_ticks) * ns / ticks / 1e6;
+  const double ms =
+      ticks <= 0 ? 0.0 : static_cast<double>(stats_.translate_ticks) * ns / ticks / 1e6;
+  return fmt::format(" made in {:.1f} ms ({:.1f} us per block)", ms,
+                     ms * 1e3 / static_cast<double>(stats_.blocks_translated));
 }
 
 std::string JitEngine::stats_text() const {
@@ -80,17 +84,10 @@ std::string JitEngine::stats_text() const {
       stats_.blocks_translated, stats_.guest_insns_translated, stats_.fallbacks,
       stats_.block_entries, stats_.links, stats_.jump_cache_fills, stats_.invalidated_blocks,
       stats_.flushes, stats_.interpreted, stats_.host_bytes,
-      options_.time_translation && stats_.blocks_translated != 0
-          ? fmt::format(" made in {:.1f} ms ({:.1f} us per block)", translate_ms(),
-                        translate_ms() * 1e3 / static_cast<double>(stats_.blocks_translated))
-          : std::string(),
+      options_.time_translation && stats_.blocks_translated != 0 ? translate_text() : std::string(),
       verifier_ ? fmt::format("; verify: {} blocks checked, {} skipped (device access)",
                               verifier_->checked(), verifier_->skipped())
                 : std::string());
-}
-
-uint32_t JitEngine::mode_bits(const core::Cpu& cpu, uint8_t& flat, uint8_t& plain) const {
-  return block_mode(cpu, flat, plain);
 }
 
 bool JitEngine::needs_interpreter(const CpuState& s) const {
@@ -130,7 +127,7 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
 
   uint8_t flat = 0;
   uint8_t plain = 0;
-  mode_bits(cpu, flat, plain);
+  block_mode(cpu, flat, plain);
   x64::EmitContext ctx;
   ctx.arena = &arena_;
   ctx.trampoline = &trampoline_;
@@ -300,9 +297,7 @@ uint32_t JitEngine::context_id(uint32_t mode, uint32_t cs_base, uint32_t cs_limi
 }
 
 CompiledBlock* JitEngine::lookup(core::Cpu& cpu) {
-  uint8_t flat = 0;
-  uint8_t plain = 0;
-  return lookup(cpu, mode_bits(cpu, flat, plain));
+  return lookup(cpu, block_mode(cpu));
 }
 
 CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
@@ -397,9 +392,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     cold_ = false;
     uint32_t mode = 0;
     if (!needs_interpreter(s)) {
-      uint8_t flat = 0;
-      uint8_t plain = 0;
-      mode = mode_bits(cpu, flat, plain);
+      mode = block_mode(cpu);
       code = verifier_ ? nullptr : cached_code(cpu, mode);
       if (code == nullptr) {
         block = lookup(cpu, mode);

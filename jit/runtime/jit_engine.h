@@ -6,7 +6,6 @@
 // straddling a page).
 #pragma once
 
-#include <x86intrin.h>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -104,15 +103,15 @@ class JitEngine final : public core::ExecutionEngine {
   // translate, and the mode is not computed again at every branch.)
   bool interpret_block(core::Cpu& cpu, uint32_t mode);
   bool needs_interpreter(const core::CpuState& s) const;
-  uint32_t mode_bits(const core::Cpu& cpu, uint8_t& flat, uint8_t& plain) const;
+  // The --stats words on translation time (time_translation).
+  std::string translate_text() const;
 
   core::Cpu& cpu_;
   JitOptions options_;
   CodeArena arena_;
-  // When the engine was made, by the clock and by the TSC (translate_ms).
+  // When the engine was made, by the clock and by the TSC (translate_text).
   std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
-  uint64_t created_ticks_ = __rdtsc();
-  double translate_ms() const;
+  uint64_t created_ticks_ = 0;
   x64::Trampoline trampoline_;
   x64::EmitScratchPtr emit_scratch_ = x64::make_emit_scratch();
   JumpCache jump_cache_;

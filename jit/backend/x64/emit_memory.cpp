@@ -163,7 +163,7 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
   asmjit::Label done = a.newLabel();
   if (const std::optional<x86::Gp> lin = linear_address(*this, in, offset, slow)) {
     if (page_group_of(r) != nullptr) {
-      // The group's page, mapped once (its slot), or its own lookup when not.
+      // The group's page, mapped once (its base), or its own lookup when not.
       asmjit::Label lookup = a.newLabel();
       access_load(a, dst, page_group_base(r, *lin, dst, lookup), *lin, in.size);
       const x86::Gp l = *lin;
