@@ -212,7 +212,10 @@ class Window {
 
   void key(const SDL_KeyboardEvent& k) {
     const bool down = k.type == SDL_KEYDOWN;
-    const SDL_Keymod mods = SDL_GetModState();
+    // The modifiers when this key was pressed: SDL_GetModState() is the state
+    // after every event pumped so far, and a burst of key events (a paste, a
+    // slow frame) may already hold the release of Ctrl and Alt.
+    const uint16_t mods = k.keysym.mod;
     const bool ctrl_alt = (mods & KMOD_CTRL) && (mods & KMOD_ALT);
     if (down && ctrl_alt && hotkey(k.keysym.scancode)) {
       swallowed_.push_back(k.keysym.scancode);

@@ -11,7 +11,9 @@
 #   text console, and a command typed there runs;
 # and in each, a capture of the window (integer scaling, the window sized
 # to the frame, the machine paused) equals the --screenshot tx86 writes of
-# the frame it showed. Also: with no display, --display sdl runs headless
+# the frame it showed. The hotkeys go as one burst of key events (--delay
+# 0): the app must read the modifiers each key was pressed with, not the
+# state after the burst. Also: with no display, --display sdl runs headless
 # after a one-line notice. TX86_KEEP_WORK=1 keeps the screenshots.
 # Usage: desktop_app.sh path/to/tx86 path/to/vga_modes_boot.bin path/to/mouse_echo_boot.bin [linux disk.img]
 set -u
@@ -87,7 +89,7 @@ start() {
   # (only a mapped window: SDL may create and replace one before showing it)
   win=$(xdotool search --sync --onlyvisible --name '^tx86' | head -1)
   xdotool windowfocus --sync "$win"
-  xdotool key ctrl+alt+s                        # integer scaling
+  xdotool key --delay 0 ctrl+alt+s                        # integer scaling
   xdotool windowsize --sync "$win" "$width" "$height"
 }
 problem() { echo "$*" >> "$work/problems.txt"; }
@@ -101,7 +103,7 @@ wait_title() {
 }
 finish() {
   sleep 0.3
-  xdotool key ctrl+alt+p                        # pause: the picture stays
+  xdotool key --delay 0 ctrl+alt+p                        # pause: the picture stays
   wait_title paused || problem "$1: the title never said paused"
   # The machine may finish its slice and the window draw that last frame
   # after the title changed: capture until two captures agree.
@@ -113,7 +115,7 @@ finish() {
     cmp -s "$work/$1.xwd" "$work/$1.xwd.next" && break
     mv "$work/$1.xwd.next" "$work/$1.xwd"
   done
-  xdotool key ctrl+alt+q
+  xdotool key --delay 0 ctrl+alt+q
   wait $pid
   echo $? > "$work/$1.status"
 }
@@ -123,7 +125,7 @@ banner='SeaBIOS (version'
 # banner comes again.
 start bios 720 400 --boot c
 wait_for "$work/bios.com1" 'No bootable device' 1 || problem "bios: no 'No bootable device'"
-xdotool key ctrl+alt+r
+xdotool key --delay 0 ctrl+alt+r
 wait_for "$work/bios.com1" "$banner" 2 || problem "bios: Ctrl+Alt+R did not reset the machine"
 wait_for "$work/bios.com1" 'No bootable device' 2 || problem "bios: no 'No bootable device' after the reset"
 finish bios
@@ -133,7 +135,7 @@ finish bios
 start freedos 720 400 --fda "$work/freedos.img" --boot a
 wait_for "$work/freedos.com1" 'A:\>' 1 || problem "freedos: no prompt"
 settle "$work/freedos.com1" 'A:\>' || problem "freedos: its prompts never settled"
-xdotool key ctrl+alt+End
+xdotool key --delay 0 ctrl+alt+End
 wait_for "$work/freedos.com1" "$banner" 2 || problem "freedos: Ctrl+Alt+End did not reboot it"
 prompts=$(count "$work/freedos.com1" 'A:\>')
 wait_for "$work/freedos.com1" 'A:\>' $((prompts + 1)) || problem "freedos: no prompt after the reboot"
