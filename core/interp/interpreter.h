@@ -46,6 +46,9 @@ class Interpreter final : public ExecutionEngine {
   // then a wider load of it into the return registers.)
   bool execute(Cpu& cpu, GuestFault& fault);
 
+  // The instructions it decoded (the JIT's translator shares them).
+  DecodeCache& decode_cache() { return decode_cache_; }
+
  private:
   Tracer* tracer_;
   DecodeCache decode_cache_;

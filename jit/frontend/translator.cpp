@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/decoder/decode_cache.h"
 #include "core/decoder/decoder.h"
 #include "jit/frontend/lowering.h"
 
@@ -57,7 +58,7 @@ bool repeats(const core::DecodedInsn& insn) {
 }
 
 bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block& out,
-                     uint32_t& phys_page) {
+                     uint32_t& phys_page, core::DecodeCache* decoded) {
   core::CpuState& s = cpu.state;
   const core::SegmentCache& cs = s.seg[core::kCs];
   const uint32_t start_eip = s.eip;
@@ -108,7 +109,9 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
     if (avail == 0) break;
     const uint8_t* at = bytes + ((cs.base + eip) & core::kPageMask);
     core::DecodedInsn insn;
-    const core::DecodeStatus st = core::decode({at, avail}, s.code32(), insn);
+    const core::DecodeStatus st =
+        decoded != nullptr ? decoded->decode(cs.base + eip, {at, avail}, s.code32(), insn)
+                           : core::decode({at, avail}, s.code32(), insn);
     if (st == core::DecodeStatus::kNeedMore || st == core::DecodeStatus::kTooLong) break;
     const auto index = static_cast<uint16_t>(out.guest.size());
     ir::GuestInsn g{insn, eip, {}};

@@ -9,6 +9,10 @@
 #include "core/cpu/cpu.h"
 #include "jit/ir/ir.h"
 
+namespace tx86::core {
+class DecodeCache;
+}
+
 namespace tx86::jit {
 
 struct TranslateOptions {
@@ -25,8 +29,11 @@ struct TranslateOptions {
 // first instruction can be translated here (its fetch faults, it crosses
 // into the next page or past the CS limit): the interpreter runs it instead.
 // `phys_page` receives the physical page the block's bytes came from.
+// With `decoded`, instructions come from that cache when their bytes match
+// (the interpreter's: a block is translated after it ran there), and new
+// ones go into it.
 bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block& out,
-                     uint32_t& phys_page);
+                     uint32_t& phys_page, core::DecodeCache* decoded = nullptr);
 
 // Whether an instruction must end its block when it is not lowered: it
 // may change EIP, the mode, segment bases, IF or the descriptor tables.

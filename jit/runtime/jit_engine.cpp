@@ -115,7 +115,9 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   } timed{options_.time_translation, stats_.translate_ticks};
   ir::Block block;
   uint32_t phys_page = 0;
-  if (!translate_block(cpu, options_.translate, block, phys_page)) return nullptr;
+  if (!translate_block(cpu, options_.translate, block, phys_page, &interp_.decode_cache())) {
+    return nullptr;
+  }
   const std::string unoptimized = options_.log != nullptr ? ir::dump(block) : std::string();
   opt::optimize(block, options_.passes);
 #ifndef NDEBUG

@@ -38,6 +38,28 @@ void BlockEmitter::load_guest(const x86::Gp& dst, unsigned gpr) {
   }
 }
 
+// A pinned guest register's value is read from its host register, without
+// a copy, when nothing writes that register while the value lives: no
+// SetReg of it (an exit's deferred one included: exit paths write the
+// registers before the values they read) and no call, which reloads every
+// pinned register.
+bool BlockEmitter::reads_pinned_in_place(ir::Ref v, unsigned gpr) const {
+  if (pinned_host(gpr) < 0) return false;
+  const uint32_t end = ra.last_use(v);
+  for (uint32_t i = 0; i <= end && i < block.insts.size(); ++i) {
+    const ir::Inst& in = block.insts[i];
+    if (in.dead || i == v) continue;
+    const bool sets = in.op == ir::Op::kSetReg && (in.aux & 7) == gpr;
+    if (i < v) {
+      // (a deferred one before it is written on the exits after it too)
+      if (sets && (in.aux & ir::kSetRegDeferred)) return false;
+      continue;
+    }
+    if (sets || ir::info(in.op).kind == ir::Kind::kCall) return false;
+  }
+  return true;
+}
+
 void BlockEmitter::store_guest(unsigned gpr, const x86::Gp& src) {
   if (pinned_host(gpr) >= 0) {
     a.mov(pinned_reg(gpr), src);
@@ -434,7 +456,13 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
   using ir::Op;
   const uint32_t n = static_cast<uint32_t>(block.guest.size());
   switch (in.op) {
-    case Op::kGetReg: load_guest(ra.def(r), in.aux); break;
+    case Op::kGetReg:
+      if (reads_pinned_in_place(r, in.aux)) {
+        ra.bind_pinned(r, pinned_host(in.aux));
+      } else {
+        load_guest(ra.def(r), in.aux);
+      }
+      break;
     case Op::kSetReg:
       if (in.aux & ir::kSetRegDeferred) {
         deferred_regs_[in.aux & 7] = in.a[0];

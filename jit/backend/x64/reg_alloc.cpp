@@ -81,11 +81,11 @@ ir::Ref RegAlloc::add_value(uint32_t def_at, uint32_t last_use) {
 int RegAlloc::free_register(bool callee_saved_only) {
   if (!callee_saved_only) {
     for (int r : kCallerSaved) {
-      if (owner_[r] == ir::kNoRef && !temp_[r]) return r;
+      if (!((owned_ | temp_) & bit(r))) return r;
     }
   }
   for (int r : kCalleeSaved) {
-    if (!is_pinned_host(r) && owner_[r] == ir::kNoRef && !temp_[r]) return r;
+    if (!is_pinned_host(r) && !((owned_ | temp_) & bit(r))) return r;
   }
   return kNone;
 }
@@ -93,19 +93,17 @@ int RegAlloc::free_register(bool callee_saved_only) {
 void RegAlloc::spill(int reg) {
   const ir::Ref v = owner_[reg];
   if (slot_of_[v] == kNone) {
-    for (int s = 0; s < kValueSlots; ++s) {
-      if (slot_owner_[s] == ir::kNoRef) {
-        slot_owner_[s] = v;
-        ++spilled_;
-        slot_of_[v] = s;
-        break;
-      }
-    }
-    if (slot_of_[v] == kNone) throw std::runtime_error("jit: out of spill slots");
+    static_assert(kValueSlots == 64, "slots_used_ has a bit per slot");
+    const uint64_t free = ~slots_used_;
+    if (free == 0) throw std::runtime_error("jit: out of spill slots");
+    const int s = __builtin_ctzll(free);
+    slot_owner_[s] = v;
+    slots_used_ |= uint64_t{1} << s;
+    slot_of_[v] = s;
     a_.mov(spill_slot(slot_of_[v]), x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, reg));
   }
   reg_of_[v] = kNone;
-  owner_[reg] = ir::kNoRef;
+  disown(reg);
 }
 
 int RegAlloc::take_register(bool callee_saved_only) {
@@ -119,7 +117,7 @@ int RegAlloc::take_register(bool callee_saved_only) {
   uint32_t furthest = 0;
   auto consider = [&](int reg) {
     const ir::Ref v = owner_[reg];
-    if (v == ir::kNoRef || locked_[reg] || temp_[reg]) return;
+    if (v == ir::kNoRef || ((locked_ | temp_) & bit(reg))) return;
     if (victim == kNone || last_use_[v] > furthest) {
       victim = reg;
       furthest = last_use_[v];
@@ -143,54 +141,63 @@ x86::Gp RegAlloc::use(ir::Ref v) {
     r = take_register(crosses_call(v) && next_call_[current_] < last_use_[v]);
     a_.mov(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, r), spill_slot(slot_of_[v]));
     reg_of_[v] = r;
-    owner_[r] = v;
+    own(r, v);
   }
-  locked_[r] = true;
+  locked_ |= bit(r);
   return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, r);
 }
 
 x86::Gp RegAlloc::def(ir::Ref v) {
   const int r = take_register(crosses_call(v));
   reg_of_[v] = r;
-  owner_[r] = v;
-  locked_[r] = true;
+  own(r, v);
+  locked_ |= bit(r);
   return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, r);
 }
 
 x86::Gp RegAlloc::def_over(ir::Ref v, const ir::Arg& from) {
   if (from.is_value() && last_use_[from.v] == current_ && reg_of_[from.v] != kNone &&
-      (!crosses_call(v) || is_callee_saved(reg_of_[from.v]))) {
+      !is_pinned_host(reg_of_[from.v]) && (!crosses_call(v) || is_callee_saved(reg_of_[from.v]))) {
     const int r = reg_of_[from.v];
     reg_of_[from.v] = kNone;
     reg_of_[v] = r;
-    owner_[r] = v;
-    locked_[r] = true;
+    own(r, v);
+    locked_ |= bit(r);
     return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, r);
   }
   return def(v);
 }
 
+x86::Gp RegAlloc::bind_pinned(ir::Ref v, int host) {
+  reg_of_[v] = host;
+  own(host, v);
+  locked_ |= bit(host);
+  return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, host);
+}
+
 x86::Gp RegAlloc::temp() {
   const int r = take_register(false);
-  temp_[r] = true;
+  temp_ |= bit(r);
   return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, r);
 }
 
 void RegAlloc::end_instruction(uint32_t at) {
-  locked_.fill(false);
-  temp_.fill(false);
-  for (int r = 0; r < 16; ++r) {
+  locked_ = 0;
+  temp_ = 0;
+  for (uint32_t m = owned_; m != 0; m &= m - 1) {
+    const int r = __builtin_ctz(m);
     const ir::Ref v = owner_[r];
-    if (v != ir::kNoRef && last_use_[v] <= at) {
-      owner_[r] = ir::kNoRef;
+    if (last_use_[v] <= at) {
+      disown(r);
       reg_of_[v] = kNone;
     }
   }
-  for (int slot = 0; spilled_ > 0 && slot < kValueSlots; ++slot) {
+  for (uint64_t m = slots_used_; m != 0; m &= m - 1) {
+    const int slot = __builtin_ctzll(m);
     const ir::Ref v = slot_owner_[slot];
-    if (v != ir::kNoRef && last_use_[v] <= at) {
+    if (last_use_[v] <= at) {
       slot_owner_[slot] = ir::kNoRef;
-      --spilled_;
+      slots_used_ &= ~(uint64_t{1} << slot);
       slot_of_[v] = kNone;
     }
   }

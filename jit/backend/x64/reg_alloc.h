@@ -35,6 +35,11 @@ class RegAlloc {
   x86::Gp def_over(ir::Ref v, const ir::Arg& from);
   // A register for the current instruction only.
   x86::Gp temp();
+  // v is the guest register pinned in host register `host` (abi.h), read
+  // where it is: the caller makes sure nothing writes that register while v
+  // lives. No instruction may take it over (def_over) or spill it.
+  x86::Gp bind_pinned(ir::Ref v, int host);
+  uint32_t last_use(ir::Ref v) const { return last_use_[v]; }
   // Call before emitting the instruction at index `at`.
   void begin_instruction(uint32_t at) { current_ = at; }
   // Call between instructions: frees what died at index `at` and unlocks.
@@ -56,7 +61,7 @@ class RegAlloc {
   bool lives_after(ir::Ref v, uint32_t at) const { return last_use_[v] > at; }
   // Whether a host register holds no value now (nor a temporary).
   bool is_free(const x86::Gp& reg) const {
-    return owner_[reg.id()] == ir::kNoRef && !temp_[reg.id()];
+    return owner_[reg.id()] == ir::kNoRef && !(temp_ & bit(reg.id()));
   }
 
  private:
@@ -75,12 +80,25 @@ class RegAlloc {
   std::vector<int>& reg_of_;
   std::vector<int>& slot_of_;
   std::vector<uint32_t>& extra_def_;
-  uint32_t insts_ = 0;               // the block's IR instructions (values past them: add_value's)
-  std::array<ir::Ref, 16> owner_{};  // register id -> value
-  std::array<bool, 16> locked_{};
-  std::array<bool, 16> temp_{};
+  uint32_t insts_ = 0;  // the block's IR instructions (values past them: add_value's)
+  static constexpr uint32_t bit(int reg) { return 1u << reg; }
+  void own(int reg, ir::Ref v) {
+    owner_[reg] = v;
+    owned_ |= bit(reg);
+  }
+  void disown(int reg) {
+    owner_[reg] = ir::kNoRef;
+    owned_ &= ~bit(reg);
+  }
+
+  // (end_instruction runs after every IR instruction: it visits only the
+  // registers and slots in use, through these masks.)
+  std::array<ir::Ref, 16> owner_{};              // register id -> value
+  uint32_t owned_ = 0;                           // registers with a value
+  uint32_t locked_ = 0;                          // registers the current instruction uses
+  uint32_t temp_ = 0;                            // registers taken by temp()
   std::array<ir::Ref, kValueSlots> slot_owner_;  // spill slot -> value, or kNoRef when free
-  int spilled_ = 0;                              // slots in use
+  uint64_t slots_used_ = 0;
   uint32_t current_ = 0;
 };
 
