@@ -33,6 +33,10 @@ class DecodeCache {
     Entry& e = entries_[index(lin)];
     const uint8_t len = e.insn.length;
     if (len != 0 && len <= bytes.size() && e.code32 == code32 && same_bytes(e, bytes, len)) {
+      // The next instruction's entry starts loading now, an instruction
+      // ahead: most entries come from memory, and at the next lookup a
+      // prefetch would be too late.
+      prefetch(lin + len);
       out = e.insn;
       return DecodeStatus::kOk;
     }
