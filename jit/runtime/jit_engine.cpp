@@ -135,6 +135,14 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   ctx.trampoline = &trampoline_;
   ctx.scratch = emit_scratch_.get();
   ctx.user = cpu.cpl() == 3;
+  // A memory access's TLB-entry slot (emit_memory.cpp) pays off where a
+  // site keeps touching the same pages: without paging (firmware, the
+  // kernel's decompressor). With paging, kernel code mostly touches a
+  // different page each time (each process's stack, task and page tables),
+  // and a missed slot costs a load, a mispredicted branch and then the
+  // index anyway. Without slots, the ELF boot made 19% less host code
+  // (19.6 -> 15.8 MB), and the 200-process run was faster in 7 of 8 pairs.
+  ctx.use_tlb_slots = !(cpu.state.cr0 & core::cr0::kPg);
   ctx.flat_segments = flat;
   ctx.plain_segments = plain;
   ctx.cs_base = key.cs_base;

@@ -549,7 +549,7 @@ EmittedBlock emit_block(const ir::Block& block, const EmitContext& ctx) {
   EmitScratch& scratch = ctx.scratch != nullptr ? *ctx.scratch : *own_scratch;
   scratch.tlb_slots.clear();
   EmitContext pass_ctx = ctx;
-  pass_ctx.tlb_slots = &scratch.tlb_slots;
+  pass_ctx.tlb_slots = ctx.use_tlb_slots ? &scratch.tlb_slots : nullptr;
   const auto next_start =
       reinterpret_cast<uint64_t>(ctx.arena->base() + ((ctx.arena->used() + 15) & ~size_t{15}));
   for (int pass = 0; pass < 2; ++pass) {

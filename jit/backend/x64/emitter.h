@@ -44,6 +44,8 @@ struct EmitContext {
   // The TLB-entry slots of the block's memory accesses (emit_memory.cpp),
   // allocated by the first of emit_block's two passes, reused by the second.
   std::vector<uint8_t*>* tlb_slots = nullptr;
+  // Whether memory accesses keep such slots (false: each indexes the TLB).
+  bool use_tlb_slots = true;
   // Null: emit_block makes one for the block.
   EmitScratch* scratch = nullptr;
 };
