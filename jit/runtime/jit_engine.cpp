@@ -218,12 +218,16 @@ void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized
   std::fflush(options_.log);
 }
 
+uint32_t JitEngine::heat_set(uint32_t lin, uint32_t mode) {
+  const uint32_t h = (lin ^ (mode * 0x9E3779B1u)) * 0x85EBCA6Bu;
+  return (h ^ (h >> 16)) & (kHeatSets - 1);
+}
+
 uint32_t& JitEngine::heat(uint32_t lin, uint32_t mode) {
   // By linear address and mode, not by the block key's physical address, so
   // that interpret_block can count a branch target without a page walk.
   if (heat_.empty()) heat_.resize(kHeatSets);
-  const uint32_t h = (lin ^ (mode * 0x9E3779B1u)) * 0x85EBCA6Bu;
-  HeatSet& set = heat_[(h ^ (h >> 16)) & (kHeatSets - 1)];
+  HeatSet& set = heat_[heat_set(lin, mode)];
   for (Heat& e : set.ways) {
     if (e.lin == lin && e.mode == mode) return e.count;
   }
@@ -367,6 +371,12 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     ~FpuBack() { sync_fpu(s); }
   } fpu_back{s};
   while (s.icount < s.icount_limit) {
+    // Where the guest goes next is mostly code that ran a while ago: the
+    // entries the lookups below read are in memory, not in the cache.
+    // Their loads start now, under the checks.
+    const uint32_t next_lin = s.seg[core::kCs].base + s.eip;
+    jump_cache_.prefetch(next_lin);
+    interp_.decode_cache().prefetch(next_lin);
     if (cpu.stop_requested()) return core::StopReason::kStopRequested;
     if (cpu.mmu.mapping_generation() != mapping_generation_) {
       // Linear-to-physical mappings changed: the jump cache's may be stale.
@@ -403,6 +413,8 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     uint32_t mode = 0;
     if (!needs_interpreter(s)) {
       mode = block_mode(cpu);
+      // (lookup and interpret_block count it there)
+      if (!heat_.empty()) __builtin_prefetch(&heat_[heat_set(next_lin, mode)]);
       code = verifier_ ? nullptr : cached_code(cpu, mode);
       if (code == nullptr) {
         block = lookup(cpu, mode);

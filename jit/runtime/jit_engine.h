@@ -135,6 +135,7 @@ class JitEngine final : public core::ExecutionEngine {
     uint32_t next_victim = 0;  // among ties
   };
   uint32_t& heat(uint32_t lin, uint32_t mode);
+  static uint32_t heat_set(uint32_t lin, uint32_t mode);
   std::vector<HeatSet> heat_;
   bool cold_ = false;  // the last lookup() found a block not hot yet
   std::map<std::array<uint32_t, 3>, uint32_t> contexts_;  // context_id()

@@ -35,6 +35,10 @@ class JumpCache {
 
   static uint32_t index(uint32_t lin) { return (lin ^ (lin >> 12)) & kMask; }
 
+  // Starts loading lin's key into the host's cache (the dispatcher's next
+  // find, at a branch target that is usually cold).
+  void prefetch(uint32_t lin) const { __builtin_prefetch(&keys_[index(lin)]); }
+
   // The stub empty slots jump to; clears the table.
   void set_miss(const uint8_t* miss) {
     miss_ = miss;
