@@ -60,18 +60,20 @@ trap 'rm -rf "$work"' EXIT
 procs=200
 append_procs="${append/guest_action=shell/guest_action=run} guest_cmd=\"i=0; while [ \$i -lt $procs ]; do /bin/busybox true; i=\$((i+1)); done\""
 
-# time_to_marker LOG COMMAND...: seconds until LOG holds the marker (polled
-# every 10 ms), or "never" after 300 s; the command is stopped then.
-time_to_marker() {
-  local log=$1 start end pid
-  shift
+# time_lines LOG FROM TO COMMAND...: seconds from LOG's first line starting
+# with FROM (empty: from the start of COMMAND) to its first line starting
+# with TO, polled every 10 ms; "never" after 300 s or when COMMAND ends
+# first. The command is stopped then.
+time_lines() {
+  local log=$1 from=$2 to=$3 start="" end="" pid
+  shift 3
   rm -f "$log"
-  start=$(date +%s%N)
+  [[ -z $from ]] && start=$(date +%s%N)
   "$@" > /dev/null 2>&1 < /dev/null &
   pid=$!
-  end=""
   for _ in $(seq 30000); do
-    if grep -q "^GUEST_MARKER: init reached" "$log" 2> /dev/null; then end=$(date +%s%N); break; fi
+    if [[ -z $start ]] && grep -q "^$from" "$log" 2> /dev/null; then start=$(date +%s%N); fi
+    if [[ -n $start ]] && grep -q "^$to" "$log" 2> /dev/null; then end=$(date +%s%N); break; fi
     kill -0 $pid 2> /dev/null || break
     sleep 0.01
   done
@@ -79,25 +81,8 @@ time_to_marker() {
   wait $pid 2> /dev/null
   if [[ -z $end ]]; then echo never; else awk -v ns=$((end - start)) 'BEGIN { printf "%.2f", ns / 1e9 }'; fi
 }
-
-# time_between LOG COMMAND...: seconds from LOG's "GUEST_ACTION: run" line
-# to its "GUEST_STATUS:" line (polled every 10 ms), or "never" after 300 s.
-time_between() {
-  local log=$1 start="" end="" pid
-  shift
-  rm -f "$log"
-  "$@" > /dev/null 2>&1 < /dev/null &
-  pid=$!
-  for _ in $(seq 30000); do
-    if [[ -z $start ]] && grep -q "^GUEST_ACTION: run" "$log" 2> /dev/null; then start=$(date +%s%N); fi
-    if [[ -n $start ]] && grep -q "^GUEST_STATUS:" "$log" 2> /dev/null; then end=$(date +%s%N); break; fi
-    kill -0 $pid 2> /dev/null || break
-    sleep 0.01
-  done
-  kill -9 $pid 2> /dev/null
-  wait $pid 2> /dev/null
-  if [[ -z $end ]]; then echo never; else awk -v ns=$((end - start)) 'BEGIN { printf "%.2f", ns / 1e9 }'; fi
-}
+time_to_marker() { time_lines "$1" "" "GUEST_MARKER: init reached" "${@:2}"; }
+time_procs() { time_lines "$1" "GUEST_ACTION: run" "GUEST_STATUS:" "${@:2}"; }
 
 tx86_cmd() {  # tx86_cmd MODE LOG
   local extra=()
@@ -119,7 +104,7 @@ for ((run = 1; run <= repeat; run++)); do
       disk) t=$(time_to_marker "$log" $(tx86_cmd disk "$log")) ;;
       direct) t=$(time_to_marker "$log" $(tx86_cmd direct "$log") --append "$append") ;;
       elf) t=$(time_to_marker "$log" $(tx86_cmd elf "$log") --append "$append nokaslr") ;;
-      procs) t=$(time_between "$log" $(tx86_cmd procs "$log") --append "$append_procs") ;;
+      procs) t=$(time_procs "$log" $(tx86_cmd procs "$log") --append "$append_procs") ;;
     esac
     times[tx86 $mode]+=" $t"
     [[ $t == never ]] && status=1
@@ -129,7 +114,7 @@ for ((run = 1; run <= repeat; run++)); do
         -drive "file=$guest/disk.img,format=raw,if=ide,snapshot=on") ;;
       direct) t=$(time_to_marker "$log" "${qemu_base[@]}" -serial "file:$log" \
         -kernel "$guest/vmlinuz" -initrd "$guest/initrd.gz" -append "$append") ;;
-      procs) t=$(time_between "$log" "${qemu_base[@]}" -serial "file:$log" \
+      procs) t=$(time_procs "$log" "${qemu_base[@]}" -serial "file:$log" \
         -kernel "$guest/vmlinuz" -initrd "$guest/initrd.gz" -append "$append_procs") ;;
       elf) continue ;;  # QEMU's -kernel takes no Linux ELF
     esac
