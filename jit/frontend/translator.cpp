@@ -57,6 +57,38 @@ bool repeats(const core::DecodedInsn& insn) {
          (insn.has(core::prefix::kRep) || insn.has(core::prefix::kRepne));
 }
 
+namespace {
+
+// A block of one instruction at CS:EIP that runs into the next page. Its
+// bytes there come through that page's mapping, which may change under
+// the block (a CR3 load) without the block cache seeing it, so the
+// instruction is fetched and decoded again whenever the block runs. Such
+// an instruction in a hot loop (the kernel's memcpy has one) used to go
+// back to the dispatcher and a failed translation on every pass.
+bool translate_straddling(core::Cpu& cpu, ir::Builder& b, ir::Block& out) {
+  core::CpuState& s = cpu.state;
+  uint8_t bytes[core::kMaxInsnLength];
+  core::DecodedInsn insn;
+  try {
+    const unsigned avail = cpu.fetch_code(bytes, core::kMaxInsnLength);
+    if (core::decode({bytes, avail}, s.code32(), insn) != core::DecodeStatus::kOk) return false;
+  } catch (const core::GuestFault&) {
+    return false;  // (the interpreter raises it)
+  }
+  ir::GuestInsn g{insn, s.eip, {}};
+  std::copy_n(bytes, insn.length, g.bytes.begin());
+  out.guest.push_back(g);
+  out.end_eip = s.eip + insn.length;
+  // (Only the bytes up to the page's end are the block's.)
+  out.hi_eip = s.eip + (core::kPageSize - ((s.seg[core::kCs].base + s.eip) & core::kPageMask));
+  b.set_insn(0);
+  b.emit(ir::Op::kFallback, 4, ir::kFallbackFetch);
+  b.emit(ir::Op::kExitStateEip, 4, 0);
+  return true;
+}
+
+}  // namespace
+
 bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block& out,
                      uint32_t& phys_page, core::DecodeCache* decoded) {
   core::CpuState& s = cpu.state;
@@ -112,6 +144,10 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
     const core::DecodeStatus st =
         decoded != nullptr ? decoded->decode(cs.base + eip, {at, avail}, s.code32(), insn)
                            : core::decode({at, avail}, s.code32(), insn);
+    if (st == core::DecodeStatus::kNeedMore && out.guest.empty() && avail < core::kMaxInsnLength &&
+        avail == core::kPageSize - ((cs.base + eip) & core::kPageMask)) {
+      return translate_straddling(cpu, b, out);
+    }
     if (st == core::DecodeStatus::kNeedMore || st == core::DecodeStatus::kTooLong) break;
     const auto index = static_cast<uint16_t>(out.guest.size());
     ir::GuestInsn g{insn, eip, {}};

@@ -25,9 +25,11 @@ struct TranslateOptions {
   bool lower = true;  // false: every instruction falls back (for testing)
 };
 
-// Fills `out` with the block at CS:EIP. Returns false when not even the
-// first instruction can be translated here (its fetch faults, it crosses
-// into the next page or past the CS limit): the interpreter runs it instead.
+// Fills `out` with the block at CS:EIP. A first instruction that crosses
+// into the next page makes a block of its own, which fetches it again each
+// time it runs (ir::kFallbackFetch). Returns false when not even the first
+// instruction can be translated here (its fetch faults, it runs past the CS
+// limit): the interpreter runs it instead.
 // `phys_page` receives the physical page the block's bytes came from.
 // With `decoded`, instructions come from that cache when their bytes match
 // (the interpreter's: a block is translated after it ran there), and new

@@ -99,6 +99,52 @@ extern "C" uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedIn
   }
 }
 
+extern "C" uint32_t helper_fallback_fetch(core::CpuState* s, uint32_t eip) {
+  core::Cpu& cpu = core::Cpu::of(s);
+  sync_state(*s);
+  const uint64_t code_writes = cpu.mem.code_writes();
+  const uint64_t mappings = cpu.mmu.mapping_generation();
+  const uint32_t mode = block_mode(cpu);
+  const uint32_t eflags = s->eflags;
+  const core::SegmentCache cs = s->seg[core::kCs];
+  s->eip = eip;
+  try {
+    uint8_t bytes[core::kMaxInsnLength];
+    const unsigned avail = cpu.fetch_code(bytes, core::kMaxInsnLength);
+    core::DecodedInsn insn;
+    switch (core::decode({bytes, avail}, s->code32(), insn)) {
+      case core::DecodeStatus::kOk: break;
+      case core::DecodeStatus::kNeedMore: cpu.fetch_fault(avail);
+      case core::DecodeStatus::kTooLong: core::raise_fault(core::vec::kGp, 0);
+      case core::DecodeStatus::kInvalid: core::raise_fault(core::vec::kUd);
+    }
+    core::run_decoded(cpu, insn, eip);
+  } catch (const core::GuestFault& f) {
+    s->eip = eip;
+    s->eflags = eflags;
+    s->debug_trap = 0;
+    cpu.pending_fault = f;
+    return status(ExitStatus::kFault);
+  } catch (const core::Unimplemented& u) {
+    s->eip = eip;
+    cpu.error = u.what;
+    return status(ExitStatus::kUnimplemented);
+  }
+  // The block goes on to the next one through the jump cache, which
+  // assumes the block's mode and CS, unless the dispatcher must see the
+  // machine first. (The instruction counts here then, as the block would
+  // have counted it.)
+  const bool enabled = (s->eflags & core::flags::kIf) && !(eflags & core::flags::kIf);
+  const bool dispatcher = s->eip == eip || cpu.mem.code_writes() != code_writes ||
+                          device_event(cpu, mappings) || (enabled && cpu.interrupt_waiting()) ||
+                          s->interrupt_shadow || (s->eflags & core::flags::kTf) ||
+                          s->debug_trap != 0 || s->seg[core::kCs].base != cs.base ||
+                          s->seg[core::kCs].limit != cs.limit || block_mode(cpu) != mode;
+  if (!dispatcher) return 0;
+  ++s->icount;
+  return status(ExitStatus::kNext);
+}
+
 extern "C" uint32_t helper_x87_enter(core::CpuState* s) {
   if (!core::load_into_host_x87(s->fpu, s->cr0)) return 0;
   s->fpu_live = 1;

@@ -34,6 +34,15 @@ uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn, uint3
 // must leave room for in the budget.
 uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedInsn* insn, uint32_t eip,
                              uint32_t block_rest);
+// The same for an instruction that crosses into the next page
+// (ir::kFallbackFetch): fetched and decoded first, through the current
+// mappings, as the interpreter would (a fetch fault is the instruction's).
+// Its block ends after it: 0 when the block may go on to the next one
+// through the jump cache, kNext (the instruction counted) when the
+// dispatcher must see the machine first (a new mode or CS, IF or TF set,
+// an interrupt waiting, a code write, new mappings, a REP step that did
+// not finish).
+uint32_t helper_fallback_fetch(core::CpuState* s, uint32_t eip);
 // Memory accesses the inline checks did not complete: segment checks,
 // TLB misses, MMIO, pages holding code. A load returns the value in the low
 // half and the status in the high half. A fault is kept in

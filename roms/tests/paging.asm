@@ -8,7 +8,9 @@
 ; (SDM 4.7); INVLPG and CR3 reloads make a changed PTE take effect (a stale
 ; translation before that is allowed, so it is not checked; SDM 4.10.4),
 ; for code too: a hot far call into a remapped page runs the new code
-; (after INVLPG, and after a CR3 load for a page that is not global).
+; (after INVLPG, and after a CR3 load for a page that is not global);
+; a hot instruction that crosses into the next page reads its bytes there
+; through that page's current mapping, and faults there with CR2 at it.
 
 %define TEST_AREA "paging"
 %include "tx86.inc"
@@ -44,6 +46,12 @@ CODE_REMAP      equ 0x308000        ; code: maps FRAME_4, then FRAME_5
 SEL_FLAT_CODE   equ SEL_FIRST_FREE  ; to run it (the ROM's code segments are at F0000h)
 FRAME_4         equ 0x309000
 FRAME_5         equ 0x30A000
+STRADDLE_PAGE   equ 0x30B000        ; code: 1:1, its last instruction runs into...
+STRADDLE_NEXT   equ 0x30C000        ; ... this page, which maps FRAME_6 or FRAME_7
+STRADDLE        equ STRADDLE_NEXT - 2   ; mov eax, imm32 (B8 and the imm's low byte)
+STRADDLE_RESUME equ STRADDLE_PAGE   ; retf, where a fault in it resumes
+FRAME_6         equ 0x30D000
+FRAME_7         equ 0x30E000
 BIG_PAGE        equ 0x400000        ; 4 MiB page (PDE 1) -> physical 8 MiB
 BIG_ALIAS       equ 0x800000        ; 4 MiB page (PDE 2) identity
 PDE_NP_ADDR     equ 0xC00000        ; PDE 3 not present
@@ -234,6 +242,43 @@ start:
 .call4b: call   SEL_FLAT_CODE:CODE_REMAP
         loop    .call4b
         CHECK_EQ32 eax, 0x44444444, "code page remapped: the new frame's code runs after cr3"
+
+; ---- An instruction across two pages (a JIT tracks code by page) ------------------------
+; MOV EAX, imm32 at the end of STRADDLE_PAGE: its opcode and the imm's low
+; byte there, the other three bytes and a RETF at the start of the next
+; page, whose frame changes under it.
+        mov     byte [STRADDLE_RESUME], 0xCB
+        mov     word [STRADDLE], 0x66B8
+        mov     dword [FRAME_6], 0xCB111111
+        mov     dword [FRAME_7], 0xCB222222
+        mov     PTE(STRADDLE_NEXT), FRAME_6 | PG_PWU
+        invlpg  [STRADDLE_NEXT]
+        mov     ecx, 40
+.strad6: call   SEL_FLAT_CODE:STRADDLE  ; many times: hot, and in the caches
+        loop    .strad6
+        CHECK_EQ32 eax, 0x11111166, "straddling instruction: bytes from both pages"
+        mov     PTE(STRADDLE_NEXT), FRAME_7 | PG_PWU
+        invlpg  [STRADDLE_NEXT]         ; the second page only
+        mov     ecx, 40
+.strad7: call   SEL_FLAT_CODE:STRADDLE
+        loop    .strad7
+        CHECK_EQ32 eax, 0x22222266, "straddling instruction: second page remapped"
+        mov     byte [FRAME_7], 0x77    ; the second page's bytes change
+        call    SEL_FLAT_CODE:STRADDLE
+        CHECK_EQ32 eax, 0x22227766, "straddling instruction: second page written"
+        mov     PTE(STRADDLE_NEXT), FRAME_6 | PG_PWU
+        mov     eax, cr3
+        mov     cr3, eax
+        call    SEL_FLAT_CODE:STRADDLE
+        CHECK_EQ32 eax, 0x11111166, "straddling instruction: second page remapped, cr3 load"
+        mov     PTE(STRADDLE_NEXT), FRAME_6 | PG_W | PG_U   ; not present
+        invlpg  [STRADDLE_NEXT]
+        mov     dword [ss:EXC_COUNT], 0
+        mov     dword [ss:EXC_RESUME], STRADDLE_RESUME
+        call    SEL_FLAT_CODE:STRADDLE
+        mov     dword [ss:EXC_RESUME], 0
+        EXC_CHECK 14, 0, STRADDLE, "straddling instruction: second page not present"
+        CHECK_EQ32 dword [ss:EXC_CR2], STRADDLE_NEXT, "straddling instruction: cr2"
 
 ; ---- paging off --------------------------------------------------------------------------------
         mov     eax, cr0

@@ -320,6 +320,10 @@ void BlockEmitter::emit_jump_cache_exit(const ir::Arg& target) {
     return;
   }
   a.mov(kScratch0.r32(), ra.use(target.v));
+  emit_indirect_exit_scratch0();
+}
+
+void BlockEmitter::emit_indirect_exit_scratch0() {
   if (ctx.link_page != 0xFFFFFFFFu) {
     emit_inline_cache_exit();
   } else {
@@ -417,13 +421,15 @@ void BlockEmitter::emit_fallback_call(const ir::Inst& in, bool may_repeat) {
   for (const PinnedGpr& p : kPinned) a.mov(gpr_mem(p.guest), pinned_reg(p.guest));
   a.mov(state_qword(kOffIcount), kIcount);  // (the interpreter counts, and reads the time)
   a.mov(x86::rdi, kState);
-  a.mov(x86::rsi, reinterpret_cast<uint64_t>(&g.decoded));
-  a.mov(x86::edx, g.eip);
-  a.mov(x86::ecx, static_cast<uint32_t>(block.guest.size()) - in.insn);
-  if (may_repeat) {
-    a.call(reinterpret_cast<uint64_t>(&helper_fallback_rep));
+  if (in.aux & ir::kFallbackFetch) {
+    a.mov(x86::esi, g.eip);
+    a.call(reinterpret_cast<uint64_t>(&helper_fallback_fetch));
   } else {
-    a.call(reinterpret_cast<uint64_t>(&helper_fallback));
+    a.mov(x86::rsi, reinterpret_cast<uint64_t>(&g.decoded));
+    a.mov(x86::edx, g.eip);
+    a.mov(x86::ecx, static_cast<uint32_t>(block.guest.size()) - in.insn);
+    a.call(may_repeat ? reinterpret_cast<uint64_t>(&helper_fallback_rep)
+                      : reinterpret_cast<uint64_t>(&helper_fallback));
   }
   for (const PinnedGpr& p : kPinned) a.mov(pinned_reg(p.guest), gpr_mem(p.guest));
   a.mov(kIcount, state_qword(kOffIcount));
@@ -526,6 +532,11 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
       emit_jump_cache_exit(in.a[0]);
       break;
     case Op::kExitToDispatcher: exit_with(st(ExitStatus::kNext), 0, false, n); break;
+    case Op::kExitStateEip:
+      sync_icount(n);
+      a.mov(kScratch0.r32(), state_dword(kOffEip));
+      emit_indirect_exit_scratch0();
+      break;
     default: emit_alu(r, in); break;
   }
 }

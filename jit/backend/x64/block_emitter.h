@@ -176,6 +176,8 @@ class BlockEmitter {
   // An indirect exit (EIP in kScratch0) that remembers its first target
   // in the same page and jumps straight there when it comes again.
   void emit_inline_cache_exit();
+  // The exit for the EIP in kScratch0: the inline cache when links are on.
+  void emit_indirect_exit_scratch0();
   void emit_exit_if_indirect(const ir::Arg& cond, const ir::Arg& target, uint32_t done);
   void emit_code_modified_check(uint32_t next_insn);
   // The exit at `at` after a store hit translated code: writes `state`,
