@@ -151,6 +151,10 @@ unsigned Cpu::fetch_code(uint8_t* out, unsigned max) {
       out[i] = static_cast<uint8_t>(mmu.read(state, lin + i, 1, user, Access::kExecute));
   }
   if (head == n) return n;
+  if (const uint8_t* host = mmu.host_for_read(lin + head, user)) {
+    std::memcpy(out + head, host, n - head);
+    return n;
+  }
   try {
     for (unsigned i = head; i < n; ++i) {
       out[i] = static_cast<uint8_t>(mmu.read(state, lin + i, 1, user, Access::kExecute));

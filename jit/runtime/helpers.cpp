@@ -1,9 +1,12 @@
 #include "jit/runtime/helpers.h"
 
+#include <cstring>
+
 #include "core/cpu/cpu.h"
 #include "core/interp/interpreter.h"
 #include "core/irq/interrupt_source.h"
 #include "jit/frontend/translator.h"
+#include "jit/ir/ir.h"
 #include "jit/runtime/block_mode.h"
 
 namespace tx86::jit {
@@ -99,26 +102,37 @@ extern "C" uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedIn
   }
 }
 
-extern "C" uint32_t helper_fallback_fetch(core::CpuState* s, uint32_t eip) {
+extern "C" uint32_t helper_fallback_fetch(core::CpuState* s, const ir::GuestInsn* g) {
   core::Cpu& cpu = core::Cpu::of(s);
+  const uint32_t eip = g->eip;
   sync_state(*s);
   const uint64_t code_writes = cpu.mem.code_writes();
   const uint64_t mappings = cpu.mmu.mapping_generation();
-  const uint32_t mode = block_mode(cpu);
   const uint32_t eflags = s->eflags;
   const core::SegmentCache cs = s->seg[core::kCs];
+  bool check_mode = true;
+  uint32_t mode = 0;
   s->eip = eip;
   try {
     uint8_t bytes[core::kMaxInsnLength];
     const unsigned avail = cpu.fetch_code(bytes, core::kMaxInsnLength);
-    core::DecodedInsn insn;
-    switch (core::decode({bytes, avail}, s->code32(), insn)) {
-      case core::DecodeStatus::kOk: break;
-      case core::DecodeStatus::kNeedMore: cpu.fetch_fault(avail);
-      case core::DecodeStatus::kTooLong: core::raise_fault(core::vec::kGp, 0);
-      case core::DecodeStatus::kInvalid: core::raise_fault(core::vec::kUd);
+    // Mostly the bytes it was translated from, whose decoding the block
+    // keeps (the same bytes in the same mode decode the same).
+    const core::DecodedInsn* insn = &g->decoded;
+    core::DecodedInsn fetched;
+    const unsigned length = g->decoded.length;
+    if (avail < length || std::memcmp(bytes, g->bytes.data(), length) != 0) {
+      switch (core::decode({bytes, avail}, s->code32(), fetched)) {
+        case core::DecodeStatus::kOk: break;
+        case core::DecodeStatus::kNeedMore: cpu.fetch_fault(avail);
+        case core::DecodeStatus::kTooLong: core::raise_fault(core::vec::kGp, 0);
+        case core::DecodeStatus::kInvalid: core::raise_fault(core::vec::kUd);
+      }
+      insn = &fetched;
     }
-    core::run_decoded(cpu, insn, eip);
+    check_mode = may_leave(*insn) || ends_block(*insn);
+    if (check_mode) mode = block_mode(cpu);
+    core::run_decoded(cpu, *insn, eip);
   } catch (const core::GuestFault& f) {
     s->eip = eip;
     s->eflags = eflags;
@@ -135,11 +149,11 @@ extern "C" uint32_t helper_fallback_fetch(core::CpuState* s, uint32_t eip) {
   // machine first. (The instruction counts here then, as the block would
   // have counted it.)
   const bool enabled = (s->eflags & core::flags::kIf) && !(eflags & core::flags::kIf);
-  const bool dispatcher = s->eip == eip || cpu.mem.code_writes() != code_writes ||
-                          device_event(cpu, mappings) || (enabled && cpu.interrupt_waiting()) ||
-                          s->interrupt_shadow || (s->eflags & core::flags::kTf) ||
-                          s->debug_trap != 0 || s->seg[core::kCs].base != cs.base ||
-                          s->seg[core::kCs].limit != cs.limit || block_mode(cpu) != mode;
+  const bool dispatcher =
+      s->eip == eip || cpu.mem.code_writes() != code_writes || device_event(cpu, mappings) ||
+      (enabled && cpu.interrupt_waiting()) || s->interrupt_shadow ||
+      (s->eflags & core::flags::kTf) || s->debug_trap != 0 || s->seg[core::kCs].base != cs.base ||
+      s->seg[core::kCs].limit != cs.limit || (check_mode && block_mode(cpu) != mode);
   if (!dispatcher) return 0;
   ++s->icount;
   return status(ExitStatus::kNext);

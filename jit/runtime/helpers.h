@@ -10,6 +10,10 @@
 #include "core/fpu/host_x87.h"
 #include "jit/runtime/lazy_flags.h"
 
+namespace tx86::jit::ir {
+struct GuestInsn;
+}
+
 namespace tx86::jit {
 
 // Why translated code returned to the dispatcher (the trampoline's value).
@@ -42,7 +46,7 @@ uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedInsn* insn, u
 // dispatcher must see the machine first (a new mode or CS, IF or TF set,
 // an interrupt waiting, a code write, new mappings, a REP step that did
 // not finish).
-uint32_t helper_fallback_fetch(core::CpuState* s, uint32_t eip);
+uint32_t helper_fallback_fetch(core::CpuState* s, const ir::GuestInsn* g);
 // Memory accesses the inline checks did not complete: segment checks,
 // TLB misses, MMIO, pages holding code. A load returns the value in the low
 // half and the status in the high half. A fault is kept in

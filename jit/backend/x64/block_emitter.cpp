@@ -422,7 +422,7 @@ void BlockEmitter::emit_fallback_call(const ir::Inst& in, bool may_repeat) {
   a.mov(state_qword(kOffIcount), kIcount);  // (the interpreter counts, and reads the time)
   a.mov(x86::rdi, kState);
   if (in.aux & ir::kFallbackFetch) {
-    a.mov(x86::esi, g.eip);
+    a.mov(x86::rsi, reinterpret_cast<uint64_t>(&g));
     a.call(reinterpret_cast<uint64_t>(&helper_fallback_fetch));
   } else {
     a.mov(x86::rsi, reinterpret_cast<uint64_t>(&g.decoded));
