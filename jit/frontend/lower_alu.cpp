@@ -1,6 +1,6 @@
 // ADD ADC SUB SBB AND OR XOR CMP TEST, INC DEC NEG NOT, SHL SHR SAR by an
 // immediate, 32-bit SHL SHR SAR ROL ROR by an immediate or CL, IMUL r,
-// r/m(, imm), BT BTS BTR BTC. The host instruction computes the status
+// r/m(, imm), BT BTS BTR BTC, XADD, CMPXCHG. The host instruction computes the status
 // flags (FlagsFrom) where they match the interpreter's model
 // (core/interp/alu.h); flags the SDM leaves undefined follow that model.
 #include "core/cpu/registers.h"
@@ -188,6 +188,47 @@ bool lower_bit_test(LowerContext& c, const core::DecodedInsn& insn) {
   return true;
 }
 
+// XADD: DEST = DEST + SRC, SRC = the old DEST, flags as ADD. (With a
+// register destination the destination is written last: XADD r, r of one
+// register leaves the sum.)
+bool lower_xadd(LowerContext& c, const core::DecodedInsn& insn) {
+  const unsigned size = insn.ops[0].size;
+  const Arg dest = c.read(0);
+  const Arg src = c.read(1);
+  const Arg old = c.flags();
+  const ir::Ref sum = c.emit(Op::kAdd, size, dest, src);
+  const ir::Ref f = c.b.flags_from(sum, old.v, fl::kArith, 0);
+  if (insn.ops[0].kind == OperandKind::kMem) {
+    c.write(0, Arg::value(sum));
+    c.write(1, dest);
+  } else {
+    c.write(1, dest);
+    c.write(0, Arg::value(sum));
+  }
+  c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
+  return true;
+}
+
+// CMPXCHG: flags as CMP accumulator, DEST; equal: DEST = SRC; else the
+// accumulator gets DEST and DEST is written back unchanged (the locked
+// cycle always writes, so a read-only destination faults either way).
+bool lower_cmpxchg(LowerContext& c, const core::DecodedInsn& insn) {
+  constexpr uint8_t kCondEqual = 4;  // (Jcc numbering: E/Z)
+  const unsigned size = insn.ops[0].size;
+  const Arg dest = c.read(0);
+  const Arg acc = c.reg(core::kEax, size);
+  const Arg old = c.flags();
+  const ir::Ref r = c.emit(Op::kSub, size, acc, dest);
+  const ir::Ref f = c.b.flags_from(r, old.v, fl::kArith, 0);
+  const Arg equal = Arg::value(c.b.emit(Op::kCond, 4, kCondEqual, Arg::value(f)));
+  c.write(0, c.value(Op::kSelect, 4, equal, c.read(1), dest));
+  // (After the write: CMPXCHG of the accumulator itself leaves SRC there.)
+  const Arg now = c.reg(core::kEax, size);
+  c.set_reg(core::kEax, size, c.value(Op::kSelect, 4, equal, now, dest));
+  c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
+  return true;
+}
+
 }  // namespace
 
 bool lower_alu(LowerContext& c, const core::DecodedInsn& insn) {
@@ -209,6 +250,8 @@ bool lower_alu(LowerContext& c, const core::DecodedInsn& insn) {
     case Mnemonic::kBts:
     case Mnemonic::kBtr:
     case Mnemonic::kBtc: return lower_bit_test(c, insn);
+    case Mnemonic::kXadd: return lower_xadd(c, insn);
+    case Mnemonic::kCmpxchg: return lower_cmpxchg(c, insn);
     default: return false;
   }
 }

@@ -1,4 +1,4 @@
-// MOV LEA MOVZX MOVSX XCHG CBW/CWDE CWD/CDQ SETcc CMOVcc, the flag
+// MOV LEA MOVZX MOVSX XCHG BSWAP CBW/CWDE CWD/CDQ SETcc CMOVcc, the flag
 // instructions CLC STC CMC CLD STD LAHF SAHF, and the NOPs.
 #include "core/cpu/registers.h"
 #include "jit/frontend/lowering.h"
@@ -47,6 +47,21 @@ bool lower_data(LowerContext& c, const core::DecodedInsn& insn) {
       const Arg b = c.read(1);
       c.write(0, b);
       c.write(1, a);
+      return true;
+    }
+    case Mnemonic::kBswap: {
+      const uint8_t r = insn.ops[0].reg;
+      if (insn.opsize == 2) {  // undefined (SDM): the interpreter's model clears it
+        c.set_reg(r, 2, Arg::imm(0));
+        return true;
+      }
+      // [b3 b2 b1 b0]: ROR 8 gives [b0 b3 b2 b1], ROL 8 [b2 b1 b0 b3].
+      const Arg v = c.reg(r, 4);
+      const Arg odd =
+          c.value(Op::kAnd, 4, c.value(Op::kRor, 4, v, Arg::imm(8)), Arg::imm(0xFF00FF00));
+      const Arg even =
+          c.value(Op::kAnd, 4, c.value(Op::kRol, 4, v, Arg::imm(8)), Arg::imm(0x00FF00FF));
+      c.set_reg(r, 4, c.value(Op::kOr, 4, odd, even));
       return true;
     }
     case Mnemonic::kCbw: {

@@ -1,4 +1,4 @@
-// PUSH (register, immediate, memory), POP register, LEAVE. The stack
+// PUSH (register, immediate, memory), PUSHF, POP register, LEAVE. The stack
 // pointer is ESP or SP by the stack size the block was translated for;
 // pushes store first and move ESP after, so a faulting store changes nothing.
 #include "core/cpu/registers.h"
@@ -34,6 +34,19 @@ bool lower_pop(LowerContext& c, const core::DecodedInsn& insn) {
   return true;
 }
 
+// PUSHF outside virtual-8086 mode (where IOPL decides, at run time): EFLAGS
+// without VM and RF.
+bool lower_pushf(LowerContext& c, const core::DecodedInsn& insn) {
+  if (c.v86) return false;
+  const unsigned size = insn.opsize;
+  const Arg v = c.value(Op::kAnd, 4, c.flags(), Arg::imm(~(core::flags::kVm | core::flags::kRf)));
+  const Arg esp = c.reg(core::kEsp, 4);
+  const Arg moved = c.moved_esp(esp, -static_cast<int32_t>(size));
+  c.b.emit(Op::kStore, static_cast<uint8_t>(size), core::kSs, c.stack_offset(moved), v);
+  c.b.emit(Op::kSetReg, 4, core::kEsp, moved);
+  return true;
+}
+
 // LEAVE: ESP = EBP (by the stack size), then POP EBP.
 bool lower_leave(LowerContext& c, const core::DecodedInsn& insn) {
   const unsigned size = insn.opsize;
@@ -54,6 +67,7 @@ bool lower_stack(LowerContext& c, const core::DecodedInsn& insn) {
     case Mnemonic::kPush: return lower_push(c, insn);
     case Mnemonic::kPop: return lower_pop(c, insn);
     case Mnemonic::kLeave: return lower_leave(c, insn);
+    case Mnemonic::kPushf: return lower_pushf(c, insn);
     default: return false;
   }
 }

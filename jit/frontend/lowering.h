@@ -36,6 +36,7 @@ struct LowerContext {
   uint32_t next_eip;          // the EIP after it
   uint32_t cs_limit;          // of the CS the block was translated for (part of its key)
   bool stack32;               // SS.B of the same
+  bool v86 = false;           // virtual-8086 mode (the block's mode bits)
   bool ended = false;         // the lowering emitted the block's exit
   bool may_continue = false;  // a Jcc may become a side exit (TranslateOptions)
   bool side_exit = false;     // the lowering emitted one

@@ -160,6 +160,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
 
     LowerContext ctx{b, out, insn, index, eip, next_eip, cs.limit, s.stack32()};
     ctx.returns = &returns;
+    ctx.v86 = s.flag(core::flags::kVm);
     ctx.may_continue = side_exits < options.max_side_exits;
     ctx.may_follow = follows < options.max_follows && index + 1u < options.max_insns;
     if (options.lower && st == core::DecodeStatus::kOk && lower(ctx, insn)) {

@@ -273,6 +273,33 @@ TEST(JitVsInterpreter, FlagsLeftByOneBlockAreReadByTheNext) {
   std::printf("lazy flags: %s\n", jit.stats_text().c_str());
 }
 
+// PUSHF in the middle of a block, after each kind of flag producer, 32-
+// and 16-bit: the JIT lowers it (no interpreter call), and the pushed
+// flags must be the interpreter's.
+TEST(JitVsInterpreter, PushfInsideABlockMatches) {
+  Tx86Machine reference;
+  Tx86Machine translated;
+  JitEngine jit(translated.cpu());
+  const std::vector<difftest::Bytes> producers = {
+      {0x39, 0xD1},  // cmp ecx, edx
+      {0x21, 0xD1},  // and ecx, edx
+      {0x49},        // dec ecx (CF kept)
+      {0xF9},        // stc
+  };
+  uint64_t n = 0;
+  for (const difftest::Bytes& producer : producers) {
+    TestCase c;
+    c.insns = {producer, {0x9C}, {0x5F}, {0x01, 0xD1}, {0x66, 0x9C}, {0x66, 0x5E}};
+    for (const uint32_t x : {0u, 5u, 0x80000000u, 0x7FFFFFFFu}) {
+      c.gpr = {0, x, 5, 0x1234, 0, 0, 0x40, 0x99};
+      c.eflags = 0x8C5u;
+      const uint64_t fallbacks = jit.stats().fallbacks;
+      EXPECT_TRUE(engines_agree(c, n++, 0, reference, translated, jit));
+      EXPECT_EQ(jit.stats().fallbacks - fallbacks, 1u);  // the HLT that ends the case
+    }
+  }
+}
+
 // BT BTS BTR BTC by an immediate (register and memory, 32- and 16-bit,
 // offsets past the operand's width), BT by a register, and LAHF/SAHF: the
 // JIT lowers them; CF, the result and the other flags must be the
