@@ -1,5 +1,6 @@
 // MOV LEA MOVZX MOVSX XCHG BSWAP CBW/CWDE CWD/CDQ SETcc CMOVcc, the flag
-// instructions CLC STC CMC CLD STD LAHF SAHF, and the NOPs.
+// instructions CLC STC CMC CLD STD LAHF SAHF, CLI where it needs no IOPL
+// check, and the NOPs.
 #include "core/cpu/registers.h"
 #include "jit/frontend/lowering.h"
 
@@ -101,6 +102,8 @@ bool lower_data(LowerContext& c, const core::DecodedInsn& insn) {
     }
     case Mnemonic::kCld: return lower_flag_op(c, Op::kAnd, ~fl::kDf);
     case Mnemonic::kStd: return lower_flag_op(c, Op::kOr, fl::kDf);
+    case Mnemonic::kCli:  // (STI also holds interrupts off for an instruction)
+      return c.iopl_free && lower_flag_op(c, Op::kAnd, ~fl::kIf);
     case Mnemonic::kNop:
     case Mnemonic::kHintNop: return true;
     default: return false;

@@ -31,12 +31,15 @@ struct LowerContext {
   ir::Builder& b;
   ir::Block& block;
   const core::DecodedInsn& insn;
-  uint16_t index;             // the guest instruction's index in the block
-  uint32_t eip;               // its EIP
-  uint32_t next_eip;          // the EIP after it
-  uint32_t cs_limit;          // of the CS the block was translated for (part of its key)
-  bool stack32;               // SS.B of the same
-  bool v86 = false;           // virtual-8086 mode (the block's mode bits)
+  uint16_t index;     // the guest instruction's index in the block
+  uint32_t eip;       // its EIP
+  uint32_t next_eip;  // the EIP after it
+  uint32_t cs_limit;  // of the CS the block was translated for (part of its key)
+  bool stack32;       // SS.B of the same
+  bool v86 = false;   // virtual-8086 mode (the block's mode bits)
+  // CLI and STI need no IOPL check: real mode, or CPL 0 outside V86 mode
+  // (the block's mode bits).
+  bool iopl_free = false;
   bool ended = false;         // the lowering emitted the block's exit
   bool may_continue = false;  // a Jcc may become a side exit (TranslateOptions)
   bool side_exit = false;     // the lowering emitted one

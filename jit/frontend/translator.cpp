@@ -161,6 +161,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
     LowerContext ctx{b, out, insn, index, eip, next_eip, cs.limit, s.stack32()};
     ctx.returns = &returns;
     ctx.v86 = s.flag(core::flags::kVm);
+    ctx.iopl_free = !s.protected_mode() || (!ctx.v86 && cpu.cpl() == 0);
     ctx.may_continue = side_exits < options.max_side_exits;
     ctx.may_follow = follows < options.max_follows && index + 1u < options.max_insns;
     if (options.lower && st == core::DecodeStatus::kOk && lower(ctx, insn)) {
