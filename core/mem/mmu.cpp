@@ -86,19 +86,20 @@ void Mmu::clear_filled(bool keep_global) {
   if (filled_all_) {
     std::fill(entries_.get(), entries_.get() + 2 * kTlbSize, TlbEntry{});
     filled_.clear();
+    filled_global_.clear();
     filled_all_ = false;
     return;
   }
-  size_t kept = 0;
+  // (A slot listed here may hold a global entry filled since: it is listed
+  // with those too, and stays.)
   for (const uint32_t slot : filled_) {
     TlbEntry& e = entries_[slot];
-    if (keep_global && e.global && !(e.read_tag & kTlbInvalid)) {
-      filled_[kept++] = slot;  // (a global entry filled twice is listed twice)
-    } else {
-      e = TlbEntry{};
-    }
+    if (!(keep_global && e.global && !(e.read_tag & kTlbInvalid))) e = TlbEntry{};
   }
-  filled_.resize(kept);
+  filled_.clear();
+  if (keep_global) return;
+  for (const uint32_t slot : filled_global_) entries_[slot] = TlbEntry{};
+  filled_global_.clear();
 }
 
 void Mmu::flush_all() {
@@ -121,6 +122,7 @@ void Mmu::flush_physical(PhysAddr page) {
   // translation in it, and the arrays are 32768 entries).
   if (!filled_all_) {
     for (const uint32_t slot : filled_) slow_down(entries_[slot]);
+    for (const uint32_t slot : filled_global_) slow_down(entries_[slot]);
     return;
   }
   for (size_t i = 0; i < 2 * kTlbSize; ++i) slow_down(entries_[i]);
@@ -150,10 +152,12 @@ const TlbEntry& Mmu::fill(CpuState& s, uint32_t lin, Access access, bool user) {
   e.phys_page = w.page;
   e.global = w.global ? 1 : 0;
   if (!filled_all_) {
-    filled_.push_back(static_cast<uint32_t>(&e - entries_.get()));
-    if (filled_.size() > 2 * kTlbSize) {  // refills of the same slots: wipe it all next time
+    (e.global ? filled_global_ : filled_).push_back(static_cast<uint32_t>(&e - entries_.get()));
+    // Refills of the same slots: wipe it all next time.
+    if (filled_.size() + filled_global_.size() > 2 * kTlbSize) {
       filled_all_ = true;
       filled_.clear();
+      filled_global_.clear();
     }
   }
   uint8_t* rd = bus_.host_page_for_read(w.page);

@@ -196,8 +196,13 @@ class Mmu {
 
   std::unique_ptr<TlbEntry[]> entries_;  // both privileges' arrays
   TlbEntry* tlb_[2];
-  std::vector<uint32_t> filled_;  // entries_ indexes filled since the last flush (repeats too)
-  bool filled_all_ = false;       // too many to list: a flush wipes the arrays
+  // entries_ indexes filled since the last flush (repeats too), the global
+  // ones apart: a CR3 load, which keeps them, walks only the others (the
+  // kernel's global entries were most of the list, walked at every
+  // process switch).
+  std::vector<uint32_t> filled_;
+  std::vector<uint32_t> filled_global_;
+  bool filled_all_ = false;  // too many to list: a flush wipes the arrays
   WriteJournal* journal_ = nullptr;
   uint64_t generation_ = 0;
   uint64_t full_flush_generation_ = 0;    // generation_ at the last flush of more than a page

@@ -147,6 +147,34 @@ TEST_F(MmuTest, FlushesDropEveryFilledEntryHoweverManyThereWere) {
   }
 }
 
+// Two pages that share a TLB slot, one global and one not, each filling it
+// after the other: a CR3 load drops the one that is not global, whichever
+// came last, and keeps the global one.
+TEST_F(MmuTest, Cr3LoadsTellGlobalFromNonGlobalEntriesInTheSameSlot) {
+  s.cr4 = cr4::kPge;
+  constexpr uint32_t kPt2 = 0x3000;  // maps the 4 MiB at `other`
+  const uint32_t global = 0x00406000;
+  const uint32_t other = global + Mmu::kTlbSize * kPageSize;  // the same slot
+  bus.write32(kPd + (other >> 22) * 4, kPt2 | pte::kPresent | pte::kWritable | pte::kUser);
+  const auto map_other = [&](uint32_t phys) {
+    bus.write32(kPt2 + ((other >> 12) & 0x3FF) * 4, phys | pte::kPresent);
+  };
+  map_4k(global, 0x00300000, pte::kPresent | pte::kGlobal);
+  EXPECT_EQ(mmu.translate(s, global, Access::kRead, false), 0x00300000u);
+  map_other(0x00310000);
+  EXPECT_EQ(mmu.translate(s, other, Access::kRead, false), 0x00310000u);  // takes the slot
+  map_other(0x00320000);
+  mmu.flush_non_global();
+  EXPECT_EQ(mmu.translate(s, other, Access::kRead, false), 0x00320000u);
+  map_4k(global, 0x00330000, pte::kPresent | pte::kGlobal);
+  EXPECT_EQ(mmu.translate(s, global, Access::kRead, false), 0x00330000u);  // takes it back
+  map_4k(global, 0x00340000, pte::kPresent | pte::kGlobal);
+  mmu.flush_non_global();
+  EXPECT_EQ(mmu.translate(s, global, Access::kRead, false), 0x00330000u);  // kept
+  mmu.flush_all();
+  EXPECT_EQ(mmu.translate(s, global, Access::kRead, false), 0x00340000u);
+}
+
 TEST_F(MmuTest, AccessAcrossPagesFaultsOnTheSecondPageBeforeWritingAnything) {
   map_4k(0x00407000, 0x00300000, pte::kPresent | pte::kWritable);
   // 0x00408000 is not mapped.
