@@ -48,6 +48,11 @@ bool is_software_interrupt(Mnemonic m) {
          m == Mnemonic::kInt1;
 }
 
+// The handlers, looked up once: handler_table() is a call and a guard check
+// for every instruction otherwise. (Nothing runs instructions during static
+// initialization.)
+const interp::HandlerTable& handlers = interp::handler_table();
+
 }  // namespace
 
 void run_decoded(Cpu& cpu, const DecodedInsn& insn, uint32_t start_eip) {
@@ -60,7 +65,7 @@ void run_decoded(Cpu& cpu, const DecodedInsn& insn, uint32_t start_eip) {
   // so an OS can emulate the FPU or switch its context lazily.
   if ((insn.attrs & attr::kX87) && (s.cr0 & (cr0::kEm | cr0::kTs))) raise_fault(vec::kNm);
 
-  const interp::Handler handler = interp::handler_table()[static_cast<size_t>(insn.mnemonic)];
+  const interp::Handler handler = handlers[static_cast<size_t>(insn.mnemonic)];
   if (handler == nullptr) throw Unimplemented{"instruction " + describe(s, insn)};
   s.eip = start_eip + insn.length;
   // Handlers compute the status flags before writing their result; a
