@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <span>
+
 #include "core/decoder/decoder.h"
 #include "core/interp/handlers.h"
 #include "core/trace/tracer.h"
@@ -89,11 +91,17 @@ bool Interpreter::execute(Cpu& cpu, GuestFault& out) {
     decode_cache_.prefetch(s.seg[kCs].base + start_eip);
     check_instruction_breakpoints(cpu);
     uint8_t bytes[kMaxInsnLength];
-    const unsigned avail = cpu.fetch_code(bytes, kMaxInsnLength);
+    std::span<const uint8_t> code;
+    if (const uint8_t* in_place = cpu.code_in_place(kMaxInsnLength)) {
+      code = {in_place, kMaxInsnLength};
+    } else {
+      code = {bytes, cpu.fetch_code(bytes, kMaxInsnLength)};
+    }
+    const unsigned avail = static_cast<unsigned>(code.size());
     DecodedInsn insn;
     const DecodeStatus st =
-        decode_cache_.decode(s.seg[kCs].base + start_eip, {bytes, avail}, s.code32(), insn);
-    if (tracer_ != nullptr) tracer_->trace(s, {bytes, avail});
+        decode_cache_.decode(s.seg[kCs].base + start_eip, code, s.code32(), insn);
+    if (tracer_ != nullptr) tracer_->trace(s, code);
     switch (st) {
       case DecodeStatus::kOk: break;
       case DecodeStatus::kNeedMore:  // past the CS limit or onto a page that faults
