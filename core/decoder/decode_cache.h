@@ -28,29 +28,52 @@ class DecodeCache {
   void prefetch(uint32_t lin) const { __builtin_prefetch(&entries_[index(lin)]); }
 
   // As decode(bytes, code32, out), for the instruction fetched at linear
-  // address `lin`.
+  // address `lin` (a failed decode gives what core::decode gives: the
+  // length of a kInvalid instruction, which the translator uses).
   DecodeStatus decode(uint32_t lin, std::span<const uint8_t> bytes, bool code32, DecodedInsn& out) {
     Entry& e = entries_[index(lin)];
-    const uint8_t len = e.insn.length;
-    if (len != 0 && len <= bytes.size() && e.code32 == code32 && same_bytes(e, bytes, len)) {
-      // The next instruction's entry starts loading now, an instruction
-      // ahead: most entries come from memory, and at the next lookup a
-      // prefetch would be too late.
-      prefetch(lin + len);
+    if (hit(e, lin, bytes, code32)) {
       out = e.insn;
       return DecodeStatus::kOk;
     }
     const DecodeStatus st = core::decode(bytes, code32, out);
-    if (st == DecodeStatus::kOk) {
-      e.insn = out;
-      e.code32 = code32;
-      std::memcpy(e.bytes.data(), bytes.data(), out.length);
-    }
+    if (st == DecodeStatus::kOk) fill(e, out, bytes, code32);
     return st;
+  }
+
+  // The same without the copy, for the interpreter: `out` points into the
+  // cache (valid until its next decode or lookup), and is set only for kOk.
+  DecodeStatus lookup(uint32_t lin, std::span<const uint8_t> bytes, bool code32,
+                      const DecodedInsn*& out) {
+    Entry& e = entries_[index(lin)];
+    if (!hit(e, lin, bytes, code32)) {
+      DecodedInsn insn;
+      const DecodeStatus st = core::decode(bytes, code32, insn);
+      if (st != DecodeStatus::kOk) return st;
+      fill(e, insn, bytes, code32);
+    }
+    out = &e.insn;
+    return DecodeStatus::kOk;
   }
 
  private:
   struct Entry;
+  bool hit(const Entry& e, uint32_t lin, std::span<const uint8_t> bytes, bool code32) const {
+    const uint8_t len = e.insn.length;
+    if (len == 0 || len > bytes.size() || e.code32 != code32 || !same_bytes(e, bytes, len)) {
+      return false;
+    }
+    // The next instruction's entry starts loading now, an instruction
+    // ahead: most entries come from memory, and at the next lookup a
+    // prefetch would be too late.
+    prefetch(lin + len);
+    return true;
+  }
+  static void fill(Entry& e, const DecodedInsn& insn, std::span<const uint8_t> bytes, bool code32) {
+    e.insn = insn;
+    e.code32 = code32;
+    std::memcpy(e.bytes.data(), bytes.data(), insn.length);
+  }
   // The first `len` bytes agree (without a call to memcmp, which most of
   // an interpreted instruction's time went to).
   static bool same_bytes(const Entry& e, std::span<const uint8_t> bytes, unsigned len) {

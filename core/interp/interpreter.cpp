@@ -98,9 +98,9 @@ bool Interpreter::execute(Cpu& cpu, GuestFault& out) {
       code = {bytes, cpu.fetch_code(bytes, kMaxInsnLength)};
     }
     const unsigned avail = static_cast<unsigned>(code.size());
-    DecodedInsn insn;
+    const DecodedInsn* insn = nullptr;
     const DecodeStatus st =
-        decode_cache_.decode(s.seg[kCs].base + start_eip, code, s.code32(), insn);
+        decode_cache_.lookup(s.seg[kCs].base + start_eip, code, s.code32(), insn);
     if (tracer_ != nullptr) tracer_->trace(s, code);
     switch (st) {
       case DecodeStatus::kOk: break;
@@ -109,8 +109,8 @@ bool Interpreter::execute(Cpu& cpu, GuestFault& out) {
       case DecodeStatus::kTooLong: raise_fault(vec::kGp, 0);
       case DecodeStatus::kInvalid: raise_fault(vec::kUd);
     }
-    executed = insn.mnemonic;
-    run_decoded(cpu, insn, start_eip);
+    executed = insn->mnemonic;
+    run_decoded(cpu, *insn, start_eip);
   } catch (const GuestFault& fault) {
     s.eip = start_eip;
     s.debug_trap = 0;  // a faulting instruction reports no data breakpoint hits

@@ -38,6 +38,34 @@ TEST(DecodeCache, GivesWhatTheDecoderGivesForTheBytesFetchedNow) {
             DecodeStatus::kNeedMore);
 }
 
+// lookup() answers as decode() does, from the cache entry itself; a
+// failure leaves the pointer alone, and the translator's decode() still
+// gets the length of an invalid instruction.
+TEST(DecodeCache, LookupPointsIntoTheCacheAndAgreesWithDecode) {
+  DecodeCache cache;
+  const std::array<uint8_t, 5> mov_eax{0xB8, 0x44, 0x33, 0x22, 0x11};
+  const DecodedInsn* p = nullptr;
+  ASSERT_EQ(cache.lookup(0x2000, mov_eax, true, p), DecodeStatus::kOk);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->length, 5);
+  EXPECT_EQ(p->imm, 0x11223344u);
+  const DecodedInsn* again = nullptr;
+  ASSERT_EQ(cache.lookup(0x2000, mov_eax, true, again), DecodeStatus::kOk);
+  EXPECT_EQ(again, p);  // the same entry, not decoded again
+
+  const std::array<uint8_t, 2> invalid{0x0F, 0x0A};  // no instruction
+  const DecodedInsn* none = nullptr;
+  DecodedInsn d;
+  const DecodeStatus st = cache.decode(0x3000, invalid, true, d);
+  EXPECT_EQ(cache.lookup(0x3000, invalid, true, none), st);
+  EXPECT_EQ(st, DecodeStatus::kInvalid);
+  EXPECT_EQ(none, nullptr);
+  EXPECT_EQ(d.length, 2);
+  const std::array<uint8_t, 3> cut{0xB8, 0x44, 0x33};
+  EXPECT_EQ(cache.lookup(0x2000, cut, true, none), DecodeStatus::kNeedMore);
+  EXPECT_EQ(none, nullptr);
+}
+
 // Full 15-byte fetches (the interpreter's usual case) compare only the
 // instruction's own bytes: what follows it may differ, its last byte not.
 TEST(DecodeCache, AFullFetchComparesTheInstructionsBytesOnly) {
