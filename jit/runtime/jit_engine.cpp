@@ -17,7 +17,11 @@ namespace {
 
 using core::CpuState;
 
-constexpr size_t kHeatSets = size_t{1} << 14;
+// 32 Ki sets of 4 (2 MiB). With 16 Ki, the 200-process run lost the
+// entries of translated kernel blocks and warmed them up again in the
+// interpreter, process after process (one block 5682 times): 6.63 M
+// instructions interpreted, 6.17 M now; host instructions -1.4%.
+constexpr size_t kHeatSets = size_t{1} << 15;
 constexpr unsigned kMaxInterpretedRun = 64;  // instructions, when no branch comes
 
 }  // namespace
