@@ -62,7 +62,8 @@ namespace {
 // A block of one instruction at CS:EIP that runs into the next page. Its
 // bytes there come through that page's mapping, which may change under
 // the block (a CR3 load) without the block cache seeing it, so the
-// instruction is fetched and decoded again whenever the block runs. Such
+// instruction is fetched again whenever the block runs (and decoded again
+// when its bytes are not the ones translated here). Such
 // an instruction in a hot loop (the kernel's memcpy has one) used to go
 // back to the dispatcher and a failed translation on every pass.
 bool translate_straddling(core::Cpu& cpu, ir::Builder& b, ir::Block& out) {

@@ -40,9 +40,9 @@ inline constexpr uint8_t kFallbackMayRepeat = 1;
 // TF): the helper checks, and the block leaves after it when it did.
 inline constexpr uint8_t kFallbackMayLeave = 2;
 // Fallback's aux: the instruction crosses into the next page, whose mapping
-// and bytes the block cache does not track: it is fetched and decoded again
-// each time it runs, and the block ends after it (translate_block,
-// ExitStateEip).
+// and bytes the block cache does not track: it is fetched again each time
+// it runs (decoded again when its bytes changed), and the block ends after
+// it (translate_block, ExitStateEip).
 inline constexpr uint8_t kFallbackFetch = 4;
 // SetFlags's aux: only out-of-line exits (faults, code-modified exits)
 // observe this value before the next SetFlags, so only they write it.

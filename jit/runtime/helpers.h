@@ -39,8 +39,9 @@ uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn, uint3
 uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedInsn* insn, uint32_t eip,
                              uint32_t block_rest);
 // The same for an instruction that crosses into the next page
-// (ir::kFallbackFetch): fetched and decoded first, through the current
-// mappings, as the interpreter would (a fetch fault is the instruction's).
+// (ir::kFallbackFetch), `g` as translated: fetched first, through the
+// current mappings, as the interpreter would (a fetch fault is the
+// instruction's), and decoded again only when its bytes are not g's.
 // Its block ends after it: 0 when the block may go on to the next one
 // through the jump cache, kNext (the instruction counted) when the
 // dispatcher must see the machine first (a new mode or CS, IF or TF set,
