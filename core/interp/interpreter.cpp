@@ -57,6 +57,17 @@ const interp::HandlerTable& handlers = interp::handler_table();
 
 }  // namespace
 
+void raise_decode_fault(Cpu& cpu, DecodeStatus st, unsigned avail) {
+  switch (st) {
+    case DecodeStatus::kNeedMore:  // past the CS limit or onto a page that faults
+      cpu.fetch_fault(avail);
+    case DecodeStatus::kTooLong: raise_fault(vec::kGp, 0);
+    case DecodeStatus::kOk:  // (not a fault: callers do not pass it)
+    case DecodeStatus::kInvalid: break;
+  }
+  raise_fault(vec::kUd);
+}
+
 void run_decoded(Cpu& cpu, const DecodedInsn& insn, uint32_t start_eip) {
   CpuState& s = cpu.state;
   // SSE is not part of this CPU model: #UD, as on a Pentium MMX. (MMX
@@ -102,13 +113,7 @@ bool Interpreter::execute(Cpu& cpu, GuestFault& out) {
     const DecodeStatus st =
         decode_cache_.lookup(s.seg[kCs].base + start_eip, code, s.code32(), insn);
     if (tracer_ != nullptr) tracer_->trace(s, code);
-    switch (st) {
-      case DecodeStatus::kOk: break;
-      case DecodeStatus::kNeedMore:  // past the CS limit or onto a page that faults
-        cpu.fetch_fault(avail);
-      case DecodeStatus::kTooLong: raise_fault(vec::kGp, 0);
-      case DecodeStatus::kInvalid: raise_fault(vec::kUd);
-    }
+    if (st != DecodeStatus::kOk) raise_decode_fault(cpu, st, avail);
     executed = insn->mnemonic;
     run_decoded(cpu, *insn, start_eip);
   } catch (const GuestFault& fault) {

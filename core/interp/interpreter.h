@@ -20,6 +20,11 @@ class Tracer;
 // The interpreter's step and the JIT's fallback both come through here.
 void run_decoded(Cpu& cpu, const DecodedInsn& insn, uint32_t start_eip);
 
+// Raises what an instruction at CS:EIP that did not decode (status `st`
+// from `avail` fetched bytes) raises: the fetch fault of the byte it
+// needed next (or #GP past the CS limit), #GP when too long, #UD.
+[[noreturn]] void raise_decode_fault(Cpu& cpu, DecodeStatus st, unsigned avail);
+
 class Interpreter final : public ExecutionEngine {
  public:
   explicit Interpreter(Tracer* tracer = nullptr) : tracer_(tracer) {}

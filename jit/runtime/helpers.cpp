@@ -55,6 +55,27 @@ bool leaves_block(core::Cpu& cpu, uint32_t mode_before, uint32_t eflags_before) 
   return block_mode(cpu) != mode_before;
 }
 
+// Runs `run` (an instruction's fetch, decode and execution), turning what
+// it throws into the status translated code leaves with: a fault goes to
+// Cpu::pending_fault with EIP back on the instruction.
+template <typename Run>
+uint32_t guarded(core::Cpu& cpu, uint32_t eip, Run&& run) {
+  core::CpuState& s = cpu.state;
+  try {
+    run();
+    return 0;
+  } catch (const core::GuestFault& f) {
+    s.eip = eip;
+    s.debug_trap = 0;
+    cpu.pending_fault = f;
+    return status(ExitStatus::kFault);
+  } catch (const core::Unimplemented& u) {
+    s.eip = eip;
+    cpu.error = u.what;
+    return status(ExitStatus::kUnimplemented);
+  }
+}
+
 }  // namespace
 
 extern "C" uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* insn,
@@ -66,22 +87,13 @@ extern "C" uint32_t helper_fallback(core::CpuState* s, const core::DecodedInsn* 
   const bool check_mode = may_leave(*insn);
   const uint32_t mode = check_mode ? block_mode(cpu) : 0;
   const uint32_t eflags = s->eflags;
-  try {
-    core::run_decoded(cpu, *insn, eip);
-    if (cpu.mem.code_writes() != code_writes) s->code_modified = 1;
-    if (is_port_access(*insn) && device_event(cpu, mappings)) s->code_modified = 1;
-    if (check_mode && leaves_block(cpu, mode, eflags)) s->code_modified = 1;
-    return 0;
-  } catch (const core::GuestFault& f) {
-    s->eip = eip;
-    s->debug_trap = 0;
-    cpu.pending_fault = f;
-    return status(ExitStatus::kFault);
-  } catch (const core::Unimplemented& u) {
-    s->eip = eip;
-    cpu.error = u.what;
-    return status(ExitStatus::kUnimplemented);
+  if (const uint32_t st = guarded(cpu, eip, [&] { core::run_decoded(cpu, *insn, eip); })) {
+    return st;
   }
+  if (cpu.mem.code_writes() != code_writes) s->code_modified = 1;
+  if (is_port_access(*insn) && device_event(cpu, mappings)) s->code_modified = 1;
+  if (check_mode && leaves_block(cpu, mode, eflags)) s->code_modified = 1;
+  return 0;
 }
 
 extern "C" uint32_t helper_fallback_rep(core::CpuState* s, const core::DecodedInsn* insn,
@@ -113,7 +125,7 @@ extern "C" uint32_t helper_fallback_fetch(core::CpuState* s, const ir::GuestInsn
   bool check_mode = true;
   uint32_t mode = 0;
   s->eip = eip;
-  try {
+  const uint32_t st = guarded(cpu, eip, [&] {
     uint8_t bytes[core::kMaxInsnLength];
     const unsigned avail = cpu.fetch_code(bytes, core::kMaxInsnLength);
     // Mostly the bytes it was translated from, whose decoding the block
@@ -122,28 +134,15 @@ extern "C" uint32_t helper_fallback_fetch(core::CpuState* s, const ir::GuestInsn
     core::DecodedInsn fetched;
     const unsigned length = g->decoded.length;
     if (avail < length || std::memcmp(bytes, g->bytes.data(), length) != 0) {
-      switch (core::decode({bytes, avail}, s->code32(), fetched)) {
-        case core::DecodeStatus::kOk: break;
-        case core::DecodeStatus::kNeedMore: cpu.fetch_fault(avail);
-        case core::DecodeStatus::kTooLong: core::raise_fault(core::vec::kGp, 0);
-        case core::DecodeStatus::kInvalid: core::raise_fault(core::vec::kUd);
-      }
+      const core::DecodeStatus decoded = core::decode({bytes, avail}, s->code32(), fetched);
+      if (decoded != core::DecodeStatus::kOk) core::raise_decode_fault(cpu, decoded, avail);
       insn = &fetched;
     }
     check_mode = may_leave(*insn) || ends_block(*insn);
     if (check_mode) mode = block_mode(cpu);
-    core::run_decoded(cpu, *insn, eip);
-  } catch (const core::GuestFault& f) {
-    s->eip = eip;
-    s->eflags = eflags;
-    s->debug_trap = 0;
-    cpu.pending_fault = f;
-    return status(ExitStatus::kFault);
-  } catch (const core::Unimplemented& u) {
-    s->eip = eip;
-    cpu.error = u.what;
-    return status(ExitStatus::kUnimplemented);
-  }
+    core::run_decoded(cpu, *insn, eip);  // (it restores EFLAGS when it faults)
+  });
+  if (st != 0) return st;
   // The block goes on to the next one through the jump cache, which
   // assumes the block's mode and CS, unless the dispatcher must see the
   // machine first. (The instruction counts here then, as the block would
