@@ -1,6 +1,7 @@
 #include "jit/frontend/translator.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/decoder/decode_cache.h"
 #include "core/decoder/decoder.h"
@@ -59,14 +60,25 @@ bool repeats(const core::DecodedInsn& insn) {
 
 namespace {
 
+// The parts of an instruction's context that come from the CPU's mode.
+void set_mode(LowerContext& ctx, const core::Cpu& cpu) {
+  const core::CpuState& s = cpu.state;
+  ctx.v86 = s.flag(core::flags::kVm);
+  ctx.iopl_free = !s.protected_mode() || (!ctx.v86 && cpu.cpl() == 0);
+}
+
 // A block of one instruction at CS:EIP that runs into the next page. Its
 // bytes there come through that page's mapping, which may change under
-// the block (a CR3 load) without the block cache seeing it, so the
-// instruction is fetched again whenever the block runs (and decoded again
-// when its bytes are not the ones translated here). Such
-// an instruction in a hot loop (the kernel's memcpy has one) used to go
-// back to the dispatcher and a failed translation on every pass.
-bool translate_straddling(core::Cpu& cpu, ir::Builder& b, ir::Block& out) {
+// the block (a CR3 load) without the block cache seeing it. When the
+// instruction is lowered, the block opens with a check of those bytes
+// (ir::Op::kGuardCode), and leaves for the interpreter when they are not
+// the ones translated here; otherwise the helper fetches the instruction
+// again whenever the block runs (and decodes it again when its bytes
+// changed). Such an instruction in a hot loop (the kernel's memcpy has
+// one) used to go back to the dispatcher and a failed translation on
+// every pass.
+bool translate_straddling(core::Cpu& cpu, const TranslateOptions& options, ir::Builder& b,
+                          ir::Block& out) {
   core::CpuState& s = cpu.state;
   uint8_t bytes[core::kMaxInsnLength];
   core::DecodedInsn insn;
@@ -76,13 +88,36 @@ bool translate_straddling(core::Cpu& cpu, ir::Builder& b, ir::Block& out) {
   } catch (const core::GuestFault&) {
     return false;  // (the interpreter raises it)
   }
+  const uint32_t lin = s.seg[core::kCs].base + s.eip;
+  const uint32_t head = core::kPageSize - (lin & core::kPageMask);  // the bytes on this page
+  const uint32_t next_eip = s.eip + insn.length;
   ir::GuestInsn g{insn, s.eip, {}};
   std::copy_n(bytes, insn.length, g.bytes.begin());
   out.guest.push_back(g);
-  out.end_eip = s.eip + insn.length;
+  out.end_eip = next_eip;
   // (Only the bytes up to the page's end are the block's.)
-  out.hi_eip = s.eip + (core::kPageSize - ((s.seg[core::kCs].base + s.eip) & core::kPageMask));
+  out.hi_eip = s.eip + head;
   b.set_insn(0);
+
+  const uint32_t tail = insn.length - head;
+  if (options.lower && tail <= 8) {
+    uint64_t expected = 0;
+    std::memcpy(&expected, bytes + head, tail);
+    b.emit(ir::Op::kGuardCode, 4, static_cast<uint8_t>(tail), ir::Arg::imm(lin + head),
+           ir::Arg::imm(static_cast<uint32_t>(expected)),
+           ir::Arg::imm(static_cast<uint32_t>(expected >> 32)));
+    std::vector<uint32_t> returns;
+    LowerContext ctx{b,     out,      out.guest[0].decoded,   0,
+                     s.eip, next_eip, s.seg[core::kCs].limit, s.stack32()};
+    ctx.returns = &returns;
+    set_mode(ctx, cpu);
+    ctx.may_continue = options.max_side_exits > 0;
+    if (lower(ctx, insn)) {
+      if (!ctx.ended) b.emit(ir::Op::kExitDirect, 4, 0, ir::Arg::imm(next_eip));
+      return true;
+    }
+    out.insts.clear();
+  }
   b.emit(ir::Op::kFallback, 4, ir::kFallbackFetch);
   b.emit(ir::Op::kExitStateEip, 4, 0);
   return true;
@@ -147,7 +182,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
                            : core::decode({at, avail}, s.code32(), insn);
     if (st == core::DecodeStatus::kNeedMore && out.guest.empty() && avail < core::kMaxInsnLength &&
         avail == core::kPageSize - ((cs.base + eip) & core::kPageMask)) {
-      return translate_straddling(cpu, b, out);
+      return translate_straddling(cpu, options, b, out);
     }
     if (st == core::DecodeStatus::kNeedMore || st == core::DecodeStatus::kTooLong) break;
     const auto index = static_cast<uint16_t>(out.guest.size());
@@ -161,8 +196,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
 
     LowerContext ctx{b, out, insn, index, eip, next_eip, cs.limit, s.stack32()};
     ctx.returns = &returns;
-    ctx.v86 = s.flag(core::flags::kVm);
-    ctx.iopl_free = !s.protected_mode() || (!ctx.v86 && cpu.cpl() == 0);
+    set_mode(ctx, cpu);
     ctx.may_continue = side_exits < options.max_side_exits;
     ctx.may_follow = follows < options.max_follows && index + 1u < options.max_insns;
     if (options.lower && st == core::DecodeStatus::kOk && lower(ctx, insn)) {

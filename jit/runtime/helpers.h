@@ -24,6 +24,7 @@ enum class ExitStatus : uint32_t {
   kUnimplemented = 3,  // Cpu::error says what
   kLink = 4,           // a direct exit wants linking: rdx holds the jump to patch
   kInvalidated = 5,    // the block wrote into code that must be retranslated
+  kInterpret = 6,      // the block did not start (ir::Op::kGuardCode): interpret one instruction
 };
 
 // Helper results: 0 = done, otherwise an ExitStatus to leave with.

@@ -474,6 +474,13 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
         break;
       }
       case ExitStatus::kUnimplemented: return core::StopReason::kUnimplemented;
+      case ExitStatus::kInterpret:
+        // The next page no longer holds what a straddling instruction's
+        // block was translated from, or is not in the TLB: the
+        // interpreter fetches it (and raises the fetch's fault).
+        if (!interpret_one(cpu)) return core::StopReason::kUnimplemented;
+        if (cpu.in_shutdown()) return core::StopReason::kShutdown;
+        break;
       case ExitStatus::kLink: {
         // A direct exit taken for the first time: link it to its target.
         const auto* jump = reinterpret_cast<const uint8_t*>(exit.link_slot);

@@ -279,6 +279,30 @@ start:
         mov     dword [ss:EXC_RESUME], 0
         EXC_CHECK 14, 0, STRADDLE, "straddling instruction: second page not present"
         CHECK_EQ32 dword [ss:EXC_CR2], STRADDLE_NEXT, "straddling instruction: cr2"
+; The same with nine of its bytes on the next page (3E 3E 3E 3E 3E B8 imm32:
+; MOV EAX, imm32 with DS prefixes), more than a JIT might compare there.
+        mov     byte [STRADDLE_NEXT - 1], 0x3E
+        mov     dword [FRAME_6], 0x3E3E3E3E
+        mov     dword [FRAME_6 + 4], 0x333333B8
+        mov     word [FRAME_6 + 8], 0xCB33
+        mov     dword [FRAME_7], 0x3E3E3E3E
+        mov     dword [FRAME_7 + 4], 0x444444B8
+        mov     word [FRAME_7 + 8], 0xCB44
+        mov     PTE(STRADDLE_NEXT), FRAME_6 | PG_PWU
+        invlpg  [STRADDLE_NEXT]
+        mov     ecx, 40
+.strad9: call   SEL_FLAT_CODE:STRADDLE_NEXT - 1
+        loop    .strad9
+        CHECK_EQ32 eax, 0x33333333, "long straddling instruction: bytes from both pages"
+        mov     PTE(STRADDLE_NEXT), FRAME_7 | PG_PWU
+        invlpg  [STRADDLE_NEXT]
+        mov     ecx, 40
+.strad9b: call  SEL_FLAT_CODE:STRADDLE_NEXT - 1
+        loop    .strad9b
+        CHECK_EQ32 eax, 0x44444444, "long straddling instruction: second page remapped"
+        mov     byte [FRAME_7 + 8], 0x77
+        call    SEL_FLAT_CODE:STRADDLE_NEXT - 1
+        CHECK_EQ32 eax, 0x77444444, "long straddling instruction: second page written"
 
 ; ---- paging off --------------------------------------------------------------------------------
         mov     eax, cr0

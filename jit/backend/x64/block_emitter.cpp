@@ -508,6 +508,7 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
     case Op::kLoad: emit_load(r, in); break;
     case Op::kStore: emit_store(r, in); break;
     case Op::kCheckEip: emit_check_eip(in); break;
+    case Op::kGuardCode: emit_guard_code(in); break;
     case Op::kFallback: emit_fallback(in); break;
     case Op::kRepString: emit_rep_string(in); break;
     case Op::kX87: emit_x87(in); break;

@@ -139,6 +139,7 @@ class BlockEmitter {
   void emit_load(ir::Ref r, const ir::Inst& in);
   void emit_store(ir::Ref r, const ir::Inst& in);
   void emit_check_eip(const ir::Inst& in);
+  void emit_guard_code(const ir::Inst& in);
   void emit_rep_string(const ir::Inst& in);
   void emit_x87(const ir::Inst& in);
   // The inline TLB lookup (emit_memory.cpp): jumps to `slow` unless the

@@ -131,6 +131,31 @@ void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, con
   a.mov(addend, x86::qword_ptr(kScratch1, kAddend));
 }
 
+void BlockEmitter::emit_guard_code(const ir::Inst& in) {
+  // (The block's first instruction: nothing to write back before leaving.)
+  const uint32_t lin = in.a[0].v;
+  const unsigned count = in.aux;
+  const uint64_t bytes = uint64_t{in.a[2].v} << 32 | in.a[1].v;
+  const unsigned drop = 64 - 8 * count;  // the bits of bytes past the instruction
+  const auto entry = static_cast<int32_t>(((lin >> core::kPageShift) & (core::Mmu::kTlbSize - 1)) *
+                                          sizeof(core::TlbEntry));
+  asmjit::Label leave = a.newLabel();
+  a.mov(kScratch1, state_qword(kOffTlb + (ctx.user ? 8 : 0)));
+  a.mov(kScratch0.r32(), lin);
+  a.cmp(kScratch0, x86::qword_ptr(kScratch1, entry + kTagRead));
+  a.jne(leave);
+  a.mov(kScratch1, x86::qword_ptr(kScratch1, entry + kAddend));
+  a.mov(kScratch1, x86::qword_ptr(kScratch1, kScratch0));  // 8 bytes from the page's start
+  if (drop != 0) a.shl(kScratch1, drop);
+  a.mov(kScratch0, drop != 0 ? bytes << drop : bytes);
+  a.cmp(kScratch1, kScratch0);
+  a.jne(leave);
+  add_stub([this, leave] {
+    a.bind(leave);
+    exit_with(static_cast<uint32_t>(ExitStatus::kInterpret), block.start_eip, true, 0);
+  });
+}
+
 namespace {
 
 // The access itself at host address base + lin.
