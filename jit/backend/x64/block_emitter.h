@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "jit/backend/x64/emitter.h"
+#include "jit/backend/x64/fast_assembler.h"
 #include "jit/backend/x64/reg_alloc.h"
 #include "jit/backend/x64/small_vector.h"
 
@@ -90,7 +91,7 @@ class BlockEmitter {
   asmjit::Label direct_entry() const { return direct_entry_; }
 
   // Used by the emit_* files.
-  x86::Assembler a;
+  FastAssembler a;
   const ir::Block& block;
   const EmitContext& ctx;
 
