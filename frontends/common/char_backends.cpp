@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -65,13 +66,25 @@ StdioBackend::StdioBackend(int in_fd, int out_fd, std::function<void()> on_quit)
   if (!input_open_) spdlog::warn("serial: running in the background, terminal input ignored");
 }
 
+StdioBackend::~StdioBackend() {
+  flush();
+}
+
 void StdioBackend::write(std::span<const uint8_t> bytes) {
+  out_.insert(out_.end(), bytes.begin(), bytes.end());
+  if (out_.size() >= 4096 || std::find(bytes.begin(), bytes.end(), '\n') != bytes.end()) flush();
+}
+
+void StdioBackend::flush() {
+  if (out_.empty()) return;
   // Whatever else went to stdout through stdio buffers comes first.
   if (out_fd_ == STDOUT_FILENO) std::fflush(stdout);
-  write_all(out_fd_, bytes);
+  write_all(out_fd_, out_);
+  out_.clear();
 }
 
 size_t StdioBackend::read(std::span<uint8_t> out) {
+  flush();  // (the guest may be waiting for input after a prompt)
   if (pending_.empty()) poll_input();
   size_t n = 0;
   while (n < out.size() && !pending_.empty()) {

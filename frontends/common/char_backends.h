@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/io/char_backend.h"
 #include "frontends/common/char_sinks.h"
@@ -30,7 +31,15 @@ class StdioBackend final : public core::CharBackend {
   // Neither descriptor is closed. on_quit may be empty.
   StdioBackend(int in_fd, int out_fd, std::function<void()> on_quit);
 
+  ~StdioBackend() override;
+  StdioBackend(const StdioBackend&) = delete;
+  StdioBackend& operator=(const StdioBackend&) = delete;
+
+  // Output goes out a line at a time, and the rest (a prompt, an echoed
+  // key) at the next input poll, within a millisecond of guest time: a
+  // write() a byte was most of a Linux boot's system calls.
   void write(std::span<const uint8_t> bytes) override;
+  void flush() override;
   size_t read(std::span<uint8_t> out) override;
   bool raw_mode() const { return raw_.active(); }
 
@@ -46,6 +55,7 @@ class StdioBackend final : public core::CharBackend {
   bool input_open_;  // false after end of file, or when reading would stop us
   bool escape_seen_ = false;
   std::deque<uint8_t> pending_;  // input already read and filtered
+  std::vector<uint8_t> out_;     // output not written yet
 };
 
 // Output to a file; no input.
@@ -53,9 +63,15 @@ class FileBackend final : public core::CharBackend {
  public:
   // Takes ownership of file.
   explicit FileBackend(std::FILE* file) : sink_(file) {}
-  void write(std::span<const uint8_t> bytes) override { sink_.write(bytes); }
+  // A whole line at once; the rest (a prompt) at the UART's next input
+  // poll, within a millisecond of guest time, for whoever watches the file
+  // for it. A write() a byte was most of a Linux boot's system calls.
+  void write(std::span<const uint8_t> bytes) override { sink_.write_lines(bytes); }
   void flush() override { sink_.flush(); }
-  size_t read(std::span<uint8_t>) override { return 0; }
+  size_t read(std::span<uint8_t>) override {
+    sink_.flush();
+    return 0;
+  }
 
  private:
   FileSink sink_;

@@ -29,6 +29,16 @@ void FileSink::write(std::span<const uint8_t> bytes) {
   }
 }
 
+void FileSink::write_lines(std::span<const uint8_t> bytes) {
+  std::fwrite(bytes.data(), 1, bytes.size(), file_);
+  for (uint8_t b : bytes) {
+    if (b == '\n') {
+      std::fflush(file_);
+      break;
+    }
+  }
+}
+
 void FileSink::flush() {
   std::fflush(file_);
 }

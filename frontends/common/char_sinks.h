@@ -16,6 +16,9 @@ class FileSink final : public core::CharSink {
   explicit FileSink(std::FILE* file) : file_(file) {}
   ~FileSink() override;
   void write(std::span<const uint8_t> bytes) override;
+  // The same, but into a file too only at each line's end (or flush()):
+  // for an owner that flushes at other moments itself.
+  void write_lines(std::span<const uint8_t> bytes);
   void flush() override;
 
  private:

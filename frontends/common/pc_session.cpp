@@ -133,6 +133,9 @@ int PcSession::finish(const core::RunResult& result, double host_s, const dev::F
   core::Machine& machine = *machine_;
   dev::Board& board = *board_;
   const uint64_t insns = machine.cpu().state.icount;
+  for (const std::unique_ptr<core::CharBackend>& serial : serial_) {
+    if (serial) serial->flush();  // (before anything this prints)
+  }
   if (options.stats) {
     std::fprintf(stderr,
                  "tx86: %llu guest instructions in %.3f s (%.1f MIPS), %.3f s of guest time\n",

@@ -117,6 +117,31 @@ TEST(CharBackendFactory, FileGetsTheOutputAndGivesNoInput) {
   std::remove(path.c_str());
 }
 
+std::string file_text(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream text;
+  text << f.rdbuf();
+  return text.str();
+}
+
+// Output reaches the file a line at a time, and the rest (a prompt) at the
+// UART's next input poll (a read), not a byte at a time.
+TEST(CharBackendFactory, FileGetsWholeLinesAndTheRestAtTheNextPoll) {
+  const std::string path = ::testing::TempDir() + "tx86_serial_lines_test.log";
+  {
+    auto backend = make_char_backend("file:" + path, "--serial");
+    backend->write(bytes_of("boot"));
+    backend->write(bytes_of("\r\n"));
+    EXPECT_EQ(file_text(path), "boot\r\n");
+    backend->write(bytes_of("~ # "));
+    EXPECT_EQ(file_text(path), "boot\r\n");
+    uint8_t buf[4];
+    EXPECT_EQ(backend->read(buf), 0u);
+    EXPECT_EQ(file_text(path), "boot\r\n~ # ");
+  }
+  std::remove(path.c_str());
+}
+
 TEST(CharBackendFactory, StdioMakesAStdioBackend) {
   auto backend = make_char_backend("stdio", "--serial");
   EXPECT_NE(dynamic_cast<StdioBackend*>(backend.get()), nullptr);
@@ -221,6 +246,36 @@ TEST(CharBackendStdio, PipedInputPassesUnchangedUntilEndOfFile) {
   EXPECT_EQ(read_fd(out[0], 3), "out");
   EXPECT_EQ(quits, 0);
   close(in[0]);
+  close(out[0]);
+  close(out[1]);
+}
+
+TEST(CharBackendStdio, OutputGoesOutByLineAndAtEachInputPoll) {
+  int in[2];
+  int out[2];
+  ASSERT_EQ(pipe(in), 0);
+  ASSERT_EQ(pipe(out), 0);
+  const auto readable = [&] {
+    pollfd p{out[0], POLLIN, 0};
+    return poll(&p, 1, static_cast<int>(kQuietSpell.count())) > 0;
+  };
+  {
+    StdioBackend backend(in[0], out[1], {});
+    backend.write(bytes_of("a"));
+    backend.write(bytes_of("b"));
+    EXPECT_FALSE(readable());
+    backend.write(bytes_of("c\n"));
+    EXPECT_EQ(read_fd(out[0], 4), "abc\n");
+    backend.write(bytes_of("$ "));
+    EXPECT_FALSE(readable());
+    uint8_t buf[4];
+    EXPECT_EQ(backend.read(buf), 0u);  // (an input poll)
+    EXPECT_EQ(read_fd(out[0], 2), "$ ");
+    backend.write(bytes_of("bye"));
+  }
+  EXPECT_EQ(read_fd(out[0], 3), "bye");  // at the end
+  close(in[0]);
+  close(in[1]);
   close(out[0]);
   close(out[1]);
 }
