@@ -160,9 +160,11 @@ void exec_cmpxchg8b(Cpu& cpu, const DecodedInsn& insn) {
   const auto wrap = [&](uint32_t o) { return insn.addrsize == 2 ? o & 0xFFFF : o; };
   const uint32_t lo = cpu.read(seg, off, 4);
   const uint32_t hi = cpu.read(seg, wrap(off + 4), 4);
-  // Both halves are checked for writing before either is stored.
-  cpu.linear_address(seg, off, 4, Access::kWrite);
-  cpu.linear_address(seg, wrap(off + 4), 4, Access::kWrite);
+  // Both halves are checked for writing (segment and page) before either
+  // is stored: the processor's locked read-modify-write faults with
+  // nothing written.
+  cpu.probe_write(seg, off, 4);
+  cpu.probe_write(seg, wrap(off + 4), 4);
   const bool equal = lo == s.gpr[kEax] && hi == s.gpr[kEdx];
   const uint32_t new_lo = equal ? s.gpr[kEbx] : lo;
   const uint32_t new_hi = equal ? s.gpr[kEcx] : hi;

@@ -229,6 +229,37 @@ bool lower_cmpxchg(LowerContext& c, const core::DecodedInsn& insn) {
   return true;
 }
 
+// CMPXCHG8B m64: EDX:EAX against the quadword; equal, ECX:EBX goes there,
+// else the quadword goes to EDX:EAX and back to memory. As in the
+// interpreter, both halves are probed for writing before either is
+// stored, so that a fault leaves memory as it was; here the probes are
+// stores of what was read.
+bool lower_cmpxchg8b(LowerContext& c, const core::DecodedInsn& insn) {
+  constexpr uint8_t kCondEqual = 4;
+  const uint8_t seg = insn.mem.seg;
+  const Arg lo_off = c.offset();
+  Arg hi_off = c.value(Op::kAdd, 4, lo_off, Arg::imm(4));
+  if (insn.addrsize == 2) hi_off = c.value(Op::kZeroExtend, 2, hi_off);
+  const Arg lo = Arg::value(c.b.emit(Op::kLoad, 4, seg, lo_off));
+  const Arg hi = Arg::value(c.b.emit(Op::kLoad, 4, seg, hi_off));
+  c.b.emit(Op::kStore, 4, seg, lo_off, lo);
+  c.b.emit(Op::kStore, 4, seg, hi_off, hi);
+  const Arg eax = c.reg(core::kEax, 4);
+  const Arg edx = c.reg(core::kEdx, 4);
+  const Arg old = c.flags();
+  const Arg lo_diff = c.value(Op::kXor, 4, lo, eax);
+  const Arg hi_diff = c.value(Op::kXor, 4, hi, edx);
+  const ir::Ref diff = c.emit(Op::kOr, 4, lo_diff, hi_diff);
+  const ir::Ref f = c.b.flags_from(diff, old.v, fl::kZf, 0);
+  const Arg equal = Arg::value(c.b.emit(Op::kCond, 4, kCondEqual, Arg::value(f)));
+  c.b.emit(Op::kStore, 4, seg, lo_off, c.value(Op::kSelect, 4, equal, c.reg(core::kEbx, 4), lo));
+  c.b.emit(Op::kStore, 4, seg, hi_off, c.value(Op::kSelect, 4, equal, c.reg(core::kEcx, 4), hi));
+  c.set_reg(core::kEax, 4, c.value(Op::kSelect, 4, equal, eax, lo));
+  c.set_reg(core::kEdx, 4, c.value(Op::kSelect, 4, equal, edx, hi));
+  c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
+  return true;
+}
+
 }  // namespace
 
 bool lower_alu(LowerContext& c, const core::DecodedInsn& insn) {
@@ -252,6 +283,7 @@ bool lower_alu(LowerContext& c, const core::DecodedInsn& insn) {
     case Mnemonic::kBtc: return lower_bit_test(c, insn);
     case Mnemonic::kXadd: return lower_xadd(c, insn);
     case Mnemonic::kCmpxchg: return lower_cmpxchg(c, insn);
+    case Mnemonic::kCmpxchg8b: return lower_cmpxchg8b(c, insn);
     default: return false;
   }
 }

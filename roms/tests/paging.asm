@@ -166,6 +166,16 @@ start:
         EXPECT_PF PF_P | PF_W, RO_PDE_ADDR + 4, "cpl0 write ro pde, wp=1", {mov dword [RO_PDE_ADDR + 4], 7}
         EXPECT_NONE "cpl0 read read-only, wp=1", {mov eax, [PAGE_RO]}
         CHECK_EQ32 eax, 6, "read-only page data"
+; CMPXCHG8B on a quadword whose high half is on the read-only page: a
+; locked read-modify-write, it faults before writing either half.
+        mov     dword [PAGE_SUPER + 0xFFC], 0x5555AAAA
+        mov     eax, 0x5555AAAA         ; EDX:EAX = the quadword: "equal"
+        mov     edx, 6
+        mov     ebx, 0x12345678
+        mov     ecx, 0x9ABCDEF0
+        EXPECT_PF PF_P | PF_W, PAGE_RO, "cmpxchg8b, high half read-only", {cmpxchg8b [PAGE_SUPER + 0xFFC]}
+        CHECK_EQ32 dword [PAGE_SUPER + 0xFFC], 0x5555AAAA, "cmpxchg8b faults with nothing written"
+        CHECK_EQ32 eax, 0x5555AAAA, "cmpxchg8b faults with eax as it was"
         SET_WP  0
         EXPECT_PF 0, PAGE_NP + 0x10, "cpl0 read not-present pte", {mov eax, [PAGE_NP + 0x10]}
         EXPECT_PF PF_W, PAGE_NP + 0xFFC, "cpl0 write not-present pte", {mov dword [PAGE_NP + 0xFFC], eax}
