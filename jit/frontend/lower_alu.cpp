@@ -229,6 +229,54 @@ bool lower_cmpxchg(LowerContext& c, const core::DecodedInsn& insn) {
   return true;
 }
 
+// SHLD/SHRD of 32 bits by an immediate or CL (a register destination
+// only: with a count of 0 nothing is written). The interpreter's flags:
+// SF ZF PF of the result, CF the last bit shifted out, OF set when the
+// sign changed, AF clear. (16-bit operands, whose counts past 16 leave the
+// result undefined, stay with the interpreter.)
+bool lower_double_shift(LowerContext& c, const core::DecodedInsn& insn) {
+  const bool right = insn.mnemonic == Mnemonic::kShrd;
+  const bool by_imm = insn.ops[2].kind == OperandKind::kImm;
+  if (insn.ops[0].size != 4 || (!by_imm && insn.ops[0].kind != OperandKind::kGpr)) return false;
+  const Arg dest = c.read(0);
+  Arg count;
+  if (by_imm) {
+    const unsigned n = insn.imm & 0x1F;
+    if (n == 0) return true;  // (the operand was read: its fault, if any)
+    count = Arg::imm(n);
+  } else {
+    count = c.value(Op::kAnd, 4, c.reg(core::kCl, 1), Arg::imm(0x1F));
+  }
+  const Arg src = c.read(1);
+  const Arg old = c.flags();
+  // (A count of 0 computes garbage here, which the Selects below drop.)
+  const Arg rest =
+      by_imm ? Arg::imm((32 - count.v) & 31)
+             : c.value(Op::kAnd, 4, c.value(Op::kSub, 4, Arg::imm(32), count), Arg::imm(31));
+  const Arg out_bit =
+      by_imm ? Arg::imm(right ? count.v - 1 : rest.v)
+             : (right ? c.value(Op::kAnd, 4, c.value(Op::kSub, 4, count, Arg::imm(1)), Arg::imm(31))
+                      : rest);
+  const Arg moved = c.value(right ? Op::kShr : Op::kShl, 4, dest, count);
+  const Arg filled = c.value(right ? Op::kShl : Op::kShr, 4, src, rest);
+  const ir::Ref result = c.emit(Op::kOr, 4, moved, filled);
+  const ir::Ref szp = c.b.flags_from(result, old.v, kSzp, fl::kAf);
+  const Arg cf = c.value(Op::kAnd, 4, c.value(Op::kShr, 4, dest, out_bit), Arg::imm(1));
+  const Arg sign_change =
+      c.value(Op::kShr, 4, c.value(Op::kXor, 4, dest, Arg::value(result)), Arg::imm(31));
+  const Arg of = c.value(Op::kShl, 4, sign_change, Arg::imm(11));
+  Arg flags = c.value(Op::kAnd, 4, Arg::value(szp), Arg::imm(~(fl::kCf | fl::kOf)));
+  flags = c.value(Op::kOr, 4, c.value(Op::kOr, 4, flags, cf), of);
+  if (by_imm) {
+    c.write(0, Arg::value(result));
+    c.b.emit(Op::kSetFlags, 4, 0, flags);
+  } else {
+    c.write(0, c.value(Op::kSelect, 4, count, Arg::value(result), dest));
+    c.b.emit(Op::kSetFlags, 4, 0, c.value(Op::kSelect, 4, count, flags, old));
+  }
+  return true;
+}
+
 // CMPXCHG8B m64: EDX:EAX against the quadword; equal, ECX:EBX goes there,
 // else the quadword goes to EDX:EAX and back to memory. As in the
 // interpreter, both halves are probed for writing before either is
@@ -284,6 +332,8 @@ bool lower_alu(LowerContext& c, const core::DecodedInsn& insn) {
     case Mnemonic::kXadd: return lower_xadd(c, insn);
     case Mnemonic::kCmpxchg: return lower_cmpxchg(c, insn);
     case Mnemonic::kCmpxchg8b: return lower_cmpxchg8b(c, insn);
+    case Mnemonic::kShld:
+    case Mnemonic::kShrd: return lower_double_shift(c, insn);
     default: return false;
   }
 }
