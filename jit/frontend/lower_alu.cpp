@@ -154,13 +154,47 @@ bool lower_imul(LowerContext& c, const core::DecodedInsn& insn) {
 // interpreter's model of the flags the SDM leaves undefined). A register
 // bit offset with a memory operand addresses beyond the operand, and BTS
 // BTR BTC by a register offset are rare: those stay with the interpreter.
+// BT BTS BTR BTC of memory by a register: the register's offset is signed
+// and picks the word or dword it falls in, beyond the operand as far as it
+// goes (SDM "bit base" addressing), the address wrapping at the address
+// size.
+bool lower_bit_string(LowerContext& c, const core::DecodedInsn& insn) {
+  const unsigned size = insn.ops[0].size;
+  const unsigned shift = size == 2 ? 4 : 5;  // log2(bits)
+  const uint8_t seg = insn.mem.seg;
+  const Arg raw = c.read(1);
+  const Arg signed_off = size == 2 ? c.value(Op::kSignExtend, 2, raw) : raw;
+  const Arg unit = c.value(Op::kSar, 4, signed_off, Arg::imm(shift));
+  const Arg bytes = c.value(Op::kShl, 4, unit, Arg::imm(size == 2 ? 1 : 2));
+  Arg off = c.value(Op::kAdd, 4, c.offset(), bytes);
+  if (insn.addrsize == 2) off = c.value(Op::kZeroExtend, 2, off);
+  const Arg value = Arg::value(c.b.emit(Op::kLoad, size, seg, off));
+  const Arg n = c.value(Op::kAnd, 4, raw, Arg::imm(8 * size - 1));
+  const Arg old = c.flags();
+  const Arg bit = c.value(Op::kAnd, 4, c.value(Op::kShr, 4, value, n), Arg::imm(1));
+  if (insn.mnemonic != Mnemonic::kBt) {
+    const Arg mask = c.value(Op::kShl, 4, Arg::imm(1), n);
+    Arg result;
+    switch (insn.mnemonic) {
+      case Mnemonic::kBts: result = c.value(Op::kOr, size, value, mask); break;
+      case Mnemonic::kBtr:
+        result = c.value(Op::kAnd, size, value, c.value(Op::kNot, 4, mask));
+        break;
+      default: result = c.value(Op::kXor, size, value, mask); break;
+    }
+    c.b.emit(Op::kStore, size, seg, off, result);
+  }
+  const Arg kept = c.value(Op::kAnd, 4, old, Arg::imm(~fl::kCf));
+  c.b.emit(Op::kSetFlags, 4, 0, c.value(Op::kOr, 4, kept, bit));
+  return true;
+}
+
 bool lower_bit_test(LowerContext& c, const core::DecodedInsn& insn) {
   const unsigned size = insn.ops[0].size;
   const unsigned bits = 8 * size;
   const bool by_imm = insn.ops[1].kind == OperandKind::kImm;
-  if (!by_imm && (insn.ops[0].kind == OperandKind::kMem || insn.mnemonic != Mnemonic::kBt)) {
-    return false;
-  }
+  if (!by_imm && insn.ops[0].kind == OperandKind::kMem) return lower_bit_string(c, insn);
+  if (!by_imm && insn.mnemonic != Mnemonic::kBt) return false;
   const Arg value = c.read(0);
   const Arg old = c.flags();
   Arg bit;
