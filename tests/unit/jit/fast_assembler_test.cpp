@@ -79,15 +79,19 @@ const int64_t kImms[] = {0,           1,           -1,         2,           127,
                          0x100000000, 0x123456789, -0x12345678};
 const int32_t kDisps[] = {0, 1, -1, 127, 128, -128, -129, 0x12345678, -0x12345678};
 
-// Memory operands: every base with and without each index, the scales and
-// the displacement sizes (a deterministic sample of the combinations).
+// Memory operands: every base, without an index at each displacement
+// size and with a few indexes (each index, scale and displacement size
+// comes up over the bases: a deterministic sample).
 std::vector<x86::Mem> memory_operands(unsigned size) {
   std::vector<x86::Mem> out;
   std::mt19937 rng(size);
   for (unsigned base = 0; base < 16; ++base) {
-    for (int32_t disp : kDisps) out.push_back(x86::ptr(x86::gpq(base), disp, size));
-    for (unsigned index = 0; index < 16; ++index) {
-      if (index == 4) continue;  // (RSP is no index)
+    for (int32_t disp : {0, -128, 128, -0x12345678}) {
+      out.push_back(x86::ptr(x86::gpq(base), disp, size));
+    }
+    for (int i = 0; i < 4; ++i) {
+      unsigned index = rng() % 16;
+      if (index == 4) index = 12;  // (RSP is no index)
       const unsigned shift = rng() % 4;
       const int32_t disp = kDisps[rng() % std::size(kDisps)];
       out.push_back(x86::ptr(x86::gpq(base), x86::gpq(index), shift, disp, size));
@@ -105,14 +109,13 @@ std::vector<x86::Mem> memory_operands(unsigned size) {
 TEST(FastAssembler, EncodesAsAsmjitDoes) {
   Checker c;
   const unsigned sizes[] = {1, 2, 4, 8};
-  const InstId two_operand[] = {x86::Inst::kIdAdd,  x86::Inst::kIdOr,  x86::Inst::kIdAdc,
-                                x86::Inst::kIdSbb,  x86::Inst::kIdAnd, x86::Inst::kIdSub,
-                                x86::Inst::kIdXor,  x86::Inst::kIdCmp, x86::Inst::kIdMov,
-                                x86::Inst::kIdTest, x86::Inst::kIdLea, x86::Inst::kIdMovzx,
-                                x86::Inst::kIdBt,   x86::Inst::kIdRol, x86::Inst::kIdRor,
-                                x86::Inst::kIdShl,  x86::Inst::kIdShr, x86::Inst::kIdSar};
-  std::vector<InstId> ids(std::begin(two_operand), std::end(two_operand));
-  for (InstId id = x86::Inst::kIdCmova; id <= x86::Inst::kIdCmovz; ++id) ids.push_back(id);
+  // The short path's instructions, and a few it leaves to asmjit.
+  const InstId ids[] = {x86::Inst::kIdAdd,   x86::Inst::kIdOr,   x86::Inst::kIdAnd,
+                        x86::Inst::kIdSub,   x86::Inst::kIdXor,  x86::Inst::kIdCmp,
+                        x86::Inst::kIdMov,   x86::Inst::kIdTest, x86::Inst::kIdLea,
+                        x86::Inst::kIdShl,   x86::Inst::kIdShr,  x86::Inst::kIdSar,
+                        x86::Inst::kIdMovzx, x86::Inst::kIdAdc,  x86::Inst::kIdRol,
+                        x86::Inst::kIdBt,    x86::Inst::kIdCmovz};
 
   std::vector<x86::Mem> mems[9];
   for (unsigned s : sizes) mems[s] = memory_operands(s);
@@ -141,19 +144,14 @@ TEST(FastAssembler, EncodesAsAsmjitDoes) {
       }
     }
   }
-  const InstId one_operand[] = {x86::Inst::kIdInc, x86::Inst::kIdDec, x86::Inst::kIdPush,
-                                x86::Inst::kIdPop};
-  std::vector<InstId> ones(std::begin(one_operand), std::end(one_operand));
-  for (InstId id = x86::Inst::kIdSeta; id <= x86::Inst::kIdSetz; ++id)
-    ones.push_back(id);  // (and SETSSBSY)
-  for (InstId id : ones) {
+  for (InstId id : {x86::Inst::kIdInc, x86::Inst::kIdPush, x86::Inst::kIdSetz}) {
     for (unsigned s : sizes) {
       for (unsigned r = 0; r < 16; ++r) c.check(id, gp(s, r));
     }
   }
   c.check(x86::Inst::kIdPushfq, Operand());
   c.check(x86::Inst::kIdLahf, Operand());
-  EXPECT_GT(c.checked(), 100000u);
+  EXPECT_GT(c.checked(), 50000u);
 }
 
 }  // namespace
