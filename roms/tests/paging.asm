@@ -68,6 +68,17 @@ RO_PDE_ADDR     equ 0x1400000       ; PDE 5: R/W=0 PDE, R/W=1 PTE
         CHECK_EQ32 dword [ss:EXC_CR2], %2, %3, " cr2"
 %endmacro
 
+; STRADDLE_HOT frame, code: the page after STRADDLE maps `frame` (INVLPG
+; of that page only), then `code` is called many times: hot, and in a
+; JIT's caches (clobbers ECX).
+%macro STRADDLE_HOT 2
+        mov     PTE(STRADDLE_NEXT), %1 | PG_PWU
+        invlpg  [STRADDLE_NEXT]
+        mov     ecx, 40
+%%call: call    SEL_FLAT_CODE:%2
+        loop    %%call
+%endmacro
+
 ; SET_WP 0|1: CR0.WP (clobbers EAX).
 %macro SET_WP 1
         mov     eax, cr0
@@ -261,17 +272,9 @@ start:
         mov     word [STRADDLE], 0x66B8
         mov     dword [FRAME_6], 0xCB111111
         mov     dword [FRAME_7], 0xCB222222
-        mov     PTE(STRADDLE_NEXT), FRAME_6 | PG_PWU
-        invlpg  [STRADDLE_NEXT]
-        mov     ecx, 40
-.strad6: call   SEL_FLAT_CODE:STRADDLE  ; many times: hot, and in the caches
-        loop    .strad6
+        STRADDLE_HOT FRAME_6, STRADDLE
         CHECK_EQ32 eax, 0x11111166, "straddling instruction: bytes from both pages"
-        mov     PTE(STRADDLE_NEXT), FRAME_7 | PG_PWU
-        invlpg  [STRADDLE_NEXT]         ; the second page only
-        mov     ecx, 40
-.strad7: call   SEL_FLAT_CODE:STRADDLE
-        loop    .strad7
+        STRADDLE_HOT FRAME_7, STRADDLE
         CHECK_EQ32 eax, 0x22222266, "straddling instruction: second page remapped"
         mov     byte [FRAME_7], 0x77    ; the second page's bytes change
         call    SEL_FLAT_CODE:STRADDLE
@@ -298,17 +301,9 @@ start:
         mov     dword [FRAME_7], 0x3E3E3E3E
         mov     dword [FRAME_7 + 4], 0x444444B8
         mov     word [FRAME_7 + 8], 0xCB44
-        mov     PTE(STRADDLE_NEXT), FRAME_6 | PG_PWU
-        invlpg  [STRADDLE_NEXT]
-        mov     ecx, 40
-.strad9: call   SEL_FLAT_CODE:STRADDLE_NEXT - 1
-        loop    .strad9
+        STRADDLE_HOT FRAME_6, STRADDLE_NEXT - 1
         CHECK_EQ32 eax, 0x33333333, "long straddling instruction: bytes from both pages"
-        mov     PTE(STRADDLE_NEXT), FRAME_7 | PG_PWU
-        invlpg  [STRADDLE_NEXT]
-        mov     ecx, 40
-.strad9b: call  SEL_FLAT_CODE:STRADDLE_NEXT - 1
-        loop    .strad9b
+        STRADDLE_HOT FRAME_7, STRADDLE_NEXT - 1
         CHECK_EQ32 eax, 0x44444444, "long straddling instruction: second page remapped"
         mov     byte [FRAME_7 + 8], 0x77
         call    SEL_FLAT_CODE:STRADDLE_NEXT - 1
