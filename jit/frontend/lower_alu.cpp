@@ -20,6 +20,7 @@ namespace fl = core::flags;
 // undefined there and cleared by the model.
 constexpr uint32_t kLogicHost = fl::kCf | fl::kPf | fl::kZf | fl::kSf | fl::kOf;
 constexpr uint32_t kSzp = fl::kPf | fl::kZf | fl::kSf;
+constexpr uint8_t kCondEqual = 4;  // (Jcc numbering: E/Z)
 
 struct Binary {
   Op op;
@@ -247,7 +248,6 @@ bool lower_xadd(LowerContext& c, const core::DecodedInsn& insn) {
 // accumulator gets DEST and DEST is written back unchanged (the locked
 // cycle always writes, so a read-only destination faults either way).
 bool lower_cmpxchg(LowerContext& c, const core::DecodedInsn& insn) {
-  constexpr uint8_t kCondEqual = 4;  // (Jcc numbering: E/Z)
   const unsigned size = insn.ops[0].size;
   const Arg dest = c.read(0);
   const Arg acc = c.reg(core::kEax, size);
@@ -317,7 +317,6 @@ bool lower_double_shift(LowerContext& c, const core::DecodedInsn& insn) {
 // stored, so that a fault leaves memory as it was; here the probes are
 // stores of what was read.
 bool lower_cmpxchg8b(LowerContext& c, const core::DecodedInsn& insn) {
-  constexpr uint8_t kCondEqual = 4;
   const uint8_t seg = insn.mem.seg;
   const Arg lo_off = c.offset();
   Arg hi_off = c.value(Op::kAdd, 4, lo_off, Arg::imm(4));
