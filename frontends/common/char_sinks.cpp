@@ -13,20 +13,15 @@ FileSink::~FileSink() {
 }
 
 void FileSink::write(std::span<const uint8_t> bytes) {
-  std::fwrite(bytes.data(), 1, bytes.size(), file_);
   // A file shows every byte at once: whoever watches it (a CI script
   // waiting for a prompt, tail -f) sees a prompt that ends no line.
   if (file_ != stdout) {
+    std::fwrite(bytes.data(), 1, bytes.size(), file_);
     std::fflush(file_);
     return;
   }
   // On stdout, line-at-a-time keeps the output readable next to stderr logs.
-  for (uint8_t b : bytes) {
-    if (b == '\n') {
-      std::fflush(file_);
-      break;
-    }
-  }
+  write_lines(bytes);
 }
 
 void FileSink::write_lines(std::span<const uint8_t> bytes) {
