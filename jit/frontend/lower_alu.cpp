@@ -87,6 +87,25 @@ bool lower_unary(LowerContext& c, const core::DecodedInsn& insn) {
   return true;
 }
 
+// OF after a shift or rotate, at bit 11, as the interpreter's model has
+// it (core/interp/shift.cpp): the count-1 formulas on the final value
+// (exact for a count of 1 too). The host's own OF is undefined for larger
+// counts and differs between host CPUs: a Rocket Lake's failed the 286's
+// C0 forms that an earlier host passed. `f`: the op's flags, for SHL's CF.
+// (SAR clears OF; SHR's is 0 for counts above 1: zero masks do those.)
+Arg model_of(LowerContext& c, Op op, unsigned size, Arg r, Arg f) {
+  const Arg top = Arg::imm(8 * size - 1);
+  Arg x;  // the bit in bit 0
+  switch (op) {
+    case Op::kShl: x = c.value(Op::kXor, 4, c.value(Op::kShr, 4, r, top), f); break;  // MSB ^ CF
+    case Op::kRol: x = c.value(Op::kXor, 4, c.value(Op::kShr, 4, r, top), r); break;  // MSB ^ LSB
+    default:  // SHR, ROR: MSB ^ the bit below it
+      x = c.value(Op::kShr, 4, c.value(Op::kXor, 4, r, c.value(Op::kShl, 4, r, Arg::imm(1))), top);
+      break;
+  }
+  return c.value(Op::kShl, 4, c.value(Op::kAnd, 4, x, Arg::imm(1)), Arg::imm(11));
+}
+
 // Shifts and rotates. An immediate count below the operand width is known
 // now (a count of zero still reads, and may fault on, the operand). A CL
 // count, for 32-bit registers (every masked count is below the width; a
@@ -117,9 +136,17 @@ bool lower_shift(LowerContext& c, const core::DecodedInsn& insn) {
     if (count == 0) return true;
     const Arg old = c.flags();
     const ir::Ref r = c.emit(op, size, a, Arg::imm(count));
-    const ir::Ref f = c.b.flags_from(r, old.v, host, zero);
+    if (count == 1) {  // (OF is defined: the host's)
+      const ir::Ref f = c.b.flags_from(r, old.v, host, zero);
+      c.write(0, Arg::value(r));
+      c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
+      return true;
+    }
+    const Arg f = Arg::value(c.b.flags_from(r, old.v, host & ~fl::kOf, zero | fl::kOf));
+    const bool of_zero = op == Op::kSar || op == Op::kShr;
     c.write(0, Arg::value(r));
-    c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
+    c.b.emit(Op::kSetFlags, 4, 0,
+             of_zero ? f : c.value(Op::kOr, 4, f, model_of(c, op, size, Arg::value(r), f)));
     return true;
   }
   if (size != 4 || insn.ops[0].kind != OperandKind::kGpr) return false;
@@ -127,9 +154,10 @@ bool lower_shift(LowerContext& c, const core::DecodedInsn& insn) {
   const Arg count = c.value(Op::kAnd, 4, c.reg(core::kCl, 1), Arg::imm(0x1F));
   const Arg old = c.flags();
   const ir::Ref r = c.emit(op, size, a, count);
-  const ir::Ref f = c.b.flags_from(r, old.v, host, zero);
+  Arg f = Arg::value(c.b.flags_from(r, old.v, host & ~fl::kOf, zero | fl::kOf));
+  if (op != Op::kSar) f = c.value(Op::kOr, 4, f, model_of(c, op, size, Arg::value(r), f));
   c.write(0, Arg::value(r));
-  c.b.emit(Op::kSetFlags, 4, 0, c.value(Op::kSelect, 4, count, Arg::value(f), old));
+  c.b.emit(Op::kSetFlags, 4, 0, c.value(Op::kSelect, 4, count, f, old));
   return true;
 }
 
