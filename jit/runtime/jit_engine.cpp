@@ -384,15 +384,14 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     if (cpu.stop_requested()) return core::StopReason::kStopRequested;
     if (cpu.mmu.mapping_generation() != mapping_generation_) {
       // Linear-to-physical mappings changed: the jump cache's may be stale.
-      bool stale = false;
       const bool pages_only = cpu.mmu.for_each_page_flush_since(
-          mapping_generation_, [&](uint32_t page) { stale |= jump_cache_.may_hold_page(page); });
-      if (pages_only) {
-        if (stale) jump_cache_.make_stale();
-      } else if (cpu.mmu.kept_global_since(mapping_generation_)) {
-        jump_cache_.clear_non_global();
-      } else {
-        jump_cache_.make_stale();
+          mapping_generation_, [&](uint32_t page) { jump_cache_.make_page_stale(page); });
+      if (!pages_only) {
+        if (cpu.mmu.kept_global_since(mapping_generation_)) {
+          jump_cache_.clear_non_global();
+        } else {
+          jump_cache_.make_stale();
+        }
       }
       mapping_generation_ = cpu.mmu.mapping_generation();
     }

@@ -23,23 +23,69 @@ TEST(BlockCacheLines, MaskCoversEveryLineOfTheRange) {
 }
 
 }  // namespace
-TEST(JumpCachePages, AnInsertedPageIsHeldUntilTheCacheIsCleared) {
+// An INVLPG makes the entries of its page stale and leaves every other
+// page's alone, whatever their slots (a hashed page filter used to make
+// the whole table stale when a page shared its bit).
+TEST(JumpCachePages, APageFlushMakesOnlyThatPagesEntriesStale) {
+  static const uint8_t miss = 0, a = 0, b = 0, c = 0;
+  auto cache = std::make_unique<JumpCache>();
+  cache->set_miss(&miss);
+  cache->insert(0x1234, 0x00401234, 7, 0xFFFFFFFF, &a, &a, true, 0x401234);
+  cache->insert(0x1FF0, 0x00401FF0, 7, 0xFFFFFFFF, &b, &b, true, 0x401FF0);
+  cache->insert(0x2000, 0x00402000, 7, 0xFFFFFFFF, &c, &c, true, 0x402000);
+  // Pages elsewhere: nothing changes.
+  for (uint32_t page = 0; page < 4096; ++page) cache->make_page_stale(0x10000000 + (page << 12));
+  cache->make_page_stale(0x00400000);
+  EXPECT_EQ(cache->find(0x1234, 0x00401234, 7, 0xFFFFFFFF), &a);
+  EXPECT_EQ(cache->find(0x2000, 0x00402000, 7, 0xFFFFFFFF), &c);
+  cache->make_page_stale(0x00401000);
+  EXPECT_EQ(cache->find(0x1234, 0x00401234, 7, 0xFFFFFFFF), nullptr);
+  EXPECT_EQ(cache->find(0x1FF0, 0x00401FF0, 7, 0xFFFFFFFF), nullptr);
+  EXPECT_EQ(cache->targets()[JumpCache::index(0x00401234)], &miss);
+  EXPECT_EQ(cache->stale_phys(0x1234, 0x00401234, 7, 0xFFFFFFFF), 0x401234u);
+  EXPECT_EQ(cache->find(0x2000, 0x00402000, 7, 0xFFFFFFFF), &c);
+  // A revived entry goes stale with its page's next flush again.
+  EXPECT_EQ(cache->revive(0x00401234), &a);
+  EXPECT_EQ(cache->find(0x1234, 0x00401234, 7, 0xFFFFFFFF), &a);
+  cache->make_page_stale(0x00401ABC);
+  EXPECT_EQ(cache->find(0x1234, 0x00401234, 7, 0xFFFFFFFF), nullptr);
+  // A slot another page took since: that page's flush takes it, not the
+  // first page's.
+  const uint32_t same_slot = 0x00402000 ^ (1u << (JumpCache::kBits + 12));
+  ASSERT_EQ(JumpCache::index(same_slot), JumpCache::index(0x00402000));
+  cache->insert(same_slot, same_slot, 7, 0xFFFFFFFF, &a, &a, true, 0x777000);
+  cache->make_page_stale(0x00402000);
+  EXPECT_EQ(cache->find(same_slot, same_slot, 7, 0xFFFFFFFF), &a);
+  cache->make_page_stale(same_slot);
+  EXPECT_EQ(cache->find(same_slot, same_slot, 7, 0xFFFFFFFF), nullptr);
+  cache->clear();
+  EXPECT_EQ(cache->find(0x2000, 0x00402000, 7, 0xFFFFFFFF), nullptr);
+}
+
+// Refills of a page's slots, many times over: its list is cut back, and a
+// flush still reaches each of its entries.
+TEST(JumpCachePages, RefilledPagesStillGoStaleWhole) {
   static const uint8_t miss = 0, code = 0;
   auto cache = std::make_unique<JumpCache>();
   cache->set_miss(&miss);
-  EXPECT_FALSE(cache->may_hold_page(0x00401000));
-  cache->insert(0x1234, 0x00401234, 7, 0xFFFFFFFF, &code, &code, false, 0x401234);
-  EXPECT_TRUE(cache->may_hold_page(0x00401000));
-  EXPECT_TRUE(cache->may_hold_page(0x00401FFF));
-  // Pages that share no bit with it are not held.
-  int held = 0;
-  for (uint32_t page = 0; page < 64; ++page)
-    held += cache->may_hold_page(0x10000000 + (page << 12));
-  EXPECT_LT(held, 4);
-  EXPECT_EQ(cache->find(0x1234, 0x00401234, 7, 0xFFFFFFFF), &code);
-  cache->clear();
-  EXPECT_FALSE(cache->may_hold_page(0x00401000));
-  EXPECT_EQ(cache->find(0x1234, 0x00401234, 7, 0xFFFFFFFF), nullptr);
+  for (int round = 0; round < 50; ++round) {
+    for (uint32_t off = 0; off < 4096; off += 16) {
+      const uint32_t lin = 0x08048000 + off;
+      cache->insert(lin, lin, 0x37, 0xFFFFFFFF, &code, &code, false, lin);
+    }
+    cache->clear_non_global();  // (stale: revived or filled again)
+  }
+  for (uint32_t off = 0; off < 4096; off += 16) {
+    const uint32_t lin = 0x08048000 + off;
+    cache->insert(lin, lin, 0x37, 0xFFFFFFFF, &code, &code, false, lin);
+  }
+  cache->make_page_stale(0x08048000);
+  int left = 0;
+  for (uint32_t off = 0; off < 4096; off += 16) {
+    const uint32_t lin = 0x08048000 + off;
+    left += cache->find(lin, lin, 0x37, 0xFFFFFFFF) != nullptr;
+  }
+  EXPECT_EQ(left, 0);
 }
 
 TEST(JumpCachePages, ClearingNonGlobalEntriesKeepsTheGlobalOnesAndLeavesTheOthersStale) {
