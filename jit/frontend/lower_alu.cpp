@@ -87,12 +87,11 @@ bool lower_unary(LowerContext& c, const core::DecodedInsn& insn) {
   return true;
 }
 
-// OF after a shift or rotate, at bit 11, as the interpreter's model has
-// it (core/interp/shift.cpp): the count-1 formulas on the final value
-// (exact for a count of 1 too). The host's own OF is undefined for larger
-// counts and differs between host CPUs: a Rocket Lake's failed the 286's
-// C0 forms that an earlier host passed. `f`: the op's flags, for SHL's CF.
-// (SAR clears OF; SHR's is 0 for counts above 1: zero masks do those.)
+// OF after a shift or rotate by a count in a register, at bit 11, as the
+// interpreter's model has it (core/interp/shift.cpp): the count-1 formulas
+// on the final value (exact for a count of 1 too). The host's own OF is
+// undefined for larger counts and differs between host CPUs. `f`: the op's
+// flags, for SHL's CF. (SAR clears OF: its zero mask does that.)
 Arg model_of(LowerContext& c, Op op, unsigned size, Arg r, Arg f) {
   const Arg top = Arg::imm(8 * size - 1);
   Arg x;  // the bit in bit 0
@@ -135,18 +134,11 @@ bool lower_shift(LowerContext& c, const core::DecodedInsn& insn) {
     const Arg a = c.read(0);
     if (count == 0) return true;
     const Arg old = c.flags();
+    // (The backend makes the host's OF the model's for counts above 1.)
     const ir::Ref r = c.emit(op, size, a, Arg::imm(count));
-    if (count == 1) {  // (OF is defined: the host's)
-      const ir::Ref f = c.b.flags_from(r, old.v, host, zero);
-      c.write(0, Arg::value(r));
-      c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
-      return true;
-    }
-    const Arg f = Arg::value(c.b.flags_from(r, old.v, host & ~fl::kOf, zero | fl::kOf));
-    const bool of_zero = op == Op::kSar || op == Op::kShr;
+    const ir::Ref f = c.b.flags_from(r, old.v, host, zero);
     c.write(0, Arg::value(r));
-    c.b.emit(Op::kSetFlags, 4, 0,
-             of_zero ? f : c.value(Op::kOr, 4, f, model_of(c, op, size, Arg::value(r), f)));
+    c.b.emit(Op::kSetFlags, 4, 0, Arg::value(f));
     return true;
   }
   if (size != 4 || insn.ops[0].kind != OperandKind::kGpr) return false;

@@ -240,9 +240,9 @@ void BlockEmitter::emit_exit_state(const ExitState& plan) {
       case Op::kInc: a.inc(d); break;
       case Op::kDec: a.dec(d); break;
       case Op::kNeg: a.neg(d); break;
-      case Op::kShl: a.shl(d, imm); break;
-      case Op::kShr: a.shr(d, imm); break;
-      case Op::kSar: a.sar(d, imm); break;
+      case Op::kShl:
+      case Op::kShr:
+      case Op::kSar: emit_shift_imm(step.op, d, b.v, step.host_mask & core::flags::kOf); break;
       default: throw std::logic_error("jit: a flags plan with an op it cannot run");
     }
     a.pushfq();

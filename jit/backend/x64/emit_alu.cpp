@@ -207,16 +207,49 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
     case Op::kDec: a.dec(d); break;
     case Op::kNeg: a.neg(d); break;
     case Op::kNot: a.not_(d); break;
-    case Op::kShl: a.shl(d, imm); break;
-    case Op::kShr: a.shr(d, imm); break;
-    case Op::kSar: a.sar(d, imm); break;
-    case Op::kRol: a.rol(d, imm); break;
-    case Op::kRor: a.ror(d, imm); break;
+    case Op::kShl:
+    case Op::kShr:
+    case Op::kSar:
+    case Op::kRol:
+    case Op::kRor: emit_shift_imm(in.op, d, in.a[1].v, host_of_read(r)); break;
     default: throw std::logic_error(std::string("jit: no emitter for ") + ir::info(in.op).name);
   }
   // Keep the value zero-extended (movzx leaves the flags alone).
   if (size == 1) a.movzx(dst, dst.r8());
   if (size == 2) a.movzx(dst, dst.r16());
+}
+
+// Whether a FlagsFrom takes OF from the host flags r's op leaves.
+bool BlockEmitter::host_of_read(ir::Ref r) const {
+  for (const Use& u : uses_[r]) {
+    const ir::Inst& user = block.insts[u.by];
+    if (user.op == ir::Op::kFlagsFrom && (user.host_mask & core::flags::kOf)) return true;
+  }
+  return false;
+}
+
+// A shift or rotate by a constant. By more than one, the host's OF is
+// undefined, and host CPUs differ (a Rocket Lake's failed the 286's C0
+// forms that an earlier host passed): when OF is wanted, the last step is
+// a shift by one, whose OF is defined and is what the interpreter's model
+// gives (core/interp/shift.cpp), CF and the result unchanged.
+void BlockEmitter::emit_shift_imm(ir::Op op, const x86::Gp& d, uint32_t count, bool want_of) {
+  auto shift = [&](uint32_t n) {
+    const asmjit::Imm imm(n);
+    switch (op) {
+      case ir::Op::kShl: a.shl(d, imm); break;
+      case ir::Op::kShr: a.shr(d, imm); break;
+      case ir::Op::kSar: a.sar(d, imm); break;
+      case ir::Op::kRol: a.rol(d, imm); break;
+      default: a.ror(d, imm); break;
+    }
+  };
+  if (want_of && count > 1) {
+    shift(count - 1);
+    shift(1);
+  } else {
+    shift(count);
+  }
 }
 
 // A 32-bit shift or rotate by a count in a register: the host wants it in

@@ -273,6 +273,53 @@ TEST(JitVsInterpreter, FlagsLeftByOneBlockAreReadByTheNext) {
   std::printf("lazy flags: %s\n", jit.stats_text().c_str());
 }
 
+// Shifts and rotates by more than one, whose OF the SDM leaves undefined:
+// the JIT must give the interpreter's model (core/interp/shift.cpp), not
+// whatever the host CPU does (hosts differ: on a Rocket Lake the host's
+// own OF after SHL by 5 is not the model's), read in the block and by the
+// next one, at every width and by CL too.
+TEST(JitVsInterpreter, ShiftsByMoreThanOneGiveTheModelsOverflowFlag) {
+  Tx86Machine reference;
+  Tx86Machine translated;
+  JitEngine jit(translated.cpu());
+  const std::vector<difftest::Bytes> producers = {
+      {0xC1, 0xE2, 0x02},        // shl edx, 2
+      {0xC1, 0xE2, 0x05},        // shl edx, 5
+      {0xC1, 0xE2, 0x1F},        // shl edx, 31
+      {0xC0, 0xE2, 0x05},        // shl dl, 5
+      {0x66, 0xC1, 0xE2, 0x03},  // shl dx, 3
+      {0xC1, 0xEA, 0x03},        // shr edx, 3
+      {0xC1, 0xFA, 0x03},        // sar edx, 3
+      {0xC1, 0xC2, 0x03},        // rol edx, 3
+      {0xC1, 0xCA, 0x03},        // ror edx, 3
+      {0xD3, 0xE2},              // shl edx, cl
+      {0xD3, 0xEA},              // shr edx, cl
+      {0xD3, 0xC2},              // rol edx, cl
+      {0xD3, 0xCA},              // ror edx, cl
+  };
+  uint64_t n = 0;
+  for (const difftest::Bytes& producer : producers) {
+    for (const bool next_block : {false, true}) {
+      // mov eax, next; <producer>; [jmp eax |] next: pushfd; pop edi
+      TestCase c;
+      c.insns.push_back({0xB8, 0, 0, 0, 0});
+      c.insns.push_back(producer);
+      if (next_block) c.insns.push_back({0xFF, 0xE0});
+      const uint32_t target = c.boundary(c.insns.size());
+      std::memcpy(c.insns[0].data() + 1, &target, 4);
+      c.insns.push_back({0x9C});
+      c.insns.push_back({0x5F});
+      for (const uint32_t x : {0x1Du, 0x5A5A5A5Au, 0x80000001u, 0x3FFFFFFFu, 0xC0000000u}) {
+        for (const uint32_t count : {2u, 3u, 7u}) {
+          c.gpr = {0, count, x, 0x1234, 0, 0, 0x40, 0x99};
+          c.eflags = 0x8C5u;
+          EXPECT_TRUE(engines_agree(c, n++, 0, reference, translated, jit));
+        }
+      }
+    }
+  }
+}
+
 // PUSHF in the middle of a block, after each kind of flag producer, 32-
 // and 16-bit: the JIT lowers it (no interpreter call), and the pushed
 // flags must be the interpreter's.
