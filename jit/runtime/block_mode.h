@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "core/cpu/cpu.h"
 
@@ -18,5 +19,35 @@ inline uint32_t block_mode(const core::Cpu& cpu) {
   uint8_t plain = 0;
   return block_mode(cpu, flat, plain);
 }
+
+// block_mode() for the dispatcher, which asks before every block it
+// enters (about 240 host instructions a time, 1.3% of an ELF boot's): the
+// answer holds while the segment caches, CR0 and EFLAGS' VM and AC bits
+// are those it was worked out from, which a compare of them tells.
+class BlockModeCache {
+ public:
+  uint32_t get(const core::Cpu& cpu) {
+    const core::CpuState& s = cpu.state;
+    const uint32_t eflags = s.eflags & (core::flags::kVm | core::flags::kAc);
+    // (Bytes, padding included: a difference there costs a recomputation.)
+    if (valid_ && cr0_ == s.cr0 && eflags_ == eflags &&
+        std::memcmp(seg_, s.seg, sizeof seg_) == 0) {
+      return mode_;
+    }
+    std::memcpy(seg_, s.seg, sizeof seg_);
+    cr0_ = s.cr0;
+    eflags_ = eflags;
+    mode_ = block_mode(cpu);
+    valid_ = true;
+    return mode_;
+  }
+
+ private:
+  core::SegmentCache seg_[core::kSegCount];
+  uint32_t cr0_ = 0;
+  uint32_t eflags_ = 0;
+  uint32_t mode_ = 0;
+  bool valid_ = false;
+};
 
 }  // namespace tx86::jit

@@ -415,7 +415,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     cold_ = false;
     uint32_t mode = 0;
     if (!needs_interpreter(s)) {
-      mode = block_mode(cpu);
+      mode = mode_cache_.get(cpu);
       // (lookup and interpret_block count it there)
       if (!heat_.empty()) __builtin_prefetch(&heat_[heat_set(next_lin, mode)]);
       code = verifier_ ? nullptr : cached_code(cpu, mode);

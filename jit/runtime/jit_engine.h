@@ -20,6 +20,7 @@
 #include "jit/frontend/translator.h"
 #include "jit/opt/passes.h"
 #include "jit/runtime/block_cache.h"
+#include "jit/runtime/block_mode.h"
 #include "jit/runtime/code_arena.h"
 #include "jit/runtime/host_listing.h"
 #include "jit/runtime/jump_cache.h"
@@ -138,6 +139,7 @@ class JitEngine final : public core::ExecutionEngine {
   static uint32_t heat_set(uint32_t lin, uint32_t mode);
   std::vector<HeatSet> heat_;
   bool cold_ = false;  // the last lookup() found a block not hot yet
+  BlockModeCache mode_cache_;
   std::map<std::array<uint32_t, 3>, uint32_t> contexts_;  // context_id()
   void log_block(const CompiledBlock& block, const std::string& unoptimized);
 
