@@ -58,12 +58,15 @@ class JumpCache {
   void insert(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit,
               const uint8_t* checked_entry, const uint8_t* code, bool global, uint32_t phys) {
     const uint32_t i = index(lin);
-    keys_[i] = Key{eip, lin, mode, cs_limit, code, checked_entry, phys, global, false};
+    // (Still listed under its page when the slot held the same page.)
+    const Key& old = keys_[i];
+    const bool listed = old.listed && (old.lin >> 12) == (lin >> 12);
+    keys_[i] = Key{eip, lin, mode, cs_limit, code, checked_entry, phys, global, false, listed};
     targets_[i] = checked_entry;
     if (filled_.size() >= 2 * keys_.size()) list_filled_once();
     filled_.push_back(static_cast<uint16_t>(i));
     if (!global) local_slots_.push_back(static_cast<uint16_t>(i));
-    note_page(i, lin);
+    if (!listed) note_page(i, lin);
   }
   // Makes the entries for addresses in the 4 KiB page at `lin` stale (an
   // INVLPG of it), and no others.
@@ -72,8 +75,9 @@ class JumpCache {
     if (it == page_slots_.end()) return;
     for (const uint16_t i : it->second) {
       Key& k = keys_[i];
-      if (k.code != nullptr && !k.stale && (k.lin >> 12) == (lin >> 12)) {
+      if (k.code != nullptr && (k.lin >> 12) == (lin >> 12)) {
         k.stale = true;
+        k.listed = false;
         targets_[i] = miss_;
       }
     }
@@ -104,7 +108,7 @@ class JumpCache {
     k.stale = false;
     targets_[i] = k.checked;
     local_slots_.push_back(static_cast<uint16_t>(i));
-    note_page(i, lin);
+    if (!k.listed) note_page(i, lin);
     return k.code;
   }
   // Forgets a block, if its slot still names it.
@@ -135,6 +139,7 @@ class JumpCache {
   void make_stale() {
     for (const uint16_t i : filled_) {
       keys_[i].stale = true;
+      keys_[i].listed = false;
       targets_[i] = miss_;
     }
     page_slots_.clear();
@@ -161,7 +166,8 @@ class JumpCache {
     const uint8_t* checked = nullptr;  // (its targets_ entry when valid)
     uint32_t phys = 0;
     bool global = false;
-    bool stale = false;  // a CR3 load since: valid only if lin still maps to phys
+    bool stale = false;   // a CR3 load since: valid only if lin still maps to phys
+    bool listed = false;  // in page_slots_ under its page
   };
   // Repeats pile up in filled_: list each filled slot once.
   void list_filled_once() {
@@ -170,17 +176,19 @@ class JumpCache {
       if (keys_[i].code != nullptr) filled_.push_back(static_cast<uint16_t>(i));
     }
   }
-  // Lists slot i under lin's page. Refills pile repeats and slots since
-  // taken by another page into the list (make_page_stale checks each
-  // entry); a list that doubles to 64 or more is cut back to the slots
+  // Lists slot i under lin's page. (Entries revived or refilled with the
+  // same page are listed already: a CR3 load makes a process's entries
+  // stale, and they come back with every switch to it.) Slots since taken
+  // by another page stay in the list, which make_page_stale checks entry
+  // by entry; a list that doubles to 64 or more is cut back to the slots
   // that still hold the page.
   void note_page(uint32_t i, uint32_t lin) {
+    keys_[i].listed = true;
     std::vector<uint16_t>& slots = page_slots_[lin >> 12];
-    if (!slots.empty() && slots.back() == i) return;
     slots.push_back(static_cast<uint16_t>(i));
     if (slots.size() < 64 || (slots.size() & (slots.size() - 1)) != 0) return;
     std::erase_if(slots, [this, lin](uint16_t s) {
-      return keys_[s].code == nullptr || keys_[s].stale || (keys_[s].lin >> 12) != (lin >> 12);
+      return keys_[s].code == nullptr || (keys_[s].lin >> 12) != (lin >> 12);
     });
     std::sort(slots.begin(), slots.end());
     slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
