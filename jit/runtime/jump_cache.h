@@ -21,11 +21,9 @@
 // page walk, not a block search. A slot goes when its block is dropped.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 namespace tx86::jit {
@@ -37,6 +35,8 @@ class JumpCache {
 
   static uint32_t index(uint32_t lin) { return (lin ^ (lin >> 12)) & kMask; }
 
+  JumpCache() { heads_.fill(kNone); }
+
   // Starts loading lin's key into the host's cache (the dispatcher's next
   // find, at a branch target that is usually cold).
   void prefetch(uint32_t lin) const { __builtin_prefetch(&keys_[index(lin)]); }
@@ -47,6 +47,7 @@ class JumpCache {
     keys_.fill(Key{});
     targets_.fill(miss_);
     filled_.clear();
+    heads_.fill(kNone);
     clear();
   }
   // The inline table: a code address (a checked entry, or the miss stub)
@@ -58,31 +59,37 @@ class JumpCache {
   void insert(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit,
               const uint8_t* checked_entry, const uint8_t* code, bool global, uint32_t phys) {
     const uint32_t i = index(lin);
-    // (Still listed under its page when the slot held the same page.)
-    const Key& old = keys_[i];
-    const bool listed = old.listed && (old.lin >> 12) == (lin >> 12);
-    keys_[i] = Key{eip, lin, mode, cs_limit, code, checked_entry, phys, global, false, listed};
+    // (A slot that held the same page stays where it is in its list.)
+    Key& k = keys_[i];
+    const bool same_page = k.linked && (k.lin >> 12) == (lin >> 12);
+    if (!same_page) unlink(i);
+    const Key links = k;
+    k = Key{eip, lin, mode, cs_limit, code, checked_entry, phys, global, false};
+    if (same_page) {
+      k.prev = links.prev;
+      k.next = links.next;
+      k.linked = true;
+    } else {
+      link(i);
+    }
     targets_[i] = checked_entry;
     if (filled_.size() >= 2 * keys_.size()) list_filled_once();
     filled_.push_back(static_cast<uint16_t>(i));
     if (!global) local_slots_.push_back(static_cast<uint16_t>(i));
-    if (!listed) note_page(i, lin);
   }
   // Makes the entries for addresses in the 4 KiB page at `lin` stale (an
   // INVLPG of it), and no others.
   void make_page_stale(uint32_t lin) {
-    const auto it = page_slots_.find(lin >> 12);
-    if (it == page_slots_.end()) return;
-    for (const uint16_t i : it->second) {
+    const uint32_t page = lin >> 12;
+    for (uint16_t i = heads_[bucket(page)]; i != kNone; i = keys_[i].next) {
       Key& k = keys_[i];
-      if (k.code != nullptr && (k.lin >> 12) == (lin >> 12)) {
+      if ((k.lin >> 12) == page && !k.stale) {
         k.stale = true;
-        k.listed = false;
         targets_[i] = miss_;
       }
     }
-    page_slots_.erase(it);
   }
+
   // The block code (its direct entry) for this EIP, linear address, mode
   // and CS limit, or nullptr: the dispatcher's lookup.
   const uint8_t* find(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit) const {
@@ -108,13 +115,13 @@ class JumpCache {
     k.stale = false;
     targets_[i] = k.checked;
     local_slots_.push_back(static_cast<uint16_t>(i));
-    if (!k.listed) note_page(i, lin);
     return k.code;
   }
   // Forgets a block, if its slot still names it.
   void remove(uint32_t lin, const uint8_t* code) {
     const uint32_t i = index(lin);
     if (keys_[i].code != code) return;
+    unlink(i);
     keys_[i] = Key{};
     targets_[i] = miss_;
   }
@@ -131,18 +138,15 @@ class JumpCache {
       }
     }
     filled_.clear();
-    page_slots_.clear();
+    heads_.fill(kNone);
     local_slots_.clear();
   }
-  // Makes every entry stale. (Revived ones are listed under their page
-  // again.)
+  // Makes every entry stale. (They stay in their pages' lists.)
   void make_stale() {
     for (const uint16_t i : filled_) {
       keys_[i].stale = true;
-      keys_[i].listed = false;
       targets_[i] = miss_;
     }
-    page_slots_.clear();
     local_slots_.clear();
   }
   // Makes the entries of pages that are not global stale.
@@ -166,8 +170,11 @@ class JumpCache {
     const uint8_t* checked = nullptr;  // (its targets_ entry when valid)
     uint32_t phys = 0;
     bool global = false;
-    bool stale = false;   // a CR3 load since: valid only if lin still maps to phys
-    bool listed = false;  // in page_slots_ under its page
+    bool stale = false;  // a CR3 load since: valid only if lin still maps to phys
+    // In the list of its page's bucket (heads_), between prev and next.
+    bool linked = false;
+    uint16_t prev = 0;
+    uint16_t next = 0;
   };
   // Repeats pile up in filled_: list each filled slot once.
   void list_filled_once() {
@@ -176,29 +183,36 @@ class JumpCache {
       if (keys_[i].code != nullptr) filled_.push_back(static_cast<uint16_t>(i));
     }
   }
-  // Lists slot i under lin's page. (Entries revived or refilled with the
-  // same page are listed already: a CR3 load makes a process's entries
-  // stale, and they come back with every switch to it.) Slots since taken
-  // by another page stay in the list, which make_page_stale checks entry
-  // by entry; a list that doubles to 64 or more is cut back to the slots
-  // that still hold the page.
-  void note_page(uint32_t i, uint32_t lin) {
-    keys_[i].listed = true;
-    std::vector<uint16_t>& slots = page_slots_[lin >> 12];
-    slots.push_back(static_cast<uint16_t>(i));
-    if (slots.size() < 64 || (slots.size() & (slots.size() - 1)) != 0) return;
-    std::erase_if(slots, [this, lin](uint16_t s) {
-      return keys_[s].code == nullptr || (keys_[s].lin >> 12) != (lin >> 12);
-    });
-    std::sort(slots.begin(), slots.end());
-    slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  static constexpr uint16_t kNone = 0xFFFF;
+  static constexpr unsigned kBucketBits = 12;
+  static uint32_t bucket(uint32_t page) { return (page * 0x9E3779B1u) >> (32 - kBucketBits); }
+  void link(uint32_t i) {
+    Key& k = keys_[i];
+    uint16_t& head = heads_[bucket(k.lin >> 12)];
+    k.prev = kNone;
+    k.next = head;
+    if (head != kNone) keys_[head].prev = static_cast<uint16_t>(i);
+    head = static_cast<uint16_t>(i);
+    k.linked = true;
+  }
+  void unlink(uint32_t i) {
+    Key& k = keys_[i];
+    if (!k.linked) return;
+    if (k.prev != kNone) {
+      keys_[k.prev].next = k.next;
+    } else {
+      heads_[bucket(k.lin >> 12)] = k.next;
+    }
+    if (k.next != kNone) keys_[k.next].prev = k.prev;
+    k.linked = false;
   }
 
   const uint8_t* miss_ = nullptr;
-  // The slots filled for each page (by page number), for INVLPG: a page
-  // filter of hashed bits made every entry stale on a false alarm, and
-  // in the direct Linux boot 13 k of 70 k INVLPGs were that.
-  std::unordered_map<uint32_t, std::vector<uint16_t>> page_slots_;
+  // Each page's entries, for INVLPG, in lists by a hash of the page
+  // (Key::prev, next): a page filter of hashed bits made every entry stale
+  // on a false alarm (13 k of the direct Linux boot's 70 k INVLPGs), and a
+  // map of vectors cost 2% of a run that switches processes.
+  std::array<uint16_t, 1u << kBucketBits> heads_;
   std::array<const uint8_t*, 1u << kBits> targets_{};
   std::array<Key, 1u << kBits> keys_{};
   std::vector<uint16_t> filled_;       // slots filled since the last clear (repeats too)
