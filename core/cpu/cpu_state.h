@@ -74,6 +74,10 @@ struct CpuState {
   // Set when a store rewrote translated code: translated code leaves at the
   // end of the storing instruction.
   uint8_t code_modified = 0;
+  // The FS and GS bits of the mode the dispatcher last entered translated
+  // code in (jit/runtime/block_mode.h): blocks that use those segments
+  // check it on entry, since blocks that do not are shared between them.
+  uint8_t jit_fs_gs = 0;
   // Translated code keeps the x87 state in the host's x87 between x87
   // instructions (jit/backend/x64/emit_x87.cpp); `fpu` is stale while this
   // is set, and whatever reads or writes `fpu` syncs it first

@@ -52,6 +52,9 @@ struct CompiledBlock {
   std::vector<Incoming> incoming;  // exits of other blocks patched to jump here
   bool valid = true;
   bool lowered_only = false;  // no call into the interpreter: the verifier can check it
+  // Names FS or GS: keyed by its whole mode, and checks their bits on entry
+  // (otherwise keyed without them: block_mode.h).
+  bool checks_fs_gs = false;
 };
 
 class BlockCache {

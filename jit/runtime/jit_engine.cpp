@@ -153,11 +153,24 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   ctx.cs_limit = key.cs_limit;
   ctx.mode = key.mode;
   ctx.jump_cache = options_.link ? jump_cache_.targets() : nullptr;
-  ctx.context_id = context_id(key.mode, key.cs_base, key.cs_limit);
+  // A block that names neither FS nor GS runs the same whatever their mode
+  // bits: it is kept without them (block_mode.h). One that does checks
+  // them on entry, so that links and jump-cache exits, whose contexts
+  // leave them out, may reach it from any block.
+  bool uses_fs_gs = false;
+  for (const ir::GuestInsn& g : block.guest) {
+    uses_fs_gs =
+        uses_fs_gs || g.decoded.seg_override == core::kFs || g.decoded.seg_override == core::kGs;
+  }
+  ctx.check_fs_gs = uses_fs_gs;
+  ctx.fs_gs = fs_gs_bits(key.mode);
+  ctx.context_id = context_id(key.mode & ~kModeFsGs, key.cs_base, key.cs_limit);
   ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;
 
   auto compiled = std::make_unique<CompiledBlock>();
   compiled->key = key;
+  if (!uses_fs_gs) compiled->key.mode &= ~kModeFsGs;
+  compiled->checks_fs_gs = uses_fs_gs;
   compiled->ir = std::move(block);  // the code will point into its guest instructions
   x64::EmittedBlock emitted = x64::emit_block(compiled->ir, ctx);
   if (emitted.code == nullptr) {
@@ -348,14 +361,22 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
   key.cs_limit = cs.limit;
   key.mode = mode;
   CompiledBlock* b = cache_.find(key);
+  if (b == nullptr && (key.mode & kModeFsGs) != 0) {
+    BlockKey shared = key;
+    shared.mode &= ~kModeFsGs;
+    b = cache_.find(shared);
+    // (One that names FS or GS was translated where their bits were 0.)
+    if (b != nullptr && b->checks_fs_gs) b = nullptr;
+  }
   // Translated: interpret_block stops when it gets here. (The reference
   // may not survive translate(), which can flush the heat table.)
   if (count != nullptr) *count = options_.hot_threshold;
   if (b == nullptr) b = translate(cpu, key);
   if (b != nullptr && options_.link) {
     const uint32_t lin = key.cs_base + key.eip;
-    jump_cache_.insert(key.eip, lin, key.mode, key.cs_limit, b->start, b->code,
-                       cpu.mmu.maps_global(lin, cpu.cpl() == 3), key.phys);
+    jump_cache_.insert(key.eip, lin, b->key.mode, key.cs_limit, b->start, b->code,
+                       cpu.mmu.maps_global(lin, cpu.cpl() == 3), key.phys,
+                       b->checks_fs_gs ? 0 : kModeFsGs);
     ++stats_.jump_cache_fills;
   }
   return b;
@@ -433,6 +454,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     }
 
     ++stats_.block_entries;
+    s.jit_fs_gs = fs_gs_bits(mode);
     const x64::ExitValue exit = verifier_ && block->lowered_only
                                     ? verifier_->run(cpu, *block, trampoline_)
                                     : trampoline_.enter(&s, code);

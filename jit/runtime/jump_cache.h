@@ -55,9 +55,11 @@ class JumpCache {
   const uint8_t* const* targets() const { return targets_.data(); }
 
   // `global`: lin's page is a global one (Mmu::maps_global); `phys`: the
-  // block's physical address.
+  // block's physical address; `ignored`: mode bits the block does not
+  // depend on (not in `mode`).
   void insert(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit,
-              const uint8_t* checked_entry, const uint8_t* code, bool global, uint32_t phys) {
+              const uint8_t* checked_entry, const uint8_t* code, bool global, uint32_t phys,
+              uint32_t ignored = 0) {
     const uint32_t i = index(lin);
     // (A slot that held the same page stays where it is in its list.)
     Key& k = keys_[i];
@@ -65,6 +67,7 @@ class JumpCache {
     if (!same_page) unlink(i);
     const Key links = k;
     k = Key{eip, lin, mode, cs_limit, code, checked_entry, phys, global, false};
+    k.ignored = ignored;
     if (same_page) {
       k.prev = links.prev;
       k.next = links.next;
@@ -94,7 +97,8 @@ class JumpCache {
   // and CS limit, or nullptr: the dispatcher's lookup.
   const uint8_t* find(uint32_t eip, uint32_t lin, uint32_t mode, uint32_t cs_limit) const {
     const Key& k = keys_[index(lin)];
-    return k.eip == eip && k.lin == lin && k.mode == mode && k.cs_limit == cs_limit && !k.stale
+    return k.eip == eip && k.lin == lin && (mode & ~k.ignored) == k.mode &&
+                   k.cs_limit == cs_limit && !k.stale
                ? k.code
                : nullptr;
   }
@@ -103,7 +107,8 @@ class JumpCache {
   std::optional<uint32_t> stale_phys(uint32_t eip, uint32_t lin, uint32_t mode,
                                      uint32_t cs_limit) const {
     const Key& k = keys_[index(lin)];
-    if (k.eip == eip && k.lin == lin && k.mode == mode && k.cs_limit == cs_limit && k.stale)
+    if (k.eip == eip && k.lin == lin && (mode & ~k.ignored) == k.mode && k.cs_limit == cs_limit &&
+        k.stale)
       return k.phys;
     return std::nullopt;
   }
@@ -170,7 +175,8 @@ class JumpCache {
     const uint8_t* checked = nullptr;  // (its targets_ entry when valid)
     uint32_t phys = 0;
     bool global = false;
-    bool stale = false;  // a CR3 load since: valid only if lin still maps to phys
+    bool stale = false;    // a CR3 load since: valid only if lin still maps to phys
+    uint32_t ignored = 0;  // mode bits the block does not depend on
     // In the list of its page's bucket (heads_), between prev and next.
     bool linked = false;
     uint16_t prev = 0;

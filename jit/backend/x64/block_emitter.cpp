@@ -100,6 +100,16 @@ void BlockEmitter::run() {
     a.jne(miss);
   }
   a.bind(direct_entry_);
+  if (ctx.check_fs_gs) {
+    asmjit::Label other = a.newLabel();
+    a.cmp(x86::byte_ptr(kState, kOffJitFsGs), ctx.fs_gs);
+    a.jne(other);
+    add_stub([this, other] {
+      a.bind(other);  // (nothing has run: the dispatcher finds the block for them)
+      a.mov(kScratch0.r32(), block.start_eip);
+      a.jmp(reinterpret_cast<uint64_t>(ctx.trampoline->jump_miss));
+    });
+  }
   // The budget: the whole block runs, or none of it.
   asmjit::Label no_budget = a.newLabel();
   a.lea(x86::rax, x86::qword_ptr(kIcount, static_cast<int32_t>(n)));

@@ -320,6 +320,48 @@ TEST(JitVsInterpreter, ShiftsByMoreThanOneGiveTheModelsOverflowFlag) {
   }
 }
 
+// A block that names neither FS nor GS is kept without their mode bits
+// and shared between their states (block_mode.h); a block that names FS
+// is kept per state and checks CpuState::jit_fs_gs on entry, also when a
+// shared block's exit was linked to it in another state.
+TEST(JitVsInterpreter, BlocksWithoutFsOrGsAreSharedAndFsBlocksCheckOnEntry) {
+  Tx86Machine m;
+  JitEngine jit(m.cpu());
+  TestCase c;
+  const uint32_t w = DT_WINDOW;
+  c.insns = {
+      {0x43},        // top: inc ebx        (shared)
+      {0xFF, 0xE6},  //      jmp esi        (to b: an inline-cache exit, then linked)
+      {0x64, 0xA1, static_cast<uint8_t>(w), static_cast<uint8_t>(w >> 8),
+       static_cast<uint8_t>(w >> 16), static_cast<uint8_t>(w >> 24)},  // b: mov eax, fs:[w]
+      {0x01, 0xC2},                                                    //      add edx, eax
+      {0x49},                                                          //      dec ecx
+      {0x75, 0x00},                                                    //      jnz top
+  };
+  c.insns.back()[1] = static_cast<uint8_t>(c.boundary(0) - c.boundary(c.insns.size()));
+  c.gpr = {0, 40, 0, 0, 0, 0, c.boundary(2), 0};
+  for (int i = 0; i < 4; ++i) {
+    c.window[i] = 0x11;
+    c.window[0x20 + i] = 0x22;
+  }
+  m.load(c);
+  jit.flush();
+  jit.run(m.cpu(), 1000);
+  EXPECT_EQ(m.state().gpr[core::kEdx], 40u * 0x11111111u);
+  EXPECT_EQ(m.state().gpr[core::kEbx], 40u);
+  const uint64_t translated = jit.stats().blocks_translated;
+
+  // Again with FS based at 0x20 (plain, no longer flat), the translations
+  // kept (the code bytes are the same): `top` is found as it was, and its
+  // exit, linked to the flat-FS `b`, must not run that.
+  m.load(c);
+  m.state().seg[core::kFs].base = 0x20;
+  jit.run(m.cpu(), 1000);
+  EXPECT_EQ(m.state().gpr[core::kEdx], 40u * 0x22222222u);
+  EXPECT_EQ(m.state().gpr[core::kEbx], 40u);
+  EXPECT_EQ(jit.stats().blocks_translated - translated, 1u) << "only b, for the other FS";
+}
+
 // PUSHF in the middle of a block, after each kind of flag producer, 32-
 // and 16-bit: the JIT lowers it (no interpreter call), and the pushed
 // flags must be the interpreter's.
