@@ -6,7 +6,8 @@
 // (EIP stays on it), so interrupts and device events are taken between
 // iterations and a fault leaves the registers of the completed iterations.
 //
-// REP MOVS, STOS, CMPS and SCAS also have a fast path (run_in_memory): a run
+// REP MOVS, STOS, CMPS and SCAS also have a fast path (run_in_memory), and
+// REP INS one from devices that hand over runs of data (run_ins): a run
 // of elements that stays inside one page of each operand and inside the
 // segment limits needs one segment check and one translation, and then
 // works on host memory directly. It does exactly the iterations the element
@@ -95,7 +96,7 @@ void outs(StringContext& c) {
 
 // --- The fast path ----------------------------------------------------------
 
-enum class Run : uint8_t { kMovs, kStos, kCmps, kScas, kNone };
+enum class Run : uint8_t { kMovs, kStos, kCmps, kScas, kIns, kNone };
 
 // Where a run of elements of one operand lives in host memory.
 struct RunSpan {
@@ -244,6 +245,24 @@ uint32_t run_in_memory(StringContext& c, uint32_t max) {
   return done;
 }
 
+// REP INS from a device that hands over a run of its data at once (the IDE
+// data port: SeaBIOS reads a disk that way, a word or dword an
+// iteration), straight into the destination's page. Checked as the first
+// element would be: the port's permission, then the destination, then the
+// read. 0: go element by element (a device without runs, the end of its
+// data block, a destination the fast path may not write, DF set).
+uint32_t run_ins(StringContext& c, uint32_t max) {
+  Cpu& cpu = c.cpu;
+  if (static_cast<int32_t>(c.delta) < 0) return 0;
+  const auto port = static_cast<uint16_t>(cpu.state.gpr[kEdx]);
+  cpu.check_io(port, c.size);
+  const RunSpan dst = span_of(c, kEs, c.di(), max, Access::kWrite);
+  if (dst.elements == 0) return 0;
+  const uint32_t n = cpu.io.read_string(port, c.size, dst.host, dst.elements);
+  cpu.state.set_reg(kEdi, c.asize, c.di() + n * c.delta);
+  return n;
+}
+
 // Whether nothing the fast path skips applies: data breakpoints, alignment
 // checks, a write journal.
 bool fast_path_allowed(Cpu& cpu) {
@@ -267,7 +286,13 @@ void exec_string(Cpu& cpu, const DecodedInsn& insn) {
     const uint32_t count = s.reg(kEcx, c.asize);
     if (count == 0) return;
     if constexpr (kRun != Run::kNone) {
-      const uint32_t n = fast ? run_in_memory<kRun>(c, std::min(count, kIterationsPerStep - i)) : 0;
+      const uint32_t max = std::min(count, kIterationsPerStep - i);
+      uint32_t n = 0;
+      if constexpr (kRun == Run::kIns) {
+        n = fast ? run_ins(c, max) : 0;
+      } else {
+        n = fast ? run_in_memory<kRun>(c, max) : 0;
+      }
       if (n > 0) {
         s.set_reg(kEcx, c.asize, count - n);
         i += n;
@@ -298,7 +323,7 @@ void register_string(HandlerTable& t) {
   set(t, Mnemonic::kLods, exec_string<lods, false, 1>);
   set(t, Mnemonic::kCmps, exec_string<cmps, true, 0, Run::kCmps>);
   set(t, Mnemonic::kScas, exec_string<scas, true, 1, Run::kScas>);
-  set(t, Mnemonic::kIns, exec_string<ins, false, 0>);
+  set(t, Mnemonic::kIns, exec_string<ins, false, 0, Run::kIns>);
   set(t, Mnemonic::kOuts, exec_string<outs, false, 1>);
 }
 

@@ -19,6 +19,17 @@ class IoHandler {
   // size is 1, 2 or 4, and only a width the handler registered for.
   virtual uint32_t io_read(uint16_t port, unsigned size) = 0;
   virtual void io_write(uint16_t port, unsigned size, uint32_t value) = 0;
+  // REP INS in one go: up to `count` reads of `size` bytes into `dst`, as
+  // that many io_read calls would return them, or fewer (0: none, go one
+  // by one). Stops where something other than the data would happen
+  // between two reads (the end of an IDE data block).
+  virtual unsigned io_read_string(uint16_t port, unsigned size, uint8_t* dst, unsigned count) {
+    (void)port;
+    (void)size;
+    (void)dst;
+    (void)count;
+    return 0;
+  }
 };
 
 enum IoWidth : uint8_t {
@@ -47,6 +58,12 @@ class IoBus {
 
   uint32_t read(uint16_t port, unsigned size);
   void write(uint16_t port, unsigned size, uint32_t value);
+  // IoHandler::io_read_string of the port's device, for a width it takes.
+  unsigned read_string(uint16_t port, unsigned size, uint8_t* dst, unsigned count) {
+    const uint16_t idx = port_range_[port];
+    if (idx == kNone || (ranges_[idx].widths & size) == 0) return 0;
+    return ranges_[idx].handler->io_read_string(port, size, dst, count);
+  }
 
   // Name of the device owning a port, or empty (for logs and the monitor).
   const std::string& owner(uint16_t port) const;

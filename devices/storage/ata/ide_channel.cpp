@@ -73,6 +73,11 @@ uint32_t IdeChannel::io_read(uint16_t port, unsigned size) {
   }
 }
 
+unsigned IdeChannel::io_read_string(uint16_t port, unsigned size, uint8_t* dst, unsigned count) {
+  if (port != base_ || empty()) return 0;
+  return selected().read_data_string(size, dst, count);
+}
+
 void IdeChannel::io_write(uint16_t port, unsigned size, uint32_t value) {
   const auto v = static_cast<uint8_t>(value);
   if (port == control_port_) return write_control(v);

@@ -45,6 +45,7 @@ class IdeChannel final : public core::IoHandler {
   BusMaster& bus_master() { return bus_master_; }
 
   uint32_t io_read(uint16_t port, unsigned size) override;
+  unsigned io_read_string(uint16_t port, unsigned size, uint8_t* dst, unsigned count) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
 
  private:

@@ -1,5 +1,6 @@
 #include "devices/storage/ata/ide_device.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tx86::dev {
@@ -51,17 +52,32 @@ uint32_t IdeDevice::read_data(unsigned size) {
   const size_t n = std::min<size_t>(size, buffer_.size() - pos_);
   std::memcpy(&v, buffer_.data() + pos_, n);
   pos_ += n;
-  if (pos_ >= buffer_.size()) {
-    pio_ = Pio::kNone;
-    status_ &= static_cast<uint8_t>(~kDrq);
-    buffer_.clear();
-    if (drained_) {
-      auto next = std::move(drained_);
-      drained_ = nullptr;
-      next();
-    }
-  }
+  if (pos_ >= buffer_.size()) data_in_done();
   return v;
+}
+
+unsigned IdeDevice::read_data_string(unsigned size, uint8_t* dst, unsigned count) {
+  if (pio_ != Pio::kIn) return 0;
+  const size_t left = buffer_.size() - pos_;
+  if (left % size != 0) return 0;  // (a read would straddle the block's end)
+  const auto n = static_cast<unsigned>(std::min<size_t>(count, left / size));
+  std::memcpy(dst, buffer_.data() + pos_, size_t{n} * size);
+  pos_ += size_t{n} * size;
+  if (pos_ >= buffer_.size()) data_in_done();
+  return n;
+}
+
+// The last byte of a data-in block was read: DRQ drops, and the command
+// goes on (the next block, or its end).
+void IdeDevice::data_in_done() {
+  pio_ = Pio::kNone;
+  status_ &= static_cast<uint8_t>(~kDrq);
+  buffer_.clear();
+  if (drained_) {
+    auto next = std::move(drained_);
+    drained_ = nullptr;
+    next();
+  }
 }
 
 void IdeDevice::write_data(unsigned size, uint32_t value) {

@@ -48,6 +48,9 @@ class IdeDevice {
   void command(uint8_t code);
   // The data port (2 or 4 bytes per access; 1 moves one byte).
   uint32_t read_data(unsigned size);
+  // Up to `count` data reads of `size` bytes at once, none past the end of
+  // the data block (whose last read moves on as read_data's does).
+  unsigned read_data_string(unsigned size, uint8_t* dst, unsigned count);
   void write_data(unsigned size, uint32_t value);
 
   // The soft reset (SRST) and DEVICE RESET: the signature in the task
@@ -111,6 +114,7 @@ class IdeDevice {
   uint8_t error_ = 0;
 
  private:
+  void data_in_done();
   void notify() {
     if (irq_listener_) irq_listener_();
   }

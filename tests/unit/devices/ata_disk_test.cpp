@@ -93,6 +93,27 @@ TEST_F(AtaDiskTest, ThirtyTwoBitDataAccessesMoveFourBytes) {
   EXPECT_EQ(got, sectors(7, 1));
 }
 
+// REP INS's runs (IoHandler::io_read_string): a run stops at the end of a
+// block, whose last read moves the command on as a single read's does
+// (the next sector and its interrupt); other ports and a data port with
+// nothing to read hand over none.
+TEST_F(AtaDiskTest, DataRunsStopAtEachBlocksEnd) {
+  std::vector<uint8_t> buf(4096, 0xEE);
+  EXPECT_EQ(io.read_string(kBase, 2, buf.data(), 256), 0u) << "no command: no data";
+  lba28(40, 2);
+  command(cmd::kReadSectors);
+  EXPECT_EQ(io.read_string(kBase + 7, 1, buf.data(), 4), 0u) << "only the data port runs";
+  EXPECT_EQ(status() & (kBsy | kDrq), kDrq);  // (and the interrupt acknowledged)
+  EXPECT_EQ(io.read_string(kBase, 2, buf.data(), 100), 100u);
+  EXPECT_EQ(io.read_string(kBase, 2, buf.data() + 200, 1000), 156u) << "to the block's end";
+  EXPECT_EQ(irqs, 2) << "the second sector's";
+  EXPECT_EQ(status() & (kBsy | kDrq), kDrq);
+  EXPECT_EQ(io.read_string(kBase, 4, buf.data() + 512, 1000), 128u);
+  EXPECT_EQ(std::vector<uint8_t>(buf.begin(), buf.begin() + 1024), sectors(40, 2));
+  EXPECT_EQ(status(), kDrdy | kDsc);
+  EXPECT_EQ(buf[1024], 0xEE);
+}
+
 TEST_F(AtaDiskTest, WriteSectorsAsksForTheFirstBlockWithoutAnInterrupt) {
   lba28(5, 2);
   command(cmd::kWriteSectors);
