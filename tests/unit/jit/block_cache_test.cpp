@@ -62,29 +62,27 @@ TEST(JumpCachePages, APageFlushMakesOnlyThatPagesEntriesStale) {
   EXPECT_EQ(cache->find(0x2000, 0x00402000, 7, 0xFFFFFFFF), nullptr);
 }
 
-// Refills of a page's slots, many times over: its list is cut back, and a
-// flush still reaches each of its entries.
+// A page's slots filled again and again, with CR3 loads between (the
+// entries of a process that keeps coming back): a flush of the page still
+// reaches each of its entries.
 TEST(JumpCachePages, RefilledPagesStillGoStaleWhole) {
   static const uint8_t miss = 0, code = 0;
   auto cache = std::make_unique<JumpCache>();
   cache->set_miss(&miss);
+  auto each_entry = [](auto fn) {
+    for (uint32_t off = 0; off < 4096; off += 16) fn(0x08048000 + off);
+  };
+  auto fill = [&](uint32_t lin) {
+    cache->insert(lin, lin, 0x37, 0xFFFFFFFF, &code, &code, false, lin);
+  };
   for (int round = 0; round < 50; ++round) {
-    for (uint32_t off = 0; off < 4096; off += 16) {
-      const uint32_t lin = 0x08048000 + off;
-      cache->insert(lin, lin, 0x37, 0xFFFFFFFF, &code, &code, false, lin);
-    }
+    each_entry(fill);
     cache->clear_non_global();  // (stale: revived or filled again)
   }
-  for (uint32_t off = 0; off < 4096; off += 16) {
-    const uint32_t lin = 0x08048000 + off;
-    cache->insert(lin, lin, 0x37, 0xFFFFFFFF, &code, &code, false, lin);
-  }
+  each_entry(fill);
   cache->make_page_stale(0x08048000);
   int left = 0;
-  for (uint32_t off = 0; off < 4096; off += 16) {
-    const uint32_t lin = 0x08048000 + off;
-    left += cache->find(lin, lin, 0x37, 0xFFFFFFFF) != nullptr;
-  }
+  each_entry([&](uint32_t lin) { left += cache->find(lin, lin, 0x37, 0xFFFFFFFF) != nullptr; });
   EXPECT_EQ(left, 0);
 }
 
