@@ -67,12 +67,13 @@ class JumpCache {
     Key& k = keys_[i];
     const bool same_page = k.linked && (k.lin >> 12) == (lin >> 12);
     if (!same_page) unlink(i);
-    const Key links = k;
+    const uint16_t prev = k.prev;
+    const uint16_t next = k.next;
     k = Key{eip, lin, mode, cs_limit, code, checked_entry, phys, global, false};
     k.ignored = ignored;
     if (same_page) {
-      k.prev = links.prev;
-      k.next = links.next;
+      k.prev = prev;
+      k.next = next;
       k.linked = true;
     } else {
       link(i);

@@ -23,13 +23,30 @@ TEST(BlockCacheLines, MaskCoversEveryLineOfTheRange) {
 }
 
 }  // namespace
+namespace {
+
+// A jump cache whose empty slots lead to `miss`.
+std::unique_ptr<JumpCache> cache_missing_to(const uint8_t* miss) {
+  auto cache = std::make_unique<JumpCache>();
+  cache->set_miss(miss);
+  return cache;
+}
+
+// An address in another page that takes lin's slot (the index ignores the bit).
+uint32_t same_slot_as(uint32_t lin) {
+  const uint32_t other = lin ^ (1u << (JumpCache::kBits + 12));
+  EXPECT_EQ(JumpCache::index(other), JumpCache::index(lin));
+  return other;
+}
+
+}  // namespace
+
 // An INVLPG makes the entries of its page stale and leaves every other
 // page's alone, whatever their slots (a hashed page filter used to make
 // the whole table stale when a page shared its bit).
 TEST(JumpCachePages, APageFlushMakesOnlyThatPagesEntriesStale) {
   static const uint8_t miss = 0, a = 0, b = 0, c = 0;
-  auto cache = std::make_unique<JumpCache>();
-  cache->set_miss(&miss);
+  auto cache = cache_missing_to(&miss);
   cache->insert(0x1234, 0x00401234, 7, 0xFFFFFFFF, &a, &a, true, 0x401234);
   cache->insert(0x1FF0, 0x00401FF0, 7, 0xFFFFFFFF, &b, &b, true, 0x401FF0);
   cache->insert(0x2000, 0x00402000, 7, 0xFFFFFFFF, &c, &c, true, 0x402000);
@@ -51,8 +68,7 @@ TEST(JumpCachePages, APageFlushMakesOnlyThatPagesEntriesStale) {
   EXPECT_EQ(cache->find(0x1234, 0x00401234, 7, 0xFFFFFFFF), nullptr);
   // A slot another page took since: that page's flush takes it, not the
   // first page's.
-  const uint32_t same_slot = 0x00402000 ^ (1u << (JumpCache::kBits + 12));
-  ASSERT_EQ(JumpCache::index(same_slot), JumpCache::index(0x00402000));
+  const uint32_t same_slot = same_slot_as(0x00402000);
   cache->insert(same_slot, same_slot, 7, 0xFFFFFFFF, &a, &a, true, 0x777000);
   cache->make_page_stale(0x00402000);
   EXPECT_EQ(cache->find(same_slot, same_slot, 7, 0xFFFFFFFF), &a);
@@ -67,8 +83,7 @@ TEST(JumpCachePages, APageFlushMakesOnlyThatPagesEntriesStale) {
 // reaches each of its entries.
 TEST(JumpCachePages, RefilledPagesStillGoStaleWhole) {
   static const uint8_t miss = 0, code = 0;
-  auto cache = std::make_unique<JumpCache>();
-  cache->set_miss(&miss);
+  auto cache = cache_missing_to(&miss);
   auto each_entry = [](auto fn) {
     for (uint32_t off = 0; off < 4096; off += 16) fn(0x08048000 + off);
   };
@@ -88,8 +103,7 @@ TEST(JumpCachePages, RefilledPagesStillGoStaleWhole) {
 
 TEST(JumpCachePages, ClearingNonGlobalEntriesKeepsTheGlobalOnesAndLeavesTheOthersStale) {
   static const uint8_t miss = 0, kernel = 0, user = 0;
-  auto cache = std::make_unique<JumpCache>();
-  cache->set_miss(&miss);
+  auto cache = cache_missing_to(&miss);
   cache->insert(0xC1000010, 0xC1000010, 7, 0xFFFFFFFF, &kernel, &kernel, true, 0x1000010);
   cache->insert(0x08048000, 0x08048000, 0x37, 0xFFFFFFFF, &user, &user, false, 0x2345000);
   cache->clear_non_global();
@@ -104,8 +118,7 @@ TEST(JumpCachePages, ClearingNonGlobalEntriesKeepsTheGlobalOnesAndLeavesTheOther
   EXPECT_EQ(cache->targets()[JumpCache::index(0x08048000)], &user);
   EXPECT_EQ(cache->stale_phys(0x08048000, 0x08048000, 0x37, 0xFFFFFFFF), std::nullopt);
   // A non-global entry that took a global one's slot goes too.
-  const uint32_t same_slot = 0xC1000010 ^ (1u << (JumpCache::kBits + 12));  // (index ignores it)
-  ASSERT_EQ(JumpCache::index(same_slot), JumpCache::index(0xC1000010));
+  const uint32_t same_slot = same_slot_as(0xC1000010);
   cache->insert(same_slot, same_slot, 7, 0xFFFFFFFF, &user, &user, false, 0x3000010);
   cache->clear_non_global();
   EXPECT_EQ(cache->find(0xC1000010, 0xC1000010, 7, 0xFFFFFFFF), nullptr);
@@ -118,8 +131,7 @@ TEST(JumpCachePages, ClearingNonGlobalEntriesKeepsTheGlobalOnesAndLeavesTheOther
 // each slot once, and a clear still reaches every entry.
 TEST(JumpCachePages, ManyInsertsStillClearEverySlot) {
   static const uint8_t miss = 0, code = 0;
-  auto cache = std::make_unique<JumpCache>();
-  cache->set_miss(&miss);
+  auto cache = cache_missing_to(&miss);
   const uint32_t slots = 1u << JumpCache::kBits;
   for (uint32_t n = 0; n < 5 * slots; ++n) {
     const uint32_t lin = 0x08000000 + (n % (slots + 7)) * 4;
