@@ -117,6 +117,10 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
                  "at once; verify translates at once)")
       ->check(CLI::Range(0u, 65535u))
       ->capture_default_str();
+  app.add_option("--jit-background", o.jit_background,
+                 "translate on a second host thread while the guest runs on in the interpreter "
+                 "(false: translate before going on)")
+      ->capture_default_str();
   app.add_flag("--perf-map", o.perf_map,
                "write /tmp/perf-PID.map so that perf can name translated code");
   app.add_flag("--stats", o.stats, "print execution statistics at exit (on stderr)");

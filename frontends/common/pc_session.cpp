@@ -66,6 +66,7 @@ PcSession::PcSession(const Options& options, core::ClockMode clock, const char* 
     jit_options.verify = options.cpu_engine == "verify";
     // (verify checks every block, so it translates each at once)
     jit_options.hot_threshold = jit_options.verify ? 0 : options.jit_threshold;
+    jit_options.background = options.jit_background;
     jit_options.time_translation = options.stats;
     if (options.jit_log) {
       jit_log_.reset(std::fopen(options.jit_log->c_str(), "w"));

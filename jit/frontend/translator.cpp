@@ -61,10 +61,9 @@ bool repeats(const core::DecodedInsn& insn) {
 namespace {
 
 // The parts of an instruction's context that come from the CPU's mode.
-void set_mode(LowerContext& ctx, const core::Cpu& cpu) {
-  const core::CpuState& s = cpu.state;
-  ctx.v86 = s.flag(core::flags::kVm);
-  ctx.iopl_free = !s.protected_mode() || (!ctx.v86 && cpu.cpl() == 0);
+void set_mode(LowerContext& ctx, const CodeSnapshot& mode) {
+  ctx.v86 = mode.v86;
+  ctx.iopl_free = mode.iopl_free;
 }
 
 // A block of one instruction at CS:EIP that runs into the next page. Its
@@ -79,6 +78,7 @@ void set_mode(LowerContext& ctx, const core::Cpu& cpu) {
 // every pass.
 bool translate_straddling(core::Cpu& cpu, const TranslateOptions& options, ir::Builder& b,
                           ir::Block& out) {
+  const CodeSnapshot mode = snapshot_mode(cpu);
   core::CpuState& s = cpu.state;
   uint8_t bytes[core::kMaxInsnLength];
   core::DecodedInsn insn;
@@ -110,7 +110,7 @@ bool translate_straddling(core::Cpu& cpu, const TranslateOptions& options, ir::B
     LowerContext ctx{b,     out,      out.guest[0].decoded,   0,
                      s.eip, next_eip, s.seg[core::kCs].limit, s.stack32()};
     ctx.returns = &returns;
-    set_mode(ctx, cpu);
+    set_mode(ctx, mode);
     ctx.may_continue = options.max_side_exits > 0;
     if (lower(ctx, insn)) {
       if (!ctx.ended) b.emit(ir::Op::kExitDirect, 4, 0, ir::Arg::imm(next_eip));
@@ -125,43 +125,70 @@ bool translate_straddling(core::Cpu& cpu, const TranslateOptions& options, ir::B
 
 }  // namespace
 
+CodeSnapshot snapshot_mode(const core::Cpu& cpu) {
+  const core::CpuState& s = cpu.state;
+  CodeSnapshot mode;
+  mode.eip = s.eip;
+  mode.cs_base = s.seg[core::kCs].base;
+  mode.cs_limit = s.seg[core::kCs].limit;
+  mode.code32 = s.code32();
+  mode.stack32 = s.stack32();
+  mode.v86 = s.flag(core::flags::kVm);
+  mode.iopl_free = !s.protected_mode() || (!mode.v86 && cpu.cpl() == 0);
+  return mode;
+}
+
 bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block& out,
                      uint32_t& phys_page, core::DecodeCache* decoded) {
   core::CpuState& s = cpu.state;
   const core::SegmentCache& cs = s.seg[core::kCs];
-  const uint32_t start_eip = s.eip;
-  if (start_eip > cs.limit) return false;
-  const uint32_t start_lin = cs.base + start_eip;
-  const uint32_t page_lin = start_lin & ~core::kPageMask;
+  if (s.eip > cs.limit) return false;
+  const uint32_t start_lin = cs.base + s.eip;
 
   // The whole page: a block may follow direct jumps and calls anywhere in
   // it (the block cache invalidates by page, so every byte a block was
   // decoded from is on its page). It is read in place: nothing writes guest
   // memory while a block is translated (a copy of the page was a tenth of
   // the translation time).
-  const uint8_t* bytes = nullptr;
+  CodeSnapshot snapshot = snapshot_mode(cpu);
   try {
     const uint32_t phys = cpu.mmu.translate(s, start_lin, core::Access::kExecute, cpu.cpl() == 3);
     phys_page = phys & ~core::kPageMask;
     // Only RAM and ROM hold code the JIT can track; anything else stays with
     // the interpreter.
-    bytes = cpu.mem.host_page_for_read(phys);
-    if (bytes == nullptr) return false;
+    snapshot.page = cpu.mem.host_page_for_read(phys);
+    if (snapshot.page == nullptr) return false;
   } catch (const core::GuestFault&) {
     return false;
   }
+  bool straddles = false;
+  if (translate_snapshot(snapshot, options, out, decoded, &straddles)) return true;
+  if (!straddles) return false;
+  ir::Builder b(out);
+  return translate_straddling(cpu, options, b, out);
+}
+
+bool translate_snapshot(const CodeSnapshot& snapshot, const TranslateOptions& options,
+                        ir::Block& out, core::DecodeCache* decoded, bool* straddles) {
+  const uint32_t start_eip = snapshot.eip;
+  if (start_eip > snapshot.cs_limit) return false;
+  const uint32_t start_lin = snapshot.cs_base + start_eip;
+  const uint32_t page_lin = start_lin & ~core::kPageMask;
+  const uint8_t* const bytes = snapshot.page;
+  const uint32_t cs_base = snapshot.cs_base;
+  const uint32_t cs_limit = snapshot.cs_limit;
   // The bytes an instruction at `eip` may use: to the end of the page or
   // of the CS limit.
   const auto room = [&](uint32_t eip) -> unsigned {
-    const uint32_t page_room = core::kPageSize - ((cs.base + eip) & core::kPageMask);
-    const uint64_t limit_room = uint64_t{cs.limit} - eip + 1;
+    const uint32_t page_room = core::kPageSize - ((cs_base + eip) & core::kPageMask);
+    const uint64_t limit_room = uint64_t{cs_limit} - eip + 1;
     return static_cast<unsigned>(limit_room < page_room ? limit_room : page_room);
   };
 
   out = ir::Block{};
   out.start_eip = start_eip;
   out.lo_eip = out.hi_eip = start_eip;
-  out.code32 = s.code32();
+  out.code32 = snapshot.code32;
   ir::Builder b(out);
   uint32_t eip = start_eip;
   uint32_t next_eip = start_eip;
@@ -172,17 +199,18 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
   bool last_may_leave = false;  // the last instruction is a kFallbackMayLeave
   while (out.guest.size() < options.max_insns) {
     // On to the next page or past the limit: the block ends here.
-    if (eip > cs.limit || ((cs.base + eip) & ~core::kPageMask) != page_lin) break;
+    if (eip > cs_limit || ((cs_base + eip) & ~core::kPageMask) != page_lin) break;
     const unsigned avail = room(eip);
     if (avail == 0) break;
-    const uint8_t* at = bytes + ((cs.base + eip) & core::kPageMask);
+    const uint8_t* at = bytes + ((cs_base + eip) & core::kPageMask);
     core::DecodedInsn insn;
     const core::DecodeStatus st =
-        decoded != nullptr ? decoded->decode(cs.base + eip, {at, avail}, s.code32(), insn)
-                           : core::decode({at, avail}, s.code32(), insn);
+        decoded != nullptr ? decoded->decode(cs_base + eip, {at, avail}, snapshot.code32, insn)
+                           : core::decode({at, avail}, snapshot.code32, insn);
     if (st == core::DecodeStatus::kNeedMore && out.guest.empty() && avail < core::kMaxInsnLength &&
-        avail == core::kPageSize - ((cs.base + eip) & core::kPageMask)) {
-      return translate_straddling(cpu, options, b, out);
+        avail == core::kPageSize - ((cs_base + eip) & core::kPageMask)) {
+      if (straddles != nullptr) *straddles = true;
+      return false;
     }
     if (st == core::DecodeStatus::kNeedMore || st == core::DecodeStatus::kTooLong) break;
     const auto index = static_cast<uint16_t>(out.guest.size());
@@ -194,9 +222,9 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
     out.lo_eip = std::min(out.lo_eip, eip);
     out.hi_eip = std::max(out.hi_eip, next_eip);
 
-    LowerContext ctx{b, out, insn, index, eip, next_eip, cs.limit, s.stack32()};
+    LowerContext ctx{b, out, insn, index, eip, next_eip, cs_limit, snapshot.stack32};
     ctx.returns = &returns;
-    set_mode(ctx, cpu);
+    set_mode(ctx, snapshot);
     ctx.may_continue = side_exits < options.max_side_exits;
     ctx.may_follow = follows < options.max_follows && index + 1u < options.max_insns;
     if (options.lower && st == core::DecodeStatus::kOk && lower(ctx, insn)) {
@@ -210,7 +238,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
       if (ctx.follow) {
         // A direct JMP or CALL to the same page: the block goes on there.
         const uint32_t target = ctx.follow_target;
-        if (((cs.base + target) & ~core::kPageMask) == page_lin) {
+        if (((cs_base + target) & ~core::kPageMask) == page_lin) {
           ++follows;
           eip = target;
         } else {

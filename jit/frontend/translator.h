@@ -37,6 +37,28 @@ struct TranslateOptions {
 bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block& out,
                      uint32_t& phys_page, core::DecodeCache* decoded = nullptr);
 
+// What translate_block reads of the CPU and guest memory, taken at one
+// moment: a block can then be translated from it on another thread while
+// the guest runs on (JitEngine's background translation).
+struct CodeSnapshot {
+  const uint8_t* page = nullptr;  // the 4 KiB page holding CS:EIP's bytes
+  uint32_t eip = 0;
+  uint32_t cs_base = 0;
+  uint32_t cs_limit = 0;
+  bool code32 = false;
+  bool stack32 = false;
+  bool v86 = false;
+  bool iopl_free = false;  // CLI/STI/IN/OUT need no permission check
+};
+CodeSnapshot snapshot_mode(const core::Cpu& cpu);
+// The block at snapshot.eip from snapshot.page alone. False when there is
+// none, and then *straddles says whether that is because its first
+// instruction runs into the next page (only translate_block, with the CPU,
+// makes such a block; `out` is ready for it).
+bool translate_snapshot(const CodeSnapshot& snapshot, const TranslateOptions& options,
+                        ir::Block& out, core::DecodeCache* decoded = nullptr,
+                        bool* straddles = nullptr);
+
 // Whether an instruction must end its block when it is not lowered: it
 // may change EIP, the mode, segment bases, IF or the descriptor tables.
 // (Port I/O does not end blocks: helper_fallback leaves early when a

@@ -48,23 +48,28 @@ constexpr size_t kPage = 4096;
 }
 
 uint8_t* CodeArena::allocate(size_t size) {
-  const size_t start = (used_ + 15) & ~size_t{15};
+  const std::lock_guard lock(mutex_);
+  const size_t used = used_.load(std::memory_order_relaxed);
+  const size_t start = (used + 15) & ~size_t{15};
   // (Code stays out of the data's pages.)
   if (start + size > (data_start_ & ~(kPage - 1))) return nullptr;
-  used_ = start + size;
+  used_.store(start + size, std::memory_order_relaxed);
   return rx_ + start;
 }
 
 uint8_t* CodeArena::allocate_data(size_t size) {
+  const std::lock_guard lock(mutex_);
   if (size > data_start_) return nullptr;
   const size_t start = (data_start_ - size) & ~size_t{7};
-  if ((start & ~(kPage - 1)) < ((used_ + kPage - 1) & ~(kPage - 1))) return nullptr;
+  const size_t used = used_.load(std::memory_order_relaxed);
+  if ((start & ~(kPage - 1)) < ((used + kPage - 1) & ~(kPage - 1))) return nullptr;
   data_start_ = start;
   return rx_ + start;
 }
 
 void CodeArena::reset(size_t keep) {
-  used_ = keep;
+  const std::lock_guard lock(mutex_);
+  used_.store(keep, std::memory_order_relaxed);
   data_start_ = size_;
 }
 

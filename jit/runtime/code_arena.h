@@ -5,10 +5,15 @@
 // For profiling it can instead be one anonymous mapping, writable and
 // executable at once: perf names JIT code from /tmp/perf-PID.map only in
 // anonymous memory, never in a (memfd) file mapping.
+//
+// allocate, allocate_data and reset may be called from two threads (the
+// JIT's background translation emits here while the dispatcher links).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 
 namespace tx86::jit {
 
@@ -34,14 +39,15 @@ class CodeArena {
   }
   // Everything after `keep` bytes is discarded (stubs at the start survive).
   void reset(size_t keep);
-  size_t used() const { return used_; }
+  size_t used() const { return used_.load(std::memory_order_relaxed); }
   size_t capacity() const { return size_; }
   uint8_t* base() const { return rx_; }
   size_t offset_of(const uint8_t* exec) const { return static_cast<size_t>(exec - rx_); }
 
  private:
   size_t size_;
-  size_t used_ = 0;
+  std::mutex mutex_;
+  std::atomic<size_t> used_ = 0;
   size_t data_start_;  // data fills [data_start_, size_)
   uint8_t* rw_ = nullptr;
   uint8_t* rx_ = nullptr;

@@ -5,6 +5,7 @@
 
 #include <x86intrin.h>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 
 #include "core/trace/tracer.h"
@@ -39,7 +40,13 @@ JitEngine::JitEngine(core::Cpu& cpu, JitOptions options, core::Tracer* tracer)
   jump_cache_.set_miss(trampoline_.jump_miss);
   if (options_.verify) {
     options_.link = false;
+    options_.background = false;  // (each block is checked as it is translated)
     verifier_ = std::make_unique<Verifier>(cpu_);
+  }
+  // (A block translated "at once" is translated before it runs.)
+  if (options_.background && options_.hot_threshold > 1) {
+    background_ = std::make_unique<BackgroundTranslator>(
+        [this](TranslationJob& job, x64::EmitScratch& scratch) { build(job, scratch); });
   }
   // Self-modifying code: a write to a page holding translations drops them.
   cpu_.mem.set_code_write_listener([this](core::PhysAddr addr, unsigned size) {
@@ -101,11 +108,115 @@ bool JitEngine::needs_interpreter(const CpuState& s) const {
 }
 
 void JitEngine::flush() {
+  // (What the background thread made or is making was emitted into the
+  // arena about to be reset.)
+  if (background_) background_->drop_all();
+  pending_.clear();
   cache_.for_each_code_page([this](uint32_t page) { cpu_.mem.set_code_page(page, false); });
   cache_.clear();
   arena_.reset(trampoline_.bytes);
   heat_.clear();
   ++stats_.flushes;
+}
+
+x64::EmitContext JitEngine::emit_context(core::Cpu& cpu, const BlockKey& key) {
+  uint8_t flat = 0;
+  uint8_t plain = 0;
+  block_mode(cpu, flat, plain);
+  x64::EmitContext ctx;
+  ctx.arena = &arena_;
+  ctx.trampoline = &trampoline_;
+  ctx.user = cpu.cpl() == 3;
+  // A memory access's TLB-entry slot (emit_memory.cpp) pays off where a
+  // site keeps touching the same pages: without paging (firmware, the
+  // kernel's decompressor). With paging, kernel code mostly touches a
+  // different page each time (each process's stack, task and page tables),
+  // and a missed slot costs a load, a mispredicted branch and then the
+  // index anyway. Without slots, the ELF boot made 19% less host code
+  // (19.6 -> 15.8 MB), and the 200-process run was faster in 7 of 8 pairs.
+  ctx.use_tlb_slots = !(cpu.state.cr0 & core::cr0::kPg);
+  ctx.flat_segments = flat;
+  ctx.plain_segments = plain;
+  ctx.cs_base = key.cs_base;
+  ctx.cs_limit = key.cs_limit;
+  ctx.mode = key.mode;
+  ctx.jump_cache = options_.link ? jump_cache_.targets() : nullptr;
+  ctx.fs_gs = fs_gs_bits(key.mode);
+  ctx.context_id = context_id(key.mode & ~kModeFsGs, key.cs_base, key.cs_limit);
+  ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;
+  return ctx;
+}
+
+void JitEngine::optimize(ir::Block& block, const BlockKey& key) const {
+  opt::optimize(block, options_.passes);
+#ifndef NDEBUG
+  if (const std::string bad = opt::verify(block); !bad.empty()) {
+    throw std::logic_error("jit: invalid IR at " + fmt::format("{:08x}", key.eip) + ": " + bad +
+                           "\n" + ir::dump(block));
+  }
+#else
+  (void)key;
+#endif
+}
+
+std::unique_ptr<CompiledBlock> JitEngine::emit(ir::Block& block, const BlockKey& key,
+                                               x64::EmitContext ctx) const {
+  // A block that names neither FS nor GS runs the same whatever their mode
+  // bits: it is kept without them (block_mode.h). One that does checks
+  // them on entry, so that links and jump-cache exits, whose contexts
+  // leave them out, may reach it from any block.
+  bool uses_fs_gs = false;
+  for (const ir::GuestInsn& g : block.guest) {
+    uses_fs_gs =
+        uses_fs_gs || g.decoded.seg_override == core::kFs || g.decoded.seg_override == core::kGs;
+  }
+  ctx.check_fs_gs = uses_fs_gs;
+
+  auto compiled = std::make_unique<CompiledBlock>();
+  compiled->key = key;
+  if (!uses_fs_gs) compiled->key.mode &= ~kModeFsGs;
+  compiled->checks_fs_gs = uses_fs_gs;
+  compiled->ir = std::move(block);  // the code will point into its guest instructions
+  x64::EmittedBlock emitted = x64::emit_block(compiled->ir, ctx);
+  if (emitted.code == nullptr) {  // the arena is full
+    block = std::move(compiled->ir);
+    return nullptr;
+  }
+  compiled->start = emitted.start;
+  compiled->code = emitted.code;
+  compiled->size = emitted.size;
+  compiled->links = std::move(emitted.links);
+  compiled->guest_count = static_cast<uint32_t>(compiled->ir.guest.size());
+  bool calls_interpreter = false;  // (RepString's slow path runs REP steps in it)
+  for (const ir::Inst& in : compiled->ir.insts) {
+    calls_interpreter =
+        calls_interpreter || in.op == ir::Op::kFallback || in.op == ir::Op::kRepString;
+  }
+  compiled->lowered_only = !calls_interpreter;
+  return compiled;
+}
+
+CompiledBlock* JitEngine::install(core::Cpu& cpu, std::unique_ptr<CompiledBlock> compiled,
+                                  uint32_t phys_page, const std::string& unoptimized) {
+  for (const ir::Inst& in : compiled->ir.insts) {
+    stats_.fallbacks += in.op == ir::Op::kFallback ? 1 : 0;
+  }
+  ++stats_.blocks_translated;
+  stats_.host_bytes += compiled->size;
+  stats_.guest_insns_translated += compiled->guest_count;
+  if (options_.log != nullptr) log_block(*compiled, unoptimized);
+  if (options_.perf_map != nullptr) {
+    std::fprintf(options_.perf_map, "%lx %zx tx86 %04x:%08x\n",
+                 static_cast<unsigned long>(reinterpret_cast<uintptr_t>(compiled->start)),
+                 compiled->size, cpu.state.seg[core::kCs].selector, compiled->key.eip);
+    std::fflush(options_.perf_map);
+  }
+  if (!options_.verify) {  // (the verifier prints the IR of a block that differs)
+    compiled->ir.insts.clear();
+    compiled->ir.insts.shrink_to_fit();
+  }
+  cpu.mem.set_code_page(phys_page, true);
+  return cache_.add(std::move(compiled));
 }
 
 CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
@@ -123,93 +234,71 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
     return nullptr;
   }
   const std::string unoptimized = options_.log != nullptr ? ir::dump(block) : std::string();
-  opt::optimize(block, options_.passes);
-#ifndef NDEBUG
-  if (const std::string bad = opt::verify(block); !bad.empty()) {
-    throw std::logic_error("jit: invalid IR at " + fmt::format("{:08x}", key.eip) + ": " + bad +
-                           "\n" + ir::dump(block));
-  }
-#endif
-
-  uint8_t flat = 0;
-  uint8_t plain = 0;
-  block_mode(cpu, flat, plain);
-  x64::EmitContext ctx;
-  ctx.arena = &arena_;
-  ctx.trampoline = &trampoline_;
+  optimize(block, key);
+  x64::EmitContext ctx = emit_context(cpu, key);
   ctx.scratch = emit_scratch_.get();
-  ctx.user = cpu.cpl() == 3;
-  // A memory access's TLB-entry slot (emit_memory.cpp) pays off where a
-  // site keeps touching the same pages: without paging (firmware, the
-  // kernel's decompressor). With paging, kernel code mostly touches a
-  // different page each time (each process's stack, task and page tables),
-  // and a missed slot costs a load, a mispredicted branch and then the
-  // index anyway. Without slots, the ELF boot made 19% less host code
-  // (19.6 -> 15.8 MB), and the 200-process run was faster in 7 of 8 pairs.
-  ctx.use_tlb_slots = !(cpu.state.cr0 & core::cr0::kPg);
-  ctx.flat_segments = flat;
-  ctx.plain_segments = plain;
-  ctx.cs_base = key.cs_base;
-  ctx.cs_limit = key.cs_limit;
-  ctx.mode = key.mode;
-  ctx.jump_cache = options_.link ? jump_cache_.targets() : nullptr;
-  // A block that names neither FS nor GS runs the same whatever their mode
-  // bits: it is kept without them (block_mode.h). One that does checks
-  // them on entry, so that links and jump-cache exits, whose contexts
-  // leave them out, may reach it from any block.
-  bool uses_fs_gs = false;
-  for (const ir::GuestInsn& g : block.guest) {
-    uses_fs_gs =
-        uses_fs_gs || g.decoded.seg_override == core::kFs || g.decoded.seg_override == core::kGs;
-  }
-  ctx.check_fs_gs = uses_fs_gs;
-  ctx.fs_gs = fs_gs_bits(key.mode);
-  ctx.context_id = context_id(key.mode & ~kModeFsGs, key.cs_base, key.cs_limit);
-  ctx.link_page = options_.link ? ((key.cs_base + key.eip) & ~0xFFFu) : 0xFFFFFFFFu;
-
-  auto compiled = std::make_unique<CompiledBlock>();
-  compiled->key = key;
-  if (!uses_fs_gs) compiled->key.mode &= ~kModeFsGs;
-  compiled->checks_fs_gs = uses_fs_gs;
-  compiled->ir = std::move(block);  // the code will point into its guest instructions
-  x64::EmittedBlock emitted = x64::emit_block(compiled->ir, ctx);
-  if (emitted.code == nullptr) {
+  std::unique_ptr<CompiledBlock> compiled = emit(block, key, ctx);
+  if (compiled == nullptr) {
     flush();
-    emitted = x64::emit_block(compiled->ir, ctx);
-    if (emitted.code == nullptr)
-      throw std::runtime_error("jit: a block does not fit the code arena");
+    ctx = emit_context(cpu, key);
+    ctx.scratch = emit_scratch_.get();
+    compiled = emit(block, key, ctx);
+    if (compiled == nullptr) throw std::runtime_error("jit: a block does not fit the code arena");
   }
-  compiled->start = emitted.start;
-  compiled->code = emitted.code;
-  compiled->size = emitted.size;
-  compiled->links = std::move(emitted.links);
-  compiled->guest_count = static_cast<uint32_t>(compiled->ir.guest.size());
-  uint32_t fallbacks = 0;
-  bool calls_interpreter = false;  // (RepString's slow path runs REP steps in it)
-  for (const ir::Inst& in : compiled->ir.insts) {
-    fallbacks += in.op == ir::Op::kFallback ? 1 : 0;
-    calls_interpreter =
-        calls_interpreter || in.op == ir::Op::kFallback || in.op == ir::Op::kRepString;
-  }
-  compiled->lowered_only = !calls_interpreter;
-  stats_.fallbacks += fallbacks;
+  return install(cpu, std::move(compiled), phys_page, unoptimized);
+}
 
-  ++stats_.blocks_translated;
-  stats_.host_bytes += compiled->size;
-  stats_.guest_insns_translated += compiled->guest_count;
-  if (options_.log != nullptr) log_block(*compiled, unoptimized);
-  if (options_.perf_map != nullptr) {
-    std::fprintf(options_.perf_map, "%lx %zx tx86 %04x:%08x\n",
-                 static_cast<unsigned long>(reinterpret_cast<uintptr_t>(compiled->start)),
-                 compiled->size, cpu.state.seg[core::kCs].selector, key.eip);
-    std::fflush(options_.perf_map);
+void JitEngine::request(core::Cpu& cpu, const BlockKey& key) {
+  if (pending_.contains(key)) return;
+  const uint8_t* page = cpu.mem.host_page_for_read(key.phys & ~0xFFFu);
+  if (page == nullptr) return;  // (not RAM or ROM: it stays with the interpreter)
+  pending_.insert(key);
+  auto job = std::make_unique<TranslationJob>();
+  job->key = key;
+  job->phys_page = key.phys & ~0xFFFu;
+  std::memcpy(job->page.data(), page, job->page.size());
+  job->snapshot = snapshot_mode(cpu);
+  job->snapshot.page = job->page.data();
+  job->ctx = emit_context(cpu, key);
+  background_->submit(std::move(job));
+}
+
+void JitEngine::build(TranslationJob& job, x64::EmitScratch& scratch) const {
+  ir::Block block;
+  if (!translate_snapshot(job.snapshot, options_.translate, block)) return;
+  if (options_.log != nullptr) job.unoptimized = ir::dump(block);
+  optimize(block, job.key);
+  job.ctx.scratch = &scratch;
+  job.block = emit(block, job.key, job.ctx);
+  job.arena_full = job.block == nullptr;
+}
+
+void JitEngine::install_translations(core::Cpu& cpu) {
+  for (std::unique_ptr<TranslationJob>& job : background_->take_results()) {
+    pending_.erase(job->key);
+    if (job->error) std::rethrow_exception(job->error);
+    stats_.translate_ticks += options_.time_translation ? job->ticks : 0;
+    if (job->arena_full) {
+      flush();  // (drops the other results too; their blocks are asked for again)
+      return;
+    }
+    if (job->block == nullptr) {
+      // Nothing the snapshot alone could translate (an instruction running
+      // into the next page, an undecodable one): translate() will try.
+      synchronous_.insert(job->key);
+      continue;
+    }
+    // The guest may have rewritten the code since the snapshot was taken
+    // (the page is watched for writes only from now on).
+    const uint8_t* page = cpu.mem.host_page_for_read(job->phys_page);
+    bool same = page != nullptr;
+    for (const ir::GuestInsn& g : job->block->ir.guest) {
+      const uint32_t at = (job->key.cs_base + g.eip) & 0xFFFu;
+      same = same && std::memcmp(page + at, g.bytes.data(), g.decoded.length) == 0;
+    }
+    if (!same || cache_.find(job->block->key) != nullptr) continue;
+    install(cpu, std::move(job->block), job->phys_page, job->unoptimized);
   }
-  if (!options_.verify) {  // (the verifier prints the IR of a block that differs)
-    compiled->ir.insts.clear();
-    compiled->ir.insts.shrink_to_fit();
-  }
-  cpu.mem.set_code_page(phys_page, true);
-  return cache_.add(std::move(compiled));
 }
 
 void JitEngine::log_block(const CompiledBlock& b, const std::string& unoptimized) {
@@ -374,7 +463,15 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
   // Translated: interpret_block stops when it gets here. (The reference
   // may not survive translate(), which can flush the heat table.)
   if (count != nullptr) *count = options_.hot_threshold;
-  if (b == nullptr) b = translate(cpu, key);
+  if (b == nullptr) {
+    if (background_ != nullptr && !synchronous_.contains(key)) {
+      // Interpreted (a block's run at a time) until the translation comes.
+      request(cpu, key);
+      cold_ = true;
+      return nullptr;
+    }
+    b = translate(cpu, key);
+  }
   if (b != nullptr && options_.link) {
     const uint32_t lin = key.cs_base + key.eip;
     jump_cache_.insert(key.eip, lin, b->key.mode, key.cs_limit, b->start, b->code,
@@ -399,6 +496,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     ~FpuBack() { sync_fpu(s); }
   } fpu_back{s};
   while (s.icount < s.icount_limit) {
+    if (background_ != nullptr && background_->has_results()) install_translations(cpu);
     // Where the guest goes next is mostly code that ran a while ago: the
     // entries the lookups below read are in memory, not in the cache.
     // Their loads start now, under the checks.

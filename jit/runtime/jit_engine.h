@@ -13,12 +13,14 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 #include "core/cpu/execution_engine.h"
 #include "core/interp/interpreter.h"
 #include "jit/backend/x64/trampoline.h"
 #include "jit/frontend/translator.h"
 #include "jit/opt/passes.h"
+#include "jit/runtime/background_translator.h"
 #include "jit/runtime/block_cache.h"
 #include "jit/runtime/block_mode.h"
 #include "jit/runtime/code_arena.h"
@@ -60,6 +62,11 @@ struct JitOptions {
   // interpreter runs it (0 or 1: at once). Code that runs a few times, as
   // most of an OS's start-up does, costs less interpreted than translated.
   uint32_t hot_threshold = 0;
+  // Translate on a thread of its own, interpreting a hot block until its
+  // translation is ready (off, or with a hot_threshold of 0 or 1: the
+  // dispatcher translates it before it runs, and when each block is
+  // translated depends only on the guest's run).
+  bool background = false;
   // Time each translation (JitStats::translate_ticks; --stats), with the
   // host's TSC: on a VM clock_gettime can be a system call, microseconds
   // a block.
@@ -78,6 +85,12 @@ class JitEngine final : public core::ExecutionEngine {
   // Drops every translation (for callers that rewrote guest code behind the
   // memory bus's back, such as tests that memcpy into RAM).
   void flush();
+  // Waits until the background thread (JitOptions::background) has built
+  // every block asked of it; the next run() installs them. (Tests order
+  // things with it.)
+  void wait_for_background() {
+    if (background_ != nullptr) background_->wait_idle();
+  }
   std::string stats_text() const;
 
  private:
@@ -96,6 +109,21 @@ class JitEngine final : public core::ExecutionEngine {
   // cache's checked entries.
   uint32_t context_id(uint32_t mode, uint32_t cs_base, uint32_t cs_limit);
   CompiledBlock* translate(core::Cpu& cpu, const BlockKey& key);
+  // translate()'s parts: the emitter's context for the block at CS:EIP
+  // (the dispatcher's); the passes and the emission, into a block ready for
+  // the cache or null when the arena is full (either thread's); adding it
+  // to the cache (the dispatcher's).
+  x64::EmitContext emit_context(core::Cpu& cpu, const BlockKey& key);
+  void optimize(ir::Block& block, const BlockKey& key) const;
+  std::unique_ptr<CompiledBlock> emit(ir::Block& block, const BlockKey& key,
+                                      x64::EmitContext ctx) const;
+  CompiledBlock* install(core::Cpu& cpu, std::unique_ptr<CompiledBlock> compiled,
+                         uint32_t phys_page, const std::string& unoptimized);
+  // Background translation (JitOptions::background): a job for the block
+  // at CS:EIP; what the thread does with it; taking in what it made.
+  void request(core::Cpu& cpu, const BlockKey& key);
+  void build(TranslationJob& job, x64::EmitScratch& scratch) const;
+  void install_translations(core::Cpu& cpu);
   // Runs instructions in the interpreter up to a control transfer (a
   // block's worth, for code not hot enough to translate), counting the
   // branch targets it goes on to in the heat table under `mode`, the mode
@@ -148,6 +176,10 @@ class JitEngine final : public core::ExecutionEngine {
   std::unique_ptr<HostListing> host_listing_;   // --jit-log: host code
   std::unique_ptr<Verifier> verifier_;          // verify mode
   JitStats stats_;
+  std::unordered_set<BlockKey, BlockKeyHash> pending_;      // asked of background_
+  std::unordered_set<BlockKey, BlockKeyHash> synchronous_;  // background_ could not
+  // (Last: its thread stops before anything it uses goes.)
+  std::unique_ptr<BackgroundTranslator> background_;
 };
 
 }  // namespace tx86::jit

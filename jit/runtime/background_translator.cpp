@@ -1,0 +1,77 @@
+#include "jit/runtime/background_translator.h"
+
+#include <x86intrin.h>
+
+namespace tx86::jit {
+
+BackgroundTranslator::BackgroundTranslator(Build build)
+    : build_(std::move(build)), thread_([this] { loop(); }) {}
+
+BackgroundTranslator::~BackgroundTranslator() {
+  {
+    const std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void BackgroundTranslator::submit(std::unique_ptr<TranslationJob> job) {
+  bool asleep = false;
+  {
+    const std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(job));
+    asleep = asleep_;
+  }
+  if (asleep) wake_.notify_one();
+}
+
+std::vector<std::unique_ptr<TranslationJob>> BackgroundTranslator::take_results() {
+  const std::lock_guard lock(mutex_);
+  ready_.store(false, std::memory_order_relaxed);
+  std::vector<std::unique_ptr<TranslationJob>> results;
+  results.swap(done_);
+  return results;
+}
+
+void BackgroundTranslator::drop_all() {
+  std::unique_lock lock(mutex_);
+  queue_.clear();
+  idle_.wait(lock, [this] { return !busy_; });
+  done_.clear();
+  ready_.store(false, std::memory_order_relaxed);
+}
+
+void BackgroundTranslator::wait_idle() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
+}
+
+void BackgroundTranslator::loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    asleep_ = true;
+    wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    asleep_ = false;
+    if (stop_) return;
+    std::unique_ptr<TranslationJob> job = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    const uint64_t started = __rdtsc();
+    try {
+      build_(*job, *scratch_);
+    } catch (...) {
+      job->block.reset();
+      job->error = std::current_exception();
+    }
+    job->ticks = __rdtsc() - started;
+    lock.lock();
+    busy_ = false;
+    done_.push_back(std::move(job));
+    ready_.store(true, std::memory_order_release);
+    idle_.notify_all();
+  }
+}
+
+}  // namespace tx86::jit
