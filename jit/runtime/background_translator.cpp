@@ -21,7 +21,7 @@ void BackgroundTranslator::submit(std::unique_ptr<TranslationJob> job) {
   {
     const std::lock_guard lock(mutex_);
     queue_.push_back(std::move(job));
-    asleep = asleep_;
+    asleep = asleep_ && !held_;
   }
   if (asleep) wake_.notify_one();
 }
@@ -44,18 +44,26 @@ void BackgroundTranslator::drop_all() {
 
 void BackgroundTranslator::wait_idle() {
   std::unique_lock lock(mutex_);
-  idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
+  idle_.wait(lock, [this] { return (queue_.empty() || held_) && !busy_; });
+}
+
+void BackgroundTranslator::hold(bool held) {
+  {
+    const std::lock_guard lock(mutex_);
+    held_ = held;
+  }
+  wake_.notify_one();
 }
 
 void BackgroundTranslator::loop() {
   std::unique_lock lock(mutex_);
   for (;;) {
     asleep_ = true;
-    wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    wake_.wait(lock, [this] { return stop_ || (!queue_.empty() && !held_); });
     asleep_ = false;
     if (stop_) return;
-    std::unique_ptr<TranslationJob> job = std::move(queue_.front());
-    queue_.pop_front();
+    std::unique_ptr<TranslationJob> job = std::move(queue_.back());
+    queue_.pop_back();
     busy_ = true;
     lock.unlock();
     const uint64_t started = __rdtsc();

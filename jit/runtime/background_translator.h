@@ -57,6 +57,8 @@ class BackgroundTranslator {
   void drop_all();
   // Waits until every job submitted has been built.
   void wait_idle();
+  // While held, the thread starts no job (tests: a translation that is late).
+  void hold(bool held);
 
  private:
   void loop();
@@ -71,6 +73,7 @@ class BackgroundTranslator {
   bool busy_ = false;
   bool stop_ = false;
   bool asleep_ = false;  // waiting on wake_ (submit must notify)
+  bool held_ = false;
   std::atomic<bool> ready_ = false;
   std::thread thread_;  // (last: starts once the rest is made)
 };

@@ -248,11 +248,13 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   return install(cpu, std::move(compiled), phys_page, unoptimized);
 }
 
-void JitEngine::request(core::Cpu& cpu, const BlockKey& key) {
-  if (pending_.contains(key)) return;
+bool JitEngine::request(core::Cpu& cpu, const BlockKey& key) {
+  if (const auto it = pending_.find(key); it != pending_.end()) {
+    return ++it->second < kMaxPendingVisits;
+  }
   const uint8_t* page = cpu.mem.host_page_for_read(key.phys & ~0xFFFu);
-  if (page == nullptr) return;  // (not RAM or ROM: it stays with the interpreter)
-  pending_.insert(key);
+  if (page == nullptr) return true;  // (not RAM or ROM: it stays with the interpreter)
+  pending_.emplace(key, 0);
   auto job = std::make_unique<TranslationJob>();
   job->key = key;
   job->phys_page = key.phys & ~0xFFFu;
@@ -261,6 +263,7 @@ void JitEngine::request(core::Cpu& cpu, const BlockKey& key) {
   job->snapshot.page = job->page.data();
   job->ctx = emit_context(cpu, key);
   background_->submit(std::move(job));
+  return true;
 }
 
 void JitEngine::build(TranslationJob& job, x64::EmitScratch& scratch) const {
@@ -464,9 +467,8 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
   // may not survive translate(), which can flush the heat table.)
   if (count != nullptr) *count = options_.hot_threshold;
   if (b == nullptr) {
-    if (background_ != nullptr && !synchronous_.contains(key)) {
+    if (background_ != nullptr && !synchronous_.contains(key) && request(cpu, key)) {
       // Interpreted (a block's run at a time) until the translation comes.
-      request(cpu, key);
       cold_ = true;
       return nullptr;
     }

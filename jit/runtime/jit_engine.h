@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/cpu/execution_engine.h"
@@ -91,6 +92,11 @@ class JitEngine final : public core::ExecutionEngine {
   void wait_for_background() {
     if (background_ != nullptr) background_->wait_idle();
   }
+  // While held, the background thread builds nothing (tests: a thread that
+  // falls behind).
+  void hold_background(bool held) {
+    if (background_ != nullptr) background_->hold(held);
+  }
   std::string stats_text() const;
 
  private:
@@ -121,7 +127,10 @@ class JitEngine final : public core::ExecutionEngine {
                          uint32_t phys_page, const std::string& unoptimized);
   // Background translation (JitOptions::background): a job for the block
   // at CS:EIP; what the thread does with it; taking in what it made.
-  void request(core::Cpu& cpu, const BlockKey& key);
+  // False when the block has waited too long (pending_): translate()
+  // makes it now.
+  bool request(core::Cpu& cpu, const BlockKey& key);
+  static constexpr uint32_t kMaxPendingVisits = 16;
   void build(TranslationJob& job, x64::EmitScratch& scratch) const;
   void install_translations(core::Cpu& cpu);
   // Runs instructions in the interpreter up to a control transfer (a
@@ -176,7 +185,13 @@ class JitEngine final : public core::ExecutionEngine {
   std::unique_ptr<HostListing> host_listing_;   // --jit-log: host code
   std::unique_ptr<Verifier> verifier_;          // verify mode
   JitStats stats_;
-  std::unordered_set<BlockKey, BlockKeyHash> pending_;      // asked of background_
+  // Asked of background_, with the dispatcher's visits since. The thread
+  // falls behind when new code comes in bursts (a kernel's start-up: many
+  // jobs wait a millisecond and more); a block that keeps coming back
+  // meanwhile is translated at once. (In the direct Linux boot, 7.4 M
+  // instructions were interpreted without that, 5.6 M with it, 5.0 M
+  // translating everything at once.)
+  std::unordered_map<BlockKey, uint32_t, BlockKeyHash> pending_;
   std::unordered_set<BlockKey, BlockKeyHash> synchronous_;  // background_ could not
   // (Last: its thread stops before anything it uses goes.)
   std::unique_ptr<BackgroundTranslator> background_;

@@ -77,6 +77,30 @@ TEST(BackgroundTranslation, AHotLoopIsInterpretedUntilItsTranslationIsInstalled)
   EXPECT_EQ(translated.state().gpr[core::kEax], 200u * 201u / 2u);
 }
 
+TEST(BackgroundTranslation, ABlockThatKeepsComingBackIsNotLeftWaiting) {
+  Tx86Machine reference;
+  Tx86Machine translated;
+  JitEngine jit(translated.cpu(), background_options(4));
+  const TestCase c = counting_loop(200);
+  reference.load(c);
+  translated.load(c);
+  jit.flush();
+  const uint64_t total = 1 + 3 * 200 + 1;
+  jit.hold_background(true);
+  EXPECT_NE(jit.run(translated.cpu(), total), core::StopReason::kUnimplemented);
+  // The thread built nothing: asked for at the fourth pass, the block
+  // waited 16 more, and then the dispatcher translated it itself.
+  EXPECT_EQ(jit.stats().blocks_translated, 1u);
+  EXPECT_EQ(jit.stats().interpreted, 1u + 3 * (4 + 16) + 1);
+  // The thread's copy, when it comes, is dropped.
+  jit.hold_background(false);
+  jit.wait_for_background();
+  EXPECT_EQ(jit.run(translated.cpu(), 1), core::StopReason::kShutdown);
+  EXPECT_EQ(jit.stats().blocks_translated, 1u);
+  interpret(reference, total);
+  expect_same_state(reference, translated);
+}
+
 TEST(BackgroundTranslation, CodeRewrittenWhileItIsTranslatedIsNotInstalled) {
   Tx86Machine reference;
   Tx86Machine translated;
