@@ -62,6 +62,8 @@ void BackgroundTranslator::loop() {
     wake_.wait(lock, [this] { return stop_ || (!queue_.empty() && !held_); });
     asleep_ = false;
     if (stop_) return;
+    // The newest first: the code running now, when a burst of new code
+    // has queued up jobs.
     std::unique_ptr<TranslationJob> job = std::move(queue_.back());
     queue_.pop_back();
     busy_ = true;
