@@ -139,6 +139,8 @@ expect 5 any "blocks translated" -- --bios "$work/exit5.bin" --exit-mode raw --s
 expect 5 any "MIPS" -- --bios "$work/exit5.bin" --exit-mode raw --stats --cpu-engine interp
 expect 2 1 "--jit-log" -- --bios "$work/exit5.bin" --jit-log "$work/no/such/dir/log"
 expect 2 1 "--jit-threshold" -- --bios "$work/exit5.bin" --jit-threshold 70000
+expect 2 1 "--jit-background" -- --bios "$work/exit5.bin" --jit-background maybe
+expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw --jit-background false
 expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw --jit-threshold 0 --jit-log "$work/jit.log"
 for part in "block 0000fff0 (cs base ffff0000" "mov al, 5" "IR after the passes:" "host:" "jmp"; do
   if ! grep -q -- "$part" "$work/jit.log"; then
