@@ -51,7 +51,20 @@ class DecodeCache {
       const DecodeStatus st = core::decode(bytes, code32, insn);
       if (st != DecodeStatus::kOk) return st;
       fill(e, insn, bytes, code32);
+    } else {
+      // The instructions that came after it last time, two of them: one
+      // instruction ahead is too little for entries that come from memory.
+      if (e.next != 0) prefetch(lin + e.next);
+      if (e.next2 != 0) prefetch(lin + e.next2);
     }
+    // This instruction came after the last two looked up: their entries
+    // learn where it is, for the prefetches above.
+    note_successor(last_, last_lin_, lin, &Entry::next);
+    note_successor(last2_, last2_lin_, lin, &Entry::next2);
+    last2_ = last_;
+    last2_lin_ = last_lin_;
+    last_ = &e;
+    last_lin_ = lin;
     out = &e.insn;
     return DecodeStatus::kOk;
   }
@@ -72,6 +85,8 @@ class DecodeCache {
   static void fill(Entry& e, const DecodedInsn& insn, std::span<const uint8_t> bytes, bool code32) {
     e.insn = insn;
     e.code32 = code32;
+    e.next = 0;
+    e.next2 = 0;
     std::memcpy(e.bytes.data(), bytes.data(), insn.length);
   }
   // The first `len` bytes agree (without a call to memcmp, which most of
@@ -101,8 +116,23 @@ class DecodeCache {
     DecodedInsn insn;  // length 0: empty
     bool code32 = false;
     std::array<uint8_t, kMaxInsnLength> bytes{};
+    // Where the next instruction and the one after it were, the last time
+    // this one ran (from its own address; 0: not known, or too far).
+    int16_t next = 0;
+    int16_t next2 = 0;
   };
+  static_assert(sizeof(Entry) == 64);
+  static void note_successor(Entry* e, uint32_t e_lin, uint32_t lin, int16_t Entry::*field) {
+    if (e == nullptr) return;
+    const auto delta = static_cast<int32_t>(lin - e_lin);
+    e->*field = delta >= INT16_MIN && delta <= INT16_MAX ? static_cast<int16_t>(delta) : 0;
+  }
   std::unique_ptr<Entry[]> entries_;
+  // lookup()'s last two entries
+  Entry* last_ = nullptr;
+  uint32_t last_lin_ = 0;
+  Entry* last2_ = nullptr;
+  uint32_t last2_lin_ = 0;
 };
 
 }  // namespace tx86::core
