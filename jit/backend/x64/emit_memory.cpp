@@ -228,11 +228,17 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
 void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
   const x86::Gp offset = operand(*this, in.a[0]);
   const x86::Gp value = operand(*this, in.a[1]);
-  const x86::Gp tmp = ra.temp();
+  // A page group's later store needs no temporary on its own path, and
+  // with a flat segment its lookup (out of line) may use r10 for one: a
+  // temporary taken here cost a spill and a reload whenever the registers
+  // were all in use (in the kernel decompressor's loops, often).
+  const PageGroup* group = page_group_of(r);
+  const bool flat = (ctx.flat_segments & (1u << in.aux)) != 0;
+  const x86::Gp tmp = group != nullptr && group->first != r && flat ? kScratch0.r32() : ra.temp();
   asmjit::Label slow = a.newLabel();
   asmjit::Label done = a.newLabel();
   if (const std::optional<x86::Gp> lin = linear_address(*this, in, offset, slow)) {
-    if (page_group_of(r) != nullptr) {
+    if (group != nullptr) {
       asmjit::Label lookup = a.newLabel();
       access_store(a, value, page_group_base(r, *lin, tmp, lookup), *lin, in.size);
       const x86::Gp l = *lin;
