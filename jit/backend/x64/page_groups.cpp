@@ -153,8 +153,12 @@ x86::Gp BlockEmitter::page_group_base(ir::Ref r, const x86::Gp& lin, const x86::
       static_cast<int32_t>(static_cast<uint32_t>(g.low) - static_cast<uint32_t>(displacement_[r]));
   const int32_t span = g.high - g.low;
   const x86::Gp base = ra.def(g.base).r64();
-  a.lea(kScratch0.r32(), x86::dword_ptr(lin.r64(), to_low));
-  tlb_lookup(kScratch0.r32(), static_cast<unsigned>(span), g.stores, tmp, fail, base);
+  x86::Gp low = lin;
+  if (to_low != 0) {
+    a.lea(kScratch0.r32(), x86::dword_ptr(lin.r64(), to_low));
+    low = kScratch0.r32();
+  }
+  tlb_lookup(low, static_cast<unsigned>(span), g.stores, tmp, fail, base);
   add_stub([this, fail, lookup, base] {
     a.bind(fail);
     a.xor_(base.r32(), base.r32());
