@@ -15,135 +15,119 @@ namespace {
 using difftest::TestCase;
 using difftest::Tx86Machine;
 
-JitOptions background_options(uint32_t threshold) {
-  JitOptions options;
-  options.hot_threshold = threshold;
-  options.background = true;
-  return options;
-}
-
 void interpret(Tx86Machine& m, uint64_t steps) {
   core::Interpreter interp;
   for (uint64_t i = 0; i < steps && !m.cpu().in_shutdown(); ++i) interp.step(m.cpu());
 }
 
-void expect_same_state(Tx86Machine& reference, Tx86Machine& translated) {
-  const core::CpuState& a = reference.state();
-  const core::CpuState& b = translated.state();
-  for (int i = 0; i < 8; ++i) EXPECT_EQ(a.gpr[i], b.gpr[i]) << "register " << i;
-  EXPECT_EQ(a.eip, b.eip);
-  EXPECT_EQ(a.eflags, b.eflags);
-  EXPECT_EQ(reference.cpu().in_shutdown(), translated.cpu().in_shutdown());
-}
+// mov ecx, N; L: add eax, ecx; rol ebx, 1; loop L (then the case's HLT),
+// on a machine with a JIT whose threshold is 4 and on one for the
+// interpreter.
+class BackgroundTranslation : public ::testing::Test {
+ protected:
+  static JitOptions options() {
+    JitOptions o;
+    o.hot_threshold = 4;
+    o.background = true;
+    return o;
+  }
+  void load_loop(uint8_t n) {
+    loop_.gpr[3] = 0x12345678;
+    loop_.insns = {
+        {0xB9, n, 0x00, 0x00, 0x00},  // mov ecx, n
+        {0x01, 0xC8},                 // L: add eax, ecx
+        {0xD1, 0xC3},                 // rol ebx, 1
+        {0xE2, 0xFA},                 // loop L
+    };
+    reference_.load(loop_);
+    translated_.load(loop_);
+    jit_.flush();  // load() rewrote the code page behind the memory bus
+  }
+  void run(uint64_t steps) {
+    EXPECT_NE(jit_.run(translated_.cpu(), steps), core::StopReason::kUnimplemented)
+        << translated_.cpu().error;
+  }
+  // The interpreter runs the reference machine as far, and the two agree.
+  void expect_reference_agrees(uint64_t steps) {
+    interpret(reference_, steps);
+    const core::CpuState& a = reference_.state();
+    const core::CpuState& b = translated_.state();
+    for (int i = 0; i < 8; ++i) EXPECT_EQ(a.gpr[i], b.gpr[i]) << "register " << i;
+    EXPECT_EQ(a.eip, b.eip);
+    EXPECT_EQ(a.eflags, b.eflags);
+    EXPECT_EQ(reference_.cpu().in_shutdown(), translated_.cpu().in_shutdown());
+  }
 
-// mov ecx, N; L: add eax, ecx; rol ebx, 1; loop L (then the case's HLT).
-TestCase counting_loop(uint8_t n) {
-  TestCase c;
-  c.gpr[3] = 0x12345678;
-  c.insns = {
-      {0xB9, n, 0x00, 0x00, 0x00},  // mov ecx, n
-      {0x01, 0xC8},                 // L: add eax, ecx
-      {0xD1, 0xC3},                 // rol ebx, 1
-      {0xE2, 0xFA},                 // loop L
-  };
-  return c;
-}
+  Tx86Machine reference_;
+  Tx86Machine translated_;
+  JitEngine jit_{translated_.cpu(), options()};
+  TestCase loop_;
+};
 
-TEST(BackgroundTranslation, AHotLoopIsInterpretedUntilItsTranslationIsInstalled) {
-  Tx86Machine reference;
-  Tx86Machine translated;
-  JitEngine jit(translated.cpu(), background_options(4));
-  const TestCase c = counting_loop(200);
-  reference.load(c);
-  translated.load(c);
-  jit.flush();
+TEST_F(BackgroundTranslation, AHotLoopIsInterpretedUntilItsTranslationIsInstalled) {
+  load_loop(200);
   const uint64_t total = 1 + 3 * 200 + 1;
-
   // Eight passes: the loop's block was asked for at the fourth, and ran
   // interpreted from then on (unless it came within these few microseconds).
   const uint64_t first = 1 + 3 * 8;
-  EXPECT_NE(jit.run(translated.cpu(), first), core::StopReason::kUnimplemented);
-  EXPECT_GE(jit.stats().interpreted, 1u + 3 * 4);
+  run(first);
+  EXPECT_GE(jit_.stats().interpreted, 1u + 3 * 4);
 
   // Built now: the dispatcher's first pass installs it, and the rest of the
   // loop runs translated.
-  jit.wait_for_background();
-  EXPECT_NE(jit.run(translated.cpu(), total - first), core::StopReason::kUnimplemented);
-  EXPECT_EQ(jit.stats().blocks_translated, 1u);
-  EXPECT_LE(jit.stats().interpreted, first + 1);  // (and the HLT after the loop)
-
-  interpret(reference, total);
-  expect_same_state(reference, translated);
-  EXPECT_EQ(translated.state().gpr[core::kEax], 200u * 201u / 2u);
+  jit_.wait_for_background();
+  run(total - first);
+  EXPECT_EQ(jit_.stats().blocks_translated, 1u);
+  EXPECT_LE(jit_.stats().interpreted, first + 1);  // (and the HLT after the loop)
+  expect_reference_agrees(total);
+  EXPECT_EQ(translated_.state().gpr[core::kEax], 200u * 201u / 2u);
 }
 
-TEST(BackgroundTranslation, ABlockThatKeepsComingBackIsNotLeftWaiting) {
-  Tx86Machine reference;
-  Tx86Machine translated;
-  JitEngine jit(translated.cpu(), background_options(4));
-  const TestCase c = counting_loop(200);
-  reference.load(c);
-  translated.load(c);
-  jit.flush();
+TEST_F(BackgroundTranslation, ABlockThatKeepsComingBackIsNotLeftWaiting) {
+  load_loop(200);
   const uint64_t total = 1 + 3 * 200 + 1;
-  jit.hold_background(true);
-  EXPECT_NE(jit.run(translated.cpu(), total), core::StopReason::kUnimplemented);
+  jit_.hold_background(true);
+  run(total);
   // The thread built nothing: asked for at the fourth pass, the block
   // waited 16 more, and then the dispatcher translated it itself.
-  EXPECT_EQ(jit.stats().blocks_translated, 1u);
-  EXPECT_EQ(jit.stats().interpreted, 1u + 3 * (4 + 16) + 1);
+  EXPECT_EQ(jit_.stats().blocks_translated, 1u);
+  EXPECT_EQ(jit_.stats().interpreted, 1u + 3 * (4 + 16) + 1);
   // The thread's copy, when it comes, is dropped.
-  jit.hold_background(false);
-  jit.wait_for_background();
-  EXPECT_EQ(jit.run(translated.cpu(), 1), core::StopReason::kShutdown);
-  EXPECT_EQ(jit.stats().blocks_translated, 1u);
-  interpret(reference, total);
-  expect_same_state(reference, translated);
+  jit_.hold_background(false);
+  jit_.wait_for_background();
+  EXPECT_EQ(jit_.run(translated_.cpu(), 1), core::StopReason::kShutdown);
+  EXPECT_EQ(jit_.stats().blocks_translated, 1u);
+  expect_reference_agrees(total);
 }
 
-TEST(BackgroundTranslation, CodeRewrittenWhileItIsTranslatedIsNotInstalled) {
-  Tx86Machine reference;
-  Tx86Machine translated;
-  JitEngine jit(translated.cpu(), background_options(4));
-  const TestCase c = counting_loop(100);
-  reference.load(c);
-  translated.load(c);
-  jit.flush();
-
+TEST_F(BackgroundTranslation, CodeRewrittenWhileItIsTranslatedIsNotInstalled) {
+  load_loop(100);
   const uint64_t first = 1 + 3 * 8;  // the loop's block is asked for by now
-  EXPECT_NE(jit.run(translated.cpu(), first), core::StopReason::kUnimplemented);
-  interpret(reference, first);
+  run(first);
+  interpret(reference_, first);
   // The guest rewrites the loop's ADD before its translation is installed:
   // no page held a translation, so nothing watched the write.
-  const uint32_t add = c.boundary(1);
-  translated.poke(add, {0x01, 0xD8});  // add eax, ebx
-  reference.poke(add, {0x01, 0xD8});
+  const uint32_t add = loop_.boundary(1);
+  translated_.poke(add, {0x01, 0xD8});  // add eax, ebx
+  reference_.poke(add, {0x01, 0xD8});
 
-  jit.wait_for_background();
+  jit_.wait_for_background();
   const uint64_t rest = 3 * (100 - 8) + 1;
-  EXPECT_NE(jit.run(translated.cpu(), rest), core::StopReason::kUnimplemented);
-  interpret(reference, rest);
+  run(rest);
   // The block built from the old bytes would have kept adding ECX.
-  expect_same_state(reference, translated);
+  expect_reference_agrees(rest);
 }
 
-TEST(BackgroundTranslation, AFlushDropsWhatIsBeingTranslated) {
-  Tx86Machine reference;
-  Tx86Machine translated;
-  JitEngine jit(translated.cpu(), background_options(4));
-  const TestCase c = counting_loop(100);
-  reference.load(c);
-  translated.load(c);
-  jit.flush();
+TEST_F(BackgroundTranslation, AFlushDropsWhatIsBeingTranslated) {
+  load_loop(100);
   const uint64_t first = 1 + 3 * 8;
-  EXPECT_NE(jit.run(translated.cpu(), first), core::StopReason::kUnimplemented);
-  jit.flush();  // (asked for, maybe built: dropped either way)
-  jit.wait_for_background();
+  run(first);
+  jit_.flush();  // (asked for, maybe built: dropped either way)
+  jit_.wait_for_background();
   const uint64_t rest = 3 * (100 - 8) + 1;
-  EXPECT_NE(jit.run(translated.cpu(), rest), core::StopReason::kUnimplemented);
-  EXPECT_EQ(jit.stats().flushes, 2u);
-  interpret(reference, first + rest);
-  expect_same_state(reference, translated);
+  run(rest);
+  EXPECT_EQ(jit_.stats().flushes, 2u);
+  expect_reference_agrees(first + rest);
 }
 
 }  // namespace
