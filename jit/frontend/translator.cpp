@@ -148,8 +148,9 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
   // The whole page: a block may follow direct jumps and calls anywhere in
   // it (the block cache invalidates by page, so every byte a block was
   // decoded from is on its page). It is read in place: nothing writes guest
-  // memory while a block is translated (a copy of the page was a tenth of
-  // the translation time).
+  // memory while a block is translated here (a copy of the page was a tenth
+  // of the translation time). Translation beside the running guest works
+  // on a copy (JitEngine::request).
   CodeSnapshot snapshot = snapshot_mode(cpu);
   try {
     const uint32_t phys = cpu.mmu.translate(s, start_lin, core::Access::kExecute, cpu.cpl() == 3);
