@@ -76,27 +76,25 @@ void set_mode(LowerContext& ctx, const CodeSnapshot& mode) {
 // changed). Such an instruction in a hot loop (the kernel's memcpy has
 // one) used to go back to the dispatcher and a failed translation on
 // every pass.
-bool translate_straddling(core::Cpu& cpu, const TranslateOptions& options, ir::Builder& b,
-                          ir::Block& out) {
-  const CodeSnapshot mode = snapshot_mode(cpu);
-  core::CpuState& s = cpu.state;
+bool translate_straddling(core::Cpu& cpu, const CodeSnapshot& mode, const TranslateOptions& options,
+                          ir::Builder& b, ir::Block& out) {
   uint8_t bytes[core::kMaxInsnLength];
   core::DecodedInsn insn;
   try {
     const unsigned avail = cpu.fetch_code(bytes, core::kMaxInsnLength);
-    if (core::decode({bytes, avail}, s.code32(), insn) != core::DecodeStatus::kOk) return false;
+    if (core::decode({bytes, avail}, mode.code32, insn) != core::DecodeStatus::kOk) return false;
   } catch (const core::GuestFault&) {
     return false;  // (the interpreter raises it)
   }
-  const uint32_t lin = s.seg[core::kCs].base + s.eip;
+  const uint32_t lin = mode.cs_base + mode.eip;
   const uint32_t head = core::kPageSize - (lin & core::kPageMask);  // the bytes on this page
-  const uint32_t next_eip = s.eip + insn.length;
-  ir::GuestInsn g{insn, s.eip, {}};
+  const uint32_t next_eip = mode.eip + insn.length;
+  ir::GuestInsn g{insn, mode.eip, {}};
   std::copy_n(bytes, insn.length, g.bytes.begin());
   out.guest.push_back(g);
   out.end_eip = next_eip;
   // (Only the bytes up to the page's end are the block's.)
-  out.hi_eip = s.eip + head;
+  out.hi_eip = mode.eip + head;
   b.set_insn(0);
 
   const uint32_t tail = insn.length - head;
@@ -107,8 +105,8 @@ bool translate_straddling(core::Cpu& cpu, const TranslateOptions& options, ir::B
            ir::Arg::imm(static_cast<uint32_t>(expected)),
            ir::Arg::imm(static_cast<uint32_t>(expected >> 32)));
     std::vector<uint32_t> returns;
-    LowerContext ctx{b,     out,      out.guest[0].decoded,   0,
-                     s.eip, next_eip, s.seg[core::kCs].limit, s.stack32()};
+    LowerContext ctx{b,        out,      out.guest[0].decoded, 0,
+                     mode.eip, next_eip, mode.cs_limit,        mode.stack32};
     ctx.returns = &returns;
     set_mode(ctx, mode);
     ctx.may_continue = options.max_side_exits > 0;
@@ -166,7 +164,7 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
   if (translate_snapshot(snapshot, options, out, decoded, &straddles)) return true;
   if (!straddles) return false;
   ir::Builder b(out);
-  return translate_straddling(cpu, options, b, out);
+  return translate_straddling(cpu, snapshot, options, b, out);
 }
 
 bool translate_snapshot(const CodeSnapshot& snapshot, const TranslateOptions& options,
