@@ -123,6 +123,8 @@ class BlockEmitter {
   void emit_shift_by_value(ir::Ref r, const ir::Inst& in);
   void emit_shift_imm(ir::Op op, const x86::Gp& d, uint32_t count, bool want_of);
   bool host_of_read(ir::Ref r) const;
+  // Whether a FlagsFrom reads the host flags r's op leaves.
+  bool host_flags_read(ir::Ref r) const;
   void emit_flags_from(ir::Ref r, const ir::Inst& in);
   void emit_cond(ir::Ref r, const ir::Inst& in);
   // The Conds on FlagsFrom r that read only flags its op produced: they

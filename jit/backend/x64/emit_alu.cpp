@@ -160,6 +160,20 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
     a.mov(kScratch1.r32(), second);
     second = kScratch1.r32();
   }
+  // An address computation (base + displacement, base + index) whose host
+  // flags nobody reads: one LEA into a register of its own where MOV + ADD
+  // took two.
+  if (size == 4 && first.id() != dst.id() && !host_flags_read(r)) {
+    if (in.op == Op::kAdd || (in.op == Op::kSub && second_imm)) {
+      if (second_imm) {
+        const uint32_t disp = in.op == Op::kAdd ? in.a[1].v : 0u - in.a[1].v;
+        a.lea(dst, x86::dword_ptr(first.r64(), static_cast<int32_t>(disp)));
+      } else {
+        a.lea(dst, x86::dword_ptr(first.r64(), second.r64()));
+      }
+      return;
+    }
+  }
   if (first.id() != dst.id()) a.mov(dst, first);
   const x86::Gp d = sized(dst, size);
   const asmjit::Imm imm(in.a[1].v);
@@ -225,6 +239,13 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
   // Keep the value zero-extended (movzx leaves the flags alone).
   if (size == 1) a.movzx(dst, dst.r8());
   if (size == 2) a.movzx(dst, dst.r16());
+}
+
+bool BlockEmitter::host_flags_read(ir::Ref r) const {
+  for (const Use& u : uses_[r]) {
+    if (block.insts[u.by].op == ir::Op::kFlagsFrom && u.arg == 0) return true;
+  }
+  return false;
 }
 
 // Whether a FlagsFrom takes OF from the host flags r's op leaves.
