@@ -30,9 +30,11 @@ namespace tx86::core {
 enum class Access : uint8_t { kRead, kWrite, kExecute };
 
 // Flag bits above the 32-bit page base: a flagged tag never equals a page,
-// and exceeds every linear address (the JIT's lookup subtracts it).
-inline constexpr uint64_t kTlbInvalid = 1ull << 32;
-inline constexpr uint64_t kTlbSlow = 1ull << 33;  // translated, but not plain RAM/ROM
+// and exceeds every linear address, and every 64-bit sum of a 32-bit
+// register and a displacement (the JIT's lookup subtracts the tag from one
+// of those, and a sum past 4 GiB must match no entry).
+inline constexpr uint64_t kTlbInvalid = 1ull << 62;
+inline constexpr uint64_t kTlbSlow = 1ull << 61;  // translated, but not plain RAM/ROM
 
 struct TlbEntry {
   uint64_t read_tag = kTlbInvalid;

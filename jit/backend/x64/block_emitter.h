@@ -62,7 +62,12 @@ struct PageGroup {
   bool stores = false;
   unsigned members = 0;
   ir::Ref base = ir::kNoRef;  // its host base: a register allocator value (add_value)
-  int64_t span_low = 0;       // (while planning, without wrapping)
+  // Folded: every access addresses host memory as [host base + address
+  // base + its displacement], and its address needs no register of its own
+  // (page_groups.cpp).
+  bool folded = false;
+  ir::Ref address_base = ir::kNoRef;  // (folded) the address's base value
+  int64_t span_low = 0;               // (while planning, without wrapping)
   int64_t span_high = 0;
 };
 
@@ -137,21 +142,32 @@ class BlockEmitter {
   // the page and keeps its base (a value of the register allocator), or keeps 0
   // and goes to the access's own `lookup` when the group's span crosses a
   // page or the TLB does not map it; at the others, the base kept, or
-  // `lookup` when it is 0. `tmp` is free.
+  // `lookup` when it is 0. `lin` is the access's linear address (a folded
+  // group's: its base value's register); `tmp` is free.
   const PageGroup* page_group_of(ir::Ref r) const;
+  int32_t displacement(ir::Ref r) const { return displacement_[r]; }
   x86::Gp page_group_base(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp,
                           const asmjit::Label& lookup);
   void emit_load(ir::Ref r, const ir::Inst& in);
   void emit_store(ir::Ref r, const ir::Inst& in);
+  void emit_folded_load(ir::Ref r, const ir::Inst& in, const PageGroup& group);
+  void emit_folded_store(ir::Ref r, const ir::Inst& in, const PageGroup& group);
+  template <class F>
+  void emit_load_slow(const ir::Inst& in, const asmjit::Label& slow, const asmjit::Label& done,
+                      const x86::Gp& dst, F offset_to_r10);
+  template <class F>
+  void emit_store_slow(ir::Ref r, const ir::Inst& in, const asmjit::Label& slow,
+                       const asmjit::Label& done, const x86::Gp& value, F offset_to_r10);
   void emit_check_eip(const ir::Inst& in);
   void emit_guard_code(const ir::Inst& in);
   void emit_rep_string(const ir::Inst& in);
   void emit_x87(const ir::Inst& in);
   // The inline TLB lookup (emit_memory.cpp): jumps to `slow` unless the
   // TLB maps the page of [lin, lin + size) for the access; then `addend`
-  // holds the entry's addend. Clobbers `tmp` and r11.
+  // holds the entry's addend. Clobbers `tmp` and r11. `wide`: lin is a
+  // 64-bit sum that must not have left [0, 4 GiB) (a folded page group's).
   void tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
-                  const asmjit::Label& slow, const x86::Gp& addend = kScratch1);
+                  const asmjit::Label& slow, const x86::Gp& addend = kScratch1, bool wide = false);
   uint8_t* tlb_slot();
   // Leaves the block with a fault for guest instruction `insn`: EIP on it,
   // icount as before it, the deferred flags written (Cpu::pending_fault
@@ -224,6 +240,11 @@ class BlockEmitter {
   // Who reads each IR value (uses_), for the plans.
   void plan_uses();
   void plan_page_groups();
+  void plan_folding();
+  // A group's first access, not folded: the lookup of the page of its
+  // lowest address, from this access's.
+  void page_group_lookup(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp,
+                         const asmjit::Label& fail, const x86::Gp& base);
   ExitState::Operand operand_now(const ir::Arg& arg) const;
   void add_plan_steps(const ir::Arg& flags, ExitState& plan) const;
   void keep_live_for(const ir::Arg& flags, uint32_t until);

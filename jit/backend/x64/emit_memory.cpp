@@ -85,15 +85,19 @@ uint8_t* BlockEmitter::tlb_slot() {
 }
 
 void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
-                              const asmjit::Label& slow, const x86::Gp& addend) {
+                              const asmjit::Label& slow, const x86::Gp& addend, bool wide) {
   const int32_t tag = write ? kTagWrite : kTagRead;
   uint8_t* const slot = ctx.tlb_slots != nullptr ? tlb_slot() : nullptr;
   // One compare tests both the page and that [lin, lin + size) stays in
   // it: lin - tag, in 64 bits, is at most kPageSize - size only then (a
   // tag with a flag bit, above 4 GiB, leaves it "negative").
   const auto last_start = static_cast<int32_t>(core::kPageSize - size);
-  auto offset_in_page = [this, lin, tmp, tag, last_start](const x86::Gp& entry) {
-    a.mov(tmp.r32(), lin);
+  auto offset_in_page = [this, lin, tmp, tag, last_start, wide](const x86::Gp& entry) {
+    if (wide) {
+      a.mov(tmp.r64(), lin.r64());
+    } else {
+      a.mov(tmp.r32(), lin.r32());
+    }
     a.sub(tmp.r64(), x86::qword_ptr(entry, tag));
     a.cmp(tmp.r64(), last_start);
   };
@@ -107,7 +111,7 @@ void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, con
     a.bind(index);
   }
   auto by_index = [this, lin, tmp, slow, slot, found, offset_in_page] {
-    a.mov(kScratch1.r32(), lin);
+    a.mov(kScratch1.r32(), lin.r32());
     a.shr(kScratch1.r32(), core::kPageShift - 5);
     a.and_(kScratch1.r32(), (core::Mmu::kTlbSize - 1) << 5);
     a.add(kScratch1, state_qword(kOffTlb + (ctx.user ? 8 : 0)));
@@ -158,10 +162,11 @@ void BlockEmitter::emit_guard_code(const ir::Inst& in) {
 
 namespace {
 
-// The access itself at host address base + lin.
+// The access itself at host address base + lin (+ disp: a folded page
+// group's access, lin its base value).
 void access_load(x86::Assembler& a, const x86::Gp& dst, const x86::Gp& base, const x86::Gp& lin,
-                 unsigned size) {
-  const x86::Mem src = x86::ptr(base, lin.r64());
+                 unsigned size, int32_t disp = 0) {
+  const x86::Mem src = x86::ptr(base, lin.r64(), 0, disp);
   switch (size) {
     case 1: a.movzx(dst, src.cloneResized(1)); break;
     case 2: a.movzx(dst, src.cloneResized(2)); break;
@@ -170,8 +175,8 @@ void access_load(x86::Assembler& a, const x86::Gp& dst, const x86::Gp& base, con
 }
 
 void access_store(x86::Assembler& a, const x86::Gp& value, const x86::Gp& base, const x86::Gp& lin,
-                  unsigned size) {
-  const x86::Mem where = x86::ptr(base, lin.r64());
+                  unsigned size, int32_t disp = 0) {
+  const x86::Mem where = x86::ptr(base, lin.r64(), 0, disp);
   switch (size) {
     case 1: a.mov(where.cloneResized(1), value.r8()); break;
     case 2: a.mov(where.cloneResized(2), value.r16()); break;
@@ -179,9 +184,80 @@ void access_store(x86::Assembler& a, const x86::Gp& value, const x86::Gp& base, 
   }
 }
 
+// The 32-bit offset of a folded access (its base value's register + its
+// displacement, wrapping as the guest's) into r10, for its out-of-line paths.
+void offset_into_scratch0(x86::Assembler& a, const x86::Gp& base_value, int32_t disp) {
+  a.lea(kScratch0.r32(), x86::dword_ptr(base_value.r64(), disp));
+}
+
+// A register of RAX, RCX, RDX that neither a nor b is (a temporary that an
+// out-of-line path saves on the host stack around its use).
+x86::Gp other_than(const x86::Gp& a, const x86::Gp& b) {
+  for (const x86::Gp& r : {x86::rax, x86::rcx, x86::rdx}) {
+    if (r.id() != a.id() && r.id() != b.id()) return r;
+  }
+  return x86::rax;  // (unreachable: three candidates, two excluded at most)
+}
+
 }  // namespace
 
+void BlockEmitter::emit_folded_load(ir::Ref r, const ir::Inst& in, const PageGroup& group) {
+  const x86::Gp base_value = ra.use(group.address_base);
+  const int32_t disp = displacement_[r];
+  const x86::Gp dst = ra.def(r);
+  asmjit::Label slow = a.newLabel();
+  asmjit::Label done = a.newLabel();
+  asmjit::Label lookup = a.newLabel();
+  access_load(a, dst, page_group_base(r, base_value, dst, lookup), base_value, in.size, disp);
+  a.bind(done);
+  add_stub([this, lookup, slow, done, base_value, disp, dst, in] {
+    a.bind(lookup);
+    offset_into_scratch0(a, base_value, disp);
+    tlb_lookup(kScratch0.r32(), in.size, false, dst, slow);
+    access_load(a, dst, kScratch1, kScratch0, in.size);
+    a.jmp(done);
+  });
+  emit_load_slow(in, slow, done, dst,
+                 [this, base_value, disp] { offset_into_scratch0(a, base_value, disp); });
+}
+
+void BlockEmitter::emit_folded_store(ir::Ref r, const ir::Inst& in, const PageGroup& group) {
+  const x86::Gp base_value = ra.use(group.address_base);
+  const int32_t disp = displacement_[r];
+  const x86::Gp value = operand(*this, in.a[1]);
+  // The first access's lookup needs a temporary; the others' main path none.
+  const x86::Gp tmp = group.first == r ? ra.temp() : kScratch0.r32();
+  asmjit::Label slow = a.newLabel();
+  asmjit::Label done = a.newLabel();
+  asmjit::Label lookup = a.newLabel();
+  access_store(a, value, page_group_base(r, base_value, tmp, lookup), base_value, in.size, disp);
+  a.bind(done);
+  // The lookup's temporary (r10 holds the offset, r11 the entry): a
+  // register saved around it, which is cheaper than taking one for the
+  // main path, where the allocator would spill for it.
+  add_stub([this, lookup, slow, done, base_value, disp, value, in] {
+    a.bind(lookup);
+    const x86::Gp saved = other_than(base_value, value);
+    asmjit::Label miss = a.newLabel();
+    a.push(saved);
+    offset_into_scratch0(a, base_value, disp);
+    tlb_lookup(kScratch0.r32(), in.size, true, saved, miss);
+    access_store(a, value, kScratch1, kScratch0, in.size);
+    a.pop(saved);
+    a.jmp(done);
+    a.bind(miss);
+    a.pop(saved);
+    a.jmp(slow);
+  });
+  emit_store_slow(r, in, slow, done, value,
+                  [this, base_value, disp] { offset_into_scratch0(a, base_value, disp); });
+}
+
 void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
+  if (const PageGroup* group = page_group_of(r); group != nullptr && group->folded) {
+    emit_folded_load(r, in, *group);
+    return;
+  }
   const x86::Gp offset = operand(*this, in.a[0]);  // it survives for the slow path
   const x86::Gp dst = ra.def(r);
   asmjit::Label slow = a.newLabel();
@@ -206,14 +282,21 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
     a.jmp(slow);
   }
   a.bind(done);
+  emit_load_slow(in, slow, done, dst, [this, offset] { a.mov(kScratch0.r32(), offset); });
+}
 
+// The helper call of a load (the page not mapped for it inline, or not
+// RAM); offset_to_r10 puts the access's offset in r10.
+template <class F>
+void BlockEmitter::emit_load_slow(const ir::Inst& in, const asmjit::Label& slow,
+                                  const asmjit::Label& done, const x86::Gp& dst, F offset_to_r10) {
   const uint32_t insn = in.insn;
   const uint32_t synced_here = synced();
   ExitState state = deferred_state();
   const uint8_t* thunk = ctx.trampoline->access_thunk(false, in.aux, in.size);
-  add_stub([this, slow, done, offset, dst, thunk, insn, synced_here, state] {
+  add_stub([this, slow, done, offset_to_r10, dst, thunk, insn, synced_here, state] {
     a.bind(slow);
-    a.mov(kScratch0.r32(), offset);
+    offset_to_r10();
     a.call(reinterpret_cast<uint64_t>(thunk));
     a.mov(dst, kScratch0.r32());
     a.shr(kScratch0, 32);  // the status
@@ -226,6 +309,10 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
 }
 
 void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
+  if (const PageGroup* group = page_group_of(r); group != nullptr && group->folded) {
+    emit_folded_store(r, in, *group);
+    return;
+  }
   const x86::Gp offset = operand(*this, in.a[0]);
   const x86::Gp value = operand(*this, in.a[1]);
   // A page group's later store needs no temporary on its own path, and
@@ -256,7 +343,14 @@ void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
     a.jmp(slow);
   }
   a.bind(done);
+  emit_store_slow(r, in, slow, done, value, [this, offset] { a.mov(kScratch0.r32(), offset); });
+}
 
+// The helper call of a store, as emit_load_slow's.
+template <class F>
+void BlockEmitter::emit_store_slow(ir::Ref r, const ir::Inst& in, const asmjit::Label& slow,
+                                   const asmjit::Label& done, const x86::Gp& value,
+                                   F offset_to_r10) {
   const uint32_t insn = in.insn;
   const uint32_t synced_here = synced();
   ExitState state = deferred_state();
@@ -267,24 +361,24 @@ void BlockEmitter::emit_store(ir::Ref r, const ir::Inst& in) {
   if (checks_itself)
     add_code_modified_exit(modified, insn + 1, synced_here, state_after_instruction(r));
   const uint8_t* thunk = ctx.trampoline->access_thunk(true, in.aux, in.size);
-  add_stub(
-      [this, slow, done, offset, value, thunk, insn, synced_here, state, checks_itself, modified] {
-        a.bind(slow);
-        a.mov(kScratch0.r32(), offset);
-        a.mov(kScratch1.r32(), value);
-        a.call(reinterpret_cast<uint64_t>(thunk));
-        asmjit::Label fault = a.newLabel();
-        a.test(kScratch0.r32(), kScratch0.r32());
-        a.jnz(fault);
-        // A store into translated code set code_modified: see run().
-        if (checks_itself) {
-          a.cmp(x86::byte_ptr(kState, kOffCodeModified), 0);
-          a.jne(modified);
-        }
-        a.jmp(done);
-        a.bind(fault);
-        exit_fault(insn, synced_here, state);
-      });
+  add_stub([this, slow, done, offset_to_r10, value, thunk, insn, synced_here, state, checks_itself,
+            modified] {
+    a.bind(slow);
+    offset_to_r10();
+    a.mov(kScratch1.r32(), value);
+    a.call(reinterpret_cast<uint64_t>(thunk));
+    asmjit::Label fault = a.newLabel();
+    a.test(kScratch0.r32(), kScratch0.r32());
+    a.jnz(fault);
+    // A store into translated code set code_modified: see run().
+    if (checks_itself) {
+      a.cmp(x86::byte_ptr(kState, kOffCodeModified), 0);
+      a.jne(modified);
+    }
+    a.jmp(done);
+    a.bind(fault);
+    exit_fault(insn, synced_here, state);
+  });
 }
 
 }  // namespace tx86::jit::x64

@@ -129,6 +129,45 @@ void BlockEmitter::plan_page_groups() {
   for (ir::Ref r = 0; r < n; ++r) {
     if (group_of_[r] >= 0 && !taken[group_of_[r]]) group_of_[r] = -1;
   }
+  plan_folding();
+}
+
+// A group with a base value and no index is folded: its accesses address
+// host memory as [host base + base value + displacement], so the base +
+// displacement sums (a stack frame's ESP + 4, ESP + 8, ...) need neither an
+// instruction nor a register. That 64-bit sum is the guest's 32-bit one
+// unless the guest's wraps past 4 GiB; the first access maps the page of
+// base + lowest displacement as a 64-bit sum, which no page matches then,
+// and the group's accesses take their own lookups (the 32-bit offset). A
+// displacement below -64 KiB is most often a large unsigned one (an array
+// at 0xC1234560 indexed by the "base"), whose 64-bit sum would miss every
+// time: such groups keep the sums.
+void BlockEmitter::plan_folding() {
+  const size_t n = block.insts.size();
+  std::vector<PageGroupPlace>& places = w_.places;
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    PageGroup& group = groups_[g];
+    const PageGroupPlace& place = places[g];
+    if (group.base == ir::kNoRef || place.base == ir::kNoRef || place.index != ir::kNoRef ||
+        group.span_low < -0x10000)
+      continue;
+    group.folded = true;
+    group.address_base = place.base;
+  }
+  for (ir::Ref r = 0; r < n; ++r) {
+    if (group_of_[r] < 0 || !groups_[group_of_[r]].folded) continue;
+    const PageGroup& group = groups_[group_of_[r]];
+    ra.extend(group.address_base, r);
+    // An address value only folded accesses read is not emitted.
+    const ir::Arg& addr = block.insts[r].a[0];
+    if (!addr.is_value() || addr.v == group.address_base || skipped_[addr.v]) continue;
+    bool only_folded = true;
+    for (const Use& u : uses_[addr.v]) {
+      only_folded =
+          only_folded && u.arg == 0 && group_of_[u.by] >= 0 && groups_[group_of_[u.by]].folded;
+    }
+    if (only_folded) skipped_[addr.v] = true;
+  }
 }
 
 const PageGroup* BlockEmitter::page_group_of(ir::Ref r) const {
@@ -145,26 +184,42 @@ x86::Gp BlockEmitter::page_group_base(ir::Ref r, const x86::Gp& lin, const x86::
     return base;
   }
   asmjit::Label fail = a.newLabel();
-  // low = lin - (this access's displacement - the lowest), mod 2^32. The
-  // TLB maps [low, low + span) only if the span stays in low's page: the
-  // tag compare is on the page of its last byte (a span that wraps past
-  // 4 GiB ends in page 0, not low's).
-  const auto to_low =
-      static_cast<int32_t>(static_cast<uint32_t>(g.low) - static_cast<uint32_t>(displacement_[r]));
   const int32_t span = g.high - g.low;
   const x86::Gp base = ra.def(g.base).r64();
-  x86::Gp low = lin;
-  if (to_low != 0) {
-    a.lea(kScratch0.r32(), x86::dword_ptr(lin.r64(), to_low));
-    low = kScratch0.r32();
+  if (g.folded) {
+    // The page of base value + lowest displacement, summed in 64 bits.
+    x86::Gp low = lin.r64();
+    if (g.low != 0) {
+      a.lea(kScratch0, x86::qword_ptr(lin.r64(), g.low));
+      low = kScratch0;
+    }
+    tlb_lookup(low, static_cast<unsigned>(span), g.stores, tmp, fail, base, true);
+  } else {
+    page_group_lookup(r, lin, tmp, fail, base);
   }
-  tlb_lookup(low, static_cast<unsigned>(span), g.stores, tmp, fail, base);
   add_stub([this, fail, lookup, base] {
     a.bind(fail);
     a.xor_(base.r32(), base.r32());
     a.jmp(lookup);
   });
   return base;
+}
+
+void BlockEmitter::page_group_lookup(ir::Ref r, const x86::Gp& lin, const x86::Gp& tmp,
+                                     const asmjit::Label& fail, const x86::Gp& base) {
+  const PageGroup& g = groups_[group_of_[r]];
+  // low = lin - (this access's displacement - the lowest), mod 2^32. The
+  // TLB maps [low, low + span) only if the span stays in low's page: the
+  // tag compare is on the page of its last byte (a span that wraps past
+  // 4 GiB ends in page 0, not low's).
+  const auto to_low =
+      static_cast<int32_t>(static_cast<uint32_t>(g.low) - static_cast<uint32_t>(displacement_[r]));
+  x86::Gp low = lin;
+  if (to_low != 0) {
+    a.lea(kScratch0.r32(), x86::dword_ptr(lin.r64(), to_low));
+    low = kScratch0.r32();
+  }
+  tlb_lookup(low, static_cast<unsigned>(g.high - g.low), g.stores, tmp, fail, base);
 }
 
 }  // namespace tx86::jit::x64

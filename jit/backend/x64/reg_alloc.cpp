@@ -1,6 +1,7 @@
 #include "jit/backend/x64/reg_alloc.h"
 
 #include <stdexcept>
+#include <string>
 
 namespace tx86::jit::x64 {
 
@@ -137,7 +138,8 @@ int RegAlloc::take_register(bool callee_saved_only) {
 x86::Gp RegAlloc::use(ir::Ref v) {
   int r = reg_of_[v];
   if (r == kNone) {
-    if (slot_of_[v] == kNone) throw std::runtime_error("jit: use of a value with no location");
+    if (slot_of_[v] == kNone)
+      throw std::runtime_error("jit: use of a value with no location: %" + std::to_string(v));
     r = take_register(crosses_call(v) && next_call_[current_] < last_use_[v]);
     a_.mov(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, r), spill_slot(slot_of_[v]));
     reg_of_[v] = r;

@@ -388,7 +388,8 @@ TEST(JitFuzz, SmallArenaFlushingOften) {
 // TLB warm), with ESI inside a page, at either end of one (the group's
 // span crosses into the next page: each access looks itself up), on the
 // code (no write mapping: stores rewrite it) or, with paging, next to
-// absent and read-only pages and to a page mapped elsewhere, which the run
+// absent and read-only pages and to a page mapped elsewhere, or where
+// ESI + displacement wraps past 4 GiB (either way), which the run
 // may remap on the way (a page-table store and INVLPG: an interpreter call
 // between accesses of one group).
 TEST(JitFuzz, PageGroups) {
@@ -412,8 +413,9 @@ TEST(JitFuzz, PageGroups) {
       0x0F, 0x01, 0x3D, 0x00, 0x30, 0x00, 0x00,                    // invlpg [0x3000]
   };
   static_assert(kPageTable + 3 * 4 == 0x1100C);
-  static constexpr uint32_t kPlaces[] = {0x2100, 0x2002,     0x3000 - 12,   0x3000 - 20, 0x3100,
-                                         0x4FFC, 0x5000 - 2, kCode + 0x300, kCode + 4};
+  static constexpr uint32_t kPlaces[] = {0x2100,    0x2002, 0x3000 - 12, 0x3000 - 20,
+                                         0x3100,    0x4FFC, 0x5000 - 2,  kCode + 0x300,
+                                         kCode + 4, 2,      0xFFFFFFF6};
   Generator gen(0x9A6E);
   Machine reference(false);
   Machine translated(true);
