@@ -44,9 +44,15 @@ void BlockEmitter::load_guest(const x86::Gp& dst, unsigned gpr) {
 // registers before the values they read) and no call, which reloads every
 // pinned register.
 bool BlockEmitter::reads_pinned_in_place(ir::Ref v, unsigned gpr) const {
+  return pinned_holds(v, gpr, 0);
+}
+
+// Whether v, in gpr's pinned host register from index `from` on, stays
+// there until its last use (reads_pinned_in_place's terms).
+bool BlockEmitter::pinned_holds(ir::Ref v, unsigned gpr, uint32_t from) const {
   if (pinned_host(gpr) < 0) return false;
   const uint32_t end = ra.last_use(v);
-  for (uint32_t i = 0; i <= end && i < block.insts.size(); ++i) {
+  for (uint32_t i = from; i <= end && i < block.insts.size(); ++i) {
     const ir::Inst& in = block.insts[i];
     if (in.dead || i == v) continue;
     const bool sets = in.op == ir::Op::kSetReg && (in.aux & 7) == gpr;
@@ -486,7 +492,12 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
       }
       deferred_regs_[in.aux] = ir::Arg{};
       if (in.a[0].is_value()) {
-        store_guest(in.aux, ra.use(in.a[0].v));
+        const ir::Ref v = in.a[0].v;
+        store_guest(in.aux, ra.use(v));
+        // A value read on after it went into a pinned register is read
+        // there: its own register is free for others (fewer spills).
+        if (ra.lives_after(v, r) && pinned_holds(v, in.aux, r + 1))
+          ra.move_to_pinned(v, pinned_host(in.aux));
       } else if (pinned_host(in.aux) >= 0) {
         a.mov(pinned_reg(in.aux), in.a[0].v);
       } else {

@@ -105,6 +105,7 @@ class BlockEmitter {
   void load_guest(const x86::Gp& dst, unsigned gpr);
   void store_guest(unsigned gpr, const x86::Gp& src);
   bool reads_pinned_in_place(ir::Ref v, unsigned gpr) const;
+  bool pinned_holds(ir::Ref v, unsigned gpr, uint32_t from) const;
   void add_guest(unsigned gpr, const x86::Gp& src);
   // Adds the instructions completed so far to icount (before a call or exit).
   void sync_icount(uint32_t done);

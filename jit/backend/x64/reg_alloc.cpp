@@ -177,6 +177,14 @@ x86::Gp RegAlloc::bind_pinned(ir::Ref v, int host) {
   return x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, host);
 }
 
+void RegAlloc::move_to_pinned(ir::Ref v, int host) {
+  const int old = reg_of_[v];
+  if (old == host) return;
+  if (old != kNone) disown(old);
+  reg_of_[v] = host;
+  own(host, v);
+}
+
 x86::Gp RegAlloc::temp() {
   const int r = take_register(false);
   temp_ |= bit(r);

@@ -39,6 +39,9 @@ class RegAlloc {
   // where it is: the caller makes sure nothing writes that register while v
   // lives. No instruction may take it over (def_over) or spill it.
   x86::Gp bind_pinned(ir::Ref v, int host);
+  // v, just copied into pinned host register `host`, lives there from now
+  // on (its own register is free), on the same terms as bind_pinned's.
+  void move_to_pinned(ir::Ref v, int host);
   uint32_t last_use(ir::Ref v) const { return last_use_[v]; }
   // Call before emitting the instruction at index `at`.
   void begin_instruction(uint32_t at) { current_ = at; }
