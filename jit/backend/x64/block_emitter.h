@@ -131,6 +131,8 @@ class BlockEmitter {
   bool host_of_read(ir::Ref r) const;
   // Whether a FlagsFrom reads the host flags r's op leaves.
   bool host_flags_read(ir::Ref r) const;
+  // Whether only FlagsFroms read r (its result is never wanted).
+  bool only_host_flags_read(ir::Ref r) const;
   void emit_flags_from(ir::Ref r, const ir::Inst& in);
   void emit_cond(ir::Ref r, const ir::Inst& in);
   // The Conds on FlagsFrom r that read only flags its op produced: they

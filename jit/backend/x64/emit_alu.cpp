@@ -141,6 +141,28 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
     return;
   }
 
+  // A compare or test (a SUB or AND only FlagsFroms read, which read the
+  // host flags, not the result): CMP or TEST, with no register for it.
+  if ((in.op == Op::kSub || in.op == Op::kAnd) && only_host_flags_read(r)) {
+    const x86::Gp first = sized(reg_or_load(in.a[0], kScratch0), size);
+    if (in.a[1].is_imm()) {
+      const asmjit::Imm imm(in.a[1].v);
+      if (in.op == Op::kSub) {
+        a.cmp(first, imm);
+      } else {
+        a.test(first, imm);
+      }
+    } else {
+      const x86::Gp second = sized(ra.use(in.a[1].v), size);
+      if (in.op == Op::kSub) {
+        a.cmp(first, second);
+      } else {
+        a.test(first, second);
+      }
+    }
+    return;
+  }
+
   // Two-address arithmetic: dst = a0; op dst, a1. The host instruction sets
   // the host flags exactly as the guest's would; FlagsFrom reads them next.
   const x86::Gp first = reg_or_load(in.a[0], kScratch0);
@@ -241,18 +263,27 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
   if (size == 2) a.movzx(dst, dst.r16());
 }
 
+// (A FlagsFrom that is not emitted, only recomputed on exits, reads none.)
 bool BlockEmitter::host_flags_read(ir::Ref r) const {
   for (const Use& u : uses_[r]) {
-    if (block.insts[u.by].op == ir::Op::kFlagsFrom && u.arg == 0) return true;
+    if (block.insts[u.by].op == ir::Op::kFlagsFrom && u.arg == 0 && !skipped_[u.by]) return true;
   }
   return false;
+}
+
+bool BlockEmitter::only_host_flags_read(ir::Ref r) const {
+  for (const Use& u : uses_[r]) {
+    if (block.insts[u.by].op != ir::Op::kFlagsFrom || u.arg != 0) return false;
+  }
+  return !uses_[r].empty();
 }
 
 // Whether a FlagsFrom takes OF from the host flags r's op leaves.
 bool BlockEmitter::host_of_read(ir::Ref r) const {
   for (const Use& u : uses_[r]) {
     const ir::Inst& user = block.insts[u.by];
-    if (user.op == ir::Op::kFlagsFrom && (user.host_mask & core::flags::kOf)) return true;
+    if (user.op == ir::Op::kFlagsFrom && (user.host_mask & core::flags::kOf) && !skipped_[u.by])
+      return true;
   }
   return false;
 }
