@@ -260,6 +260,7 @@ class BlockEmitter {
                                   // (its LazyKind), else -1
     std::vector<bool> store_old;  // per raw FlagsFrom: the flags it merges into are not CpuState's
     bool materialize_at_entry = false;
+    bool carry_at_entry = false;  // (instead) only CF is merged on entry
   };
   struct Use {
     ir::Ref by;

@@ -29,20 +29,30 @@ void BlockEmitter::plan_lazy_flags() {
   lazy_.materialize_at_entry = false;
   fused_.assign(n, false);
 
-  // Does the block read the status flags it starts with?
+  lazy_.carry_at_entry = false;
+  // Which status flags the block reads of those it starts with? CF alone
+  // (INC or DEC merging into them, ADC) is common at a loop's head, whose
+  // back edge left the compare's flags raw: that one bit is merged, on
+  // entry, and the rest stay raw.
+  uint32_t read = 0;
   for (ir::Ref r = 0; r < n; ++r) {
     const ir::Inst& in = block.insts[r];
     if (in.dead) continue;
-    if (in.op == Op::kRepString || in.op == Op::kX87) lazy_.materialize_at_entry = true;
+    if (in.op == Op::kRepString || in.op == Op::kX87) read |= core::flags::kArith;
     if (in.op != Op::kGetFlags) continue;
     for (const Use& u : uses_[r]) {
       const ir::Inst& user = block.insts[u.by];
-      const bool replaced =
-          user.op == Op::kFlagsFrom && u.arg == 1 &&
-          ((user.host_mask | user.zero_mask) & core::flags::kArith) == core::flags::kArith;
-      if (!replaced && user.op != Op::kDfDelta) lazy_.materialize_at_entry = true;
+      if (user.op == Op::kFlagsFrom && u.arg == 1) {
+        read |= core::flags::kArith & ~(user.host_mask | user.zero_mask);
+      } else if ((user.op == Op::kAdc || user.op == Op::kSbb) && u.arg == 2) {
+        read |= core::flags::kCf;
+      } else if (user.op != Op::kDfDelta) {
+        read |= core::flags::kArith;
+      }
     }
   }
+  lazy_.carry_at_entry = read == core::flags::kCf;
+  lazy_.materialize_at_entry = read != 0 && !lazy_.carry_at_entry;
 
   // Each main-path SetFlags, up to the next one.
   if (!host_has_lahf()) return;
@@ -198,6 +208,30 @@ void BlockEmitter::emit_exit_capture(ir::Ref from) {
 }
 
 void BlockEmitter::emit_entry_materialize() {
+  if (lazy_.carry_at_entry) {
+    // CF into EFLAGS from a raw word that replaced it (kinds 0 and 1: the
+    // capture's bit 8); the raw word stays, and still holds the rest.
+    asmjit::Label raw = a.newLabel();
+    asmjit::Label back = a.newLabel();
+    a.cmp(state_dword(kOffLazyFlags), 0);
+    a.jne(raw);
+    a.bind(back);
+    add_stub([this, raw, back] {
+      a.bind(raw);  // (nothing is live yet)
+      static_assert(kLazyKinds[0].host & core::flags::kCf &&
+                    kLazyKinds[1].host & core::flags::kCf &&
+                    !(kLazyKinds[2].host & core::flags::kCf));
+      a.mov(kScratch0.r32(), state_dword(kOffLazyFlags));
+      a.cmp(kScratch0.r32(), 2 << 16);
+      a.jae(back);
+      a.shr(kScratch0.r32(), 8);
+      a.and_(kScratch0.r32(), core::flags::kCf);
+      a.and_(state_dword(kOffEflags), ~core::flags::kCf);
+      a.or_(state_dword(kOffEflags), kScratch0.r32());
+      a.jmp(back);
+    });
+    return;
+  }
   if (!lazy_.materialize_at_entry) return;
   asmjit::Label raw = a.newLabel();
   asmjit::Label back = a.newLabel();
