@@ -1,7 +1,7 @@
 // Constant folding (passes.h): a pure op whose inputs are all immediates
 // becomes an immediate, chains of additions of constants combine, and a few
-// identities (x + 0, x | 0, a Copy, the zero extension of a narrow load)
-// become their input. Ops whose host flags a FlagsFrom reads are
+// identities (x + 0, x | 0, a Copy, the zero extension of a narrow load or
+// op) become their input. Ops whose host flags a FlagsFrom reads are
 // left alone: the backend must still run them.
 #include <vector>
 
@@ -59,6 +59,30 @@ bool evaluate(const ir::Inst& in, uint32_t& out) {
   }
 }
 
+// Ops whose result is their `size` bytes, zero-extended (ops.inc).
+bool zero_extended_result(Op op) {
+  switch (op) {
+    case Op::kAdd:
+    case Op::kAdc:
+    case Op::kSub:
+    case Op::kSbb:
+    case Op::kAnd:
+    case Op::kOr:
+    case Op::kXor:
+    case Op::kInc:
+    case Op::kDec:
+    case Op::kNeg:
+    case Op::kNot:
+    case Op::kShl:
+    case Op::kShr:
+    case Op::kSar:
+    case Op::kRol:
+    case Op::kRor:
+    case Op::kImul: return true;
+    default: return false;
+  }
+}
+
 bool all_imm(const ir::Inst& in) {
   const unsigned n = ir::info(in.op).arg_count;
   for (unsigned i = 0; i < n; ++i) {
@@ -80,6 +104,15 @@ void fold_constants(ir::Block& b) {
     if (in.dead) continue;
     rw.rewrite_args(in);
     if (ir::info(in.op).kind != ir::Kind::kPure || flags_read[r]) continue;
+    // The zero extension of the low bits an insertion put in is that of the
+    // inserted value (MOV CL, ...; MOVZX ECX, CL).
+    if (in.op == Op::kZeroExtend && in.a[0].is_value()) {
+      const ir::Inst& src = b[in.a[0].v];
+      if ((src.op == Op::kInsertLow8 && in.size == 1) ||
+          (src.op == Op::kInsertLow16 && in.size <= 2)) {
+        in.a[0] = src.a[1];
+      }
+    }
     uint32_t v = 0;
     if (all_imm(in) && evaluate(in, v)) {
       rw.replace(b, r, Arg::imm(v));
@@ -99,11 +132,11 @@ void fold_constants(ir::Block& b) {
         in.a[1] = Arg::imm(c1 + c2);
       }
     }
-    // A narrow load's value is zero-extended already (the backend loads
-    // with MOVZX): MOVZX from memory is then the load alone.
+    // A narrow load's or arithmetic op's value is zero-extended already
+    // (ops.inc): MOVZX of it is the value itself.
     if (in.op == Op::kZeroExtend && in.a[0].is_value()) {
       const ir::Inst& src = b[in.a[0].v];
-      if (src.op == Op::kLoad && src.size <= in.size) {
+      if ((src.op == Op::kLoad || zero_extended_result(src.op)) && src.size <= in.size) {
         rw.replace(b, r, in.a[0]);
         continue;
       }

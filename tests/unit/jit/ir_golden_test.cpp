@@ -109,6 +109,24 @@ TEST(IrGolden, MovzxFromMemoryIsTheLoadAlone) {
             "ExitToDispatcher\n");
 }
 
+TEST(IrGolden, MovzxOfAByteJustComputedIsThatByte) {
+  // mov ecx, esi; xor cl, [ebx]; movzx ecx, cl (a CRC table index): the
+  // XOR's byte is zero-extended already, and the insertion into ECX's low
+  // byte that the MOVZX reads back goes away.
+  EXPECT_EQ(optimized_ir({0x89, 0xF1, 0x32, 0x0B, 0x0F, 0xB6, 0xC9}),
+            "%0 = GetReg esi\n"
+            "SetReg ecx %0 deferred\n"
+            "%3 = GetReg ebx\n"
+            "%4 = Load.1 ds %3\n"
+            "%5 = GetFlags\n"
+            "%6 = Xor.1 %0, %4\n"
+            "%7 = FlagsFrom %6, %5 host=8c5 zero=010\n"
+            "SetFlags %7\n"
+            "SetReg ecx %6\n"
+            "Fallback insn 3\n"
+            "ExitToDispatcher\n");
+}
+
 TEST(IrGolden, DirectJumpsOnThePageAreFollowed) {
   // jmp +2; ud2 (jumped over); add eax, ebx; cmp eax, 10, then the HLT:
   // one block without the UD2, and the ADD's flags are dead.
