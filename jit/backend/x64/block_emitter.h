@@ -229,6 +229,7 @@ class BlockEmitter {
   void emit_exit_capture(ir::Ref from);
   void fuse_branches_on(ir::Ref r);
   void emit_lazy_capture(ir::Ref r);
+  bool capture_stays_in_scratch(ir::Ref r) const;
   // SETO and LAHF into AX, then kScratch0 = AX (clobbers RAX).
   void capture_host_flags();
   void emit_lazy_set(const ir::Inst& in);
@@ -339,8 +340,9 @@ class BlockEmitter {
   std::vector<bool>& exit_captured_ = w_.exit_captured;
   std::vector<ir::Ref>& captures_ = w_.captures;
   std::vector<bool>& skipped_ = w_.skipped;
-  ir::Arg deferred_;          // the deferred SetFlags' value, until the next SetFlags
-  ir::Arg deferred_regs_[8];  // deferred SetRegs' values, until the register's next SetReg
+  ir::Ref in_scratch_ = ir::kNoRef;  // a lazy capture left in r10 for its SetFlags
+  ir::Arg deferred_;                 // the deferred SetFlags' value, until the next SetFlags
+  ir::Arg deferred_regs_[8];         // deferred SetRegs' values, until the register's next SetReg
   std::vector<ir::Ref>& self_checked_ = w_.self_checked;
   std::vector<PageGroup>& groups_ = w_.groups;
   std::vector<int>& group_of_ = w_.group_of;

@@ -252,8 +252,28 @@ void BlockEmitter::emit_lazy_capture(ir::Ref r) {
   if (save) a.mov(kScratch1, x86::rax);
   capture_host_flags();
   if (save) a.mov(x86::rax, kScratch1);
+  if (capture_stays_in_scratch(r)) {
+    if (lazy_.kind[r] != 0) a.lea(kScratch0.r32(), x86::dword_ptr(kScratch0, lazy_.kind[r] << 16));
+    in_scratch_ = r;
+    return;
+  }
   const x86::Gp dst = ra.def(r);
   a.lea(dst, x86::dword_ptr(kScratch0, lazy_.kind[r] << 16));
+}
+
+// Whether nothing between capture r and its SetFlags uses r10 (only moves
+// of guest state and conditions already taken): the SetFlags stores it
+// from there, and r needs no register.
+bool BlockEmitter::capture_stays_in_scratch(ir::Ref r) const {
+  for (ir::Ref i = r + 1; i < block.insts.size(); ++i) {
+    const ir::Inst& in = block.insts[i];
+    if (in.dead || skipped_[i]) continue;
+    if (in.op == Op::kSetFlags) return lazy_.set[i] && in.a[0].is_value() && in.a[0].v == r;
+    const bool moves = in.op == Op::kSetReg || in.op == Op::kGetReg || in.op == Op::kGetFlags ||
+                       (in.op == Op::kCond && (precomputed_[i] || fused_[i]));
+    if (!moves) return false;
+  }
+  return false;
 }
 
 void BlockEmitter::capture_host_flags() {
@@ -272,7 +292,11 @@ void BlockEmitter::emit_lazy_set(const ir::Inst& in) {
       a.mov(state_dword(kOffEflags), ra.use(old.v));
     }
   }
-  a.mov(state_dword(kOffLazyFlags), ra.use(in.a[0].v));
+  if (in.a[0].v == in_scratch_) {
+    a.mov(state_dword(kOffLazyFlags), kScratch0.r32());
+  } else {
+    a.mov(state_dword(kOffLazyFlags), ra.use(in.a[0].v));
+  }
   lazy_maybe_set_ = true;
 }
 
