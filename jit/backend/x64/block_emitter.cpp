@@ -66,6 +66,43 @@ bool BlockEmitter::pinned_holds(ir::Ref v, unsigned gpr, uint32_t from) const {
   return true;
 }
 
+// A GetReg of a register not pinned, or a GetFlags, is a copy of CpuState
+// that stays right while nothing on the main path writes that field (a
+// SetReg of it, a SetFlags that stores EFLAGS, a call) before its last
+// use: it is loaded where first used, and an exit that needs it reads the
+// field (RegAlloc::def_at_home). A GetFlags that an exit's flags plan
+// would run an op on is not one: the plan writes EFLAGS before its ops.
+void BlockEmitter::plan_homes() {
+  const size_t n = block.insts.size();
+  std::vector<bool>& home = w_.home;
+  home.assign(n, false);
+  for (ir::Ref v = 0; v < n; ++v) {
+    const ir::Inst& def = block.insts[v];
+    if (def.dead || skipped_[v]) continue;
+    const bool reg = def.op == ir::Op::kGetReg && pinned_host(def.aux) < 0;
+    if (!reg && def.op != ir::Op::kGetFlags) continue;
+    bool ok = true;
+    if (!reg) {
+      for (const Use& u : uses_[v]) {
+        const ir::Inst& user = block.insts[u.by];
+        ok = ok && (flags_recomputable(user) ? false : true);
+      }
+    }
+    const uint32_t end = ra.last_use(v);
+    for (uint32_t i = 0; ok && i <= end && i < n; ++i) {
+      const ir::Inst& in = block.insts[i];
+      if (in.dead || i == v) continue;
+      if (reg) {
+        ok = !(in.op == ir::Op::kSetReg && (in.aux & 7) == def.aux);
+      } else if (i > v && in.op == ir::Op::kSetFlags && in.aux != ir::kSetFlagsDeferred) {
+        ok = lazy_.set[i] && !lazy_.store_old[in.a[0].v];
+      }
+      ok = ok && !(i > v && ir::info(in.op).kind == ir::Kind::kCall);
+    }
+    home[v] = ok;
+  }
+}
+
 void BlockEmitter::store_guest(unsigned gpr, const x86::Gp& src) {
   if (pinned_host(gpr) >= 0) {
     a.mov(pinned_reg(gpr), src);
@@ -136,6 +173,7 @@ void BlockEmitter::run() {
   plan_exit_captures();
   plan_page_groups();
   plan_store_checks();
+  plan_homes();
   emit_entry_materialize();
   uint32_t current = 0;
   bool stored = false;
@@ -481,6 +519,8 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
     case Op::kGetReg:
       if (reads_pinned_in_place(r, in.aux)) {
         ra.bind_pinned(r, pinned_host(in.aux));
+      } else if (w_.home[r]) {
+        ra.def_at_home(r, kOffGpr + 4 * static_cast<int32_t>(in.aux));
       } else {
         load_guest(ra.def(r), in.aux);
       }
@@ -504,7 +544,13 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
         a.mov(gpr_mem(in.aux), in.a[0].v);
       }
       break;
-    case Op::kGetFlags: a.mov(ra.def(r), state_dword(kOffEflags)); break;
+    case Op::kGetFlags:
+      if (w_.home[r]) {
+        ra.def_at_home(r, kOffEflags);
+      } else {
+        a.mov(ra.def(r), state_dword(kOffEflags));
+      }
+      break;
     case Op::kSetFlags:
       if (in.aux == ir::kSetFlagsDeferred) {
         deferred_ = in.a[0];

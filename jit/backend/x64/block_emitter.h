@@ -22,9 +22,9 @@ namespace tx86::jit::x64 {
 // FlagsFrom would.
 struct ExitState {
   struct Operand {
-    enum class Kind : uint8_t { kNone, kImm, kReg, kSlot };
+    enum class Kind : uint8_t { kNone, kImm, kReg, kSlot, kState };
     Kind kind = Kind::kNone;
-    uint32_t v = 0;  // the immediate, register id or spill slot
+    uint32_t v = 0;  // the immediate, register id, spill slot or CpuState offset
   };
   struct Step {
     ir::Op op = ir::Op::kCopy;  // kCopy: the start value (a0)
@@ -244,6 +244,7 @@ class BlockEmitter {
   // Who reads each IR value (uses_), for the plans.
   void plan_uses();
   void plan_page_groups();
+  void plan_homes();
   void plan_folding();
   // A group's first access, not folded: the lookup of the page of its
   // lowest address, from this access's.
@@ -313,6 +314,7 @@ class BlockEmitter {
     std::vector<int> open_groups;        // plan_page_groups: those a later access may join
     std::vector<int> group_of;           // per IR instruction: its group's index or -1
     std::vector<int32_t> displacement;   // per grouped access: its distance from the base
+    std::vector<bool> home;              // plan_homes: per value, read from CpuState
     std::vector<uint32_t> next_use;      // plan_uses
     std::vector<Stub*> stubs;
     std::vector<LinkLabels> links;

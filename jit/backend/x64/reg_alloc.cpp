@@ -29,12 +29,14 @@ RegAlloc::RegAlloc(x86::Assembler& a, const ir::Block& block, Work& work)
       reg_of_(work.reg_of),
       slot_of_(work.slot_of),
       extra_def_(work.extra_def),
+      home_(work.home),
       insts_(static_cast<uint32_t>(block.insts.size())) {
   extra_def_.clear();
   last_use_.assign(block.insts.size(), 0);
   next_call_.assign(block.insts.size() + 1, UINT32_MAX);
   reg_of_.assign(block.insts.size(), kNone);
   slot_of_.assign(block.insts.size(), kNone);
+  home_.assign(block.insts.size(), -1);
   slot_owner_.fill(ir::kNoRef);
   owner_.fill(ir::kNoRef);
   for (uint32_t i = 0; i < block.insts.size(); ++i) {
@@ -75,6 +77,7 @@ ir::Ref RegAlloc::add_value(uint32_t def_at, uint32_t last_use) {
   last_use_.push_back(last_use);
   reg_of_.push_back(kNone);
   slot_of_.push_back(kNone);
+  home_.push_back(-1);
   extra_def_.push_back(def_at);
   return v;
 }
@@ -93,7 +96,7 @@ int RegAlloc::free_register(bool callee_saved_only) {
 
 void RegAlloc::spill(int reg) {
   const ir::Ref v = owner_[reg];
-  if (slot_of_[v] == kNone) {
+  if (slot_of_[v] == kNone && home_[v] < 0) {
     static_assert(kValueSlots == 64, "slots_used_ has a bit per slot");
     const uint64_t free = ~slots_used_;
     if (free == 0) throw std::runtime_error("jit: out of spill slots");
@@ -138,10 +141,15 @@ int RegAlloc::take_register(bool callee_saved_only) {
 x86::Gp RegAlloc::use(ir::Ref v) {
   int r = reg_of_[v];
   if (r == kNone) {
-    if (slot_of_[v] == kNone)
+    if (slot_of_[v] == kNone && home_[v] < 0)
       throw std::runtime_error("jit: use of a value with no location: %" + std::to_string(v));
     r = take_register(crosses_call(v) && next_call_[current_] < last_use_[v]);
-    a_.mov(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, r), spill_slot(slot_of_[v]));
+    if (slot_of_[v] != kNone) {
+      a_.mov(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, r), spill_slot(slot_of_[v]));
+    } else {
+      a_.mov(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, r),
+             x86::dword_ptr(kState, home_[v]));
+    }
     reg_of_[v] = r;
     own(r, v);
   }
@@ -183,6 +191,11 @@ void RegAlloc::move_to_pinned(ir::Ref v, int host) {
   if (old != kNone) disown(old);
   reg_of_[v] = host;
   own(host, v);
+}
+
+void RegAlloc::def_at_home(ir::Ref v, int32_t state_offset) {
+  home_[v] = state_offset;
+  reg_of_[v] = kNone;
 }
 
 x86::Gp RegAlloc::temp() {

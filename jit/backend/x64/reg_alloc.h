@@ -23,6 +23,7 @@ class RegAlloc {
     std::vector<int> reg_of;          // value -> register id or kNone
     std::vector<int> slot_of;         // value -> spill slot or kNone
     std::vector<uint32_t> extra_def;  // per value add_value made: where it is defined
+    std::vector<int32_t> home;        // value -> its CpuState offset (def_at_home), or -1
   };
   RegAlloc(x86::Assembler& a, const ir::Block& block, Work& work);
 
@@ -33,6 +34,15 @@ class RegAlloc {
   // A register for v's result that may be `from`'s, when this instruction
   // is from's last use (saves the copy of two-address forms).
   x86::Gp def_over(ir::Ref v, const ir::Arg& from);
+  // v is a copy of CpuState at `state_offset` (a guest register or EFLAGS
+  // read), which nothing writes while v lives: it takes no register until
+  // a use loads it from there, and a spill of it stores nothing.
+  void def_at_home(ir::Ref v, int32_t state_offset);
+  // v's CpuState offset when it is only there now (not in a register or
+  // slot), else -1.
+  int32_t only_at_home(ir::Ref v) const {
+    return reg_of_[v] == kNone && slot_of_[v] == kNone ? home_[v] : -1;
+  }
   // A register for the current instruction only.
   x86::Gp temp();
   // v is the guest register pinned in host register `host` (abi.h), read
@@ -83,6 +93,7 @@ class RegAlloc {
   std::vector<int>& reg_of_;
   std::vector<int>& slot_of_;
   std::vector<uint32_t>& extra_def_;
+  std::vector<int32_t>& home_;
   uint32_t insts_ = 0;  // the block's IR instructions (values past them: add_value's)
   static constexpr uint32_t bit(int reg) { return 1u << reg; }
   void own(int reg, ir::Ref v) {
