@@ -103,9 +103,41 @@ void BlockEmitter::plan_homes() {
   }
 }
 
+// A value that a SetReg of a pinned register stores is defined in that
+// register (ADD ECX, 5 is one host ADD, not a MOV, an ADD and a MOV back)
+// when nothing between the two can leave the block (which must find the
+// register's old value there) and the value can stay in the register for
+// the rest of its life (pinned_holds).
+void BlockEmitter::plan_pinned_defs() {
+  const size_t n = block.insts.size();
+  for (ir::Ref s = 0; s < n; ++s) {
+    const ir::Inst& set = block.insts[s];
+    if (set.dead || set.op != ir::Op::kSetReg || (set.aux & ir::kSetRegDeferred) ||
+        !set.a[0].is_value() || pinned_host(set.aux) < 0)
+      continue;
+    const ir::Ref v = set.a[0].v;
+    const ir::Kind def_kind = ir::info(block.insts[v].op).kind;
+    if (skipped_[v] || w_.home[v] ||
+        (def_kind != ir::Kind::kPure && def_kind != ir::Kind::kReadState))
+      continue;
+    // (Nor may anything read the register's old value there: a GetReg of
+    // it, as XCHG EAX, EDX has after the GetReg of the value.)
+    bool quiet = true;
+    for (ir::Ref i = v + 1; i < s && quiet; ++i) {
+      const ir::Inst& in = block.insts[i];
+      const ir::Kind kind = ir::info(in.op).kind;
+      const bool this_reg =
+          (in.op == ir::Op::kSetReg || in.op == ir::Op::kGetReg) && (in.aux & 7) == set.aux;
+      quiet = in.dead || (!this_reg && (kind == ir::Kind::kPure || kind == ir::Kind::kReadState ||
+                                        kind == ir::Kind::kWriteState));
+    }
+    if (quiet && pinned_holds(v, set.aux, s + 1)) ra.hint_pinned(v, pinned_host(set.aux));
+  }
+}
+
 void BlockEmitter::store_guest(unsigned gpr, const x86::Gp& src) {
   if (pinned_host(gpr) >= 0) {
-    a.mov(pinned_reg(gpr), src);
+    if (src.id() != pinned_reg(gpr).id()) a.mov(pinned_reg(gpr), src);
   } else {
     a.mov(gpr_mem(gpr), src);
   }
@@ -174,6 +206,7 @@ void BlockEmitter::run() {
   plan_page_groups();
   plan_store_checks();
   plan_homes();
+  plan_pinned_defs();
   emit_entry_materialize();
   uint32_t current = 0;
   bool stored = false;

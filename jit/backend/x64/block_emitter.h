@@ -245,6 +245,7 @@ class BlockEmitter {
   void plan_uses();
   void plan_page_groups();
   void plan_homes();
+  void plan_pinned_defs();
   void plan_folding();
   // A group's first access, not folded: the lookup of the page of its
   // lowest address, from this access's.

@@ -30,6 +30,7 @@ RegAlloc::RegAlloc(x86::Assembler& a, const ir::Block& block, Work& work)
       slot_of_(work.slot_of),
       extra_def_(work.extra_def),
       home_(work.home),
+      pinned_hint_(work.pinned_hint),
       insts_(static_cast<uint32_t>(block.insts.size())) {
   extra_def_.clear();
   last_use_.assign(block.insts.size(), 0);
@@ -37,6 +38,7 @@ RegAlloc::RegAlloc(x86::Assembler& a, const ir::Block& block, Work& work)
   reg_of_.assign(block.insts.size(), kNone);
   slot_of_.assign(block.insts.size(), kNone);
   home_.assign(block.insts.size(), -1);
+  pinned_hint_.assign(block.insts.size(), -1);
   slot_owner_.fill(ir::kNoRef);
   owner_.fill(ir::kNoRef);
   for (uint32_t i = 0; i < block.insts.size(); ++i) {
@@ -78,6 +80,7 @@ ir::Ref RegAlloc::add_value(uint32_t def_at, uint32_t last_use) {
   reg_of_.push_back(kNone);
   slot_of_.push_back(kNone);
   home_.push_back(-1);
+  pinned_hint_.push_back(-1);
   extra_def_.push_back(def_at);
   return v;
 }
@@ -158,7 +161,8 @@ x86::Gp RegAlloc::use(ir::Ref v) {
 }
 
 x86::Gp RegAlloc::def(ir::Ref v) {
-  const int r = take_register(crosses_call(v));
+  const int hint = pinned_hint_[v];
+  const int r = hint >= 0 && owner_[hint] == ir::kNoRef ? hint : take_register(crosses_call(v));
   reg_of_[v] = r;
   own(r, v);
   locked_ |= bit(r);
@@ -167,7 +171,8 @@ x86::Gp RegAlloc::def(ir::Ref v) {
 
 x86::Gp RegAlloc::def_over(ir::Ref v, const ir::Arg& from) {
   if (from.is_value() && last_use_[from.v] == current_ && reg_of_[from.v] != kNone &&
-      !is_pinned_host(reg_of_[from.v]) && (!crosses_call(v) || is_callee_saved(reg_of_[from.v]))) {
+      (is_pinned_host(reg_of_[from.v]) ? reg_of_[from.v] == pinned_hint_[v]
+                                       : !crosses_call(v) || is_callee_saved(reg_of_[from.v]))) {
     const int r = reg_of_[from.v];
     reg_of_[from.v] = kNone;
     reg_of_[v] = r;

@@ -24,6 +24,7 @@ class RegAlloc {
     std::vector<int> slot_of;         // value -> spill slot or kNone
     std::vector<uint32_t> extra_def;  // per value add_value made: where it is defined
     std::vector<int32_t> home;        // value -> its CpuState offset (def_at_home), or -1
+    std::vector<int8_t> pinned_hint;  // value -> the pinned host register to define it in, or -1
   };
   RegAlloc(x86::Assembler& a, const ir::Block& block, Work& work);
 
@@ -43,6 +44,11 @@ class RegAlloc {
   int32_t only_at_home(ir::Ref v) const {
     return reg_of_[v] == kNone && slot_of_[v] == kNone ? home_[v] : -1;
   }
+  // Defines v in pinned host register `host` when it holds no value then
+  // (or def_over's `from`, dying): the caller makes sure that v may live
+  // there, as bind_pinned's values do, and that nothing needs the guest
+  // register's old value there from v's definition on.
+  void hint_pinned(ir::Ref v, int host) { pinned_hint_[v] = static_cast<int8_t>(host); }
   // A register for the current instruction only.
   x86::Gp temp();
   // v is the guest register pinned in host register `host` (abi.h), read
@@ -94,6 +100,7 @@ class RegAlloc {
   std::vector<int>& slot_of_;
   std::vector<uint32_t>& extra_def_;
   std::vector<int32_t>& home_;
+  std::vector<int8_t>& pinned_hint_;
   uint32_t insts_ = 0;  // the block's IR instructions (values past them: add_value's)
   static constexpr uint32_t bit(int reg) { return 1u << reg; }
   void own(int reg, ir::Ref v) {
