@@ -117,8 +117,13 @@ void BlockEmitter::plan_pinned_defs() {
       continue;
     const ir::Ref v = set.a[0].v;
     const ir::Kind def_kind = ir::info(block.insts[v].op).kind;
+    // (A load may fault, and leave: a folded page group's later one writes
+    // its register only once it succeeded, emit_folded_load.)
+    const PageGroup* group = page_group_of(v);
+    const bool load = block.insts[v].op == ir::Op::kLoad && group != nullptr && group->folded &&
+                      group->first != v;
     if (skipped_[v] || w_.home[v] ||
-        (def_kind != ir::Kind::kPure && def_kind != ir::Kind::kReadState))
+        (def_kind != ir::Kind::kPure && def_kind != ir::Kind::kReadState && !load))
       continue;
     // (Nor may anything read the register's old value there: a GetReg of
     // it, as XCHG EAX, EDX has after the GetReg of the value.)

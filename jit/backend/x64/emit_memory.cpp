@@ -210,12 +210,29 @@ void BlockEmitter::emit_folded_load(ir::Ref r, const ir::Inst& in, const PageGro
   asmjit::Label lookup = a.newLabel();
   access_load(a, dst, page_group_base(r, base_value, dst, lookup), base_value, in.size, disp);
   a.bind(done);
-  add_stub([this, lookup, slow, done, base_value, disp, dst, in] {
+  // A pinned dst (plan_pinned_defs) must keep the guest's value until the
+  // load succeeds: the lookup's temporary is then another register, saved
+  // around it.
+  const bool pinned = is_pinned_host(static_cast<int>(dst.id()));
+  add_stub([this, lookup, slow, done, base_value, disp, dst, in, pinned] {
     a.bind(lookup);
     offset_into_scratch0(a, base_value, disp);
-    tlb_lookup(kScratch0.r32(), in.size, false, dst, slow);
+    if (!pinned) {
+      tlb_lookup(kScratch0.r32(), in.size, false, dst, slow);
+      access_load(a, dst, kScratch1, kScratch0, in.size);
+      a.jmp(done);
+      return;
+    }
+    const x86::Gp saved = other_than(base_value, base_value);
+    asmjit::Label miss = a.newLabel();
+    a.push(saved);
+    tlb_lookup(kScratch0.r32(), in.size, false, saved, miss);
+    a.pop(saved);
     access_load(a, dst, kScratch1, kScratch0, in.size);
     a.jmp(done);
+    a.bind(miss);
+    a.pop(saved);
+    a.jmp(slow);
   });
   emit_load_slow(in, slow, done, dst,
                  [this, base_value, disp] { offset_into_scratch0(a, base_value, disp); });
@@ -298,10 +315,13 @@ void BlockEmitter::emit_load_slow(const ir::Inst& in, const asmjit::Label& slow,
     a.bind(slow);
     offset_to_r10();
     a.call(reinterpret_cast<uint64_t>(thunk));
-    a.mov(dst, kScratch0.r32());
-    a.shr(kScratch0, 32);  // the status
+    // (dst only once the load succeeded: it may be a pinned guest register,
+    // which a fault's exit must find unchanged)
+    a.mov(kScratch1, kScratch0);
+    a.shr(kScratch1, 32);  // the status
     asmjit::Label fault = a.newLabel();
     a.jnz(fault);
+    a.mov(dst, kScratch0.r32());
     a.jmp(done);
     a.bind(fault);
     exit_fault(insn, synced_here, state);  // precise: nothing of the instruction happened
