@@ -1,5 +1,7 @@
 #include "jit/backend/x64/block_emitter.h"
 
+#include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 #include "jit/runtime/helpers.h"
@@ -76,28 +78,38 @@ void BlockEmitter::plan_homes() {
   const size_t n = block.insts.size();
   std::vector<bool>& home = w_.home;
   home.assign(n, false);
+  // Where each field is first written: per register, its first SetReg;
+  // for EFLAGS and for every field (a call), the next write at or after
+  // each index.
+  uint32_t first_set[8];
+  std::fill(std::begin(first_set), std::end(first_set), UINT32_MAX);
+  std::vector<uint32_t>& next_flags = w_.next_flags_write;
+  std::vector<uint32_t>& next_call = w_.next_call;
+  next_flags.assign(n + 1, UINT32_MAX);
+  next_call.assign(n + 1, UINT32_MAX);
+  for (uint32_t i = static_cast<uint32_t>(n); i-- > 0;) {
+    const ir::Inst& in = block.insts[i];
+    next_flags[i] = next_flags[i + 1];
+    next_call[i] = next_call[i + 1];
+    if (in.dead) continue;
+    if (in.op == ir::Op::kSetReg) first_set[in.aux & 7] = i;
+    if (in.op == ir::Op::kSetFlags && in.aux != ir::kSetFlagsDeferred &&
+        !(lazy_.set[i] && !lazy_.store_old[in.a[0].v]))
+      next_flags[i] = i;
+    if (ir::info(in.op).kind == ir::Kind::kCall) next_call[i] = i;
+  }
   for (ir::Ref v = 0; v < n; ++v) {
     const ir::Inst& def = block.insts[v];
     if (def.dead || skipped_[v]) continue;
     const bool reg = def.op == ir::Op::kGetReg && pinned_host(def.aux) < 0;
     if (!reg && def.op != ir::Op::kGetFlags) continue;
-    bool ok = true;
-    if (!reg) {
-      for (const Use& u : uses_[v]) {
-        const ir::Inst& user = block.insts[u.by];
-        ok = ok && (flags_recomputable(user) ? false : true);
-      }
-    }
     const uint32_t end = ra.last_use(v);
-    for (uint32_t i = 0; ok && i <= end && i < n; ++i) {
-      const ir::Inst& in = block.insts[i];
-      if (in.dead || i == v) continue;
-      if (reg) {
-        ok = !(in.op == ir::Op::kSetReg && (in.aux & 7) == def.aux);
-      } else if (i > v && in.op == ir::Op::kSetFlags && in.aux != ir::kSetFlagsDeferred) {
-        ok = lazy_.set[i] && !lazy_.store_old[in.a[0].v];
-      }
-      ok = ok && !(i > v && ir::info(in.op).kind == ir::Kind::kCall);
+    bool ok = next_call[v + 1] > end;
+    if (reg) {
+      ok = ok && first_set[def.aux & 7] > end;
+    } else {
+      ok = ok && next_flags[v + 1] > end;
+      for (const Use& u : uses_[v]) ok = ok && !flags_recomputable(block.insts[u.by]);
     }
     home[v] = ok;
   }

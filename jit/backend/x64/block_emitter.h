@@ -310,13 +310,15 @@ class BlockEmitter {
     std::vector<bool> store_bad;        // plan_store_checks, per guest instruction
     std::vector<ir::Ref> store_of;      // plan_store_checks, per guest instruction
     std::vector<PageGroup> groups;
-    std::vector<PageGroupPlace> places;  // plan_page_groups: per group
-    std::vector<bool> group_taken;       // plan_page_groups: per group
-    std::vector<int> open_groups;        // plan_page_groups: those a later access may join
-    std::vector<int> group_of;           // per IR instruction: its group's index or -1
-    std::vector<int32_t> displacement;   // per grouped access: its distance from the base
-    std::vector<bool> home;              // plan_homes: per value, read from CpuState
-    std::vector<uint32_t> next_use;      // plan_uses
+    std::vector<PageGroupPlace> places;      // plan_page_groups: per group
+    std::vector<bool> group_taken;           // plan_page_groups: per group
+    std::vector<int> open_groups;            // plan_page_groups: those a later access may join
+    std::vector<int> group_of;               // per IR instruction: its group's index or -1
+    std::vector<int32_t> displacement;       // per grouped access: its distance from the base
+    std::vector<bool> home;                  // plan_homes: per value, read from CpuState
+    std::vector<uint32_t> next_flags_write;  // plan_homes
+    std::vector<uint32_t> next_call;         // plan_homes
+    std::vector<uint32_t> next_use;          // plan_uses
     std::vector<Stub*> stubs;
     std::vector<LinkLabels> links;
     RegAlloc::Work regs;
