@@ -207,43 +207,37 @@ void BlockEmitter::emit_exit_capture(ir::Ref from) {
   a.mov(state_dword(kOffLazyFlags), kScratch0.r32());
 }
 
+// On entry, when the raw word is set: the whole merge (the trampoline's
+// stub), or only CF's bit (carry_at_entry: from a raw word that replaced
+// CF, kinds 0 and 1, the capture's bit 8; the raw word stays and still
+// holds the rest).
 void BlockEmitter::emit_entry_materialize() {
-  if (lazy_.carry_at_entry) {
-    // CF into EFLAGS from a raw word that replaced it (kinds 0 and 1: the
-    // capture's bit 8); the raw word stays, and still holds the rest.
-    asmjit::Label raw = a.newLabel();
-    asmjit::Label back = a.newLabel();
-    a.cmp(state_dword(kOffLazyFlags), 0);
-    a.jne(raw);
-    a.bind(back);
-    add_stub([this, raw, back] {
-      a.bind(raw);  // (nothing is live yet)
-      static_assert(kLazyKinds[0].host & core::flags::kCf &&
-                    kLazyKinds[1].host & core::flags::kCf &&
-                    !(kLazyKinds[2].host & core::flags::kCf));
-      a.mov(kScratch0.r32(), state_dword(kOffLazyFlags));
-      a.cmp(kScratch0.r32(), 2 << 16);
-      a.jae(back);
-      a.shr(kScratch0.r32(), 8);
-      a.and_(kScratch0.r32(), core::flags::kCf);
-      a.and_(state_dword(kOffEflags), ~core::flags::kCf);
-      a.or_(state_dword(kOffEflags), kScratch0.r32());
-      a.jmp(back);
-    });
-    return;
-  }
-  if (!lazy_.materialize_at_entry) return;
+  const bool carry = lazy_.carry_at_entry;
+  if (!carry && !lazy_.materialize_at_entry) return;
   asmjit::Label raw = a.newLabel();
   asmjit::Label back = a.newLabel();
   a.cmp(state_dword(kOffLazyFlags), 0);
   a.jne(raw);
   a.bind(back);
-  add_stub([this, raw, back] {
+  add_stub([this, raw, back, carry] {
     a.bind(raw);  // (nothing is live yet)
-    a.call(reinterpret_cast<uint64_t>(ctx.trampoline->materialize));
+    if (!carry) {
+      a.call(reinterpret_cast<uint64_t>(ctx.trampoline->materialize));
+      a.jmp(back);
+      return;
+    }
+    static_assert(kLazyKinds[0].host & core::flags::kCf && kLazyKinds[1].host & core::flags::kCf &&
+                  !(kLazyKinds[2].host & core::flags::kCf));
+    a.mov(kScratch0.r32(), state_dword(kOffLazyFlags));
+    a.cmp(kScratch0.r32(), 2 << 16);
+    a.jae(back);
+    a.shr(kScratch0.r32(), 8);
+    a.and_(kScratch0.r32(), core::flags::kCf);
+    a.and_(state_dword(kOffEflags), ~core::flags::kCf);
+    a.or_(state_dword(kOffEflags), kScratch0.r32());
     a.jmp(back);
   });
-  lazy_maybe_set_ = false;
+  if (!carry) lazy_maybe_set_ = false;
 }
 
 // SETO and LAHF, kept in AX's layout; the kind goes in bits 16 and up.
