@@ -223,7 +223,7 @@ void BlockEmitter::emit_folded_load(ir::Ref r, const ir::Inst& in, const PageGro
       a.jmp(done);
       return;
     }
-    const x86::Gp saved = other_than(base_value, base_value);
+    const x86::Gp saved = other_than(base_value, dst);
     asmjit::Label miss = a.newLabel();
     a.push(saved);
     tlb_lookup(kScratch0.r32(), in.size, false, saved, miss);
