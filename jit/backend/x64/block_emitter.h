@@ -22,9 +22,9 @@ namespace tx86::jit::x64 {
 // FlagsFrom would.
 struct ExitState {
   struct Operand {
-    enum class Kind : uint8_t { kNone, kImm, kReg, kSlot, kState };
+    enum class Kind : uint8_t { kNone, kImm, kReg, kSlot, kField };
     Kind kind = Kind::kNone;
-    uint32_t v = 0;  // the immediate, register id, spill slot or CpuState offset
+    uint32_t v = 0;  // the immediate, register id, spill slot or CpuState field offset
   };
   struct Step {
     ir::Op op = ir::Op::kCopy;  // kCopy: the start value (a0)

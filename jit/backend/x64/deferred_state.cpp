@@ -149,7 +149,7 @@ Operand BlockEmitter::operand_now(const ir::Arg& arg) const {
   if (arg.is_imm()) return {Operand::Kind::kImm, arg.v};
   if (!arg.is_value()) return {};
   if (const int32_t home = ra.only_at_home(arg.v); home >= 0)
-    return {Operand::Kind::kState, static_cast<uint32_t>(home)};
+    return {Operand::Kind::kField, static_cast<uint32_t>(home)};
   const int where = ra.location(arg.v);
   if (where >= 0) return {Operand::Kind::kReg, static_cast<uint32_t>(where)};
   return {Operand::Kind::kSlot, static_cast<uint32_t>(-1 - where)};
@@ -187,7 +187,7 @@ void BlockEmitter::load_operand(const x86::Gp& dst, const ExitState::Operand& o)
       a.mov(dst, x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, o.v));
       break;
     case Operand::Kind::kSlot: a.mov(dst, x86::dword_ptr(x86::rsp, 8 * o.v)); break;
-    case Operand::Kind::kState: a.mov(dst, state_dword(static_cast<int32_t>(o.v))); break;
+    case Operand::Kind::kField: a.mov(dst, state_dword(static_cast<int32_t>(o.v))); break;
     case Operand::Kind::kNone: throw std::logic_error("jit: a flags plan without a value");
   }
 }
@@ -207,7 +207,7 @@ void BlockEmitter::emit_exit_state(const ExitState& plan) {
   for (const ExitState::Step& step : plan.steps) {
     if (step.op == Op::kCopy) {
       // (EFLAGS as it is in CpuState: nothing to write)
-      if (step.a0.kind == Operand::Kind::kState && step.a0.v == kOffEflags) continue;
+      if (step.a0.kind == Operand::Kind::kField && step.a0.v == kOffEflags) continue;
       load(kScratch1.r32(), step.a0);
       a.mov(state_dword(kOffEflags), kScratch1.r32());
       continue;
@@ -217,7 +217,7 @@ void BlockEmitter::emit_exit_state(const ExitState& plan) {
     const Operand& b = step.a1;
     const asmjit::Imm imm(b.v);
     const x86::Gp breg = sized(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpd, b.v), step.size);
-    const x86::Mem bmem = b.kind == Operand::Kind::kState
+    const x86::Mem bmem = b.kind == Operand::Kind::kField
                               ? x86::ptr(kState, static_cast<int32_t>(b.v), step.size)
                               : x86::ptr(x86::rsp, static_cast<int32_t>(8 * b.v), step.size);
     auto binary = [&](auto form) {
