@@ -45,7 +45,7 @@ struct Options {
   bool stats = false;
   std::optional<std::string> jit_log;  // --jit-log FILE
   bool perf_map = false;
-  uint32_t jit_threshold = 32;      // --jit-threshold
+  uint32_t jit_threshold = 16;      // --jit-threshold
   bool jit_background = true;       // --jit-background
   std::vector<std::string> serial;  // COM1, COM2; empty: the default for the display
   std::optional<std::string> cmos_file;
