@@ -148,7 +148,14 @@ void BlockEmitter::plan_pinned_defs() {
       quiet = in.dead || (!this_reg && (kind == ir::Kind::kPure || kind == ir::Kind::kReadState ||
                                         kind == ir::Kind::kWriteState));
     }
-    if (quiet && pinned_holds(v, set.aux, s + 1)) ra.hint_pinned(v, pinned_host(set.aux));
+    // After the SetReg, the value stays in the register until the
+    // register's next write (which moves it out: evict_pinned) or a call,
+    // which reloads every pinned register: none may come while it lives.
+    bool no_call = true;
+    for (ir::Ref i = s + 1; i <= ra.last_use(v) && i < n && no_call; ++i) {
+      no_call = block.insts[i].dead || ir::info(block.insts[i].op).kind != ir::Kind::kCall;
+    }
+    if (quiet && no_call) ra.hint_pinned(v, pinned_host(set.aux));
   }
 }
 
@@ -576,6 +583,12 @@ void BlockEmitter::emit(ir::Ref r, const ir::Inst& in) {
       }
       break;
     case Op::kSetReg:
+      // (A value computed in this pinned register, plan_pinned_defs, may
+      // live on past the register's next write: it moves out first. A
+      // deferred write is done by exits, which must find it elsewhere too.)
+      if (pinned_host(in.aux & 7) >= 0) {
+        ra.evict_pinned(pinned_host(in.aux & 7), r, in.a[0].is_value() ? in.a[0].v : ir::kNoRef);
+      }
       if (in.aux & ir::kSetRegDeferred) {
         deferred_regs_[in.aux & 7] = in.a[0];
         break;

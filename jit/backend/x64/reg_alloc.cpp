@@ -198,6 +198,17 @@ void RegAlloc::move_to_pinned(ir::Ref v, int host) {
   own(host, v);
 }
 
+void RegAlloc::evict_pinned(int host, uint32_t at, ir::Ref keep) {
+  const ir::Ref w = owner_[host];
+  if (w == ir::kNoRef || w == keep || last_use_[w] <= at) return;
+  const int r = take_register(false);
+  a_.mov(x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, r),
+         x86::Gp::fromTypeAndId(asmjit::RegType::kX86_Gpq, host));
+  disown(host);
+  reg_of_[w] = r;
+  own(r, w);
+}
+
 void RegAlloc::def_at_home(ir::Ref v, int32_t state_offset) {
   home_[v] = state_offset;
   reg_of_[v] = kNone;

@@ -49,6 +49,10 @@ class RegAlloc {
   // there, as bind_pinned's values do, and that nothing needs the guest
   // register's old value there from v's definition on.
   void hint_pinned(ir::Ref v, int host) { pinned_hint_[v] = static_cast<int8_t>(host); }
+  // Before a write of pinned host register `host` (a SetReg of its guest
+  // register) at index `at`: a value other than `keep` that lives there
+  // and is read after `at` moves to another register.
+  void evict_pinned(int host, uint32_t at, ir::Ref keep);
   // A register for the current instruction only.
   x86::Gp temp();
   // v is the guest register pinned in host register `host` (abi.h), read
