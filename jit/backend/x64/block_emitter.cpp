@@ -118,8 +118,8 @@ void BlockEmitter::plan_homes() {
 // A value that a SetReg of a pinned register stores is defined in that
 // register (ADD ECX, 5 is one host ADD, not a MOV, an ADD and a MOV back)
 // when nothing between the two can leave the block (which must find the
-// register's old value there) and the value can stay in the register for
-// the rest of its life (pinned_holds).
+// register's old value there) or read that old value; it stays there until
+// the register's next write moves it out (evict_pinned).
 void BlockEmitter::plan_pinned_defs() {
   const size_t n = block.insts.size();
   for (ir::Ref s = 0; s < n; ++s) {

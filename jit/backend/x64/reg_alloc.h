@@ -45,9 +45,10 @@ class RegAlloc {
     return reg_of_[v] == kNone && slot_of_[v] == kNone ? home_[v] : -1;
   }
   // Defines v in pinned host register `host` when it holds no value then
-  // (or def_over's `from`, dying): the caller makes sure that v may live
-  // there, as bind_pinned's values do, and that nothing needs the guest
-  // register's old value there from v's definition on.
+  // (or def_over's `from`, dying): the caller makes sure that nothing needs
+  // the guest register's old value there from v's definition on, that no
+  // call comes while v lives, and that the register's next write moves v
+  // out first (evict_pinned).
   void hint_pinned(ir::Ref v, int host) { pinned_hint_[v] = static_cast<int8_t>(host); }
   // Before a write of pinned host register `host` (a SetReg of its guest
   // register) at index `at`: a value other than `keep` that lives there
