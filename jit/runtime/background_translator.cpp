@@ -70,7 +70,7 @@ void BackgroundTranslator::loop() {
     lock.unlock();
     const uint64_t started = __rdtsc();
     try {
-      build_(*job, *scratch_);
+      if (!job->cancelled.load(std::memory_order_relaxed)) build_(*job, *scratch_);
     } catch (...) {
       job->block.reset();
       job->error = std::current_exception();

@@ -32,6 +32,9 @@ struct TranslationJob {
   CodeSnapshot snapshot;  // .page points at `page`
   std::array<uint8_t, 4096> page{};
   x64::EmitContext ctx;  // all but the scratch, which is the thread's
+  // Set by the dispatcher when it translated the block itself: the thread
+  // skips the job if it has not begun it.
+  std::atomic<bool> cancelled = false;
   // Filled by build():
   std::unique_ptr<CompiledBlock> block;  // null: nothing to install
   bool arena_full = false;               // the arena must be flushed first

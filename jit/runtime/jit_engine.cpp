@@ -91,10 +91,11 @@ std::string JitEngine::stats_text() const {
   return fmt::format(
       "jit: {} blocks translated ({} guest instructions, {} of them interpreter calls), {} "
       "dispatcher entries, {} links, {} jump-cache fills, {} blocks invalidated, {} flushes, {} "
-      "instructions interpreted, {} bytes of host code{}{}",
+      "instructions interpreted ({} blocks taken over from the background thread), {} bytes of "
+      "host code{}{}",
       stats_.blocks_translated, stats_.guest_insns_translated, stats_.fallbacks,
       stats_.block_entries, stats_.links, stats_.jump_cache_fills, stats_.invalidated_blocks,
-      stats_.flushes, stats_.interpreted, stats_.host_bytes,
+      stats_.flushes, stats_.interpreted, stats_.taken_over, stats_.host_bytes,
       options_.time_translation && stats_.blocks_translated != 0 ? translate_text() : std::string(),
       verifier_ ? fmt::format("; verify: {} blocks checked, {} skipped (device access)",
                               verifier_->checked(), verifier_->skipped())
@@ -250,12 +251,17 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
 
 bool JitEngine::request(core::Cpu& cpu, const BlockKey& key) {
   if (const auto it = pending_.find(key); it != pending_.end()) {
-    return ++it->second < kMaxPendingVisits;
+    if (++it->second.visits < kMaxPendingVisits) return true;
+    // The dispatcher translates it now: the thread need not, if it has
+    // not started yet.
+    it->second.job->cancelled.store(true, std::memory_order_relaxed);
+    ++stats_.taken_over;
+    return false;
   }
   const uint8_t* page = cpu.mem.host_page_for_read(key.phys & ~0xFFFu);
   if (page == nullptr) return true;  // (not RAM or ROM: it stays with the interpreter)
-  pending_.emplace(key, 0);
   auto job = std::make_unique<TranslationJob>();
+  pending_.emplace(key, Pending{0, job.get()});
   job->key = key;
   job->phys_page = key.phys & ~0xFFFu;
   std::memcpy(job->page.data(), page, job->page.size());
@@ -285,6 +291,7 @@ void JitEngine::install_translations(core::Cpu& cpu) {
       flush();  // (drops the other results too; their blocks are asked for again)
       return;
     }
+    if (job->block == nullptr && job->cancelled.load(std::memory_order_relaxed)) continue;
     if (job->block == nullptr) {
       // Nothing the snapshot alone could translate (an instruction running
       // into the next page, an undecodable one): translate() will try.

@@ -91,8 +91,10 @@ TEST_F(BackgroundTranslation, ABlockThatKeepsComingBackIsNotLeftWaiting) {
   // The thread built nothing: asked for at the fourth pass, the block
   // waited 16 more, and then the dispatcher translated it itself.
   EXPECT_EQ(jit_.stats().blocks_translated, 1u);
+  EXPECT_EQ(jit_.stats().taken_over, 1u);
   EXPECT_EQ(jit_.stats().interpreted, 1u + 3 * (4 + 16) + 1);
-  // The thread's copy, when it comes, is dropped.
+  // The thread skips the job (cancelled before it began), or its copy, had
+  // it begun, is dropped.
   jit_.hold_background(false);
   jit_.wait_for_background();
   EXPECT_EQ(jit_.run(translated_.cpu(), 1), core::StopReason::kShutdown);
