@@ -11,6 +11,7 @@ Cpu::Cpu(MemoryBus& memory, IoBus& io_bus) : mem(memory), io(io_bus), mmu(memory
   state.owner = this;
   state.tlb[0] = mmu.tlb(false);
   state.tlb[1] = mmu.tlb(true);
+  mmu.set_ram_window(&state.ram_window);
   reset();
 }
 

@@ -65,6 +65,11 @@ struct CpuState {
   // (supervisor, user) for generated code's inline lookups.
   void* owner = nullptr;
   const void* tlb[2] = {nullptr, nullptr};
+  // Translated code's direct RAM reads without paging (Mmu::ram_window):
+  // a read at linear address 1 MiB + x, x below this, reads guest RAM at
+  // that offset. 0 while paging is on, A20 is off, or the MMU has not
+  // filled a TLB entry since its last flush.
+  uint64_t ram_window = 0;
   // Nonzero while translated code holds the status flags of the last flag
   // write of a block in the raw form it captured them in
   // (jit/runtime/lazy_flags.h): then EFLAGS' status bits are there, not in

@@ -74,8 +74,22 @@ void MemoryBus::notify_map_changed() {
 }
 
 void MemoryBus::notify_remapped(PhysAddr base, uint64_t size) {
+  ram_identity_end_ = 0;
   for (auto& listener : remap_listeners_) listener(base, size);
   notify_map_changed();
+}
+
+uint64_t MemoryBus::ram_identity_end() {
+  if (ram_identity_end_ != 0) return ram_identity_end_;
+  uint64_t end = kRamIdentityStart;
+  while (end < ram_size_ && end < kPhysSpace) {
+    const uint32_t n = static_cast<uint32_t>(end >> kPageShift);
+    const Chunk* c = chunks_[n >> kChunkBits].get();
+    if (c == nullptr || (*c)[n & (kChunkPages - 1)].read_host != ram_ + end) break;
+    end += kPageSize;
+  }
+  ram_identity_end_ = end;
+  return end;
 }
 
 void MemoryBus::map_ram(PhysAddr base, uint64_t size, uint64_t ram_offset) {

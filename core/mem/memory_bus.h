@@ -70,6 +70,12 @@ class MemoryBus {
   // Removes the device layer (ROM, device memory or MMIO) of a range.
   void unmap(PhysAddr base, uint64_t size);
 
+  // Where the run of pages from 1 MiB up that read as guest RAM at their own
+  // address (not shadowed by ROM, MMIO or device memory) ends; 1 MiB when
+  // there is none. A20 is not taken into account.
+  uint64_t ram_identity_end();
+  static constexpr uint64_t kRamIdentityStart = 1u << 20;
+
   void set_a20(bool enabled);
   bool a20() const { return a20_mask_ == 0xFFFFFFFFu; }
 
@@ -177,6 +183,7 @@ class MemoryBus {
   std::function<bool(PhysAddr, unsigned)> code_write_listener_;
   std::vector<std::function<void(PhysAddr, uint64_t)>> remap_listeners_;
   uint64_t code_writes_ = 0;
+  uint64_t ram_identity_end_ = 0;  // 0: to be found again (the map changed)
 };
 
 }  // namespace tx86::core

@@ -81,6 +81,7 @@ Mmu::Mmu(MemoryBus& bus) : bus_(bus), entries_(new TlbEntry[2 * kTlbSize]) {
 }
 
 void Mmu::clear_filled(bool keep_global) {
+  if (ram_window_ != nullptr) *ram_window_ = 0;
   full_flush_generation_ = ++generation_;
   if (!keep_global || filled_all_) global_flush_generation_ = generation_;
   if (filled_all_) {
@@ -159,6 +160,11 @@ const TlbEntry& Mmu::fill(CpuState& s, uint32_t lin, Access access, bool user) {
       filled_.clear();
       filled_global_.clear();
     }
+  }
+  if (ram_window_ != nullptr && !(s.cr0 & cr0::kPg) && bus_.a20() && journal_ == nullptr) {
+    const uint64_t end = bus_.ram_identity_end();
+    const uint64_t start = MemoryBus::kRamIdentityStart;
+    *ram_window_ = end > start + kRamWindowSlack ? end - start - kRamWindowSlack : 0;
   }
   uint8_t* rd = bus_.host_page_for_read(w.page);
   uint8_t* wr = bus_.host_page_for_write(w.page);

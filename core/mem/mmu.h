@@ -181,6 +181,14 @@ class Mmu {
   // journal is attached but idle).
   bool journal_recording() const { return journal_ != nullptr && journal_->recording; }
 
+  // Translated code reads RAM without a TLB lookup while paging is off
+  // (CpuState::ram_window): set when an entry is filled without paging,
+  // cleared by every flush (CR0.PG and A20 changes, map changes, a
+  // journal). Its accesses may not reach the last 64 KiB of that RAM, so
+  // that one compare of an access's (or a group's) start suffices.
+  void set_ram_window(uint64_t* field) { ram_window_ = field; }
+  static constexpr uint64_t kRamWindowSlack = 64 * 1024;
+
   // For generated code: the TLB of one privilege.
   const TlbEntry* tlb(bool user) const { return tlb_[user]; }
 
@@ -192,6 +200,7 @@ class Mmu {
   void journal_access(PhysAddr p, unsigned size, bool write);
 
   MemoryBus& bus_;
+  uint64_t* ram_window_ = nullptr;
   // Clears the entries filled since the last flush, but global ones when
   // `keep_global`.
   void clear_filled(bool keep_global);

@@ -136,6 +136,9 @@ x64::EmitContext JitEngine::emit_context(core::Cpu& cpu, const BlockKey& key) {
   // index anyway. Without slots, the ELF boot made 19% less host code
   // (19.6 -> 15.8 MB), and the 200-process run was faster in 7 of 8 pairs.
   ctx.use_tlb_slots = !(cpu.state.cr0 & core::cr0::kPg);
+  // Such code may also read RAM through the MMU's window. (A block may run
+  // with paging on too, where the window is closed.)
+  ctx.ram_base = ctx.use_tlb_slots ? reinterpret_cast<uint64_t>(cpu.mem.ram()) : 0;
   ctx.flat_segments = flat;
   ctx.plain_segments = plain;
   ctx.cs_base = key.cs_base;

@@ -48,6 +48,7 @@ inline constexpr int32_t kOffSeg = static_cast<int32_t>(offsetof(core::CpuState,
 inline constexpr int32_t kOffIcount = static_cast<int32_t>(offsetof(core::CpuState, icount));
 inline constexpr int32_t kOffIcountLimit =
     static_cast<int32_t>(offsetof(core::CpuState, icount_limit));
+inline constexpr int32_t kOffRamWindow = static_cast<int32_t>(offsetof(core::CpuState, ram_window));
 inline constexpr int32_t kOffJitFsGs = static_cast<int32_t>(offsetof(core::CpuState, jit_fs_gs));
 inline constexpr int32_t kOffCodeModified =
     static_cast<int32_t>(offsetof(core::CpuState, code_modified));

@@ -171,6 +171,8 @@ class BlockEmitter {
   // 64-bit sum that must not have left [0, 4 GiB) (a folded page group's).
   void tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
                   const asmjit::Label& slow, const x86::Gp& addend = kScratch1, bool wide = false);
+  void tlb_entry_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
+                        const asmjit::Label& slow, const x86::Gp& addend, bool wide);
   uint8_t* tlb_slot();
   // Leaves the block with a fault for guest instruction `insn`: EIP on it,
   // icount as before it, the deferred flags written (Cpu::pending_fault

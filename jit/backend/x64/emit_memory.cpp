@@ -84,8 +84,41 @@ uint8_t* BlockEmitter::tlb_slot() {
   return slot;
 }
 
+// A read in a block translated without paging first tries the RAM window
+// (Mmu::set_ram_window): when CpuState::ram_window allows it, guest RAM is
+// read at lin with no load before the access's own. The kernel's
+// decompressor, whose loops read a byte or a probability at a time,
+// spends most of its time there (direct boot: -9% wall time, unchecked).
 void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
                               const asmjit::Label& slow, const x86::Gp& addend, bool wide) {
+  if (write || ctx.ram_base == 0 || size > core::Mmu::kRamWindowSlack) {
+    tlb_entry_lookup(lin, size, write, tmp, slow, addend, wide);
+    return;
+  }
+  // lin - 1 MiB below the window, in 64 bits: an address under 1 MiB
+  // wraps (in 32 bits) or goes negative (a 64-bit sum), and fails too.
+  constexpr auto kStart = static_cast<int32_t>(core::MemoryBus::kRamIdentityStart);
+  if (wide) {
+    a.lea(tmp.r64(), x86::qword_ptr(lin.r64(), -kStart));
+  } else {
+    a.lea(tmp.r32(), x86::dword_ptr(lin.r64(), -kStart));
+  }
+  a.cmp(tmp.r64(), state_qword(kOffRamWindow));
+  asmjit::Label outside = a.newLabel();
+  asmjit::Label found = a.newLabel();
+  a.jae(outside);
+  a.mov(addend, ctx.ram_base);
+  a.bind(found);
+  add_stub([this, outside, found, lin, size, tmp, slow, addend, wide] {
+    a.bind(outside);
+    tlb_entry_lookup(lin, size, false, tmp, slow, addend, wide);
+    a.jmp(found);
+  });
+}
+
+void BlockEmitter::tlb_entry_lookup(const x86::Gp& lin, unsigned size, bool write,
+                                    const x86::Gp& tmp, const asmjit::Label& slow,
+                                    const x86::Gp& addend, bool wide) {
   const int32_t tag = write ? kTagWrite : kTagRead;
   uint8_t* const slot = ctx.tlb_slots != nullptr ? tlb_slot() : nullptr;
   // One compare tests both the page and that [lin, lin + size) stays in

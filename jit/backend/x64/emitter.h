@@ -51,6 +51,9 @@ struct EmitContext {
   std::vector<uint8_t*>* tlb_slots = nullptr;
   // Whether memory accesses keep such slots (false: each indexes the TLB).
   bool use_tlb_slots = true;
+  // Guest RAM's host address, for reads that CpuState::ram_window allows
+  // without a TLB lookup (blocks translated without paging); 0: none.
+  uint64_t ram_base = 0;
   // Null: emit_block makes one for the block.
   EmitScratch* scratch = nullptr;
 };

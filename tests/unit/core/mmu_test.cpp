@@ -263,5 +263,69 @@ TEST_F(MmuTest, KeptGlobalSinceOnlyAcrossCr3Loads) {
   EXPECT_FALSE(mmu.maps_global(0x00406000, false));
 }
 
+// The JIT's reads without paging (CpuState::ram_window): open from the first
+// fill without paging until the next flush, over the RAM that reads at its
+// own address from 1 MiB up, less the last 64 KiB.
+TEST_F(MmuTest, RamWindowOpensWithoutPagingAndClosesOnEveryFlush) {
+  mmu.set_ram_window(&s.ram_window);
+  constexpr uint64_t kOpen = (4 << 20) - (1 << 20) - Mmu::kRamWindowSlack;
+  s.cr0 = cr0::kPe;
+  EXPECT_EQ(s.ram_window, 0u);  // (nothing filled yet)
+  mmu.read(s, 0x1234, 4, false);
+  EXPECT_EQ(s.ram_window, kOpen);
+  mmu.flush_all();  // what a CR0.PG change does
+  EXPECT_EQ(s.ram_window, 0u);
+  mmu.read(s, 0x1234, 4, false);
+  EXPECT_EQ(s.ram_window, kOpen);
+  mmu.flush_non_global();
+  EXPECT_EQ(s.ram_window, 0u);
+
+  // Not with paging, and not with A20 masked.
+  s.cr0 = cr0::kPe | cr0::kPg;
+  map_4k(0x00401000, 0x00300000, pte::kPresent);
+  mmu.read(s, 0x00401000, 4, false);
+  EXPECT_EQ(s.ram_window, 0u);
+  s.cr0 = cr0::kPe;
+  bus.set_a20(false);
+  mmu.read(s, 0x1234, 4, false);
+  EXPECT_EQ(s.ram_window, 0u);
+  bus.set_a20(true);
+  mmu.read(s, 0x1234, 4, false);
+  EXPECT_EQ(s.ram_window, kOpen);
+
+  // A map change closes it; then it ends where RAM stops reading at its own
+  // address (here a page at 2 MiB whose RAM is switched off, reading the
+  // MMIO there).
+  struct Ones : MmioHandler {
+    uint32_t mmio_read(uint32_t, unsigned) override { return 0xFFFFFFFF; }
+    void mmio_write(uint32_t, unsigned, uint32_t) override {}
+  } ones;
+  bus.map_mmio(2 << 20, 4096, &ones);
+  bus.set_ram_access(2 << 20, 4096, false, false);
+  EXPECT_EQ(s.ram_window, 0u);
+  mmu.read(s, 0x1234, 4, false);
+  EXPECT_EQ(s.ram_window, (1u << 20) - Mmu::kRamWindowSlack);
+  bus.set_ram_access(2 << 20, 4096, true, true);
+  mmu.read(s, 0x1234, 4, false);
+  EXPECT_EQ(s.ram_window, kOpen);
+
+  // A write journal (the JIT's verify mode) keeps it closed.
+  WriteJournal journal;
+  mmu.set_journal(&journal);
+  mmu.read(s, 0x1234, 4, false);
+  EXPECT_EQ(s.ram_window, 0u);
+  mmu.set_journal(nullptr);
+}
+
+TEST_F(MmuTest, RamWindowStaysClosedWithTooLittleRamAboveOneMebibyte) {
+  MemoryBus small((1 << 20) + Mmu::kRamWindowSlack);
+  small.map_ram(0, (1 << 20) + Mmu::kRamWindowSlack, 0);
+  Mmu m(small);
+  CpuState st;
+  m.set_ram_window(&st.ram_window);
+  m.read(st, 0x1234, 4, false);
+  EXPECT_EQ(st.ram_window, 0u);
+}
+
 }  // namespace
 }  // namespace tx86::core

@@ -1,0 +1,136 @@
+// Translated code's reads of RAM without paging (CpuState::ram_window, the
+// MMU's window): a block translated with paging off reads guest RAM at the
+// address itself while the window is open, and goes through the TLB when it
+// is closed (paging on, A20 off) or the address is outside it (below 1 MiB,
+// the last 64 KiB of RAM).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "core/cpu/cpu.h"
+#include "jit/runtime/jit_engine.h"
+
+namespace tx86::jit {
+namespace {
+
+using core::SegmentCache;
+namespace seg_attr = core::seg_attr;
+
+constexpr uint32_t kRam = 4u << 20;
+constexpr uint32_t kCode = 0x1000;
+constexpr uint32_t kPageDir = 0x10000;
+constexpr uint32_t kPageTable = 0x11000;
+constexpr uint32_t kVgaWindow = 0xA0000;  // MMIO, as on a PC
+
+// mov eax, [esi]; mov ebx, [esi + 4] (a page group); movzx ecx, byte [edi];
+// add eax, ebx; add eax, ecx; hlt
+const std::vector<uint8_t> kReads = {0x8B, 0x06, 0x8B, 0x5E, 0x04, 0x0F, 0xB6,
+                                     0x0F, 0x01, 0xD8, 0x01, 0xC8, 0xF4};
+
+struct Pattern : core::MmioHandler {
+  uint32_t mmio_read(uint32_t, unsigned size) override {
+    return size == 1 ? 0x5A : size == 2 ? 0x5A5A : 0x5A5A5A5A;
+  }
+  void mmio_write(uint32_t, unsigned, uint32_t) override {}
+};
+
+class RamWindow : public ::testing::Test {
+ protected:
+  RamWindow() : mem_(kRam), cpu_(mem_, io_) {
+    mem_.map_ram(0, kRam, 0);
+    mem_.map_mmio(kVgaWindow, 0x20000, &vga_);
+    mem_.set_ram_access(kVgaWindow, 0x20000, false, false);
+    mem_.write_block(kCode, kReads);
+    core::CpuState& s = cpu_.state;
+    s.cr0 = core::cr0::kPe | core::cr0::kEt;
+    const uint16_t data = seg_attr::kPresent | seg_attr::kS | seg_attr::kWritable |
+                          seg_attr::kAccessed | seg_attr::kDefaultBig | seg_attr::kGranularity;
+    for (SegmentCache& c : s.seg) c = SegmentCache{0x10, 0, 0xFFFFFFFFu, data};
+    s.seg[core::kCs] =
+        SegmentCache{0x08, 0, 0xFFFFFFFFu, static_cast<uint16_t>(data | seg_attr::kCode)};
+    s.eflags &= ~core::flags::kIf;
+    cpu_.mmu.flush_all();
+  }
+
+  // Runs kReads with ESI and EDI; returns EAX.
+  uint32_t sum(uint32_t esi, uint32_t edi) {
+    core::CpuState& s = cpu_.state;
+    s.gpr[core::kEsi] = esi;
+    s.gpr[core::kEdi] = edi;
+    s.eip = kCode;
+    s.halted = false;
+    EXPECT_EQ(jit_.run(cpu_, 100), core::StopReason::kHalted) << cpu_.error;
+    return s.gpr[core::kEax];
+  }
+
+  void put(uint32_t addr, uint32_t a, uint32_t b) {
+    mem_.write32(addr, a);
+    mem_.write32(addr + 4, b);
+  }
+
+  Pattern vga_;
+  core::MemoryBus mem_;
+  core::IoBus io_;
+  core::Cpu cpu_;
+  JitEngine jit_{cpu_};  // (each block translated before it first runs)
+};
+
+TEST_F(RamWindow, ReadsWithoutPagingThroughTheWindowAndAroundIt) {
+  put(0x200000, 1000, 200);
+  mem_.write8(0x200010, 30);
+  EXPECT_EQ(sum(0x200000, 0x200010), 1230u);
+  EXPECT_NE(cpu_.state.ram_window, 0u);  // (so the reads above went through it)
+  EXPECT_EQ(jit_.stats().blocks_translated, 1u);
+  // Below 1 MiB: RAM, and the VGA window's MMIO, which RAM does not hide.
+  put(0x8000, 1, 2);
+  mem_.write8(0x8010, 3);
+  EXPECT_EQ(sum(0x8000, 0x8010), 6u);
+  EXPECT_EQ(sum(kVgaWindow, kVgaWindow + 0x10), 0x5A5A5A5Au * 2 + 0x5A);
+  // Near the end of RAM, past what the window lets through.
+  put(kRam - 8, 7, 8);
+  mem_.write8(kRam - 12, 9);
+  EXPECT_EQ(sum(kRam - 8, kRam - 12), 24u);
+  EXPECT_EQ(jit_.stats().blocks_translated, 1u);
+}
+
+TEST_F(RamWindow, IsClosedWhileA20IsMasked) {
+  put(0x200000, 1000, 200);
+  put(0x300000, 5000, 600);
+  mem_.write8(0x200010, 30);
+  mem_.write8(0x300010, 70);
+  EXPECT_EQ(sum(0x300000, 0x300010), 5670u);
+  mem_.set_a20(false);  // 0x300000 is 0x200000 now
+  EXPECT_EQ(sum(0x300000, 0x300010), 1230u);
+  EXPECT_EQ(cpu_.state.ram_window, 0u);
+  mem_.set_a20(true);
+  EXPECT_EQ(sum(0x300000, 0x300010), 5670u);
+  EXPECT_EQ(jit_.stats().blocks_translated, 1u);
+}
+
+// The same translation, run again with paging on: the window is closed, and
+// the reads follow the page tables (linear 0x200000 is physical 0x340000).
+TEST_F(RamWindow, IsClosedOnceTheSameCodeRunsWithPaging) {
+  put(0x200000, 1000, 200);
+  mem_.write8(0x200010, 30);
+  put(0x340000, 4000, 500);
+  mem_.write8(0x340010, 60);
+  EXPECT_EQ(sum(0x200000, 0x200010), 1230u);
+
+  mem_.write32(kPageDir, kPageTable | 0x3);
+  for (uint32_t p = 0; p < 1024; ++p) {
+    const uint32_t phys = p == 0x200 ? 0x340000u : p << 12;
+    mem_.write32(kPageTable + p * 4, phys | 0x3);
+  }
+  cpu_.write_cr3(kPageDir);
+  cpu_.write_cr0(cpu_.state.cr0 | core::cr0::kPg);
+  EXPECT_EQ(sum(0x200000, 0x200010), 4560u);
+  EXPECT_EQ(cpu_.state.ram_window, 0u);
+  EXPECT_EQ(jit_.stats().blocks_translated, 1u);
+
+  cpu_.write_cr0(cpu_.state.cr0 & ~core::cr0::kPg);
+  EXPECT_EQ(sum(0x200000, 0x200010), 1230u);
+}
+
+}  // namespace
+}  // namespace tx86::jit
