@@ -18,8 +18,12 @@ MemoryBus::MemoryBus(uint64_t ram_bytes) : ram_size_(ram_bytes) {
     throw std::invalid_argument("RAM size must be a non-zero multiple of 4 KiB up to 3584 MiB");
   }
   // Anonymous pages are zero and cost nothing until the guest touches them.
-  void* p = mmap(nullptr, ram_bytes, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  // Below 2 GiB of the host's address space when there is room, so that
+  // translated code can address RAM with a 32-bit displacement (x86-64's
+  // MAP_32BIT); anywhere otherwise.
+  constexpr int kFlags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+  void* p = mmap(nullptr, ram_bytes, PROT_READ | PROT_WRITE, kFlags | MAP_32BIT, -1, 0);
+  if (p == MAP_FAILED) p = mmap(nullptr, ram_bytes, PROT_READ | PROT_WRITE, kFlags, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   ram_ = static_cast<uint8_t*>(p);
 }

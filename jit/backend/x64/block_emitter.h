@@ -3,6 +3,7 @@
 
 #include <memory_resource>
 #include <new>
+#include <optional>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -169,10 +170,19 @@ class BlockEmitter {
   // TLB maps the page of [lin, lin + size) for the access; then `addend`
   // holds the entry's addend. Clobbers `tmp` and r11. `wide`: lin is a
   // 64-bit sum that must not have left [0, 4 GiB) (a folded page group's).
+  // With `disp`, the address is lin + disp (64-bit: `wide`); r10 holds it
+  // afterwards unless the RAM window took the access.
   void tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
-                  const asmjit::Label& slow, const x86::Gp& addend = kScratch1, bool wide = false);
+                  const asmjit::Label& slow, const x86::Gp& addend = kScratch1, bool wide = false,
+                  int32_t disp = 0);
   void tlb_entry_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
                         const asmjit::Label& slow, const x86::Gp& addend, bool wide);
+  // The RAM window's check (tlb_lookup): jumps to `outside` unless lin is
+  // in it. Clobbers `tmp`.
+  void window_check(const x86::Gp& lin, const x86::Gp& tmp, bool wide, const asmjit::Label& outside,
+                    int32_t disp = 0);
+  // Guest RAM's host address as a displacement, when it is below 2 GiB.
+  std::optional<int32_t> ram_displacement() const;
   uint8_t* tlb_slot();
   // Leaves the block with a fault for guest instruction `insn`: EIP on it,
   // icount as before it, the deferred flags written (Cpu::pending_fault

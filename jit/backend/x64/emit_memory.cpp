@@ -90,30 +90,47 @@ uint8_t* BlockEmitter::tlb_slot() {
 // decompressor, whose loops read a byte or a probability at a time,
 // spends most of its time there (direct boot: -9% wall time, unchecked).
 void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
-                              const asmjit::Label& slow, const x86::Gp& addend, bool wide) {
+                              const asmjit::Label& slow, const x86::Gp& addend, bool wide,
+                              int32_t disp) {
+  auto summed = [this, lin, disp] {
+    if (disp == 0) return lin;
+    a.lea(kScratch0, x86::qword_ptr(lin.r64(), disp));
+    return kScratch0;
+  };
   if (write || ctx.ram_base == 0 || size > core::Mmu::kRamWindowSlack) {
-    tlb_entry_lookup(lin, size, write, tmp, slow, addend, wide);
+    tlb_entry_lookup(summed(), size, write, tmp, slow, addend, wide);
     return;
   }
-  // lin - 1 MiB below the window, in 64 bits: an address under 1 MiB
-  // wraps (in 32 bits) or goes negative (a 64-bit sum), and fails too.
-  constexpr auto kStart = static_cast<int32_t>(core::MemoryBus::kRamIdentityStart);
-  if (wide) {
-    a.lea(tmp.r64(), x86::qword_ptr(lin.r64(), -kStart));
-  } else {
-    a.lea(tmp.r32(), x86::dword_ptr(lin.r64(), -kStart));
-  }
-  a.cmp(tmp.r64(), state_qword(kOffRamWindow));
   asmjit::Label outside = a.newLabel();
   asmjit::Label found = a.newLabel();
-  a.jae(outside);
+  window_check(lin, tmp, wide, outside, disp);
   a.mov(addend, ctx.ram_base);
   a.bind(found);
-  add_stub([this, outside, found, lin, size, tmp, slow, addend, wide] {
+  add_stub([this, outside, found, summed, size, tmp, slow, addend, wide] {
     a.bind(outside);
-    tlb_entry_lookup(lin, size, false, tmp, slow, addend, wide);
+    tlb_entry_lookup(summed(), size, false, tmp, slow, addend, wide);
     a.jmp(found);
   });
+}
+
+void BlockEmitter::window_check(const x86::Gp& lin, const x86::Gp& tmp, bool wide,
+                                const asmjit::Label& outside, int32_t disp) {
+  // lin - 1 MiB below the window, in 64 bits: an address under 1 MiB
+  // wraps (in 32 bits) or goes negative (a 64-bit sum), and fails too.
+  // (A folded group's displacement is at least -64 KiB: no overflow.)
+  constexpr auto kStart = static_cast<int32_t>(core::MemoryBus::kRamIdentityStart);
+  if (wide) {
+    a.lea(tmp.r64(), x86::qword_ptr(lin.r64(), disp - kStart));
+  } else {
+    a.lea(tmp.r32(), x86::dword_ptr(lin.r64(), disp - kStart));
+  }
+  a.cmp(tmp.r64(), state_qword(kOffRamWindow));
+  a.jae(outside);
+}
+
+std::optional<int32_t> BlockEmitter::ram_displacement() const {
+  if (ctx.ram_base == 0 || ctx.ram_base > uint64_t{INT32_MAX}) return std::nullopt;
+  return static_cast<int32_t>(ctx.ram_base);
 }
 
 void BlockEmitter::tlb_entry_lookup(const x86::Gp& lin, unsigned size, bool write,
@@ -197,14 +214,21 @@ namespace {
 
 // The access itself at host address base + lin (+ disp: a folded page
 // group's access, lin its base value).
-void access_load(x86::Assembler& a, const x86::Gp& dst, const x86::Gp& base, const x86::Gp& lin,
-                 unsigned size, int32_t disp = 0) {
-  const x86::Mem src = x86::ptr(base, lin.r64(), 0, disp);
+void access_load(x86::Assembler& a, const x86::Gp& dst, const x86::Mem& src, unsigned size) {
   switch (size) {
     case 1: a.movzx(dst, src.cloneResized(1)); break;
     case 2: a.movzx(dst, src.cloneResized(2)); break;
     default: a.mov(dst, src.cloneResized(4)); break;
   }
+}
+void access_load(x86::Assembler& a, const x86::Gp& dst, const x86::Gp& base, const x86::Gp& lin,
+                 unsigned size, int32_t disp = 0) {
+  access_load(a, dst, x86::ptr(base, lin.r64(), 0, disp), size);
+}
+// ... or at host address lin + disp (guest RAM's, below 2 GiB).
+void access_load(x86::Assembler& a, const x86::Gp& dst, const x86::Gp& lin, int32_t disp,
+                 unsigned size) {
+  access_load(a, dst, x86::ptr(lin.r64(), disp), size);
 }
 
 void access_store(x86::Assembler& a, const x86::Gp& value, const x86::Gp& base, const x86::Gp& lin,
@@ -321,6 +345,19 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
       add_stub([this, lookup, slow, done, l, dst, in] {
         a.bind(lookup);
         tlb_lookup(l, in.size, false, dst, slow);
+        access_load(a, dst, kScratch1, l, in.size);
+        a.jmp(done);
+      });
+    } else if (ram_displacement() && in.size <= core::Mmu::kRamWindowSlack) {
+      // RAM below 2 GiB of the host's addresses: the window's access needs
+      // no register for RAM's address either.
+      const x86::Gp l = *lin;
+      asmjit::Label outside = a.newLabel();
+      window_check(l, dst, false, outside);
+      access_load(a, dst, l, *ram_displacement(), in.size);
+      add_stub([this, outside, slow, done, l, dst, in] {
+        a.bind(outside);
+        tlb_entry_lookup(l, in.size, false, dst, slow, kScratch1, false);
         access_load(a, dst, kScratch1, l, in.size);
         a.jmp(done);
       });

@@ -188,12 +188,7 @@ x86::Gp BlockEmitter::page_group_base(ir::Ref r, const x86::Gp& lin, const x86::
   const x86::Gp base = ra.def(g.base).r64();
   if (g.folded) {
     // The page of base value + lowest displacement, summed in 64 bits.
-    x86::Gp low = lin.r64();
-    if (g.low != 0) {
-      a.lea(kScratch0, x86::qword_ptr(lin.r64(), g.low));
-      low = kScratch0;
-    }
-    tlb_lookup(low, static_cast<unsigned>(span), g.stores, tmp, fail, base, true);
+    tlb_lookup(lin.r64(), static_cast<unsigned>(span), g.stores, tmp, fail, base, true, g.low);
   } else {
     page_group_lookup(r, lin, tmp, fail, base);
   }
