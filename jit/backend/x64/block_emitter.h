@@ -33,6 +33,9 @@ struct ExitState {
     Operand a0, a1;
     uint32_t host_mask = 0;
     uint32_t zero_mask = 0;
+    // a0 is the op's result, from which its first operand is worked back
+    // (plan_flags_operands).
+    bool from_result = false;
   };
   SmallVector<Step, 4> steps;  // the flags; empty: not deferred
   struct Reg {
@@ -266,6 +269,10 @@ class BlockEmitter {
   ExitState::Operand operand_now(const ir::Arg& arg) const;
   void add_plan_steps(const ir::Arg& flags, ExitState& plan) const;
   void keep_live_for(const ir::Arg& flags, uint32_t until);
+  // What recomputing op `o`'s flags at an exit up to `until` reads stays
+  // live that long: its result and second operand when the first can be
+  // worked back from them, else its operands.
+  void keep_flags_operands(ir::Ref o, uint32_t until);
   // The helper call of a Fallback (EIP and icount handling included).
   void emit_fallback_call(const ir::Inst& in, bool may_repeat);
 
@@ -318,6 +325,7 @@ class BlockEmitter {
     std::vector<bool> exit_captured;    // lazy FlagsFrom captured on its side exit's path
     std::vector<ir::Ref> captures;      // per SideExit: the FlagsFrom it captures, or none
     std::vector<bool> skipped;          // not emitted: remat FlagsFroms and ops only they read
+    std::vector<bool> result_kept;      // ops whose flags an exit works out from their result
     std::vector<ir::Ref> self_checked;  // per guest instruction: its self-checking store, or none
     std::vector<bool> store_bad;        // plan_store_checks, per guest instruction
     std::vector<ir::Ref> store_of;      // plan_store_checks, per guest instruction
@@ -357,6 +365,7 @@ class BlockEmitter {
   std::vector<bool>& exit_captured_ = w_.exit_captured;
   std::vector<ir::Ref>& captures_ = w_.captures;
   std::vector<bool>& skipped_ = w_.skipped;
+  std::vector<bool>& result_kept_ = w_.result_kept;
   ir::Ref in_scratch_ = ir::kNoRef;  // a lazy capture left in r10 for its SetFlags
   ir::Arg deferred_;                 // the deferred SetFlags' value, until the next SetFlags
   ir::Arg deferred_regs_[8];         // deferred SetRegs' values, until the register's next SetReg

@@ -86,6 +86,7 @@ void BlockEmitter::plan_deferred_state() {
   const size_t n = block.insts.size();
   remat_.assign(n, false);
   skipped_.assign(n, false);
+  result_kept_.assign(n, false);
   const UseLists& uses = uses_;
   // Users come after their values: decide from the end.
   for (ir::Ref r = static_cast<ir::Ref>(n); r-- > 0;) {
@@ -138,11 +139,36 @@ void BlockEmitter::keep_live_for(const ir::Arg& flags, uint32_t until) {
     return;
   }
   const ir::Inst& from = block.insts[flags.v];
-  const ir::Inst& op = block.insts[from.a[0].v];
+  keep_flags_operands(from.a[0].v, until);
+  keep_live_for(from.a[1], until);
+}
+
+// An ADD, SUB or XOR (of a constant or a value), INC, DEC or NEG whose
+// result is computed anyway: its first operand is the result with the op
+// undone, so that operand need not outlive the op. It would otherwise, and
+// the op could not be done in its register: a copy first (MOV ECX, EDX;
+// INC ECX). Ops emitted for their flags alone (CMP) keep their operands.
+void BlockEmitter::keep_flags_operands(ir::Ref o, uint32_t until) {
+  const ir::Inst& op = block.insts[o];
+  bool invertible = false;
+  switch (op.op) {
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kXor:
+    case Op::kInc:
+    case Op::kDec:
+    case Op::kNeg: invertible = true; break;
+    default: break;
+  }
+  if (result_kept_[o] || (invertible && !skipped_[o] && !only_host_flags_read(o))) {
+    result_kept_[o] = true;
+    ra.extend(o, until);
+    if (op.a[1].is_value()) ra.extend(op.a[1].v, until);
+    return;
+  }
   for (int k = 0; k < 2; ++k) {
     if (op.a[k].is_value()) ra.extend(op.a[k].v, until);
   }
-  keep_live_for(from.a[1], until);
 }
 
 Operand BlockEmitter::operand_now(const ir::Arg& arg) const {
@@ -164,9 +190,12 @@ void BlockEmitter::add_plan_steps(const ir::Arg& flags, ExitState& plan) const {
   // An exit-captured FlagsFrom over CpuState's own flags merges into them
   // as they are (plan_exit_captures).
   if (!exit_captured_[flags.v] || lazy_.store_old[flags.v]) add_plan_steps(from.a[1], plan);
-  const ir::Inst& op = block.insts[from.a[0].v];
-  plan.steps.push_back(ExitState::Step{op.op, op.size, operand_now(op.a[0]), operand_now(op.a[1]),
-                                       from.host_mask, from.zero_mask});
+  const ir::Ref o = from.a[0].v;
+  const ir::Inst& op = block.insts[o];
+  const bool from_result = result_kept_[o];
+  plan.steps.push_back(ExitState::Step{
+      op.op, op.size, from_result ? operand_now(ir::Arg::value(o)) : operand_now(op.a[0]),
+      operand_now(op.a[1]), from.host_mask, from.zero_mask, from_result});
 }
 
 ExitState BlockEmitter::deferred_state() const {
@@ -229,6 +258,17 @@ void BlockEmitter::emit_exit_state(const ExitState& plan) {
         form(d, bmem);
       }
     };
+    if (step.from_result) {  // the first operand, from the result
+      switch (step.op) {
+        case Op::kAdd: binary([&](auto x, auto y) { a.sub(x, y); }); break;
+        case Op::kSub: binary([&](auto x, auto y) { a.add(x, y); }); break;
+        case Op::kXor: binary([&](auto x, auto y) { a.xor_(x, y); }); break;
+        case Op::kInc: a.dec(d); break;
+        case Op::kDec: a.inc(d); break;
+        case Op::kNeg: a.neg(d); break;
+        default: throw std::logic_error("jit: a flags plan that cannot undo its op");
+      }
+    }
     switch (step.op) {
       case Op::kAdd: binary([&](auto x, auto y) { a.add(x, y); }); break;
       case Op::kSub: binary([&](auto x, auto y) { a.sub(x, y); }); break;

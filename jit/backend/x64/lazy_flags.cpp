@@ -187,9 +187,7 @@ void BlockEmitter::plan_exit_captures() {
     exit_captured_[from] = true;
     captures_[exit] = from;
     // What the recomputation reads lives until the next SetFlags.
-    for (int k = 0; k < 2; ++k) {
-      if (op.a[k].is_value()) ra.extend(op.a[k].v, next);
-    }
+    keep_flags_operands(f.a[0].v, next);
     // (Merged over CpuState's flags, it needs no value: add_plan_steps.)
     if (lazy_.store_old[from] && f.a[1].is_value()) ra.extend(f.a[1].v, next);
   }

@@ -160,7 +160,9 @@ void BlockEmitter::plan_folding() {
     ra.extend(group.address_base, r);
     // An address value only folded accesses read is not emitted.
     const ir::Arg& addr = block.insts[r].a[0];
-    if (!addr.is_value() || addr.v == group.address_base || skipped_[addr.v]) continue;
+    if (!addr.is_value() || addr.v == group.address_base || skipped_[addr.v] ||
+        result_kept_[addr.v])
+      continue;
     bool only_folded = true;
     for (const Use& u : uses_[addr.v]) {
       only_folded =
