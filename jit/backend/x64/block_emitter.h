@@ -273,6 +273,7 @@ class BlockEmitter {
   // live that long: its result and second operand when the first can be
   // worked back from them, else its operands.
   void keep_flags_operands(ir::Ref o, uint32_t until);
+  uint32_t deferred_until(ir::Ref set, ir::Ref next) const;
   // The helper call of a Fallback (EIP and icount handling included).
   void emit_fallback_call(const ir::Inst& in, bool may_repeat);
 

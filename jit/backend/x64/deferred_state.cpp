@@ -127,9 +127,32 @@ void BlockEmitter::plan_deferred_state() {
                           (block.insts[next].aux & 7u) != gpr)) {
         ++next;
       }
-      ra.extend(in.a[0].v, next);
+      ra.extend(in.a[0].v, deferred_until(r, next));
     }
   }
+}
+
+// A deferred register value is what exits show until the register's next
+// SetReg (`next`). When nothing between the definition of that SetReg's
+// value and the SetReg can leave the block (an ALU op and its SetReg, in
+// one guest instruction), the old value is needed only up to that op,
+// which may then run in its register: SHR ESI, 8 then XOR ESI, [EDI + ECX *
+// 4] is one register, not a copy.
+uint32_t BlockEmitter::deferred_until(ir::Ref set, ir::Ref next) const {
+  if (next >= block.insts.size()) return next;
+  const ir::Inst& later = block.insts[next];
+  if (!later.a[0].is_value()) return next;
+  const ir::Ref d = later.a[0].v;
+  if (d <= set || block.insts[d].insn != later.insn) return next;
+  for (ir::Ref r = d; r < next; ++r) {
+    const ir::Inst& in = block.insts[r];
+    const ir::Kind kind = ir::info(in.op).kind;
+    if (!in.dead && (kind == ir::Kind::kMemory || kind == ir::Kind::kCall ||
+                     kind == ir::Kind::kBranch || kind == ir::Kind::kExit)) {
+      return next;
+    }
+  }
+  return d;
 }
 
 void BlockEmitter::keep_live_for(const ir::Arg& flags, uint32_t until) {
