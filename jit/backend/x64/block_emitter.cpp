@@ -229,6 +229,7 @@ void BlockEmitter::run() {
   plan_exit_captures();
   plan_page_groups();
   plan_store_checks();
+  plan_narrow_inserts();
   plan_homes();
   plan_pinned_defs();
   emit_entry_materialize();

@@ -261,6 +261,8 @@ class BlockEmitter {
   void plan_page_groups();
   void plan_homes();
   void plan_pinned_defs();
+  void plan_narrow_inserts();
+  void emit_narrow_op(const ir::Inst& op, const x86::Gp& dst, const x86::Gp& second);
   void plan_folding();
   // A group's first access, not folded: the lookup of the page of its
   // lowest address, from this access's.
@@ -337,6 +339,7 @@ class BlockEmitter {
     std::vector<int> group_of;               // per IR instruction: its group's index or -1
     std::vector<int32_t> displacement;       // per grouped access: its distance from the base
     std::vector<bool> home;                  // plan_homes: per value, read from CpuState
+    std::vector<ir::Ref> narrow_part;        // per InsertLow8/16: the op it runs itself, or none
     std::vector<uint32_t> next_flags_write;  // plan_homes
     std::vector<uint32_t> next_call;         // plan_homes
     std::vector<uint32_t> next_use;          // plan_uses
@@ -367,6 +370,7 @@ class BlockEmitter {
   std::vector<ir::Ref>& captures_ = w_.captures;
   std::vector<bool>& skipped_ = w_.skipped;
   std::vector<bool>& result_kept_ = w_.result_kept;
+  std::vector<ir::Ref>& narrow_part_ = w_.narrow_part;
   ir::Ref in_scratch_ = ir::kNoRef;  // a lazy capture left in r10 for its SetFlags
   ir::Arg deferred_;                 // the deferred SetFlags' value, until the next SetFlags
   ir::Arg deferred_regs_[8];         // deferred SetRegs' values, until the register's next SetReg

@@ -49,6 +49,24 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
     case Op::kInsertLow8:
     case Op::kInsertHigh8:
     case Op::kInsertLow16: {
+      if (narrow_part_[r] != ir::kNoRef) {
+        // The part's op, run on the register's low bits in place
+        // (plan_narrow_inserts).
+        const ir::Inst& op = block.insts[narrow_part_[r]];
+        const x86::Gp base = reg_or_load(in.a[0], kScratch0);
+        x86::Gp second;
+        if (op.a[1].is_value()) second = ra.use(op.a[1].v);
+        const x86::Gp dst = ra.def_over(r, in.a[0]);
+        // (dst may be the second operand's register only if that dies
+        // here, and is not the first: it is copied away first.)
+        if (second.isValid() && second.id() == dst.id() && base.id() != dst.id()) {
+          a.mov(kScratch1.r32(), second);
+          second = kScratch1.r32();
+        }
+        if (dst.id() != base.id()) a.mov(dst, base);
+        emit_narrow_op(op, dst, second);
+        return;
+      }
       const x86::Gp base = reg_or_load(in.a[0], kScratch0);
       const x86::Gp part = reg_or_load(in.a[1], kScratch1);
       const x86::Gp dst = ra.def_over(r, in.a[0]);
@@ -261,6 +279,84 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
   // Keep the value zero-extended (movzx leaves the flags alone).
   if (size == 1) a.movzx(dst, dst.r8());
   if (size == 2) a.movzx(dst, dst.r16());
+}
+
+// An 8- or 16-bit op on a register's low part whose result goes straight
+// back into that register (InsertLow16 of SHR.2 of it: SHR CX, 5 with ECX
+// the rest) and nowhere else: the insert runs the op itself on the low
+// part of the register, whose other bits x86's narrow ops leave alone. The
+// op alone took a copy, the op and a zero extension, and the insert a copy
+// and a move (the LZMA decoder's probability updates, at every bit).
+void BlockEmitter::plan_narrow_inserts() {
+  using ir::Op;
+  const size_t n = block.insts.size();
+  narrow_part_.assign(n, ir::kNoRef);
+  for (ir::Ref j = 0; j < n; ++j) {
+    const ir::Inst& ins = block.insts[j];
+    if (ins.dead || skipped_[j] || ins.size != 4 || !ins.a[0].is_value() || !ins.a[1].is_value() ||
+        (ins.op != Op::kInsertLow16 && ins.op != Op::kInsertLow8)) {
+      continue;
+    }
+    const ir::Ref p = ins.a[1].v;
+    const ir::Inst& op = block.insts[p];
+    const unsigned size = ins.op == Op::kInsertLow16 ? 2 : 1;
+    if (op.dead || skipped_[p] || result_kept_[p] || op.size != size || !op.a[0].is_value() ||
+        op.a[0].v != ins.a[0].v || uses_[p].size() != 1) {
+      continue;
+    }
+    bool fits = false;
+    switch (op.op) {
+      case Op::kAdd:
+      case Op::kSub:
+      case Op::kAnd:
+      case Op::kOr:
+      case Op::kXor: fits = op.a[1].is_imm() || op.a[1].is_value(); break;
+      case Op::kShl:
+      case Op::kShr:
+      case Op::kSar: fits = op.a[1].is_imm(); break;
+      case Op::kInc:
+      case Op::kDec:
+      case Op::kNeg:
+      case Op::kNot: fits = true; break;
+      default: break;
+    }
+    // Nothing is emitted between the op and the insert, which takes its place.
+    for (ir::Ref k = p + 1; k < j && fits; ++k) fits = block.insts[k].dead || skipped_[k];
+    if (!fits) continue;
+    narrow_part_[j] = p;
+    skipped_[p] = true;
+    if (op.a[1].is_value()) ra.extend(op.a[1].v, j);
+  }
+}
+
+// op (plan_narrow_inserts) on dst's low part, with its second operand in
+// `second` when that is a value.
+void BlockEmitter::emit_narrow_op(const ir::Inst& op, const x86::Gp& dst, const x86::Gp& second) {
+  using ir::Op;
+  const x86::Gp d = sized(dst, op.size);
+  const asmjit::Imm imm(op.a[1].v);
+  auto binary = [&](auto form) {
+    if (op.a[1].is_imm()) {
+      form(d, imm);
+    } else {
+      form(d, sized(second, op.size));
+    }
+  };
+  switch (op.op) {
+    case Op::kAdd: binary([&](auto x, auto y) { a.add(x, y); }); break;
+    case Op::kSub: binary([&](auto x, auto y) { a.sub(x, y); }); break;
+    case Op::kAnd: binary([&](auto x, auto y) { a.and_(x, y); }); break;
+    case Op::kOr: binary([&](auto x, auto y) { a.or_(x, y); }); break;
+    case Op::kXor: binary([&](auto x, auto y) { a.xor_(x, y); }); break;
+    case Op::kInc: a.inc(d); break;
+    case Op::kDec: a.dec(d); break;
+    case Op::kNeg: a.neg(d); break;
+    case Op::kNot: a.not_(d); break;
+    case Op::kShl:
+    case Op::kShr:
+    case Op::kSar: emit_shift_imm(op.op, d, op.a[1].v, false); break;
+    default: throw std::logic_error("jit: a narrow insert of an op it cannot run");
+  }
 }
 
 // (A FlagsFrom that is not emitted, only recomputed on exits, reads none.)
