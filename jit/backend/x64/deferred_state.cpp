@@ -9,6 +9,7 @@
 // flags recomputes them: it runs each op again on the host from its
 // operands, which the register allocator keeps live for as long as the
 // value is deferred, and merges the flags as FlagsFrom would.
+#include <array>
 #include <stdexcept>
 
 #include "jit/backend/x64/block_emitter.h"
@@ -111,23 +112,23 @@ void BlockEmitter::plan_deferred_state() {
     skipped_[r] = only_remat;
   }
   // Each deferred value stays recomputable until the next SetFlags, each
-  // deferred register's until its next SetReg.
-  for (ir::Ref r = 0; r < n; ++r) {
+  // deferred register's until its next SetReg (found walking back).
+  auto next_flags = static_cast<ir::Ref>(n);
+  std::array<ir::Ref, 8> next_reg;
+  next_reg.fill(static_cast<ir::Ref>(n));
+  for (ir::Ref r = static_cast<ir::Ref>(n); r-- > 0;) {
     const ir::Inst& in = block.insts[r];
     if (in.dead) continue;
-    if (in.op == Op::kSetFlags && in.aux == ir::kSetFlagsDeferred) {
-      ir::Ref next = r + 1;
-      while (next < n && (block.insts[next].dead || block.insts[next].op != Op::kSetFlags)) ++next;
-      keep_live_for(in.a[0], next);
+    if (in.op == Op::kSetFlags) {
+      if (in.aux == ir::kSetFlagsDeferred) keep_live_for(in.a[0], next_flags);
+      next_flags = r;
     }
-    if (in.op == Op::kSetReg && (in.aux & ir::kSetRegDeferred) && in.a[0].is_value()) {
+    if (in.op == Op::kSetReg) {
       const unsigned gpr = in.aux & 7u;
-      ir::Ref next = r + 1;
-      while (next < n && (block.insts[next].dead || block.insts[next].op != Op::kSetReg ||
-                          (block.insts[next].aux & 7u) != gpr)) {
-        ++next;
+      if ((in.aux & ir::kSetRegDeferred) && in.a[0].is_value()) {
+        ra.extend(in.a[0].v, deferred_until(r, next_reg[gpr]));
       }
-      ra.extend(in.a[0].v, deferred_until(r, next));
+      next_reg[gpr] = r;
     }
   }
 }
