@@ -262,7 +262,7 @@ class BlockEmitter {
   void plan_homes();
   void plan_pinned_defs();
   void plan_narrow_inserts();
-  void emit_narrow_op(const ir::Inst& op, const x86::Gp& dst, const x86::Gp& second);
+  void emit_op_in_place(const ir::Inst& op, const x86::Gp& d, const x86::Gp& second, bool want_of);
   void plan_folding();
   // A group's first access, not folded: the lookup of the page of its
   // lowest address, from this access's.

@@ -64,7 +64,7 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
           second = kScratch1.r32();
         }
         if (dst.id() != base.id()) a.mov(dst, base);
-        emit_narrow_op(op, dst, second);
+        emit_op_in_place(op, sized(dst, op.size), second, false);
         return;
       }
       const x86::Gp base = reg_or_load(in.a[0], kScratch0);
@@ -215,67 +215,19 @@ void BlockEmitter::emit_alu(ir::Ref r, const ir::Inst& in) {
     }
   }
   if (first.id() != dst.id()) a.mov(dst, first);
-  const x86::Gp d = sized(dst, size);
-  const asmjit::Imm imm(in.a[1].v);
-  auto binary = [&](auto reg_form, auto imm_form) {
-    if (second_imm) {
-      imm_form(d, imm);
+  if (in.op == Op::kAdc || in.op == Op::kSbb) {
+    // The guest's CF into the host's, then the carrying op.
+    if (in.a[2].is_imm()) {
+      if (in.a[2].v & core::flags::kCf) {
+        a.stc();
+      } else {
+        a.clc();
+      }
     } else {
-      reg_form(d, sized(second, size));
+      a.bt(carry_src, 0);
     }
-  };
-  switch (in.op) {
-    case Op::kAdd:
-      binary([&](auto x, auto y) { a.add(x, y); }, [&](auto x, auto y) { a.add(x, y); });
-      break;
-    case Op::kSub:
-      binary([&](auto x, auto y) { a.sub(x, y); }, [&](auto x, auto y) { a.sub(x, y); });
-      break;
-    case Op::kAnd:
-      binary([&](auto x, auto y) { a.and_(x, y); }, [&](auto x, auto y) { a.and_(x, y); });
-      break;
-    case Op::kOr:
-      binary([&](auto x, auto y) { a.or_(x, y); }, [&](auto x, auto y) { a.or_(x, y); });
-      break;
-    case Op::kXor:
-      binary([&](auto x, auto y) { a.xor_(x, y); }, [&](auto x, auto y) { a.xor_(x, y); });
-      break;
-    case Op::kAdc:
-    case Op::kSbb:
-      // The guest's CF into the host's, then the carrying op.
-      if (in.a[2].is_imm()) {
-        if (in.a[2].v & core::flags::kCf) {
-          a.stc();
-        } else {
-          a.clc();
-        }
-      } else {
-        a.bt(carry_src, 0);
-      }
-      if (in.op == Op::kAdc) {
-        binary([&](auto x, auto y) { a.adc(x, y); }, [&](auto x, auto y) { a.adc(x, y); });
-      } else {
-        binary([&](auto x, auto y) { a.sbb(x, y); }, [&](auto x, auto y) { a.sbb(x, y); });
-      }
-      break;
-    case Op::kImul:
-      if (second_imm) {
-        a.imul(d, d, imm);
-      } else {
-        a.imul(d, sized(second, size));
-      }
-      break;
-    case Op::kInc: a.inc(d); break;
-    case Op::kDec: a.dec(d); break;
-    case Op::kNeg: a.neg(d); break;
-    case Op::kNot: a.not_(d); break;
-    case Op::kShl:
-    case Op::kShr:
-    case Op::kSar:
-    case Op::kRol:
-    case Op::kRor: emit_shift_imm(in.op, d, in.a[1].v, host_of_read(r)); break;
-    default: throw std::logic_error(std::string("jit: no emitter for ") + ir::info(in.op).name);
   }
+  emit_op_in_place(in, sized(dst, size), second, host_of_read(r));
   // Keep the value zero-extended (movzx leaves the flags alone).
   if (size == 1) a.movzx(dst, dst.r8());
   if (size == 2) a.movzx(dst, dst.r16());
@@ -329,14 +281,15 @@ void BlockEmitter::plan_narrow_inserts() {
   }
 }
 
-// op (plan_narrow_inserts) on dst's low part, with its second operand in
-// `second` when that is a value.
-void BlockEmitter::emit_narrow_op(const ir::Inst& op, const x86::Gp& dst, const x86::Gp& second) {
+// The op on d (already the first operand, at the op's size), with its
+// second operand an immediate or `second` (ADC and SBB: the host CF set).
+void BlockEmitter::emit_op_in_place(const ir::Inst& op, const x86::Gp& d, const x86::Gp& second,
+                                    bool want_of) {
   using ir::Op;
-  const x86::Gp d = sized(dst, op.size);
   const asmjit::Imm imm(op.a[1].v);
+  const bool second_imm = op.a[1].is_imm();
   auto binary = [&](auto form) {
-    if (op.a[1].is_imm()) {
+    if (second_imm) {
       form(d, imm);
     } else {
       form(d, sized(second, op.size));
@@ -348,14 +301,25 @@ void BlockEmitter::emit_narrow_op(const ir::Inst& op, const x86::Gp& dst, const 
     case Op::kAnd: binary([&](auto x, auto y) { a.and_(x, y); }); break;
     case Op::kOr: binary([&](auto x, auto y) { a.or_(x, y); }); break;
     case Op::kXor: binary([&](auto x, auto y) { a.xor_(x, y); }); break;
+    case Op::kAdc: binary([&](auto x, auto y) { a.adc(x, y); }); break;
+    case Op::kSbb: binary([&](auto x, auto y) { a.sbb(x, y); }); break;
+    case Op::kImul:
+      if (second_imm) {
+        a.imul(d, d, imm);
+      } else {
+        a.imul(d, sized(second, op.size));
+      }
+      break;
     case Op::kInc: a.inc(d); break;
     case Op::kDec: a.dec(d); break;
     case Op::kNeg: a.neg(d); break;
     case Op::kNot: a.not_(d); break;
     case Op::kShl:
     case Op::kShr:
-    case Op::kSar: emit_shift_imm(op.op, d, op.a[1].v, false); break;
-    default: throw std::logic_error("jit: a narrow insert of an op it cannot run");
+    case Op::kSar:
+    case Op::kRol:
+    case Op::kRor: emit_shift_imm(op.op, d, op.a[1].v, want_of); break;
+    default: throw std::logic_error(std::string("jit: no emitter for ") + ir::info(op.op).name);
   }
 }
 
