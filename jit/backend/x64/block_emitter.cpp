@@ -130,10 +130,11 @@ void BlockEmitter::plan_pinned_defs() {
     const ir::Ref v = set.a[0].v;
     const ir::Kind def_kind = ir::info(block.insts[v].op).kind;
     // (A load may fault, and leave: a folded page group's later one writes
-    // its register only once it succeeded, emit_folded_load.)
+    // its register only once it succeeded, emit_folded_load, and so does
+    // its first one when that reads through the RAM window.)
     const PageGroup* group = page_group_of(v);
     const bool load = block.insts[v].op == ir::Op::kLoad && group != nullptr && group->folded &&
-                      group->first != v;
+                      (group->first != v || (ctx.ram_base != 0 && !group->stores));
     if (skipped_[v] || w_.home[v] ||
         (def_kind != ir::Kind::kPure && def_kind != ir::Kind::kReadState && !load))
       continue;

@@ -86,6 +86,19 @@ uint8_t* BlockEmitter::tlb_slot() {
   return slot;
 }
 
+namespace {
+
+// A register of RAX, RCX, RDX that neither a nor b is (a temporary that an
+// out-of-line path saves on the host stack around its use).
+x86::Gp other_than(const x86::Gp& a, const x86::Gp& b) {
+  for (const x86::Gp& r : {x86::rax, x86::rcx, x86::rdx}) {
+    if (r.id() != a.id() && r.id() != b.id()) return r;
+  }
+  return x86::rax;  // (unreachable: three candidates, two excluded at most)
+}
+
+}  // namespace
+
 // A read in a block translated without paging first tries the RAM window
 // (Mmu::set_ram_window): when CpuState::ram_window allows it, guest RAM is
 // read at lin with no load before the access's own. The kernel's
@@ -111,10 +124,24 @@ void BlockEmitter::tlb_lookup(const x86::Gp& lin, unsigned size, bool write, con
   window_check(lin, tmp, wide, outside, disp);
   a.mov(addend, ctx.ram_base);
   a.bind(found);
-  add_stub([this, outside, found, summed, size, tmp, slow, addend, wide] {
+  add_stub([this, outside, found, summed, lin, size, tmp, slow, addend, wide] {
     a.bind(outside);
-    tlb_entry_lookup(summed(), size, false, tmp, slow, addend, wide);
+    if (tmp.id() != kScratch0.id()) {
+      tlb_entry_lookup(summed(), size, false, tmp, slow, addend, wide);
+      a.jmp(found);
+      return;
+    }
+    // r10 was the check's temporary (a pinned load's, emit_folded_load):
+    // the lookup, whose address r10 may hold, takes another, saved.
+    const x86::Gp saved = other_than(lin, addend);
+    asmjit::Label miss = a.newLabel();
+    a.push(saved);
+    tlb_entry_lookup(summed(), size, false, saved, miss, addend, wide);
+    a.pop(saved);
     a.jmp(found);
+    a.bind(miss);
+    a.pop(saved);
+    a.jmp(slow);
   });
 }
 
@@ -252,15 +279,6 @@ void offset_into_scratch0(x86::Assembler& a, const x86::Gp& base_value, int32_t 
   a.lea(kScratch0.r32(), x86::dword_ptr(base_value.r64(), disp));
 }
 
-// A register of RAX, RCX, RDX that neither a nor b is (a temporary that an
-// out-of-line path saves on the host stack around its use).
-x86::Gp other_than(const x86::Gp& a, const x86::Gp& b) {
-  for (const x86::Gp& r : {x86::rax, x86::rcx, x86::rdx}) {
-    if (r.id() != a.id() && r.id() != b.id()) return r;
-  }
-  return x86::rax;  // (unreachable: three candidates, two excluded at most)
-}
-
 }  // namespace
 
 void BlockEmitter::emit_folded_load(ir::Ref r, const ir::Inst& in, const PageGroup& group) {
@@ -270,12 +288,16 @@ void BlockEmitter::emit_folded_load(ir::Ref r, const ir::Inst& in, const PageGro
   asmjit::Label slow = a.newLabel();
   asmjit::Label done = a.newLabel();
   asmjit::Label lookup = a.newLabel();
-  access_load(a, dst, page_group_base(r, base_value, dst, lookup), base_value, in.size, disp);
+  // The first access's lookup needs a temporary: a pinned dst must keep the
+  // guest's value until the load succeeds (r10 then, plan_pinned_defs).
+  const bool pinned = is_pinned_host(static_cast<int>(dst.id()));
+  const bool window_first = group.first == r && ctx.ram_base != 0 && !group.stores;
+  const x86::Gp tmp = pinned && window_first ? kScratch0.r32() : dst;
+  access_load(a, dst, page_group_base(r, base_value, tmp, lookup), base_value, in.size, disp);
   a.bind(done);
   // A pinned dst (plan_pinned_defs) must keep the guest's value until the
   // load succeeds: the lookup's temporary is then another register, saved
   // around it.
-  const bool pinned = is_pinned_host(static_cast<int>(dst.id()));
   add_stub([this, lookup, slow, done, base_value, disp, dst, in, pinned] {
     a.bind(lookup);
     offset_into_scratch0(a, base_value, disp);

@@ -132,5 +132,39 @@ TEST_F(RamWindow, IsClosedOnceTheSameCodeRunsWithPaging) {
   EXPECT_EQ(sum(0x200000, 0x200010), 1230u);
 }
 
+// A load that puts its value straight into a guest register the backend
+// keeps in a host register (EAX) must leave that register as it was when
+// the load faults: the window's check and the lookup after it take other
+// temporaries. (Translated without paging, run with the page absent.)
+TEST_F(RamWindow, AFaultingLoadLeavesItsRegisterAsItWas) {
+  constexpr uint32_t kLoads = 0x2000;
+  // mov eax, [esi]; mov ebx, [esi + 4]; hlt
+  mem_.write_block(kLoads, std::vector<uint8_t>{0x8B, 0x06, 0x8B, 0x5E, 0x04, 0xF4});
+  put(0x200000, 1000, 200);
+  core::CpuState& s = cpu_.state;
+  auto run = [&] {
+    s.gpr[core::kEsi] = 0x200000;
+    s.eip = kLoads;
+    s.halted = false;
+    jit_.run(cpu_, 100);
+  };
+  run();
+  EXPECT_TRUE(s.halted);
+  EXPECT_EQ(s.gpr[core::kEax], 1000u);
+
+  mem_.write32(kPageDir, kPageTable | 0x3);
+  for (uint32_t p = 0; p < 1024; ++p) {
+    mem_.write32(kPageTable + p * 4, p == 0x200 ? 0u : (p << 12) | 0x3);
+  }
+  cpu_.write_cr3(kPageDir);
+  cpu_.write_cr0(s.cr0 | core::cr0::kPg);
+  s.gpr[core::kEax] = 0x12345678;
+  run();  // (no IDT: the #PF becomes a triple fault, which stops the run)
+  EXPECT_TRUE(cpu_.in_shutdown());
+  EXPECT_EQ(s.cr2, 0x200000u);
+  EXPECT_EQ(s.gpr[core::kEax], 0x12345678u);
+  EXPECT_EQ(jit_.stats().blocks_translated, 1u);
+}
+
 }  // namespace
 }  // namespace tx86::jit
