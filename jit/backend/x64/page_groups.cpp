@@ -2,11 +2,13 @@
 // the pushes of a call) or to one structure (EBX + 0, EBX + 4) sit at
 // constant distances from one address. When their whole span fits in a
 // page, the first access of the group checks that once, looks the page up
-// in the TLB (for writing when any of them stores) and keeps its host base
-// in a slot of the frame; the others then load it and access host memory
-// directly. When the span
-// crosses a page or the lookup fails, the base kept is 0 and each access
-// looks itself up as usual (out of line).
+// in the TLB (for writing when any of them stores; a group that only reads,
+// translated without paging, tries the RAM window first: emit_memory.cpp)
+// and keeps its host base in a register; the others then access host
+// memory directly. When the span crosses a page or the lookup fails, the
+// base kept is 0 and each access looks itself up as usual (out of line).
+// The window's span check is on RAM, not on a page: a reading group whose
+// span crosses a page boundary still maps once there.
 //
 // The saved base stays right for the rest of the group: between its first
 // and last access there is no call, so nothing changes the memory map or
