@@ -47,10 +47,14 @@ class DecodeCache {
                       const DecodedInsn*& out) {
     Entry& e = entries_[index(lin)];
     if (!hit(e, lin, bytes, code32)) {
-      DecodedInsn insn;
-      const DecodeStatus st = core::decode(bytes, code32, insn);
-      if (st != DecodeStatus::kOk) return st;
-      fill(e, insn, bytes, code32);
+      // (Straight into the entry: a copy would read the decoder's byte
+      // stores back at once, which the host cannot forward.)
+      const DecodeStatus st = core::decode(bytes, code32, e.insn);
+      if (st != DecodeStatus::kOk) {
+        e.insn.length = 0;  // empty
+        return st;
+      }
+      filled(e, bytes, code32);
     } else {
       // The instructions that came after it last time, two of them: one
       // instruction ahead is too little for entries that come from memory.
@@ -84,10 +88,14 @@ class DecodeCache {
   }
   static void fill(Entry& e, const DecodedInsn& insn, std::span<const uint8_t> bytes, bool code32) {
     e.insn = insn;
+    filled(e, bytes, code32);
+  }
+  // The rest of an entry whose instruction is in place.
+  static void filled(Entry& e, std::span<const uint8_t> bytes, bool code32) {
     e.code32 = code32;
     e.next = 0;
     e.next2 = 0;
-    std::memcpy(e.bytes.data(), bytes.data(), insn.length);
+    std::memcpy(e.bytes.data(), bytes.data(), e.insn.length);
   }
   // The first `len` bytes agree (without a call to memcmp, which most of
   // an interpreted instruction's time went to).

@@ -1,5 +1,7 @@
 #include "core/decoder/decoder.h"
 
+#include <cstring>
+
 #include "core/decoder/opcode_tables.h"
 
 namespace tx86::core {
@@ -40,23 +42,6 @@ uint32_t sign_extend(uint32_t v, unsigned bytes) {
   if (bytes == 1) return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(v)));
   if (bytes == 2) return static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(v)));
   return v;
-}
-
-bool needs_modrm(Spec s) {
-  // clang-format off
-  switch (s) {
-    case Spec::Eb: case Spec::Ew: case Spec::Ed: case Spec::Ev:
-    case Spec::Gb: case Spec::Gw: case Spec::Gd: case Spec::Gv:
-    case Spec::M: case Spec::Mw: case Spec::Md: case Spec::Mq: case Spec::Mp:
-    case Spec::Ma: case Spec::Ms: case Spec::Mx: case Spec::MwRv: case Spec::MwRd:
-    case Spec::Rd: case Spec::Rv: case Spec::Sw: case Spec::Cd: case Spec::Dd:
-    case Spec::Pq: case Spec::Qd: case Spec::Qq: case Spec::Nq:
-    case Spec::Vx: case Spec::Wx: case Spec::Wq: case Spec::Wd: case Spec::Ux:
-      return true;
-    default:
-      return false;
-  }
-  // clang-format on
 }
 
 // Reads SIB and displacement after a memory ModRM; fills insn.mem.
@@ -223,7 +208,12 @@ Row three_byte_row(OpcodeMap map) {
 }  // namespace
 
 DecodeStatus decode(std::span<const uint8_t> bytes, bool code32, DecodedInsn& out) {
-  DecodedInsn insn;
+  // Filled in place, from a blank kept in memory: a copy of a local read
+  // it back right after its byte-sized stores, which the host cannot
+  // forward (half the time an instruction took to decode).
+  static constexpr DecodedInsn kBlank{};
+  DecodedInsn& insn = out;
+  std::memcpy(&insn, &kBlank, sizeof insn);
   insn.opsize = insn.addrsize = code32 ? 4 : 2;
   Cursor c(bytes);
 
@@ -281,9 +271,8 @@ DecodeStatus decode(std::span<const uint8_t> bytes, bool code32, DecodedInsn& ou
     row = decoder_tables::one_byte_map()[insn.opcode];
   }
 
-  bool modrm = row.group != Group::None || row.attrs & attr::kX87 || insn.map == OpcodeMap::k0F38 ||
-               insn.map == OpcodeMap::k0F3A;
-  for (Spec s : row.ops) modrm = modrm || needs_modrm(s);
+  const bool modrm = row.modrm || row.attrs & attr::kX87 || insn.map == OpcodeMap::k0F38 ||
+                     insn.map == OpcodeMap::k0F3A;
   if (modrm) {
     if (!c.has(1)) return c.shortage(1);
     insn.modrm = static_cast<uint8_t>(c.take(1));
@@ -323,9 +312,7 @@ DecodeStatus decode(std::span<const uint8_t> bytes, bool code32, DecodedInsn& ou
 
   // MOV to/from CRn and DRn ignore ModRM.mod: always a register, never
   // SIB or displacement bytes.
-  bool mod_ignored = false;
-  for (Spec s : row.ops) mod_ignored = mod_ignored || s == Spec::Rd;
-  if (modrm && (insn.modrm >> 6) != 3 && !mod_ignored) {
+  if (modrm && (insn.modrm >> 6) != 3 && !row.mod_ignored) {
     const DecodeStatus st = decode_memory(c, insn);
     if (st != DecodeStatus::kOk) return st;
   }
@@ -334,6 +321,7 @@ DecodeStatus decode(std::span<const uint8_t> bytes, bool code32, DecodedInsn& ou
   bool first_imm = true;
   for (int i = 0; i < 3; ++i) {
     const Spec s = row.ops[i];
+    if (s == Spec::None) continue;  // (the operand is blank already)
     if (valid && !resolve(s, insn, insn.ops[i], mmx_as_xmm)) valid = false;
     const unsigned n = immediate_bytes(s, insn);
     if (n == 0) continue;
@@ -366,7 +354,6 @@ DecodeStatus decode(std::span<const uint8_t> bytes, bool code32, DecodedInsn& ou
     for (Operand& op : insn.ops) op = {};
   }
   insn.length = static_cast<uint8_t>(c.pos());
-  out = insn;
   return valid ? DecodeStatus::kOk : DecodeStatus::kInvalid;
 }
 

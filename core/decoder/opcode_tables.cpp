@@ -13,13 +13,13 @@ constexpr Row make_row(Mnemonic m, Spec a, Spec b, Spec c, uint16_t attrs) {
   r.mnemonic = m;
   r.ops = {a, b, c};
   r.attrs = attrs;
-  return r;
+  return with_modrm_facts(r);
 }
 
 constexpr Row group_row(Group g) {
   Row r;
   r.group = g;
-  return r;
+  return with_modrm_facts(r);
 }
 
 constexpr Row prefix_row() {
@@ -85,28 +85,13 @@ constexpr std::array<Mnemonic, 64> build_group7_reg() {
   return t;
 }
 
-constexpr auto kOneByte = build_one_byte();
-constexpr auto kTwoByte = build_two_byte();
-constexpr auto kRepForms = build_rep_forms();
-constexpr auto kGroups = build_groups();
-constexpr auto kGroup7Reg = build_group7_reg();
-
 }  // namespace
 
-const std::array<Row, 256>& one_byte_map() {
-  return kOneByte;
-}
-const std::array<Row, 256>& two_byte_map() {
-  return kTwoByte;
-}
-const Row& two_byte_rep_form(uint8_t opcode, bool f2) {
-  return kRepForms[f2 ? kF2 : kF3][opcode];
-}
-const GroupRows& group_rows(Group g) {
-  return kGroups[static_cast<std::size_t>(g)];
-}
-Mnemonic group7_register_form(uint8_t modrm) {
-  return kGroup7Reg[modrm & 0x3F];
-}
+constexpr std::array<Row, 256> kOneByteMap = build_one_byte();
+constexpr std::array<Row, 256> kTwoByteMap = build_two_byte();
+constexpr std::array<std::array<Row, 256>, 2> kRepFormMaps = build_rep_forms();
+constexpr std::array<GroupRows, static_cast<std::size_t>(Group::Count)> kGroupMaps =
+    build_groups();
+constexpr std::array<Mnemonic, 64> kGroup7RegisterForms = build_group7_reg();
 
 }  // namespace tx86::core::decoder_tables

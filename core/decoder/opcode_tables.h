@@ -50,18 +50,71 @@ struct Row {
   uint16_t attrs = 0;
   Group group = Group::None;
   bool is_prefix = false;
+  // Worked out from the rest when the tables are built (the decoder asked
+  // each operand for them on every instruction): a ModRM byte follows the
+  // opcode; ModRM.mod is ignored (MOV to or from CRn and DRn).
+  bool modrm = false;
+  bool mod_ignored = false;
 };
+
+// Whether an operand of this specification lives in ModRM.
+constexpr bool needs_modrm(Spec s) {
+  // clang-format off
+  switch (s) {
+    case Spec::Eb: case Spec::Ew: case Spec::Ed: case Spec::Ev:
+    case Spec::Gb: case Spec::Gw: case Spec::Gd: case Spec::Gv:
+    case Spec::M: case Spec::Mw: case Spec::Md: case Spec::Mq: case Spec::Mp:
+    case Spec::Ma: case Spec::Ms: case Spec::Mx: case Spec::MwRv: case Spec::MwRd:
+    case Spec::Rd: case Spec::Rv: case Spec::Sw: case Spec::Cd: case Spec::Dd:
+    case Spec::Pq: case Spec::Qd: case Spec::Qq: case Spec::Nq:
+    case Spec::Vx: case Spec::Wx: case Spec::Wq: case Spec::Wd: case Spec::Ux:
+      return true;
+    default:
+      return false;
+  }
+  // clang-format on
+}
+
+// A row with the ModRM facts filled in.
+constexpr Row with_modrm_facts(Row r) {
+  r.modrm = r.group != Group::None;
+  r.mod_ignored = false;
+  for (Spec s : r.ops) {
+    r.modrm = r.modrm || needs_modrm(s);
+    r.mod_ignored = r.mod_ignored || s == Spec::Rd;
+  }
+  return r;
+}
 
 // Per group: [0] memory forms, [1] register forms, indexed by ModRM.reg.
 using GroupRows = std::array<std::array<Row, 8>, 2>;
 
-const std::array<Row, 256>& one_byte_map();
-const std::array<Row, 256>& two_byte_map();
-const GroupRows& group_rows(Group g);
+// The tables themselves (opcode_tables.cpp), read through the functions
+// below: the decoder reads two or three rows an instruction, and a call
+// for each cost more than the read.
+extern const std::array<Row, 256> kOneByteMap;
+extern const std::array<Row, 256> kTwoByteMap;
+extern const std::array<std::array<Row, 256>, 2> kRepFormMaps;  // [0] F3, [1] F2
+extern const std::array<GroupRows, static_cast<std::size_t>(Group::Count)> kGroupMaps;
+extern const std::array<Mnemonic, 64> kGroup7RegisterForms;
+
+inline const std::array<Row, 256>& one_byte_map() {
+  return kOneByteMap;
+}
+inline const std::array<Row, 256>& two_byte_map() {
+  return kTwoByteMap;
+}
+inline const GroupRows& group_rows(Group g) {
+  return kGroupMaps[static_cast<std::size_t>(g)];
+}
 // The F3 (f2 false) or F2 form of a 0F row when its operands differ from
 // the row's (rep_forms.inc); mnemonic kInvalid when there is none.
-const Row& two_byte_rep_form(uint8_t opcode, bool f2);
+inline const Row& two_byte_rep_form(uint8_t opcode, bool f2) {
+  return kRepFormMaps[f2 ? 1 : 0][opcode];
+}
 // 0F 01 register forms by whole ModRM byte; kInvalid when undefined.
-Mnemonic group7_register_form(uint8_t modrm);
+inline Mnemonic group7_register_form(uint8_t modrm) {
+  return kGroup7RegisterForms[modrm & 0x3F];
+}
 
 }  // namespace tx86::core::decoder_tables
