@@ -15,12 +15,13 @@
 
 #include "core/decoder/decoded_insn.h"
 #include "core/decoder/decoder.h"
+#include "core/mem/zeroed_array.h"
 
 namespace tx86::core {
 
 class DecodeCache {
  public:
-  DecodeCache() : entries_(std::make_unique<Entry[]>(kEntries)) {}
+  DecodeCache() : entries_(kEntries) {}
 
   // Starts loading the entry for `lin` into the host's cache, so that its
   // miss overlaps the fetch of the instruction's bytes instead of following
@@ -135,7 +136,7 @@ class DecodeCache {
     const auto delta = static_cast<int32_t>(lin - e_lin);
     e->*field = delta >= INT16_MIN && delta <= INT16_MAX ? static_cast<int16_t>(delta) : 0;
   }
-  std::unique_ptr<Entry[]> entries_;
+  ZeroedArray<Entry> entries_;  // (all-zero: empty)
   // lookup()'s last two entries
   Entry* last_ = nullptr;
   uint32_t last_lin_ = 0;

@@ -27,7 +27,7 @@ StdVga::StdVga(core::IoBus& io, core::MemoryBus& memory, core::Scheduler& schedu
       memory_(memory),
       scheduler_(scheduler),
       rom_(std::move(rom)),
-      vram_(kVramSize, 0),
+      vram_(kVramSize),
       planes_(regs_, vram_) {
   if (rom_.size() > kRomBarSize) throw std::invalid_argument("VGA BIOS larger than 64 KiB");
   rom_.resize(kRomBarSize, 0xFF);

@@ -13,6 +13,7 @@
 
 #include "core/io/io_bus.h"
 #include "core/mem/memory_bus.h"
+#include "core/mem/zeroed_array.h"
 #include "core/pci/pci_function.h"
 #include "core/sched/scheduler.h"
 #include "devices/video/frame_cache.h"
@@ -75,7 +76,7 @@ class StdVga final : public core::PciFunction, public core::IoHandler, public co
   core::MemoryBus& memory_;
   core::Scheduler& scheduler_;
   std::vector<uint8_t> rom_;
-  std::vector<uint8_t> vram_;
+  core::ZeroedArray<uint8_t> vram_;  // (its pages are touched as the guest writes them)
   VgaRegisters regs_;
   VgaMemory planes_;
   std::array<uint16_t, kVbeCount> vbe_{};
