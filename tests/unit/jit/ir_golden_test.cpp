@@ -62,6 +62,27 @@ TEST(IrGolden, RegistersAreForwardedAndConstantsFolded) {
             "ExitToDispatcher\n");
 }
 
+TEST(IrGolden, AShiftByClWhoseFlagsTheNextAddOverwritesComputesNone) {
+  // shl eax, cl; add ebx, eax: a count of 0 would leave the flags as they
+  // were, so the shift's are a Select of its own and the old; the ADD
+  // replaces every status flag, so it merges into the flags before the
+  // shift and none of the shift's survive.
+  EXPECT_EQ(optimized_ir({0xD3, 0xE0, 0x01, 0xC3}),
+            "%0 = GetReg eax\n"
+            "%1 = GetReg ecx\n"
+            "%2 = And.4 %1, #1f\n"
+            "%3 = GetFlags\n"
+            "%4 = Shl.4 %0, %2\n"
+            "SetReg eax %4\n"
+            "%14 = GetReg ebx\n"
+            "%17 = Add.4 %14, %4\n"
+            "%18 = FlagsFrom %17, %3 host=8d5 zero=000\n"
+            "SetReg ebx %17\n"
+            "SetFlags %18\n"
+            "Fallback insn 2\n"
+            "ExitToDispatcher\n");
+}
+
 TEST(IrGolden, PushAndPopGoThroughTheStackSegment) {
   // push ebx; pop ecx: the pop reads the pushed slot, and ESP's two moves
   // cancel out. Only the pop's load (if it faulted) would see the pushed
