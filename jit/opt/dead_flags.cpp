@@ -11,6 +11,8 @@
 // (twenty host instructions a shift in the kernel's inflate loop) dies.
 #include "jit/opt/passes.h"
 
+#include "core/cpu/registers.h"
+
 namespace tx86::jit::opt {
 
 namespace {
@@ -82,10 +84,22 @@ ir::Arg older_flags(const ir::Block& b, ir::Arg flags, uint32_t covers, unsigned
 }  // namespace
 
 void eliminate_dead_flags(ir::Block& b) {
+  constexpr unsigned kDepth = 16;
   for (ir::Ref r = 0; r < b.insts.size(); ++r) {
     ir::Inst& in = b[r];
-    if (in.dead || in.op != ir::Op::kFlagsFrom) continue;
-    in.a[1] = older_flags(b, in.a[1], in.host_mask | in.zero_mask, 16);
+    if (in.dead) continue;
+    switch (in.op) {
+      case ir::Op::kFlagsFrom:
+        in.a[1] = older_flags(b, in.a[1], in.host_mask | in.zero_mask, kDepth);
+        break;
+      // Readers of one flag: DF (a string step after a DEC ECX: the DEC's
+      // flags stay lazy, where merging them for DF cost a dozen host
+      // instructions a loop), CF (ADC after an INC).
+      case ir::Op::kDfDelta: in.a[0] = older_flags(b, in.a[0], ~core::flags::kDf, kDepth); break;
+      case ir::Op::kAdc:
+      case ir::Op::kSbb: in.a[2] = older_flags(b, in.a[2], ~core::flags::kCf, kDepth); break;
+      default: break;
+    }
   }
 }
 

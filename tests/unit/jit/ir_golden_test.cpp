@@ -83,6 +83,31 @@ TEST(IrGolden, AShiftByClWhoseFlagsTheNextAddOverwritesComputesNone) {
             "ExitToDispatcher\n");
 }
 
+TEST(IrGolden, AStringStepReadsDirectionFromTheFlagsTheDecLeftAlone) {
+  // dec ecx; js +1; lodsb: LODSB's step reads DF, which DEC does not
+  // change, so it reads the flags the block started with, and the DEC's
+  // stay with the branch and the exits (not merged into a whole EFLAGS).
+  EXPECT_EQ(optimized_ir({0x49, 0x78, 0x01, 0xAC}),
+            "%0 = GetReg ecx\n"
+            "%1 = GetFlags\n"
+            "%2 = Dec.4 %0\n"
+            "%3 = FlagsFrom %2, %1 host=8d4 zero=000\n"
+            "SetReg ecx %2\n"
+            "SetFlags %3\n"
+            "%7 = Cond cc8 %3\n"
+            "SideExit %7, #20000004\n"
+            "%9 = GetReg esi\n"
+            "%10 = Load.1 ds %9\n"
+            "%11 = GetReg eax\n"
+            "%12 = InsertLow8.4 %11, %10\n"
+            "SetReg eax %12\n"
+            "%16 = DfDelta.1 %1\n"
+            "%17 = Add.4 %9, %16\n"
+            "SetReg esi %17\n"
+            "Fallback insn 3\n"
+            "ExitToDispatcher\n");
+}
+
 TEST(IrGolden, PushAndPopGoThroughTheStackSegment) {
   // push ebx; pop ecx: the pop reads the pushed slot, and ESP's two moves
   // cancel out. Only the pop's load (if it faulted) would see the pushed
