@@ -22,7 +22,8 @@ enum class DecodeStatus : uint8_t {
   kInvalid,   // undefined encoding: #UD (length is still filled in when known)
 };
 
-// code32: the default operand and address size is 32 bits (CS.D).
+// code32: the default operand and address size is 32 bits (CS.D). `out`
+// is written whatever the status (meaningful for kOk and kInvalid only).
 DecodeStatus decode(std::span<const uint8_t> bytes, bool code32, DecodedInsn& out);
 
 }  // namespace tx86::core

@@ -90,8 +90,7 @@ constexpr std::array<Mnemonic, 64> build_group7_reg() {
 constexpr std::array<Row, 256> kOneByteMap = build_one_byte();
 constexpr std::array<Row, 256> kTwoByteMap = build_two_byte();
 constexpr std::array<std::array<Row, 256>, 2> kRepFormMaps = build_rep_forms();
-constexpr std::array<GroupRows, static_cast<std::size_t>(Group::Count)> kGroupMaps =
-    build_groups();
+constexpr std::array<GroupRows, static_cast<std::size_t>(Group::Count)> kGroupMaps = build_groups();
 constexpr std::array<Mnemonic, 64> kGroup7RegisterForms = build_group7_reg();
 
 }  // namespace tx86::core::decoder_tables
