@@ -28,7 +28,9 @@ struct ExitState {
     uint32_t v = 0;  // the immediate, register id, spill slot or CpuState field offset
   };
   struct Step {
-    ir::Op op = ir::Op::kCopy;  // kCopy: the start value (a0)
+    // kCopy: the start value (a0); kGetFlags: CF from the raw word
+    // (emit_carry_from_raw_word)
+    ir::Op op = ir::Op::kCopy;
     uint8_t size = 4;
     Operand a0, a1;
     uint32_t host_mask = 0;
@@ -242,6 +244,9 @@ class BlockEmitter {
   // not on the main path; after it, faults recompute them.
   void plan_exit_captures();
   void emit_exit_capture(ir::Ref from);
+  void plan_carry_on_exits();
+  bool carry_from_raw_word(ir::Ref from) const;
+  void emit_carry_from_raw_word();
   void fuse_branches_on(ir::Ref r);
   void emit_lazy_capture(ir::Ref r);
   bool capture_stays_in_scratch(ir::Ref r) const;
@@ -285,7 +290,9 @@ class BlockEmitter {
                                   // (its LazyKind), else -1
     std::vector<bool> store_old;  // per raw FlagsFrom: the flags it merges into are not CpuState's
     bool materialize_at_entry = false;
-    bool carry_at_entry = false;  // (instead) only CF is merged on entry
+    bool carry_at_entry = false;         // (instead) only CF is merged on entry
+    bool carry_on_exits = false;         // (instead) CF is merged where an exit captures flags
+    std::vector<ir::Ref> carry_readers;  // FlagsFroms that keep the entry's CF (kNoRef: ADC/SBB)
   };
   struct Use {
     ir::Ref by;

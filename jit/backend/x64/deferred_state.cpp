@@ -214,6 +214,8 @@ void BlockEmitter::add_plan_steps(const ir::Arg& flags, ExitState& plan) const {
   // An exit-captured FlagsFrom over CpuState's own flags merges into them
   // as they are (plan_exit_captures).
   if (!exit_captured_[flags.v] || lazy_.store_old[flags.v]) add_plan_steps(from.a[1], plan);
+  if (carry_from_raw_word(flags.v))
+    plan.steps.push_back(ExitState::Step{Op::kGetFlags, 4, {}, {}, 0, 0, false});
   const ir::Ref o = from.a[0].v;
   const ir::Inst& op = block.insts[o];
   const bool from_result = result_kept_[o];
@@ -258,6 +260,10 @@ void BlockEmitter::emit_exit_state(const ExitState& plan) {
     }
   }
   for (const ExitState::Step& step : plan.steps) {
+    if (step.op == Op::kGetFlags) {
+      emit_carry_from_raw_word();
+      continue;
+    }
     if (step.op == Op::kCopy) {
       // (EFLAGS as it is in CpuState: nothing to write)
       if (step.a0.kind == Operand::Kind::kField && step.a0.v == kOffEflags) continue;

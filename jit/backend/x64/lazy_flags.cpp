@@ -30,6 +30,8 @@ void BlockEmitter::plan_lazy_flags() {
   fused_.assign(n, false);
 
   lazy_.carry_at_entry = false;
+  lazy_.carry_on_exits = false;
+  lazy_.carry_readers.clear();
   // Which status flags the block reads of those it starts with? CF alone
   // (INC or DEC merging into them, ADC) is common at a loop's head, whose
   // back edge left the compare's flags raw: that one bit is merged, on
@@ -43,9 +45,12 @@ void BlockEmitter::plan_lazy_flags() {
     for (const Use& u : uses_[r]) {
       const ir::Inst& user = block.insts[u.by];
       if (user.op == Op::kFlagsFrom && u.arg == 1) {
-        read |= core::flags::kArith & ~(user.host_mask | user.zero_mask);
+        const uint32_t kept = core::flags::kArith & ~(user.host_mask | user.zero_mask);
+        if (kept == core::flags::kCf) lazy_.carry_readers.push_back(u.by);
+        read |= kept;
       } else if ((user.op == Op::kAdc || user.op == Op::kSbb) && u.arg == 2) {
         read |= core::flags::kCf;
+        lazy_.carry_readers.push_back(ir::kNoRef);
       } else if (user.op != Op::kDfDelta) {
         read |= core::flags::kArith;
       }
@@ -191,6 +196,48 @@ void BlockEmitter::plan_exit_captures() {
     // (Merged over CpuState's flags, it needs no value: add_plan_steps.)
     if (lazy_.store_old[from] && f.a[1].is_value()) ra.extend(f.a[1].v, next);
   }
+  plan_carry_on_exits();
+}
+
+// A loop's DEC whose flags only its exit captures (DEC EDX, JZ out, ...,
+// back): the CF it keeps is merged on that exit's path, and on the paths
+// that recompute its flags, from the raw word still there (the flags the
+// block started with), not on every entry.
+void BlockEmitter::plan_carry_on_exits() {
+  if (!lazy_.carry_at_entry) return;
+  for (const ir::Ref from : lazy_.carry_readers) {
+    if (from == ir::kNoRef || !exit_captured_[from] || lazy_.store_old[from]) return;
+  }
+  lazy_.carry_at_entry = false;
+  lazy_.carry_on_exits = true;
+}
+
+// Whether FlagsFrom `from`, merged into CpuState's EFLAGS, needs CF taken
+// from the raw word first (plan_carry_on_exits).
+bool BlockEmitter::carry_from_raw_word(ir::Ref from) const {
+  if (!lazy_.carry_on_exits) return false;
+  const ir::Inst& f = block.insts[from];
+  return exit_captured_[from] && !lazy_.store_old[from] &&
+         !((f.host_mask | f.zero_mask) & core::flags::kCf);
+}
+
+// EFLAGS.CF = the raw word's, when there is one that replaced CF (kinds 0
+// and 1, the capture's bit 8); the raw word stays and still holds the
+// rest. Clobbers kScratch1 and the host flags.
+void BlockEmitter::emit_carry_from_raw_word() {
+  static_assert(kLazyKinds[0].host & core::flags::kCf && kLazyKinds[1].host & core::flags::kCf &&
+                !(kLazyKinds[2].host & core::flags::kCf));
+  asmjit::Label done = a.newLabel();
+  a.mov(kScratch1.r32(), state_dword(kOffLazyFlags));
+  a.test(kScratch1.r32(), kScratch1.r32());
+  a.jz(done);
+  a.cmp(kScratch1.r32(), 2 << 16);
+  a.jae(done);
+  a.shr(kScratch1.r32(), 8);
+  a.and_(kScratch1.r32(), core::flags::kCf);
+  a.and_(state_dword(kOffEflags), ~core::flags::kCf);
+  a.or_(state_dword(kOffEflags), kScratch1.r32());
+  a.bind(done);
 }
 
 // On the exit's path, with the host flags still the op's: what
@@ -201,14 +248,13 @@ void BlockEmitter::emit_exit_capture(ir::Ref from) {
     a.mov(state_dword(kOffEflags), kScratch1.r32());
   }
   capture_host_flags();
+  if (carry_from_raw_word(from)) emit_carry_from_raw_word();
   if (lazy_.kind[from] != 0) a.add(kScratch0.r32(), lazy_.kind[from] << 16);
   a.mov(state_dword(kOffLazyFlags), kScratch0.r32());
 }
 
 // On entry, when the raw word is set: the whole merge (the trampoline's
-// stub), or only CF's bit (carry_at_entry: from a raw word that replaced
-// CF, kinds 0 and 1, the capture's bit 8; the raw word stays and still
-// holds the rest).
+// stub), or only CF's bit (carry_at_entry).
 void BlockEmitter::emit_entry_materialize() {
   const bool carry = lazy_.carry_at_entry;
   if (!carry && !lazy_.materialize_at_entry) return;
@@ -224,15 +270,7 @@ void BlockEmitter::emit_entry_materialize() {
       a.jmp(back);
       return;
     }
-    static_assert(kLazyKinds[0].host & core::flags::kCf && kLazyKinds[1].host & core::flags::kCf &&
-                  !(kLazyKinds[2].host & core::flags::kCf));
-    a.mov(kScratch0.r32(), state_dword(kOffLazyFlags));
-    a.cmp(kScratch0.r32(), 2 << 16);
-    a.jae(back);
-    a.shr(kScratch0.r32(), 8);
-    a.and_(kScratch0.r32(), core::flags::kCf);
-    a.and_(state_dword(kOffEflags), ~core::flags::kCf);
-    a.or_(state_dword(kOffEflags), kScratch0.r32());
+    emit_carry_from_raw_word();
     a.jmp(back);
   });
   if (!carry) lazy_maybe_set_ = false;
