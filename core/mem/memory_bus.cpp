@@ -22,13 +22,23 @@ MemoryBus::MemoryBus(uint64_t ram_bytes) : ram_size_(ram_bytes) {
   // translated code can address RAM with a 32-bit displacement (x86-64's
   // MAP_32BIT); anywhere otherwise.
   constexpr int kFlags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
-  void* p = mmap(nullptr, ram_bytes, PROT_READ | PROT_WRITE, kFlags | MAP_32BIT, -1, 0);
-  if (p == MAP_FAILED) p = mmap(nullptr, ram_bytes, PROT_READ | PROT_WRITE, kFlags, -1, 0);
-  if (p == MAP_FAILED) throw std::bad_alloc();
-  ram_ = static_cast<uint8_t*>(p);
+  auto low_map = [](uint64_t bytes) {
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, kFlags | MAP_32BIT, -1, 0);
+    if (p == MAP_FAILED) p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, kFlags, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    return static_cast<uint8_t*>(p);
+  };
+  ram_ = low_map(ram_bytes);
+  try {
+    code_near_ = low_map(ram_bytes >> kPageShift);
+  } catch (...) {
+    munmap(ram_, ram_bytes);
+    throw;
+  }
 }
 
 MemoryBus::~MemoryBus() {
+  munmap(code_near_, ram_size_ >> kPageShift);
   munmap(ram_, ram_size_);
 }
 
@@ -89,7 +99,9 @@ uint64_t MemoryBus::ram_identity_end() {
   while (end < ram_size_ && end < kPhysSpace) {
     const uint32_t n = static_cast<uint32_t>(end >> kPageShift);
     const Chunk* c = chunks_[n >> kChunkBits].get();
-    if (c == nullptr || (*c)[n & (kChunkPages - 1)].read_host != ram_ + end) break;
+    if (c == nullptr) break;
+    const Page& p = (*c)[n & (kChunkPages - 1)];
+    if (p.read_host != ram_ + end || store_target(p) != ram_ + end) break;
     end += kPageSize;
   }
   ram_identity_end_ = end;
@@ -204,6 +216,17 @@ void MemoryBus::set_code_page(PhysAddr addr, bool code) {
   if (p.code == code) return;
   p.code = code;
   derive(p);
+  // (Pages by number, not through the A20 gate: the window is open only
+  // with A20 on.)
+  auto code_at = [this](uint64_t n) {
+    if (n >= (kPhysSpace >> kPageShift)) return false;
+    const Chunk* c = chunks_[n >> kChunkBits].get();
+    return c != nullptr && (*c)[n & (kChunkPages - 1)].code;
+  };
+  const uint64_t n = (addr & a20_mask_) >> kPageShift;
+  for (uint64_t m = n > 0 ? n - 1 : 0; m <= n && m < (ram_size_ >> kPageShift); ++m) {
+    code_near_[m] = code_at(m) || code_at(m + 1) ? 1 : 0;
+  }
   for (auto& listener : code_page_listeners_) listener((addr & a20_mask_) & ~kPageMask);
 }
 

@@ -70,9 +70,9 @@ class MemoryBus {
   // Removes the device layer (ROM, device memory or MMIO) of a range.
   void unmap(PhysAddr base, uint64_t size);
 
-  // Where the run of pages from 1 MiB up that read as guest RAM at their own
-  // address (not shadowed by ROM, MMIO or device memory) ends; 1 MiB when
-  // there is none. A20 is not taken into account.
+  // Where the run of pages from 1 MiB up that read and write as guest RAM
+  // at their own address (not shadowed by ROM, MMIO or device memory) ends;
+  // 1 MiB when there is none. A20 is not taken into account.
   uint64_t ram_identity_end();
   static constexpr uint64_t kRamIdentityStart = 1u << 20;
 
@@ -98,6 +98,12 @@ class MemoryBus {
   // and returns whether the page still holds code (self-modifying code).
   void set_code_page(PhysAddr addr, bool code);
   bool is_code_page(PhysAddr addr) const { return page_of(addr).code; }
+  // One byte per page of the first ram_size() bytes of the space, non-zero
+  // when that page or the next holds translated code: translated code that
+  // writes RAM at its own address (Mmu's RAM window) checks an access, or a
+  // run of them within 4 KiB, with the byte of its first page. Below 2 GiB
+  // of the host's addresses when there is room, as RAM is.
+  const uint8_t* code_near_map() const { return code_near_; }
   void set_code_write_listener(std::function<bool(PhysAddr addr, unsigned size)> listener) {
     code_write_listener_ = std::move(listener);
   }
@@ -174,6 +180,7 @@ class MemoryBus {
 
   uint64_t ram_size_;
   uint8_t* ram_ = nullptr;
+  uint8_t* code_near_ = nullptr;  // code_near_map()
   std::array<std::unique_ptr<Chunk>, (kPhysSpace >> kPageShift) / kChunkPages> chunks_;
   Page unassigned_;
   std::vector<std::vector<uint8_t>> rom_images_;

@@ -139,6 +139,7 @@ x64::EmitContext JitEngine::emit_context(core::Cpu& cpu, const BlockKey& key) {
   // Such code may also read RAM through the MMU's window. (A block may run
   // with paging on too, where the window is closed.)
   ctx.ram_base = ctx.use_tlb_slots ? reinterpret_cast<uint64_t>(cpu.mem.ram()) : 0;
+  ctx.code_near = ctx.ram_base != 0 ? reinterpret_cast<uint64_t>(cpu.mem.code_near_map()) : 0;
   ctx.flat_segments = flat;
   ctx.plain_segments = plain;
   ctx.cs_base = key.cs_base;

@@ -176,10 +176,11 @@ class BlockEmitter {
   // holds the entry's addend. Clobbers `tmp` and r11. `wide`: lin is a
   // 64-bit sum that must not have left [0, 4 GiB) (a folded page group's).
   // With `disp`, the address is lin + disp (64-bit: `wide`); r10 holds it
-  // afterwards unless the RAM window took the access.
+  // afterwards unless the RAM window took the access. `window_writes`: a
+  // write may take the window too (a page group's first access).
   void tlb_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
                   const asmjit::Label& slow, const x86::Gp& addend = kScratch1, bool wide = false,
-                  int32_t disp = 0);
+                  int32_t disp = 0, bool window_writes = false);
   void tlb_entry_lookup(const x86::Gp& lin, unsigned size, bool write, const x86::Gp& tmp,
                         const asmjit::Label& slow, const x86::Gp& addend, bool wide);
   // The RAM window's check (tlb_lookup): jumps to `outside` unless lin is
@@ -188,6 +189,9 @@ class BlockEmitter {
                     int32_t disp = 0);
   // Guest RAM's host address as a displacement, when it is below 2 GiB.
   std::optional<int32_t> ram_displacement() const;
+  // MemoryBus::code_near_map()'s host address as a displacement, when it
+  // is below 2 GiB.
+  std::optional<int32_t> code_near_displacement() const;
   uint8_t* tlb_slot();
   // Leaves the block with a fault for guest instruction `insn`: EIP on it,
   // icount as before it, the deferred flags written (Cpu::pending_fault

@@ -54,6 +54,8 @@ struct EmitContext {
   // Guest RAM's host address, for reads that CpuState::ram_window allows
   // without a TLB lookup (blocks translated without paging); 0: none.
   uint64_t ram_base = 0;
+  // MemoryBus::code_near_map(), for writes through the window (with ram_base).
+  uint64_t code_near = 0;
   // Null: emit_block makes one for the block.
   EmitScratch* scratch = nullptr;
 };

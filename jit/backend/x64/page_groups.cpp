@@ -2,8 +2,9 @@
 // the pushes of a call) or to one structure (EBX + 0, EBX + 4) sit at
 // constant distances from one address. When their whole span fits in a
 // page, the first access of the group checks that once, looks the page up
-// in the TLB (for writing when any of them stores; a group that only reads,
-// translated without paging, tries the RAM window first: emit_memory.cpp)
+// in the TLB (for writing when any of them stores; a group translated
+// without paging tries the RAM window first, one that writes only where no
+// translated code is near: emit_memory.cpp)
 // and keeps its host base in a register; the others then access host
 // memory directly. When the span crosses a page or the lookup fails, the
 // base kept is 0 and each access looks itself up as usual (out of line).
@@ -192,7 +193,8 @@ x86::Gp BlockEmitter::page_group_base(ir::Ref r, const x86::Gp& lin, const x86::
   const x86::Gp base = ra.def(g.base).r64();
   if (g.folded) {
     // The page of base value + lowest displacement, summed in 64 bits.
-    tlb_lookup(lin.r64(), static_cast<unsigned>(span), g.stores, tmp, fail, base, true, g.low);
+    tlb_lookup(lin.r64(), static_cast<unsigned>(span), g.stores, tmp, fail, base, true, g.low,
+               true);
   } else {
     page_group_lookup(r, lin, tmp, fail, base);
   }
@@ -218,7 +220,7 @@ void BlockEmitter::page_group_lookup(ir::Ref r, const x86::Gp& lin, const x86::G
     a.lea(kScratch0.r32(), x86::dword_ptr(lin.r64(), to_low));
     low = kScratch0.r32();
   }
-  tlb_lookup(low, static_cast<unsigned>(g.high - g.low), g.stores, tmp, fail, base);
+  tlb_lookup(low, static_cast<unsigned>(g.high - g.low), g.stores, tmp, fail, base, false, 0, true);
 }
 
 }  // namespace tx86::jit::x64

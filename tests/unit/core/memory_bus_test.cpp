@@ -176,5 +176,31 @@ TEST(MemoryBus, TopOfAddressSpaceIsReachable) {
   EXPECT_EQ(bus.read16(0xFFFFFFFF), 0x01EE);
 }
 
+// The code-near map: a page's byte is set while it or the next page holds
+// translated code, and cleared when neither does.
+TEST(MemoryBus, CodeNearMapMarksACodePageAndThePageBefore) {
+  MemoryBus bus(1 << 20);
+  bus.map_ram(0, 1 << 20, 0);
+  const uint8_t* near = bus.code_near_map();
+  bus.set_code_page(0x5000, true);
+  EXPECT_EQ(near[3], 0);
+  EXPECT_NE(near[4], 0);
+  EXPECT_NE(near[5], 0);
+  EXPECT_EQ(near[6], 0);
+  bus.set_code_page(0x6000, true);
+  bus.set_code_page(0x5000, false);
+  EXPECT_EQ(near[4], 0);
+  EXPECT_NE(near[5], 0);  // (the next page's code)
+  EXPECT_NE(near[6], 0);
+  bus.set_code_page(0x6000, false);
+  EXPECT_EQ(near[5], 0);
+  EXPECT_EQ(near[6], 0);
+  bus.set_code_page(0, true);  // the first page and the last have one neighbour
+  bus.set_code_page(0xFF000, true);
+  EXPECT_NE(near[0], 0);
+  EXPECT_NE(near[0xFE], 0);
+  EXPECT_NE(near[0xFF], 0);
+}
+
 }  // namespace
 }  // namespace tx86::core

@@ -2,7 +2,8 @@
 // MMU's window): a block translated with paging off reads guest RAM at the
 // address itself while the window is open, and goes through the TLB when it
 // is closed (paging on, A20 off) or the address is outside it (below 1 MiB,
-// the last 64 KiB of RAM).
+// the last 64 KiB of RAM). A page group that writes takes it too, but not
+// into a page holding translated code, nor across into one.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -130,6 +131,49 @@ TEST_F(RamWindow, IsClosedOnceTheSameCodeRunsWithPaging) {
 
   cpu_.write_cr0(cpu_.state.cr0 & ~core::cr0::kPg);
   EXPECT_EQ(sum(0x200000, 0x200010), 1230u);
+}
+
+// mov eax, [esi]; mov [esi], ebx; mov [esi + 4], eax; hlt: a page group
+// that reads and writes. Run on data, then on translated code (mov eax,
+// imm32 at kTarget): into its immediate, and from the page before into
+// its opcode (B8, mov eax, becomes B9, mov ecx). Each time the code must
+// run as written since.
+TEST_F(RamWindow, WritingGroupsGoThroughItButNotIntoTranslatedCode) {
+  constexpr uint32_t kWriter = 0x2000;
+  constexpr uint32_t kTarget = 0x301000;
+  mem_.write_block(kWriter, std::vector<uint8_t>{0x8B, 0x06, 0x89, 0x1E, 0x89, 0x46, 0x04, 0xF4});
+  // mov eax, 0x90909090; nop (4); hlt
+  const std::vector<uint8_t> target = {0xB8, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0xF4};
+  mem_.write_block(kTarget, target);
+  core::CpuState& s = cpu_.state;
+  auto run = [&](uint32_t eip, uint32_t esi, uint32_t ebx) {
+    s.gpr[core::kEax] = 0x77;
+    s.gpr[core::kEcx] = 0x66;
+    s.gpr[core::kEsi] = esi;
+    s.gpr[core::kEbx] = ebx;
+    s.eip = eip;
+    s.halted = false;
+    EXPECT_EQ(jit_.run(cpu_, 100), core::StopReason::kHalted) << cpu_.error;
+  };
+  run(kTarget, 0, 0);
+  EXPECT_EQ(s.gpr[core::kEax], 0x90909090u);
+
+  put(0x200000, 0x1234, 0);
+  run(kWriter, 0x200000, 0x5678);
+  EXPECT_NE(s.ram_window, 0u);
+  EXPECT_EQ(mem_.read32(0x200000), 0x5678u);
+  EXPECT_EQ(mem_.read32(0x200004), 0x1234u);
+
+  run(kWriter, kTarget + 1, 0x0BADF00D);  // the immediate; the NOPs get what they hold
+  run(kTarget, 0, 0);
+  EXPECT_EQ(s.gpr[core::kEax], 0x0BADF00Du);
+
+  mem_.write32(kTarget - 7, 0xB9000000u);
+  run(kWriter, kTarget - 7, 0);  // [esi + 4]'s last byte is the opcode
+  run(kTarget, 0, 0);
+  EXPECT_EQ(s.gpr[core::kEax], 0x77u);
+  EXPECT_EQ(s.gpr[core::kEcx], 0x0BADF00Du);
+  EXPECT_EQ(jit_.stats().invalidated_blocks, 2u);
 }
 
 // A load that puts its value straight into a guest register the backend
