@@ -203,10 +203,13 @@ void BlockEmitter::plan_exit_captures() {
 // back): the CF it keeps is merged on that exit's path, and on the paths
 // that recompute its flags, from the raw word still there (the flags the
 // block started with), not on every entry.
+// So is an INC whose flags only faults after it see (INC EBX, XOR CL,
+// [EBX - 1]: deferred, remat_), which recompute them.
 void BlockEmitter::plan_carry_on_exits() {
   if (!lazy_.carry_at_entry) return;
   for (const ir::Ref from : lazy_.carry_readers) {
-    if (from == ir::kNoRef || !exit_captured_[from] || lazy_.store_old[from]) return;
+    if (from == ir::kNoRef) return;
+    if (!remat_[from] && (!exit_captured_[from] || lazy_.store_old[from])) return;
   }
   lazy_.carry_at_entry = false;
   lazy_.carry_on_exits = true;
@@ -215,10 +218,8 @@ void BlockEmitter::plan_carry_on_exits() {
 // Whether FlagsFrom `from`, merged into CpuState's EFLAGS, needs CF taken
 // from the raw word first (plan_carry_on_exits).
 bool BlockEmitter::carry_from_raw_word(ir::Ref from) const {
-  if (!lazy_.carry_on_exits) return false;
-  const ir::Inst& f = block.insts[from];
-  return exit_captured_[from] && !lazy_.store_old[from] &&
-         !((f.host_mask | f.zero_mask) & core::flags::kCf);
+  return lazy_.carry_on_exits && std::find(lazy_.carry_readers.begin(), lazy_.carry_readers.end(),
+                                           from) != lazy_.carry_readers.end();
 }
 
 // EFLAGS.CF = the raw word's, when there is one that replaced CF (kinds 0

@@ -369,32 +369,53 @@ TEST(JitFuzz, AccessSitesFollowTheirAddressesAcrossPages) {
   EXPECT_EQ(reference.cpu().state.gpr[core::kEcx], 0u);  // (the loop ran to its end)
 }
 
-// A DEC at a block's head keeps the CF the block starts with, which the
-// loop's CMP left raw (the back edge goes straight into the block, from
-// the fourth pass on) while EFLAGS in CpuState holds an older CF. The DEC's
-// flags captured only on its side exit (DEC EDX, JZ out: the loop's
+// A DEC or INC at a block's head keeps the CF the block starts with, which
+// the loop's CMP left raw (the back edge goes straight into the block,
+// from the fourth pass on) while EFLAGS in CpuState holds an older CF. A
+// DEC's flags captured only on its side exit (DEC EDX, JZ out: the loop's
 // counter) take that CF from the raw word there, and so does a page fault
-// after the exit, which recomputes them: nothing merges the CF on entry.
-// Each pass moves EBX across EAX (CF changes) and ESI to the next page
-// (the fourth absent).
-TEST(JitFuzz, ADecAtALoopsHeadKeepsTheCarryTheBackEdgeLeftRaw) {
+// after the exit, which recomputes them; so do an INC's that only a fault
+// after it sees (deferred): nothing merges the CF on entry. Each pass moves
+// EBX across EAX (CF changes) and ESI to the next page (the fourth absent).
+TEST(JitFuzz, AnIncOrDecAtALoopsHeadKeepsTheCarryTheBackEdgeLeftRaw) {
   Generator gen(2);
   std::vector<uint8_t> ram;
   CpuState start;
   gen.program(Mode::kPaged, ram, start);
-  const std::vector<uint8_t> code = {0x90,                          // nop
-                                     0x4A,                          // top: dec edx
-                                     0x74, 0x10,                    // jz out
-                                     0x8B, 0x3E,                    // mov edi, [esi]
-                                     0x8D, 0x5B, 0x00,              // lea ebx, [ebx + step]
-                                     0x8D, 0xB6, 0x00, 0x10, 0, 0,  // lea esi, [esi + 0x1000]
-                                     0x39, 0xD8,                    // cmp eax, ebx
-                                     0x75, 0xEE,                    // jnz top
-                                     0xF4,                          // hlt (EBX never meets EAX)
-                                     0x9C,                          // out: pushfd
-                                     0xF4};                         // hlt
-  std::copy(code.begin(), code.end(), ram.begin() + kCode);
-  constexpr size_t kStepAt = 8;
+  struct Program {
+    std::vector<uint8_t> code;
+    size_t step_at;
+    std::vector<uint32_t> edx;
+  };
+  const Program programs[] = {
+      {{
+           0x90,                          // nop
+           0x4A,                          // top: dec edx
+           0x74, 0x10,                    // jz out
+           0x8B, 0x3E,                    // mov edi, [esi]
+           0x8D, 0x5B, 0x00,              // lea ebx, [ebx + step]
+           0x8D, 0xB6, 0x00, 0x10, 0, 0,  // lea esi, [esi + 0x1000]
+           0x39, 0xD8,                    // cmp eax, ebx
+           0x75, 0xEE,                    // jnz top
+           0xF4,                          // hlt (EBX never meets EAX)
+           0x9C,                          // out: pushfd
+           0xF4,                          // hlt
+       },
+       8,
+       {4, 100}},  // the JZ out taken on the fourth pass, or the fault
+      {{
+           0x90,                          // nop
+           0x42,                          // top: inc edx
+           0x8B, 0x3E,                    // mov edi, [esi]
+           0x8D, 0x5B, 0x00,              // lea ebx, [ebx + step]
+           0x8D, 0xB6, 0x00, 0x10, 0, 0,  // lea esi, [esi + 0x1000]
+           0x39, 0xD8,                    // cmp eax, ebx
+           0x75, 0xF0,                    // jnz top
+           0xF4,                          // hlt
+       },
+       6,
+       {0x7FFFFFFD, 5}},  // the fourth INC overflows (OF, SF change), or not
+  };
   auto pte = [&](uint32_t page, uint32_t value) {
     std::memcpy(ram.data() + kPageTable + 4 * page, &value, 4);
   };
@@ -407,25 +428,28 @@ TEST(JitFuzz, ADecAtALoopsHeadKeepsTheCarryTheBackEdgeLeftRaw) {
   start.gpr[core::kEsi] = 0x3000;
   start.gpr[core::kEax] = 0x40;
   int n = 0;
-  for (const int8_t step : {int8_t{0x20}, int8_t{-0x20}}) {
-    for (const uint32_t edx : {4u, 100u}) {  // the JZ out taken on the fourth pass, or the fault
-      ram[kCode + kStepAt] = static_cast<uint8_t>(step);
-      start.gpr[core::kEbx] = step > 0 ? 0xFFFFFFF0u : 0x90;
-      start.gpr[core::kEdx] = edx;
-      Machine reference(false);
-      Machine translated(true);
-      reference.load(ram, start);
-      translated.load(ram, start);
-      const core::StopReason ra = reference.run(40);
-      const core::StopReason rb = translated.run(40);
-      EXPECT_EQ(ra, rb) << "case " << n;
-      EXPECT_TRUE(same_state(reference.cpu(), translated.cpu()))
-          << "case " << n << "\ninterp: " << state_text(reference.cpu())
-          << "\njit:    " << state_text(translated.cpu());
-      EXPECT_EQ(std::memcmp(reference.mem().ram(), translated.mem().ram(), kRamBytes), 0)
-          << "case " << n;
-      EXPECT_EQ(reference.cpu().state.gpr[core::kEsi], 0x6000u) << "case " << n;  // (4 passes)
-      ++n;
+  for (const Program& program : programs) {
+    std::copy(program.code.begin(), program.code.end(), ram.begin() + kCode);
+    for (const int8_t step : {int8_t{0x20}, int8_t{-0x20}}) {
+      for (const uint32_t edx : program.edx) {
+        ram[kCode + program.step_at] = static_cast<uint8_t>(step);
+        start.gpr[core::kEbx] = step > 0 ? 0xFFFFFFF0u : 0x90;
+        start.gpr[core::kEdx] = edx;
+        Machine reference(false);
+        Machine translated(true);
+        reference.load(ram, start);
+        translated.load(ram, start);
+        const core::StopReason ra = reference.run(40);
+        const core::StopReason rb = translated.run(40);
+        EXPECT_EQ(ra, rb) << "case " << n;
+        EXPECT_TRUE(same_state(reference.cpu(), translated.cpu()))
+            << "case " << n << "\ninterp: " << state_text(reference.cpu())
+            << "\njit:    " << state_text(translated.cpu());
+        EXPECT_EQ(std::memcmp(reference.mem().ram(), translated.mem().ram(), kRamBytes), 0)
+            << "case " << n;
+        EXPECT_EQ(reference.cpu().state.gpr[core::kEsi], 0x6000u) << "case " << n;  // (4 passes)
+        ++n;
+      }
     }
   }
 }
