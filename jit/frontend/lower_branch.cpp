@@ -98,17 +98,6 @@ bool lower_branch(LowerContext& c, const core::DecodedInsn& insn) {
       return true;
     case Mnemonic::kJcc: {
       if (!direct_target(c, insn, target)) return false;
-      if (c.may_continue && c.may_follow && target > c.next_eip && c.hot_target != nullptr &&
-          *c.hot_target && (*c.hot_target)(c.cs_base + target)) {
-        // Mostly taken (a loop's IF skipping rare code): on at the target,
-        // out through the side exit when not taken.
-        const Arg not_taken = Arg::value(c.b.emit(Op::kCond, 4, insn.condition() ^ 1u, c.flags()));
-        c.b.emit(Op::kSideExit, 4, 0, not_taken, Arg::imm(c.next_eip));
-        c.side_exit = true;
-        c.follow = true;
-        c.follow_target = target;
-        return true;
-      }
       const Arg cond = Arg::value(c.b.emit(Op::kCond, 4, insn.condition(), c.flags()));
       if (c.may_continue) {
         c.b.emit(Op::kSideExit, 4, 0, cond, Arg::imm(target));

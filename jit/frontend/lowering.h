@@ -7,7 +7,6 @@
 // exactly as it was before the instruction.
 #pragma once
 
-#include <functional>
 #include <vector>
 
 #include <cstdint>
@@ -50,9 +49,6 @@ struct LowerContext {
   // The return addresses of the CALLs the block followed, innermost last: a
   // RET predicts the last one and, when right, goes on there.
   std::vector<uint32_t>* returns = nullptr;
-  // TranslateOptions::hot_target, and CS's base to make linear addresses.
-  const std::function<bool(uint32_t lin)>* hot_target = nullptr;
-  uint32_t cs_base = 0;
 
   // A general register of `size` bytes (Gpr8 numbering for size 1). Only
   // the low `size` bytes of the value are meaningful.

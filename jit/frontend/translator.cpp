@@ -223,8 +223,6 @@ bool translate_snapshot(const CodeSnapshot& snapshot, const TranslateOptions& op
 
     LowerContext ctx{b, out, insn, index, eip, next_eip, cs_limit, snapshot.stack32};
     ctx.returns = &returns;
-    ctx.hot_target = &options.hot_target;
-    ctx.cs_base = cs_base;
     set_mode(ctx, snapshot);
     ctx.may_continue = side_exits < options.max_side_exits;
     ctx.may_follow = follows < options.max_follows && index + 1u < options.max_insns;

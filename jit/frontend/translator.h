@@ -4,8 +4,6 @@
 // runs the interpreter's handler, so any guest code runs from day one.
 #pragma once
 
-#include <functional>
-
 #include <cstdint>
 
 #include "core/cpu/cpu.h"
@@ -25,11 +23,6 @@ struct TranslateOptions {
   // Direct JMPs and CALLs a block may follow to a target on its page.
   unsigned max_follows = 4;
   bool lower = true;  // false: every instruction falls back (for testing)
-  // Whether the interpreter saw the branch target at this linear address
-  // taken nearly every time it ran the code before it (JitEngine's heat): a
-  // forward Jcc there is followed to its target, its fall-through becoming
-  // the side exit. Null: never.
-  std::function<bool(uint32_t lin)> hot_target;
 };
 
 // Fills `out` with the block at CS:EIP. A first instruction that crosses

@@ -235,8 +235,7 @@ CompiledBlock* JitEngine::translate(core::Cpu& cpu, const BlockKey& key) {
   } timed{options_.time_translation, stats_.translate_ticks};
   ir::Block block;
   uint32_t phys_page = 0;
-  if (!translate_block(cpu, translate_options(key.mode), block, phys_page,
-                       &interp_.decode_cache())) {
+  if (!translate_block(cpu, options_.translate, block, phys_page, &interp_.decode_cache())) {
     return nullptr;
   }
   const std::string unoptimized = options_.log != nullptr ? ir::dump(block) : std::string();
@@ -279,7 +278,7 @@ bool JitEngine::request(core::Cpu& cpu, const BlockKey& key) {
 
 void JitEngine::build(TranslationJob& job, x64::EmitScratch& scratch) const {
   ir::Block block;
-  if (!translate_snapshot(job.snapshot, translate_options(job.key.mode), block)) return;
+  if (!translate_snapshot(job.snapshot, options_.translate, block)) return;
   if (options_.log != nullptr) job.unoptimized = ir::dump(block);
   optimize(block, job.key);
   job.ctx.scratch = &scratch;
@@ -363,30 +362,8 @@ uint32_t& JitEngine::heat(uint32_t lin, uint32_t mode) {
     if (set.ways[w].count < set.ways[victim].count) victim = w;
   }
   set.next_victim = (set.next_victim + 1) % kHeatWays;
-  Heat& e = set.ways[victim];
-  store_heat(e.lin, lin);
-  store_heat(e.mode, mode);
-  store_heat(e.count, 0);
-  return e.count;
-}
-
-uint32_t JitEngine::heat_of(uint32_t lin, uint32_t mode) const {
-  if (heat_.empty()) return 0;
-  const HeatSet& set = heat_[heat_set(lin, mode)];
-  for (const Heat& e : set.ways) {
-    if (load_heat(e.lin) == lin && load_heat(e.mode) == mode) return load_heat(e.count);
-  }
-  return 0;
-}
-
-TranslateOptions JitEngine::translate_options(uint32_t mode) const {
-  TranslateOptions options = options_.translate;
-  if (options_.hot_threshold > 1) {
-    options.hot_target = [this, mode](uint32_t lin) {
-      return heat_of(lin, mode) + 1 >= options_.hot_threshold;
-    };
-  }
-  return options;
+  set.ways[victim] = Heat{lin, mode, 0};
+  return set.ways[victim].count;
 }
 
 bool JitEngine::interpret_block(core::Cpu& cpu, uint32_t mode) {
@@ -416,7 +393,7 @@ bool JitEngine::interpret_block(core::Cpu& cpu, uint32_t mode) {
     if (cpu.interrupt_waiting()) break;
     uint32_t& count = heat(s.seg[core::kCs].base + s.eip, mode);
     if (count + 1 >= options_.hot_threshold) break;
-    store_heat(count, count + 1);
+    ++count;
   }
   return true;
 }
@@ -474,7 +451,7 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
   if (options_.hot_threshold > 1) {
     count = &heat(cs.base + s.eip, mode);
     if (*count + 1 < options_.hot_threshold) {
-      store_heat(*count, *count + 1);
+      ++*count;
       cold_ = true;
       return nullptr;
     }
@@ -499,7 +476,7 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
   }
   // Translated: interpret_block stops when it gets here. (The reference
   // may not survive translate(), which can flush the heat table.)
-  if (count != nullptr) store_heat(*count, options_.hot_threshold);
+  if (count != nullptr) *count = options_.hot_threshold;
   if (b == nullptr) {
     if (background_ != nullptr && !synchronous_.contains(key) && request(cpu, key)) {
       // Interpreted (a block's run at a time) until the translation comes.

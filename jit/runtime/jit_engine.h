@@ -7,7 +7,6 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -177,22 +176,6 @@ class JitEngine final : public core::ExecutionEngine {
     uint32_t next_victim = 0;  // among ties
   };
   uint32_t& heat(uint32_t lin, uint32_t mode);
-  // The count, without making an entry (0: none). The background thread
-  // reads counts too (translate_options): the dispatcher writes every
-  // field with store_heat, and that thread reads with load_heat (relaxed
-  // atomics: plain moves). The table itself changes only while the thread
-  // is idle (flush, or the first count).
-  uint32_t heat_of(uint32_t lin, uint32_t mode) const;
-  static void store_heat(uint32_t& field, uint32_t v) {
-    std::atomic_ref<uint32_t>(field).store(v, std::memory_order_relaxed);
-  }
-  static uint32_t load_heat(const uint32_t& field) {
-    return std::atomic_ref<uint32_t>(const_cast<uint32_t&>(field)).load(std::memory_order_relaxed);
-  }
-  // The translator's options for a block of `mode`: a forward Jcc whose
-  // target the interpreter reached as often as a hot block's start is
-  // followed to it (TranslateOptions::hot_target).
-  TranslateOptions translate_options(uint32_t mode) const;
   static uint32_t heat_set(uint32_t lin, uint32_t mode);
   std::vector<HeatSet> heat_;
   bool cold_ = false;  // the last lookup() found a block not hot yet

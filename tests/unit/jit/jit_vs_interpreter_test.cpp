@@ -633,53 +633,6 @@ TEST(JitVsInterpreter, StoresBetweenABlocksInstructionsKeepIt) {
   EXPECT_LE(jit.stats().invalidated_blocks - invalidated, 1u);
 }
 
-// A loop whose forward Jcc skips rare code nearly every time (the kernel's
-// kallsyms name walk: JNS over a long name's second length byte): the
-// interpreter counted its target hot, so the loop's block goes on at the
-// target and leaves through a side exit, with the condition inverted, to
-// the rare code. The run must match the interpreter's, the rare path
-// included.
-TEST(JitVsInterpreter, AMostlyTakenForwardBranchIsFollowedToItsTarget) {
-  Tx86Machine reference;
-  Tx86Machine translated;
-  JitOptions options;
-  options.hot_threshold = 4;
-  char* text = nullptr;
-  size_t size = 0;
-  std::FILE* log = open_memstream(&text, &size);
-  ASSERT_NE(log, nullptr);
-  options.log = log;
-  JitEngine jit(translated.cpu(), options);
-  TestCase c;
-  c.insns = {
-      {0xBE, 0x00, 0x08, 0x00, 0x10},        // mov esi, DT_WINDOW
-      {0xB9, 0xC8, 0x00, 0x00, 0x00},        // mov ecx, 200
-      {0x31, 0xC0},                          // xor eax, eax
-      {0x0F, 0xB6, 0x16},                    // L: movzx edx, byte [esi]
-      {0x84, 0xD2},                          // test dl, dl
-      {0x79, 0x0F},                          // jns skip
-      {0x05, 0x00, 0x00, 0x01, 0x00},        // add eax, 0x10000 (rare: a byte with bit 7)
-      {0x05, 0x00, 0x00, 0x01, 0x00},        // add eax, 0x10000
-      {0x05, 0x00, 0x00, 0x01, 0x00},        // add eax, 0x10000
-      {0x01, 0xD0},                          // skip: add eax, edx
-      {0x46},                                // inc esi
-      {0x81, 0xE6, 0xFF, 0x08, 0x00, 0x10},  // and esi, DT_WINDOW + 0xFF
-      {0xE2, 0xE2},                          // loop L
-  };
-  static_assert(DT_WINDOW == 0x10000800u && DT_WINDOW_SIZE == 256u);
-  for (size_t i = 0; i < c.window.size(); ++i) {
-    c.window[i] = static_cast<uint8_t>(i % 37 == 5 ? 0x80 + i % 100 : i % 100);
-  }
-  EXPECT_TRUE(engines_agree(c, 0, 0, reference, translated, jit, 3 + 200 * 9));
-  EXPECT_EQ(translated.state().gpr[core::kEcx], 0u);
-  std::fclose(log);
-  const std::string listing(text, size);
-  std::free(text);
-  // The loop's block: the JNS became a side exit to the rare code (JS).
-  const uint32_t rare = c.boundary(6);
-  EXPECT_NE(listing.find(fmt::format(", #{:x}\n", rare)), std::string::npos) << listing;
-}
-
 TEST(JitVsInterpreter, ColdBlocksRunInTheInterpreterUntilHot) {
   Tx86Machine reference;
   Tx86Machine translated;
