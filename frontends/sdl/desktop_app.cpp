@@ -20,6 +20,7 @@
 #include "frontends/common/pc_session.h"
 #include "frontends/headless/headless_run.h"
 #include "frontends/sdl/sdl_keymap.h"
+#include "frontends/sdl/sdl_library.h"
 
 namespace tx86::fe {
 
@@ -108,7 +109,7 @@ void machine_thread(PcSession& session, Exchange& ex, uint32_t wake_event,
       ex.publish(f);
       SDL_Event e{};
       e.type = wake_event;
-      SDL_PushEvent(&e);
+      sdl::api().PushEvent(&e);
     }
     const auto now = std::chrono::steady_clock::now();
     const double dt = std::chrono::duration<double>(now - window_start).count();
@@ -124,7 +125,7 @@ void machine_thread(PcSession& session, Exchange& ex, uint32_t wake_event,
   }
   SDL_Event quit{};
   quit.type = SDL_QUIT;
-  SDL_PushEvent(&quit);
+  sdl::api().PushEvent(&quit);
 }
 
 // Where the frame goes in the window: its aspect kept, centred; with
@@ -149,15 +150,15 @@ SDL_Rect place(const dev::Frame& f, int win_w, int win_h, bool integer) {
 class Window {
  public:
   Window(Exchange& ex, bool middle_releases) : ex_(ex), middle_releases_(middle_releases) {
-    window_ = SDL_CreateWindow("tx86", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 960, 720,
-                               SDL_WINDOW_RESIZABLE);
+    window_ = sdl::api().CreateWindow("tx86", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 960,
+                                      720, SDL_WINDOW_RESIZABLE);
     if (window_ == nullptr) return;
-    renderer_ = SDL_CreateRenderer(window_, -1, 0);
+    renderer_ = sdl::api().CreateRenderer(window_, -1, 0);
   }
   ~Window() {
-    if (texture_ != nullptr) SDL_DestroyTexture(texture_);
-    if (renderer_ != nullptr) SDL_DestroyRenderer(renderer_);
-    if (window_ != nullptr) SDL_DestroyWindow(window_);
+    if (texture_ != nullptr) sdl::api().DestroyTexture(texture_);
+    if (renderer_ != nullptr) sdl::api().DestroyRenderer(renderer_);
+    if (window_ != nullptr) sdl::api().DestroyWindow(window_);
   }
   bool ok() const { return renderer_ != nullptr; }
   const dev::Frame& shown() const { return frame_; }
@@ -169,11 +170,11 @@ class Window {
     for (;;) {
       if (deadline && std::chrono::steady_clock::now() >= *deadline) return true;
       SDL_Event e;
-      if (!SDL_WaitEventTimeout(&e, 250)) e.type = 0;
+      if (!sdl::api().WaitEventTimeout(&e, 250)) e.type = 0;
       do {
         if (e.type == SDL_QUIT) return false;
         if (e.type != 0 && e.type != wake_event) handle(e);
-      } while (SDL_PollEvent(&e));
+      } while (sdl::api().PollEvent(&e));
       if (ex_.latest(frame_seq_, frame_)) draw();
       const auto now = std::chrono::steady_clock::now();
       if (now - last_title >= std::chrono::seconds(1)) {
@@ -212,7 +213,7 @@ class Window {
 
   void key(const SDL_KeyboardEvent& k) {
     const bool down = k.type == SDL_KEYDOWN;
-    // The modifiers when this key was pressed: SDL_GetModState() is the state
+    // The modifiers when this key was pressed: sdl::api().GetModState() is the state
     // after every event pumped so far, and a burst of key events (a paste, a
     // slow frame) may already hold the release of Ctrl and Alt.
     const uint16_t mods = k.keysym.mod;
@@ -247,7 +248,7 @@ class Window {
     switch (code) {
       case SDL_SCANCODE_F:
         fullscreen_ = !fullscreen_;
-        SDL_SetWindowFullscreen(window_, fullscreen_ ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        sdl::api().SetWindowFullscreen(window_, fullscreen_ ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
         return true;
       case SDL_SCANCODE_S:
         integer_scale_ = !integer_scale_;
@@ -262,7 +263,7 @@ class Window {
       case SDL_SCANCODE_Q: {
         SDL_Event quit{};
         quit.type = SDL_QUIT;
-        SDL_PushEvent(&quit);
+        sdl::api().PushEvent(&quit);
         return true;
       }
       case SDL_SCANCODE_END:
@@ -311,7 +312,7 @@ class Window {
   void set_capture(bool on) {
     if (on == captured_) return;
     captured_ = on;
-    SDL_SetRelativeMouseMode(on ? SDL_TRUE : SDL_FALSE);
+    sdl::api().SetRelativeMouseMode(on ? SDL_TRUE : SDL_FALSE);
     if (!on && buttons_ != 0) {
       buttons_ = 0;
       post_mouse(0, 0, 0);
@@ -326,27 +327,29 @@ class Window {
                   captured_ ? (middle_releases_ ? "the middle button releases the mouse"
                                                 : "Ctrl+Alt releases the mouse")
                             : "click to capture the mouse");
-    SDL_SetWindowTitle(window_, title);
+    sdl::api().SetWindowTitle(window_, title);
   }
 
   void draw() {
     if (frame_.width == 0 || frame_.height == 0) return;
     if (texture_ == nullptr || tex_w_ != frame_.width || tex_h_ != frame_.height) {
-      if (texture_ != nullptr) SDL_DestroyTexture(texture_);
-      texture_ = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ABGR8888, SDL_TEXTUREACCESS_STREAMING,
+      if (texture_ != nullptr) sdl::api().DestroyTexture(texture_);
+      texture_ =
+          sdl::api().CreateTexture(renderer_, SDL_PIXELFORMAT_ABGR8888, SDL_TEXTUREACCESS_STREAMING,
                                    static_cast<int>(frame_.width), static_cast<int>(frame_.height));
       tex_w_ = frame_.width;
       tex_h_ = frame_.height;
     }
     if (texture_ == nullptr) return;
-    SDL_UpdateTexture(texture_, nullptr, frame_.pixels.data(), static_cast<int>(frame_.width * 4));
+    sdl::api().UpdateTexture(texture_, nullptr, frame_.pixels.data(),
+                             static_cast<int>(frame_.width * 4));
     int w = 0, h = 0;
-    SDL_GetRendererOutputSize(renderer_, &w, &h);
+    sdl::api().GetRendererOutputSize(renderer_, &w, &h);
     const SDL_Rect dst = place(frame_, w, h, integer_scale_);
-    SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
-    SDL_RenderClear(renderer_);
-    SDL_RenderCopy(renderer_, texture_, nullptr, &dst);
-    SDL_RenderPresent(renderer_);
+    sdl::api().SetRenderDrawColor(renderer_, 0, 0, 0, 255);
+    sdl::api().RenderClear(renderer_);
+    sdl::api().RenderCopy(renderer_, texture_, nullptr, &dst);
+    sdl::api().RenderPresent(renderer_);
   }
 
   Exchange& ex_;
@@ -376,17 +379,18 @@ struct SdlVideo {
       why = "neither DISPLAY nor WAYLAND_DISPLAY is set";
       return;
     }
-    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-      why = SDL_GetError();
+    if (!sdl::load(why)) return;
+    if (sdl::api().Init(SDL_INIT_VIDEO) != 0) {
+      why = sdl::api().GetError();
       return;
     }
     initialized = true;
-    const std::string driver = SDL_GetCurrentVideoDriver();
+    const std::string driver = sdl::api().GetCurrentVideoDriver();
     ok = driver == "x11" || driver == "wayland";
     if (!ok) why = "SDL chose the " + driver + " video driver";
   }
   ~SdlVideo() {
-    if (initialized) SDL_Quit();
+    if (initialized) sdl::api().Quit();
   }
   bool initialized = false;
   bool ok = false;
@@ -406,13 +410,14 @@ int run_desktop(const Options& options) {
   Exchange ex;
   Window window(ex, options.mouse_release == "middle");
   if (!window.ok()) {
-    std::fprintf(stderr, "tx86: cannot open a window (%s): running headless\n", SDL_GetError());
+    std::fprintf(stderr, "tx86: cannot open a window (%s): running headless\n",
+                 sdl::api().GetError());
     return run_headless(options);
   }
   // (built after the window, so the headless fallback opens the images
   // itself)
   PcSession session(options, core::ClockMode::kRealtime, "none");
-  const uint32_t wake_event = SDL_RegisterEvents(1);
+  const uint32_t wake_event = sdl::api().RegisterEvents(1);
   std::optional<core::RunResult> ended;  // how the machine ended on its own, if it did
   const auto started = std::chrono::steady_clock::now();
   std::optional<std::chrono::steady_clock::time_point> deadline;

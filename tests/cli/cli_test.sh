@@ -47,6 +47,10 @@ expect 2 1 "'12X' is not a size" -- --bios "$work/loop.bin" -m 12X
 expect 2 1 "memory size must be" -- --bios "$work/loop.bin" -m 100K
 expect 2 1 "--frobnicate" -- --frobnicate
 expect 2 1 "--display" -- --bios "$work/loop.bin" --display vga
+# SDL2 is loaded only for the window: without it, the run goes on headless.
+DISPLAY=:0 TX86_SDL_LIBRARY="$work/no-libSDL2.so" \
+  expect 124 2 "cannot load $work/no-libSDL2.so.*running headless" -- \
+  --bios "$work/loop.bin" --display sdl --timeout 0.2
 expect 2 1 "--timeout" -- --bios "$work/loop.bin" --timeout -3
 expect 2 1 "--timeout" -- --bios "$work/loop.bin" --timeout soon
 expect 2 1 "--debugcon" -- --bios "$work/loop.bin" --debugcon tty9
