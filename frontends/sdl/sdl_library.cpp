@@ -17,11 +17,13 @@ std::string library_name() {
 
 Api table;
 
+// Sets `out` to the library's `name`; when it has none, says so in `why`
+// (the first such name) and returns false.
 template <class F>
 bool resolve(void* lib, const char* name, F& out, std::string& why) {
   void* symbol = dlsym(lib, name);
   if (symbol == nullptr) {
-    why = library_name() + " has no " + name;
+    if (why.empty()) why = library_name() + " has no " + name;
     return false;
   }
   out = reinterpret_cast<F>(symbol);
@@ -36,30 +38,12 @@ bool load_table(std::string& why) {
     why = "cannot load " + name + ": " + (error != nullptr ? error : "?");
     return false;
   }
-  Api& t = table;
-  return resolve(lib, "SDL_CreateRenderer", t.CreateRenderer, why) &&
-         resolve(lib, "SDL_CreateTexture", t.CreateTexture, why) &&
-         resolve(lib, "SDL_CreateWindow", t.CreateWindow, why) &&
-         resolve(lib, "SDL_DestroyRenderer", t.DestroyRenderer, why) &&
-         resolve(lib, "SDL_DestroyTexture", t.DestroyTexture, why) &&
-         resolve(lib, "SDL_DestroyWindow", t.DestroyWindow, why) &&
-         resolve(lib, "SDL_GetCurrentVideoDriver", t.GetCurrentVideoDriver, why) &&
-         resolve(lib, "SDL_GetError", t.GetError, why) &&
-         resolve(lib, "SDL_GetModState", t.GetModState, why) &&
-         resolve(lib, "SDL_GetRendererOutputSize", t.GetRendererOutputSize, why) &&
-         resolve(lib, "SDL_Init", t.Init, why) && resolve(lib, "SDL_PollEvent", t.PollEvent, why) &&
-         resolve(lib, "SDL_PushEvent", t.PushEvent, why) && resolve(lib, "SDL_Quit", t.Quit, why) &&
-         resolve(lib, "SDL_RegisterEvents", t.RegisterEvents, why) &&
-         resolve(lib, "SDL_RenderClear", t.RenderClear, why) &&
-         resolve(lib, "SDL_RenderCopy", t.RenderCopy, why) &&
-         resolve(lib, "SDL_RenderPresent", t.RenderPresent, why) &&
-         resolve(lib, "SDL_SetRelativeMouseMode", t.SetRelativeMouseMode, why) &&
-         resolve(lib, "SDL_SetRenderDrawColor", t.SetRenderDrawColor, why) &&
-         resolve(lib, "SDL_SetWindowFullscreen", t.SetWindowFullscreen, why) &&
-         resolve(lib, "SDL_SetWindowTitle", t.SetWindowTitle, why) &&
-         resolve(lib, "SDL_UpdateTexture", t.UpdateTexture, why) &&
-         resolve(lib, "SDL_WaitEventTimeout", t.WaitEventTimeout, why);
   // (The library stays loaded until exit, as it would have linked.)
+  bool all = true;
+#define TX86_SDL_RESOLVE(name) all &= resolve(lib, "SDL_" #name, table.name, why);
+  TX86_SDL_FUNCTIONS(TX86_SDL_RESOLVE)
+#undef TX86_SDL_RESOLVE
+  return all;
 }
 
 }  // namespace

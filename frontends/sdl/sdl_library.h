@@ -12,31 +12,37 @@
 
 namespace tx86::fe::sdl {
 
+// The SDL functions the desktop app calls, one X(name) each for SDL_name.
+#define TX86_SDL_FUNCTIONS(X) \
+  X(CreateRenderer)           \
+  X(CreateTexture)            \
+  X(CreateWindow)             \
+  X(DestroyRenderer)          \
+  X(DestroyTexture)           \
+  X(DestroyWindow)            \
+  X(GetCurrentVideoDriver)    \
+  X(GetError)                 \
+  X(GetModState)              \
+  X(GetRendererOutputSize)    \
+  X(Init)                     \
+  X(PollEvent)                \
+  X(PushEvent)                \
+  X(Quit)                     \
+  X(RegisterEvents)           \
+  X(RenderClear)              \
+  X(RenderCopy)               \
+  X(RenderPresent)            \
+  X(SetRelativeMouseMode)     \
+  X(SetRenderDrawColor)       \
+  X(SetWindowFullscreen)      \
+  X(SetWindowTitle)           \
+  X(UpdateTexture)            \
+  X(WaitEventTimeout)
+
 struct Api {
-  decltype(&::SDL_CreateRenderer) CreateRenderer;
-  decltype(&::SDL_CreateTexture) CreateTexture;
-  decltype(&::SDL_CreateWindow) CreateWindow;
-  decltype(&::SDL_DestroyRenderer) DestroyRenderer;
-  decltype(&::SDL_DestroyTexture) DestroyTexture;
-  decltype(&::SDL_DestroyWindow) DestroyWindow;
-  decltype(&::SDL_GetCurrentVideoDriver) GetCurrentVideoDriver;
-  decltype(&::SDL_GetError) GetError;
-  decltype(&::SDL_GetModState) GetModState;
-  decltype(&::SDL_GetRendererOutputSize) GetRendererOutputSize;
-  decltype(&::SDL_Init) Init;
-  decltype(&::SDL_PollEvent) PollEvent;
-  decltype(&::SDL_PushEvent) PushEvent;
-  decltype(&::SDL_Quit) Quit;
-  decltype(&::SDL_RegisterEvents) RegisterEvents;
-  decltype(&::SDL_RenderClear) RenderClear;
-  decltype(&::SDL_RenderCopy) RenderCopy;
-  decltype(&::SDL_RenderPresent) RenderPresent;
-  decltype(&::SDL_SetRelativeMouseMode) SetRelativeMouseMode;
-  decltype(&::SDL_SetRenderDrawColor) SetRenderDrawColor;
-  decltype(&::SDL_SetWindowFullscreen) SetWindowFullscreen;
-  decltype(&::SDL_SetWindowTitle) SetWindowTitle;
-  decltype(&::SDL_UpdateTexture) UpdateTexture;
-  decltype(&::SDL_WaitEventTimeout) WaitEventTimeout;
+#define TX86_SDL_FIELD(name) decltype(&::SDL_##name) name = nullptr;
+  TX86_SDL_FUNCTIONS(TX86_SDL_FIELD)
+#undef TX86_SDL_FIELD
 };
 
 // Loads the library the first time (later calls give the same answer):

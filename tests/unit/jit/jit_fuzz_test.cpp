@@ -255,6 +255,25 @@ bool same_state(core::Cpu& a, core::Cpu& b) {
   return x.fpu == y.fpu;
 }
 
+// Runs one program under both engines for `steps` instructions: they must
+// stop alike, in the same state, with the same memory. Returns the
+// interpreter's state at the end.
+CpuState expect_same_run(const std::vector<uint8_t>& ram, const CpuState& start, uint64_t steps,
+                         const std::string& what) {
+  Machine reference(false);
+  Machine translated(true);
+  reference.load(ram, start);
+  translated.load(ram, start);
+  const core::StopReason ra = reference.run(steps);
+  const core::StopReason rb = translated.run(steps);
+  EXPECT_EQ(ra, rb) << what;
+  EXPECT_TRUE(same_state(reference.cpu(), translated.cpu()))
+      << what << "\ninterp: " << state_text(reference.cpu())
+      << "\njit:    " << state_text(translated.cpu());
+  EXPECT_EQ(std::memcmp(reference.mem().ram(), translated.mem().ram(), kRamBytes), 0) << what;
+  return reference.cpu().state;
+}
+
 // arena_bytes: the JIT's code arena (0: the default); a small one flushes
 // often, also while the dispatcher links a block to one it translates.
 void fuzz(Mode mode, const char* name, size_t arena_bytes = 0) {
@@ -356,17 +375,8 @@ TEST(JitFuzz, AccessSitesFollowTheirAddressesAcrossPages) {
                                      0x75, 0xE6,  // jnz loop
                                      0xF4};       // hlt
   std::copy(code.begin(), code.end(), ram.begin() + kCode);
-  Machine reference(false);
-  Machine translated(true);
-  reference.load(ram, start);
-  translated.load(ram, start);
-  const core::StopReason ra = reference.run(400);
-  const core::StopReason rb = translated.run(400);
-  EXPECT_EQ(ra, rb);
-  EXPECT_TRUE(same_state(reference.cpu(), translated.cpu()))
-      << "interp: " << state_text(reference.cpu()) << "\njit:    " << state_text(translated.cpu());
-  EXPECT_EQ(std::memcmp(reference.mem().ram(), translated.mem().ram(), kRamBytes), 0);
-  EXPECT_EQ(reference.cpu().state.gpr[core::kEcx], 0u);  // (the loop ran to its end)
+  const CpuState end = expect_same_run(ram, start, 400, "");
+  EXPECT_EQ(end.gpr[core::kEcx], 0u);  // (the loop ran to its end)
 }
 
 // A DEC or INC at a block's head keeps the CF the block starts with, which
@@ -435,20 +445,9 @@ TEST(JitFuzz, AnIncOrDecAtALoopsHeadKeepsTheCarryTheBackEdgeLeftRaw) {
         ram[kCode + program.step_at] = static_cast<uint8_t>(step);
         start.gpr[core::kEbx] = step > 0 ? 0xFFFFFFF0u : 0x90;
         start.gpr[core::kEdx] = edx;
-        Machine reference(false);
-        Machine translated(true);
-        reference.load(ram, start);
-        translated.load(ram, start);
-        const core::StopReason ra = reference.run(40);
-        const core::StopReason rb = translated.run(40);
-        EXPECT_EQ(ra, rb) << "case " << n;
-        EXPECT_TRUE(same_state(reference.cpu(), translated.cpu()))
-            << "case " << n << "\ninterp: " << state_text(reference.cpu())
-            << "\njit:    " << state_text(translated.cpu());
-        EXPECT_EQ(std::memcmp(reference.mem().ram(), translated.mem().ram(), kRamBytes), 0)
-            << "case " << n;
-        EXPECT_EQ(reference.cpu().state.gpr[core::kEsi], 0x6000u) << "case " << n;  // (4 passes)
-        ++n;
+        const std::string what = "case " + std::to_string(n++);
+        const CpuState end = expect_same_run(ram, start, 40, what);
+        EXPECT_EQ(end.gpr[core::kEsi], 0x6000u) << what;  // (4 passes)
       }
     }
   }
