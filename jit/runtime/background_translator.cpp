@@ -2,6 +2,9 @@
 
 #include <x86intrin.h>
 
+#include <chrono>
+#include <iterator>
+
 namespace tx86::jit {
 
 BackgroundTranslator::BackgroundTranslator(Build build)
@@ -21,6 +24,7 @@ void BackgroundTranslator::submit(std::unique_ptr<TranslationJob> job) {
   {
     const std::lock_guard lock(mutex_);
     queue_.push_back(std::move(job));
+    queued_.store(queue_.size(), std::memory_order_relaxed);
     asleep = asleep_ && !held_;
   }
   if (asleep) wake_.notify_one();
@@ -29,14 +33,18 @@ void BackgroundTranslator::submit(std::unique_ptr<TranslationJob> job) {
 std::vector<std::unique_ptr<TranslationJob>> BackgroundTranslator::take_results() {
   const std::lock_guard lock(mutex_);
   ready_.store(false, std::memory_order_relaxed);
-  std::vector<std::unique_ptr<TranslationJob>> results;
-  results.swap(done_);
+  // (Moved out, not swapped: done_'s buffer, which the thread allocated,
+  // stays with it instead of being freed by the dispatcher's thread.)
+  std::vector<std::unique_ptr<TranslationJob>> results(std::make_move_iterator(done_.begin()),
+                                                       std::make_move_iterator(done_.end()));
+  done_.clear();
   return results;
 }
 
 void BackgroundTranslator::drop_all() {
   std::unique_lock lock(mutex_);
   queue_.clear();
+  queued_.store(0, std::memory_order_relaxed);
   idle_.wait(lock, [this] { return !busy_; });
   done_.clear();
   ready_.store(false, std::memory_order_relaxed);
@@ -57,7 +65,21 @@ void BackgroundTranslator::hold(bool held) {
 
 void BackgroundTranslator::loop() {
   std::unique_lock lock(mutex_);
+  const bool spin = std::thread::hardware_concurrency() > 1;
   for (;;) {
+    if (spin && queue_.empty() && !stop_) {
+      // Jobs come in bursts (a routine's blocks, one after another): a
+      // short wait for the next one, spinning on its own core, spares the
+      // dispatcher the wake-up call (a futex system call) and the job the
+      // thread's wake-up latency.
+      lock.unlock();
+      const auto until = std::chrono::steady_clock::now() + kSpin;
+      while (queued_.load(std::memory_order_relaxed) == 0 &&
+             std::chrono::steady_clock::now() < until) {
+        _mm_pause();
+      }
+      lock.lock();
+    }
     asleep_ = true;
     wake_.wait(lock, [this] { return stop_ || (!queue_.empty() && !held_); });
     asleep_ = false;
@@ -66,6 +88,7 @@ void BackgroundTranslator::loop() {
     // has queued up jobs.
     std::unique_ptr<TranslationJob> job = std::move(queue_.back());
     queue_.pop_back();
+    queued_.store(queue_.size(), std::memory_order_relaxed);
     busy_ = true;
     lock.unlock();
     const uint64_t started = __rdtsc();

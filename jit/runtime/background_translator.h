@@ -9,6 +9,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -75,7 +76,9 @@ class BackgroundTranslator {
   std::vector<std::unique_ptr<TranslationJob>> done_;
   bool busy_ = false;
   bool stop_ = false;
-  bool asleep_ = false;  // waiting on wake_ (submit must notify)
+  bool asleep_ = false;             // waiting on wake_ (submit must notify)
+  std::atomic<size_t> queued_ = 0;  // queue_.size(), for the spin before sleeping
+  static constexpr std::chrono::microseconds kSpin{200};
   bool held_ = false;
   std::atomic<bool> ready_ = false;
   std::thread thread_;  // (last: starts once the rest is made)

@@ -44,6 +44,7 @@ struct CompiledBlock {
   uint8_t* code = nullptr;   // the direct entry: the dispatcher's and links'
   size_t size = 0;           // bytes from start
   uint32_t guest_count = 0;
+  uint32_t fallbacks = 0;                      // its interpreter calls (Fallback ops)
   std::vector<x64::EmittedBlock::Link> links;  // outgoing direct exits
   struct Incoming {
     CompiledBlock* from;

@@ -196,16 +196,25 @@ std::unique_ptr<CompiledBlock> JitEngine::emit(ir::Block& block, const BlockKey&
   for (const ir::Inst& in : compiled->ir.insts) {
     calls_interpreter =
         calls_interpreter || in.op == ir::Op::kFallback || in.op == ir::Op::kRepString;
+    compiled->fallbacks += in.op == ir::Op::kFallback ? 1 : 0;
   }
   compiled->lowered_only = !calls_interpreter;
+  // The IR is needed after this only by the verifier (which prints the IR
+  // of a block that differs) and the log. It goes here, on the thread
+  // that made it: freed by the dispatcher's thread, the background
+  // thread's memory went back through that thread's malloc arena, whose
+  // lock the two then took turns waiting for (1,100 futex waits on the
+  // dispatcher's thread in a boot).
+  if (!options_.verify && options_.log == nullptr) {
+    compiled->ir.insts.clear();
+    compiled->ir.insts.shrink_to_fit();
+  }
   return compiled;
 }
 
 CompiledBlock* JitEngine::install(core::Cpu& cpu, std::unique_ptr<CompiledBlock> compiled,
                                   uint32_t phys_page, const std::string& unoptimized) {
-  for (const ir::Inst& in : compiled->ir.insts) {
-    stats_.fallbacks += in.op == ir::Op::kFallback ? 1 : 0;
-  }
+  stats_.fallbacks += compiled->fallbacks;
   ++stats_.blocks_translated;
   stats_.host_bytes += compiled->size;
   stats_.guest_insns_translated += compiled->guest_count;
