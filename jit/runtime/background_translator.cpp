@@ -1,5 +1,6 @@
 #include "jit/runtime/background_translator.h"
 
+#include <sched.h>
 #include <x86intrin.h>
 
 #include <chrono>
@@ -63,9 +64,23 @@ void BackgroundTranslator::hold(bool held) {
   wake_.notify_one();
 }
 
+namespace {
+
+// Whether this thread may run on more than one CPU (taskset and cpusets
+// count, which hardware_concurrency ignores): only then can its spin
+// leave the guest's thread a CPU of its own.
+bool several_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return false;
+  return CPU_COUNT(&set) > 1;
+}
+
+}  // namespace
+
 void BackgroundTranslator::loop() {
   std::unique_lock lock(mutex_);
-  const bool spin = std::thread::hardware_concurrency() > 1;
+  const bool spin = several_cpus();
   for (;;) {
     if (spin && queue_.empty() && !stop_) {
       // Jobs come in bursts (a routine's blocks, one after another): a
