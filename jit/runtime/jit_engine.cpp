@@ -225,7 +225,9 @@ CompiledBlock* JitEngine::install(core::Cpu& cpu, std::unique_ptr<CompiledBlock>
                  compiled->size, cpu.state.seg[core::kCs].selector, compiled->key.eip);
     std::fflush(options_.perf_map);
   }
-  if (!options_.verify) {  // (the verifier prints the IR of a block that differs)
+  // Kept until here for the log only: emit cleared it otherwise, and the
+  // verifier keeps it (it prints the IR of a block that differs).
+  if (options_.log != nullptr && !options_.verify) {
     compiled->ir.insts.clear();
     compiled->ir.insts.shrink_to_fit();
   }
