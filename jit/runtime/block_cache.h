@@ -13,6 +13,7 @@
 
 #include "jit/backend/x64/emitter.h"
 #include "jit/ir/ir.h"
+#include "jit/runtime/block_mode.h"
 #include "jit/runtime/code_arena.h"
 #include "jit/runtime/jump_cache.h"
 
@@ -53,9 +54,10 @@ struct CompiledBlock {
   std::vector<Incoming> incoming;  // exits of other blocks patched to jump here
   bool valid = true;
   bool lowered_only = false;  // no call into the interpreter: the verifier can check it
-  // Names FS or GS: keyed by its whole mode, and checks their bits on entry
-  // (otherwise keyed without them: block_mode.h).
-  bool checks_fs_gs = false;
+  // The mode bits of FS and GS when it does not name them: its key leaves
+  // them out, and it runs whatever they are (block_mode.h). It checks those
+  // of a segment it names on entry.
+  uint32_t ignored_mode = kModeFsGs;
 };
 
 class BlockCache {

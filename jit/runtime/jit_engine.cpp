@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <x86intrin.h>
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
@@ -166,21 +167,22 @@ void JitEngine::optimize(ir::Block& block, const BlockKey& key) const {
 
 std::unique_ptr<CompiledBlock> JitEngine::emit(ir::Block& block, const BlockKey& key,
                                                x64::EmitContext ctx) const {
-  // A block that names neither FS nor GS runs the same whatever their mode
-  // bits: it is kept without them (block_mode.h). One that does checks
-  // them on entry, so that links and jump-cache exits, whose contexts
-  // leave them out, may reach it from any block.
-  bool uses_fs_gs = false;
+  // A block runs the same whatever the mode bits of FS or GS when it does
+  // not name that segment: it is kept without them (block_mode.h). It
+  // checks those of a segment it names on entry, so that links and
+  // jump-cache exits, whose contexts leave them out, may reach it from any
+  // block.
+  uint32_t named = 0;
   for (const ir::GuestInsn& g : block.guest) {
-    uses_fs_gs =
-        uses_fs_gs || g.decoded.seg_override == core::kFs || g.decoded.seg_override == core::kGs;
+    if (g.decoded.seg_override == core::kFs) named |= kModeFs;
+    if (g.decoded.seg_override == core::kGs) named |= kModeGs;
   }
-  ctx.check_fs_gs = uses_fs_gs;
+  ctx.fs_gs_mask = fs_gs_bits(named);
 
   auto compiled = std::make_unique<CompiledBlock>();
   compiled->key = key;
-  if (!uses_fs_gs) compiled->key.mode &= ~kModeFsGs;
-  compiled->checks_fs_gs = uses_fs_gs;
+  compiled->ignored_mode = kModeFsGs & ~named;
+  compiled->key.mode &= ~compiled->ignored_mode;
   compiled->ir = std::move(block);  // the code will point into its guest instructions
   x64::EmittedBlock emitted = x64::emit_block(compiled->ir, ctx);
   if (emitted.code == nullptr) {  // the arena is full
@@ -479,11 +481,20 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
   key.mode = mode;
   CompiledBlock* b = cache_.find(key);
   if (b == nullptr && (key.mode & kModeFsGs) != 0) {
-    BlockKey shared = key;
-    shared.mode &= ~kModeFsGs;
-    b = cache_.find(shared);
-    // (One that names FS or GS was translated where their bits were 0.)
-    if (b != nullptr && b->checks_fs_gs) b = nullptr;
+    // Kept without the bits of FS, GS or both (most blocks name neither).
+    uint32_t tried[4] = {key.mode};
+    unsigned n = 1;
+    for (const uint32_t ignored : {kModeFsGs, kModeGs, kModeFs}) {
+      BlockKey shared = key;
+      shared.mode &= ~ignored;
+      if (std::find(tried, tried + n, shared.mode) != tried + n) continue;
+      tried[n++] = shared.mode;
+      b = cache_.find(shared);
+      // (One that names a segment whose bits are left out here was
+      // translated where they were 0.)
+      if (b != nullptr && (key.mode & ~b->ignored_mode) != b->key.mode) b = nullptr;
+      if (b != nullptr) break;
+    }
   }
   // Translated: interpret_block stops when it gets here. (The reference
   // may not survive translate(), which can flush the heat table.)
@@ -499,8 +510,7 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
   if (b != nullptr && options_.link) {
     const uint32_t lin = key.cs_base + key.eip;
     jump_cache_.insert(key.eip, lin, b->key.mode, key.cs_limit, b->start, b->code,
-                       cpu.mmu.maps_global(lin, cpu.cpl() == 3), key.phys,
-                       b->checks_fs_gs ? 0 : kModeFsGs);
+                       cpu.mmu.maps_global(lin, cpu.cpl() == 3), key.phys, b->ignored_mode);
     ++stats_.jump_cache_fills;
   }
   return b;

@@ -200,9 +200,16 @@ void BlockEmitter::run() {
     a.jne(miss);
   }
   a.bind(direct_entry_);
-  if (ctx.check_fs_gs) {
+  if (ctx.fs_gs_mask != 0) {
     asmjit::Label other = a.newLabel();
-    a.cmp(x86::byte_ptr(kState, kOffJitFsGs), ctx.fs_gs);
+    if (ctx.fs_gs_mask == 0xF) {
+      a.cmp(x86::byte_ptr(kState, kOffJitFsGs), ctx.fs_gs);
+    } else {
+      // (rax is free: the budget check below sets it.)
+      a.movzx(x86::eax, x86::byte_ptr(kState, kOffJitFsGs));
+      a.and_(x86::eax, ctx.fs_gs_mask);
+      a.cmp(x86::eax, ctx.fs_gs & ctx.fs_gs_mask);
+    }
     a.jne(other);
     add_stub([this, other] {
       a.bind(other);  // (nothing has run: the dispatcher finds the block for them)

@@ -41,10 +41,11 @@ struct EmitContext {
   const uint8_t* const* jump_cache = nullptr;
   uint32_t context_id =
       0;  // the block's mode bits and CS limit, as the jump cache's checks name them
-  // A block that uses FS or GS checks, on entry, that their mode bits are
-  // the ones it was translated for (CpuState::jit_fs_gs): the context ids
-  // of the jump cache's checks leave them out.
-  bool check_fs_gs = false;
+  // A block that uses FS or GS checks, on entry, that the mode bits of
+  // those it uses are the ones it was translated for (CpuState::jit_fs_gs
+  // & fs_gs_mask == fs_gs & fs_gs_mask; fs_gs_bits() of their mode bits):
+  // the context ids of the jump cache's checks leave them out. 0: no check.
+  uint8_t fs_gs_mask = 0;
   uint8_t fs_gs = 0;
   // The TLB-entry slots of the block's memory accesses (emit_memory.cpp),
   // allocated by the first of emit_block's two passes, reused by the second.

@@ -362,6 +362,61 @@ TEST(JitVsInterpreter, BlocksWithoutFsOrGsAreSharedAndFsBlocksCheckOnEntry) {
   EXPECT_EQ(jit.stats().blocks_translated - translated, 1u) << "only b, for the other FS";
 }
 
+// A block that names FS only is kept without GS's mode bits, and one that
+// names GS only without FS's (Linux's per-CPU code runs with the user's GS
+// loaded or not): a change of the other segment finds the same block, also
+// through a link, and a change of its own segment translates it again.
+TEST(JitVsInterpreter, ABlockThatNamesOneOfFsAndGsIsSharedBetweenStatesOfTheOther) {
+  for (const uint8_t named : {uint8_t{0x64}, uint8_t{0x65}}) {  // FS, GS prefix
+    const int own = named == 0x64 ? core::kFs : core::kGs;
+    const int other = named == 0x64 ? core::kGs : core::kFs;
+    SCOPED_TRACE(own == core::kFs ? "fs" : "gs");
+    Tx86Machine m;
+    JitEngine jit(m.cpu());
+    TestCase c;
+    const uint32_t w = DT_WINDOW;
+    c.insns = {
+        {0x43},        // top: inc ebx        (shared)
+        {0xFF, 0xE6},  //      jmp esi        (to b: an inline-cache exit, then linked)
+        {named, 0xA1, static_cast<uint8_t>(w), static_cast<uint8_t>(w >> 8),
+         static_cast<uint8_t>(w >> 16), static_cast<uint8_t>(w >> 24)},  // b: mov eax, seg:[w]
+        {0x01, 0xC2},                                                    //      add edx, eax
+        {0x49},                                                          //      dec ecx
+        {0x75, 0x00},                                                    //      jnz top
+    };
+    c.insns.back()[1] = static_cast<uint8_t>(c.boundary(0) - c.boundary(c.insns.size()));
+    c.gpr = {0, 40, 0, 0, 0, 0, c.boundary(2), 0};
+    for (int i = 0; i < 4; ++i) {
+      c.window[i] = 0x11;
+      c.window[0x20 + i] = 0x22;
+    }
+    m.load(c);
+    jit.flush();
+    jit.run(m.cpu(), 1000);
+    EXPECT_EQ(m.state().gpr[core::kEdx], 40u * 0x11111111u);
+    uint64_t translated = jit.stats().blocks_translated;
+
+    // The other segment based at 0x20 (plain, not flat): nothing new.
+    m.load(c);
+    m.state().seg[other].base = 0x20;
+    jit.run(m.cpu(), 1000);
+    EXPECT_EQ(m.state().gpr[core::kEdx], 40u * 0x11111111u);
+    EXPECT_EQ(m.state().gpr[core::kEbx], 40u);
+    EXPECT_EQ(jit.stats().blocks_translated, translated) << "b kept for either " << other;
+
+    // Its own segment too: b again, and the linked exit must not run the
+    // old one.
+    translated = jit.stats().blocks_translated;
+    m.load(c);
+    m.state().seg[other].base = 0x20;
+    m.state().seg[own].base = 0x20;
+    jit.run(m.cpu(), 1000);
+    EXPECT_EQ(m.state().gpr[core::kEdx], 40u * 0x22222222u);
+    EXPECT_EQ(m.state().gpr[core::kEbx], 40u);
+    EXPECT_EQ(jit.stats().blocks_translated - translated, 1u) << "only b, for the other " << own;
+  }
+}
+
 // PUSHF in the middle of a block, after each kind of flag producer, 32-
 // and 16-bit: the JIT lowers it (no interpreter call), and the pushed
 // flags must be the interpreter's.
