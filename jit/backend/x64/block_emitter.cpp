@@ -493,10 +493,8 @@ void BlockEmitter::emit_jump_cache_exit_scratch0() {
     lin = kScratch1.r32();
     a.lea(lin, x86::dword_ptr(kScratch0, static_cast<int32_t>(ctx.cs_base)));
   }
-  a.mov(x86::eax, lin);
-  a.shr(x86::eax, 12);
-  a.xor_(x86::eax, lin);
-  a.and_(x86::eax, JumpCache::kMask);
+  a.imul(x86::eax, lin, JumpCache::kHashMul);
+  a.shr(x86::eax, 32 - JumpCache::kBits);
   a.mov(x86::rdx, reinterpret_cast<uint64_t>(ctx.jump_cache));
   a.mov(x86::ecx, ctx.context_id);
   a.jmp(x86::qword_ptr(x86::rdx, x86::rax, 3));
