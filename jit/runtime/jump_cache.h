@@ -30,9 +30,10 @@ namespace tx86::jit {
 
 class JumpCache {
  public:
-  // (15: 32 k slots. 14 lost 82 k more fills to conflicts in the 200-process
-  // run, 16 gained no time there and would not fit the lists' uint16_t.)
-  static constexpr unsigned kBits = 15;
+  // (16: 64 k slots. In the 2000-process run 15 made 1.10 M fills against
+  // 16's 0.52 M, and took 4.38 s against 4.20 s (median of 6); 17 made
+  // 0.25 M for no more time, nor did either change the direct boot's.)
+  static constexpr unsigned kBits = 16;
 
   // A multiplicative hash (the exits compute it too: imul, shr). With
   // lin ^ (lin >> 12), pairs of the kernel's hot branch targets whose page
@@ -71,8 +72,8 @@ class JumpCache {
     Key& k = keys_[i];
     const bool same_page = k.linked && (k.lin >> 12) == (lin >> 12);
     if (!same_page) unlink(i);
-    const uint16_t prev = k.prev;
-    const uint16_t next = k.next;
+    const Slot prev = k.prev;
+    const Slot next = k.next;
     k = Key{eip, lin, mode, cs_limit, code, checked_entry, phys, global, false};
     k.ignored = ignored;
     if (same_page) {
@@ -84,14 +85,14 @@ class JumpCache {
     }
     targets_[i] = checked_entry;
     if (filled_.size() >= 2 * keys_.size()) list_filled_once();
-    filled_.push_back(static_cast<uint16_t>(i));
-    if (!global) local_slots_.push_back(static_cast<uint16_t>(i));
+    filled_.push_back(static_cast<Slot>(i));
+    if (!global) local_slots_.push_back(static_cast<Slot>(i));
   }
   // Makes the entries for addresses in the 4 KiB page at `lin` stale (an
   // INVLPG of it), and no others.
   void make_page_stale(uint32_t lin) {
     const uint32_t page = lin >> 12;
-    for (uint16_t i = heads_[bucket(page)]; i != kNone; i = keys_[i].next) {
+    for (Slot i = heads_[bucket(page)]; i != kNone; i = keys_[i].next) {
       Key& k = keys_[i];
       if ((k.lin >> 12) == page && !k.stale) {
         k.stale = true;
@@ -126,7 +127,7 @@ class JumpCache {
     Key& k = keys_[i];
     k.stale = false;
     targets_[i] = k.checked;
-    local_slots_.push_back(static_cast<uint16_t>(i));
+    local_slots_.push_back(static_cast<Slot>(i));
     return k.code;
   }
   // Forgets a block, if its slot still names it.
@@ -144,7 +145,7 @@ class JumpCache {
       keys_.fill(Key{});
       targets_.fill(miss_);
     } else {
-      for (const uint16_t i : filled_) {
+      for (const Slot i : filled_) {
         keys_[i] = Key{};
         targets_[i] = miss_;
       }
@@ -155,7 +156,7 @@ class JumpCache {
   }
   // Makes every entry stale. (They stay in their pages' lists.)
   void make_stale() {
-    for (const uint16_t i : filled_) {
+    for (const Slot i : filled_) {
       keys_[i].stale = true;
       targets_[i] = miss_;
     }
@@ -163,7 +164,7 @@ class JumpCache {
   }
   // Makes the entries of pages that are not global stale.
   void clear_non_global() {
-    for (const uint16_t i : local_slots_) {
+    for (const Slot i : local_slots_) {
       if (!keys_[i].global) {
         keys_[i].stale = true;
         targets_[i] = miss_;
@@ -173,6 +174,7 @@ class JumpCache {
   }
 
  private:
+  using Slot = uint32_t;  // a slot number in the lists
   struct Key {
     uint32_t eip = 0;
     uint32_t lin = 0;
@@ -186,27 +188,27 @@ class JumpCache {
     uint32_t ignored = 0;  // mode bits the block does not depend on
     // In the list of its page's bucket (heads_), between prev and next.
     bool linked = false;
-    uint16_t prev = 0;
-    uint16_t next = 0;
+    Slot prev = 0;
+    Slot next = 0;
   };
   // Repeats pile up in filled_: list each filled slot once.
   void list_filled_once() {
     filled_.clear();
     for (uint32_t i = 0; i < keys_.size(); ++i) {
-      if (keys_[i].code != nullptr) filled_.push_back(static_cast<uint16_t>(i));
+      if (keys_[i].code != nullptr) filled_.push_back(static_cast<Slot>(i));
     }
   }
-  static constexpr uint16_t kNone = 0xFFFF;
-  static_assert(kBits < 16, "slot numbers and kNone fit a uint16_t");
+  static constexpr Slot kNone = 0xFFFFFFFFu;
+  static_assert(kBits < 32);
   static constexpr unsigned kBucketBits = 12;
   static uint32_t bucket(uint32_t page) { return (page * 0x9E3779B1u) >> (32 - kBucketBits); }
   void link(uint32_t i) {
     Key& k = keys_[i];
-    uint16_t& head = heads_[bucket(k.lin >> 12)];
+    Slot& head = heads_[bucket(k.lin >> 12)];
     k.prev = kNone;
     k.next = head;
-    if (head != kNone) keys_[head].prev = static_cast<uint16_t>(i);
-    head = static_cast<uint16_t>(i);
+    if (head != kNone) keys_[head].prev = static_cast<Slot>(i);
+    head = static_cast<Slot>(i);
     k.linked = true;
   }
   void unlink(uint32_t i) {
@@ -226,11 +228,11 @@ class JumpCache {
   // (Key::prev, next): a page filter of hashed bits made every entry stale
   // on a false alarm (13 k of the direct Linux boot's 70 k INVLPGs), and a
   // map of vectors cost 2% of a run that switches processes.
-  std::array<uint16_t, 1u << kBucketBits> heads_;
+  std::array<Slot, 1u << kBucketBits> heads_;
   std::array<const uint8_t*, 1u << kBits> targets_{};
   std::array<Key, 1u << kBits> keys_{};
-  std::vector<uint16_t> filled_;       // slots filled since the last clear (repeats too)
-  std::vector<uint16_t> local_slots_;  // ... with non-global entries
+  std::vector<Slot> filled_;       // slots filled since the last clear (repeats too)
+  std::vector<Slot> local_slots_;  // ... with non-global entries
 };
 
 }  // namespace tx86::jit
