@@ -124,8 +124,33 @@ void Cpu::write(uint8_t seg, uint32_t off, unsigned size, uint32_t value) {
   write_linear(lin, size, value);
 }
 
+bool Cpu::read_or_fault(uint8_t seg, uint32_t off, unsigned size, uint32_t& value,
+                        GuestFault& fault) {
+  const uint32_t lin = linear_address(seg, off, size, Access::kRead);
+  check_alignment(lin, size);
+  if (!mmu.try_span(state, lin, size, Access::kRead, cpl() == 3, fault)) return false;
+  value = read_linear(lin, size);
+  return true;
+}
+
+bool Cpu::write_or_fault(uint8_t seg, uint32_t off, unsigned size, uint32_t value,
+                         GuestFault& fault) {
+  const uint32_t lin = linear_address(seg, off, size, Access::kWrite);
+  check_alignment(lin, size);
+  if (!mmu.try_span(state, lin, size, Access::kWrite, cpl() == 3, fault)) return false;
+  write_linear(lin, size, value);
+  return true;
+}
+
 void Cpu::probe_write(uint8_t seg, uint32_t off, unsigned size) {
   mmu.probe_write(state, linear_address(seg, off, size, Access::kWrite), size, cpl() == 3);
+}
+
+bool Cpu::fetch_page_or_fault(GuestFault& fault) {
+  const SegmentCache& cs = state.seg[kCs];
+  if (state.eip > cs.limit) return true;
+  return mmu.try_translate(state, cs.base + state.eip, Access::kExecute, cpl() == 3, &fault)
+      .has_value();
 }
 
 unsigned Cpu::fetch_code(uint8_t* out, unsigned max) {

@@ -102,6 +102,12 @@ class Cpu {
   void write32(uint8_t seg, uint32_t off, uint32_t v) { write(seg, off, 4, v); }
   uint32_t read(uint8_t seg, uint32_t off, unsigned size);
   void write(uint8_t seg, uint32_t off, unsigned size, uint32_t value);
+  // As read() and write(), but a page fault comes back in `fault` (false)
+  // instead of as a C++ exception (Mmu::try_translate); other faults are
+  // still thrown. For translated code's helpers, whose page faults are
+  // most of a process's first run.
+  bool read_or_fault(uint8_t seg, uint32_t off, unsigned size, uint32_t& value, GuestFault& fault);
+  bool write_or_fault(uint8_t seg, uint32_t off, unsigned size, uint32_t value, GuestFault& fault);
   // Raises the fault a write would raise, without writing.
   void probe_write(uint8_t seg, uint32_t off, unsigned size);
 
@@ -118,6 +124,10 @@ class Cpu {
   // limit or before a page that faults. Returns how many were copied; if
   // none, raises the fault the first byte's fetch causes.
   unsigned fetch_code(uint8_t* out, unsigned max);
+  // Whether the page of CS:EIP translates for a fetch: false with the #PF
+  // that fetch_code would raise (CR2 set), without a C++ exception. (True
+  // past the CS limit: fetch_code raises that #GP.)
+  bool fetch_page_or_fault(GuestFault& fault);
   // The n bytes at CS:EIP where they are, when all of them are within the
   // CS limit, on one page and that page's TLB entry is filled; else
   // nullptr (fetch_code then). Most fetches, without the copy.

@@ -105,6 +105,9 @@ bool Interpreter::execute(Cpu& cpu, GuestFault& out) {
     std::span<const uint8_t> code;
     if (const uint8_t* in_place = cpu.code_in_place(kMaxInsnLength)) {
       code = {in_place, kMaxInsnLength};
+    } else if (!cpu.fetch_page_or_fault(out)) {
+      s.debug_trap = 0;  // (as for a fault thrown, below)
+      return false;
     } else {
       code = {bytes, cpu.fetch_code(bytes, kMaxInsnLength)};
     }

@@ -12,24 +12,32 @@ struct Walk {
   PhysAddr page;
   bool fast_write;  // writes allowed at this privilege and the D bit is set
   bool global;
+  // The walk failed: this access raises #PF with this error code (bits
+  // P, RSVD; page_fault() adds W and U).
+  bool fault = false;
+  uint32_t code = 0;
 };
 
-[[noreturn]] void page_fault(CpuState& s, uint32_t lin, uint32_t code, Access access, bool user) {
+Walk fault_walk(uint32_t code) {
+  return Walk{0, false, false, true, code};
+}
+
+GuestFault page_fault(CpuState& s, uint32_t lin, uint32_t code, Access access, bool user) {
   if (access == Access::kWrite) code |= pf::kWrite;
   if (user) code |= pf::kUser;
   s.cr2 = lin;
-  raise_fault(vec::kPf, code);
+  return GuestFault{vec::kPf, true, code};
 }
 
 // The two-level walk of SDM Vol. 3, 4.3, setting A and D bits as the access
 // requires. Permissions combine both levels: U/S and R/W must allow the
 // access at the PDE and at the PTE.
-Walk walk(MemoryBus& bus, CpuState& s, uint32_t lin, Access access, bool user) {
+Walk walk(MemoryBus& bus, const CpuState& s, uint32_t lin, Access access, bool user) {
   const bool write = access == Access::kWrite;
   const bool wp = (s.cr0 & cr0::kWp) != 0;
   const PhysAddr pde_addr = (s.cr3 & ~kPageMask) | ((lin >> 20) & 0xFFC);
   uint32_t pde = bus.read32(pde_addr);
-  if (!(pde & pte::kPresent)) page_fault(s, lin, 0, access, user);
+  if (!(pde & pte::kPresent)) return fault_walk(0);
 
   auto allowed = [&](uint32_t perms) {
     if (user && !(perms & pte::kUser)) return false;
@@ -41,8 +49,8 @@ Walk walk(MemoryBus& bus, CpuState& s, uint32_t lin, Access access, bool user) {
 
   if ((pde & pte::kLargePage) && (s.cr4 & cr4::kPse)) {
     // Bits 21:12 of a 4 MiB PDE are reserved without PSE-36 and PAT.
-    if (pde & 0x003FF000u) page_fault(s, lin, pf::kProtection | pf::kReserved, access, user);
-    if (!allowed(pde)) page_fault(s, lin, pf::kProtection, access, user);
+    if (pde & 0x003FF000u) return fault_walk(pf::kProtection | pf::kReserved);
+    if (!allowed(pde)) return fault_walk(pf::kProtection);
     const uint32_t want = pte::kAccessed | (write ? pte::kDirty : 0);
     if ((pde & want) != want) {
       pde |= want;
@@ -54,9 +62,9 @@ Walk walk(MemoryBus& bus, CpuState& s, uint32_t lin, Access access, bool user) {
 
   const PhysAddr pte_addr = (pde & ~kPageMask) | ((lin >> 10) & 0xFFC);
   uint32_t entry = bus.read32(pte_addr);
-  if (!(entry & pte::kPresent)) page_fault(s, lin, 0, access, user);
+  if (!(entry & pte::kPresent)) return fault_walk(0);
   const uint32_t perms = pde & entry;
-  if (!allowed(perms)) page_fault(s, lin, pf::kProtection, access, user);
+  if (!allowed(perms)) return fault_walk(pf::kProtection);
   if (!(pde & pte::kAccessed)) {
     pde |= pte::kAccessed;
     bus.write32(pde_addr, pde);
@@ -144,9 +152,21 @@ void Mmu::flush_page(uint32_t lin) {
 }
 
 const TlbEntry& Mmu::fill(CpuState& s, uint32_t lin, Access access, bool user) {
+  uint32_t code = 0;
+  const TlbEntry* e = try_fill(s, lin, access, user, code);
+  if (e == nullptr) throw page_fault(s, lin, code, access, user);
+  return *e;
+}
+
+const TlbEntry* Mmu::try_fill(CpuState& s, uint32_t lin, Access access, bool user,
+                              uint32_t& fault_code) {
   const uint32_t page = lin & ~kPageMask;
   Walk w{page, true, false};
   if (s.cr0 & cr0::kPg) w = walk(bus_, s, lin, access, user);
+  if (w.fault) {
+    fault_code = w.code;
+    return nullptr;
+  }
 
   TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
   e = TlbEntry{};
@@ -173,7 +193,7 @@ const TlbEntry& Mmu::fill(CpuState& s, uint32_t lin, Access access, bool user) {
   if (w.fast_write) {
     e.write_tag = page | (wr != nullptr && journal_ == nullptr ? 0 : kTlbSlow);
   }
-  return e;
+  return &e;
 }
 
 PhysAddr Mmu::translate(CpuState& s, uint32_t lin, Access access, bool user) {
@@ -182,6 +202,27 @@ PhysAddr Mmu::translate(CpuState& s, uint32_t lin, Access access, bool user) {
   const uint64_t tag = access == Access::kWrite ? e.write_tag : e.read_tag;
   if ((tag & ~kTlbSlow) == page) return e.phys_page | (lin & kPageMask);
   return fill(s, lin, access, user).phys_page | (lin & kPageMask);
+}
+
+std::optional<PhysAddr> Mmu::try_translate(CpuState& s, uint32_t lin, Access access, bool user,
+                                           GuestFault* fault) {
+  const uint32_t page = lin & ~kPageMask;
+  const TlbEntry& e = tlb_[user][(lin >> kPageShift) & (kTlbSize - 1)];
+  const uint64_t tag = access == Access::kWrite ? e.write_tag : e.read_tag;
+  if ((tag & ~kTlbSlow) == page) return e.phys_page | (lin & kPageMask);
+  uint32_t code = 0;
+  const TlbEntry* filled = try_fill(s, lin, access, user, code);
+  if (filled != nullptr) return filled->phys_page | (lin & kPageMask);
+  if (fault != nullptr) *fault = page_fault(s, lin, code, access, user);
+  return std::nullopt;
+}
+
+bool Mmu::try_span(CpuState& s, uint32_t lin, unsigned size, Access access, bool user,
+                   GuestFault& fault) {
+  if (!try_translate(s, lin, access, user, &fault)) return false;
+  const uint32_t last = lin + size - 1;
+  if ((last & ~kPageMask) == (lin & ~kPageMask)) return true;
+  return try_translate(s, last & ~kPageMask, access, user, &fault).has_value();
 }
 
 void Mmu::probe_write(CpuState& s, uint32_t lin, unsigned size, bool user) {

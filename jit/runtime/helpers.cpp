@@ -170,12 +170,15 @@ extern "C" void helper_x87_leave(core::CpuState* s) {
 
 extern "C" uint64_t helper_load(core::CpuState* s, uint32_t seg, uint32_t offset, uint32_t size) {
   core::Cpu& cpu = core::Cpu::of(s);
+  core::GuestFault f{};
   try {
-    return cpu.read(static_cast<uint8_t>(seg), offset, size);
-  } catch (const core::GuestFault& f) {
-    cpu.pending_fault = f;
-    return uint64_t{status(ExitStatus::kFault)} << 32;
+    uint32_t value = 0;
+    if (cpu.read_or_fault(static_cast<uint8_t>(seg), offset, size, value, f)) return value;
+  } catch (const core::GuestFault& thrown) {
+    f = thrown;
   }
+  cpu.pending_fault = f;
+  return uint64_t{status(ExitStatus::kFault)} << 32;
 }
 
 extern "C" void helper_raise(core::CpuState* s, uint32_t vector, uint32_t error) {
@@ -188,7 +191,11 @@ extern "C" uint32_t helper_store(core::CpuState* s, uint32_t seg, uint32_t offse
   const uint64_t code_writes = cpu.mem.code_writes();
   const uint64_t mappings = cpu.mmu.mapping_generation();
   try {
-    cpu.write(static_cast<uint8_t>(seg), offset, size, value);
+    core::GuestFault f{};
+    if (!cpu.write_or_fault(static_cast<uint8_t>(seg), offset, size, value, f)) {
+      cpu.pending_fault = f;
+      return status(ExitStatus::kFault);
+    }
   } catch (const core::GuestFault& f) {
     cpu.pending_fault = f;
     return status(ExitStatus::kFault);

@@ -433,10 +433,9 @@ const uint8_t* JitEngine::cached_code(core::Cpu& cpu, uint32_t mode) {
   if (const uint8_t* code = jump_cache_.find(s.eip, lin, mode, cs.limit)) return code;
   const std::optional<uint32_t> phys = jump_cache_.stale_phys(s.eip, lin, mode, cs.limit);
   if (!phys) return nullptr;
-  try {
-    if (cpu.mmu.translate(s, lin, core::Access::kExecute, cpu.cpl() == 3) != *phys) return nullptr;
-  } catch (const core::GuestFault&) {
-    return nullptr;  // (lookup finds out again, and the interpreter raises it)
+  // (A page fault: lookup finds out again, and the interpreter raises it.)
+  if (cpu.mmu.try_translate(s, lin, core::Access::kExecute, cpu.cpl() == 3) != *phys) {
+    return nullptr;
   }
   return jump_cache_.revive(lin);
 }
@@ -470,11 +469,10 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
     }
   }
   BlockKey key;
-  try {
-    key.phys = cpu.mmu.translate(s, cs.base + s.eip, core::Access::kExecute, cpu.cpl() == 3);
-  } catch (const core::GuestFault&) {
-    return nullptr;  // the interpreter raises the fetch fault
-  }
+  const std::optional<core::PhysAddr> phys =
+      cpu.mmu.try_translate(s, cs.base + s.eip, core::Access::kExecute, cpu.cpl() == 3);
+  if (!phys) return nullptr;  // the interpreter raises the fetch fault
+  key.phys = *phys;
   key.eip = s.eip;
   key.cs_base = cs.base;
   key.cs_limit = cs.limit;

@@ -28,12 +28,24 @@ class MmuTest : public ::testing::Test {
     bus.write32(kPt + ((lin >> 12) & 0x3FF) * 4, phys | bits);
   }
 
+  // The #PF's error code, as translate() throws it; try_translate() must
+  // return the same fault, and leave CR2 alone when only asked whether.
   uint32_t fault_code(uint32_t lin, Access access, bool user) {
+    s.cr2 = 0x5A5A5A5A;
+    EXPECT_FALSE(mmu.try_translate(s, lin, access, user).has_value());
+    EXPECT_EQ(s.cr2, 0x5A5A5A5Au) << "a probe sets no CR2";
+    GuestFault returned{};
+    EXPECT_FALSE(mmu.try_translate(s, lin, access, user, &returned).has_value());
+    EXPECT_EQ(s.cr2, lin);
+    s.cr2 = 0;
     try {
       mmu.translate(s, lin, access, user);
     } catch (const GuestFault& f) {
       EXPECT_EQ(f.vector, vec::kPf);
       EXPECT_EQ(s.cr2, lin);
+      EXPECT_EQ(returned.vector, f.vector);
+      EXPECT_EQ(returned.has_error_code, f.has_error_code);
+      EXPECT_EQ(returned.error_code, f.error_code);
       return f.error_code;
     }
     ADD_FAILURE() << "no page fault";
@@ -187,6 +199,24 @@ TEST_F(MmuTest, AccessAcrossPagesFaultsOnTheSecondPageBeforeWritingAnything) {
     EXPECT_EQ(s.cr2, 0x00408000u);
   }
   EXPECT_EQ(bus.read16(0x300FFE), 0u);
+}
+
+// try_span checks an access's pages in the order read() and write()
+// translate them, without a C++ exception: the first page's fault before
+// the second's.
+TEST_F(MmuTest, TrySpanReturnsTheFaultOfTheFirstPageThatHasOne) {
+  map_4k(0x00405000, 0x00300000, pte::kPresent | pte::kWritable | pte::kUser);
+  map_4k(0x00406000, 0x00301000, pte::kPresent | pte::kUser);  // read-only
+  GuestFault f{};
+  EXPECT_TRUE(mmu.try_span(s, 0x00405FFE, 4, Access::kRead, true, f));
+  EXPECT_TRUE(mmu.try_span(s, 0x00405FF0, 4, Access::kWrite, true, f));
+  EXPECT_FALSE(mmu.try_span(s, 0x00405FFE, 4, Access::kWrite, true, f));
+  EXPECT_EQ(f.vector, vec::kPf);
+  EXPECT_EQ(f.error_code, pf::kProtection | pf::kWrite | pf::kUser);
+  EXPECT_EQ(s.cr2, 0x00406000u);
+  EXPECT_FALSE(mmu.try_span(s, 0x00404FFE, 4, Access::kWrite, true, f));  // both fault
+  EXPECT_EQ(f.error_code, pf::kWrite | pf::kUser);
+  EXPECT_EQ(s.cr2, 0x00404FFEu);
 }
 
 TEST_F(MmuTest, MmioPagesGoThroughTheBus) {
