@@ -320,20 +320,18 @@ TEST(JitVsInterpreter, ShiftsByMoreThanOneGiveTheModelsOverflowFlag) {
   }
 }
 
-// A block that names neither FS nor GS is kept without their mode bits
-// and shared between their states (block_mode.h); a block that names FS
-// is kept per state and checks CpuState::jit_fs_gs on entry, also when a
-// shared block's exit was linked to it in another state.
-TEST(JitVsInterpreter, BlocksWithoutFsOrGsAreSharedAndFsBlocksCheckOnEntry) {
-  Tx86Machine m;
-  JitEngine jit(m.cpu());
+// A loop of two blocks: `top`, which names no segment, and `b`, which
+// reads through the segment of `prefix` (0x64 FS, 0x65 GS) and adds it to
+// EDX, 40 times. The dword it reads is 0x11111111 with the segment based
+// at 0, 0x22222222 based at 0x20.
+TestCase segment_loop_case(uint8_t prefix) {
   TestCase c;
   const uint32_t w = DT_WINDOW;
   c.insns = {
       {0x43},        // top: inc ebx        (shared)
       {0xFF, 0xE6},  //      jmp esi        (to b: an inline-cache exit, then linked)
-      {0x64, 0xA1, static_cast<uint8_t>(w), static_cast<uint8_t>(w >> 8),
-       static_cast<uint8_t>(w >> 16), static_cast<uint8_t>(w >> 24)},  // b: mov eax, fs:[w]
+      {prefix, 0xA1, static_cast<uint8_t>(w), static_cast<uint8_t>(w >> 8),
+       static_cast<uint8_t>(w >> 16), static_cast<uint8_t>(w >> 24)},  // b: mov eax, seg:[w]
       {0x01, 0xC2},                                                    //      add edx, eax
       {0x49},                                                          //      dec ecx
       {0x75, 0x00},                                                    //      jnz top
@@ -344,6 +342,17 @@ TEST(JitVsInterpreter, BlocksWithoutFsOrGsAreSharedAndFsBlocksCheckOnEntry) {
     c.window[i] = 0x11;
     c.window[0x20 + i] = 0x22;
   }
+  return c;
+}
+
+// A block that names neither FS nor GS is kept without their mode bits
+// and shared between their states (block_mode.h); a block that names FS
+// is kept per state and checks CpuState::jit_fs_gs on entry, also when a
+// shared block's exit was linked to it in another state.
+TEST(JitVsInterpreter, BlocksWithoutFsOrGsAreSharedAndFsBlocksCheckOnEntry) {
+  Tx86Machine m;
+  JitEngine jit(m.cpu());
+  const TestCase c = segment_loop_case(0x64);
   m.load(c);
   jit.flush();
   jit.run(m.cpu(), 1000);
@@ -373,23 +382,7 @@ TEST(JitVsInterpreter, ABlockThatNamesOneOfFsAndGsIsSharedBetweenStatesOfTheOthe
     SCOPED_TRACE(own == core::kFs ? "fs" : "gs");
     Tx86Machine m;
     JitEngine jit(m.cpu());
-    TestCase c;
-    const uint32_t w = DT_WINDOW;
-    c.insns = {
-        {0x43},        // top: inc ebx        (shared)
-        {0xFF, 0xE6},  //      jmp esi        (to b: an inline-cache exit, then linked)
-        {named, 0xA1, static_cast<uint8_t>(w), static_cast<uint8_t>(w >> 8),
-         static_cast<uint8_t>(w >> 16), static_cast<uint8_t>(w >> 24)},  // b: mov eax, seg:[w]
-        {0x01, 0xC2},                                                    //      add edx, eax
-        {0x49},                                                          //      dec ecx
-        {0x75, 0x00},                                                    //      jnz top
-    };
-    c.insns.back()[1] = static_cast<uint8_t>(c.boundary(0) - c.boundary(c.insns.size()));
-    c.gpr = {0, 40, 0, 0, 0, 0, c.boundary(2), 0};
-    for (int i = 0; i < 4; ++i) {
-      c.window[i] = 0x11;
-      c.window[0x20 + i] = 0x22;
-    }
+    const TestCase c = segment_loop_case(named);
     m.load(c);
     jit.flush();
     jit.run(m.cpu(), 1000);
