@@ -89,10 +89,12 @@ TEST_F(BackgroundTranslation, ABlockThatKeepsComingBackIsNotLeftWaiting) {
   jit_.hold_background(true);
   run(total);
   // The thread built nothing: asked for at the fourth pass, the block
-  // waited 16 more, and then the dispatcher translated it itself.
+  // waited kMaxPendingVisits more, and then the dispatcher translated it
+  // itself.
+  static_assert(4 + JitEngine::kMaxPendingVisits < 200);
   EXPECT_EQ(jit_.stats().blocks_translated, 1u);
   EXPECT_EQ(jit_.stats().taken_over, 1u);
-  EXPECT_EQ(jit_.stats().interpreted, 1u + 3 * (4 + 16) + 1);
+  EXPECT_EQ(jit_.stats().interpreted, 1u + 3 * (4 + JitEngine::kMaxPendingVisits) + 1);
   // The thread skips the job (cancelled before it began), or its copy, had
   // it begun, is dropped.
   jit_.hold_background(false);
