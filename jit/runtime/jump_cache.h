@@ -21,6 +21,7 @@
 // page walk, not a block search. A slot goes when its block is dropped.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -51,8 +52,8 @@ class JumpCache {
   // The stub empty slots jump to; clears the table.
   void set_miss(const uint8_t* miss) {
     miss_ = miss;
-    keys_.fill(Key{});
-    targets_.fill(miss_);
+    std::fill(keys_.begin(), keys_.end(), Key{});
+    std::fill(targets_.begin(), targets_.end(), miss_);
     filled_.clear();
     heads_.fill(kNone);
     clear();
@@ -142,8 +143,8 @@ class JumpCache {
   // clears come with every INVLPG of a page it may hold.)
   void clear() {
     if (filled_.size() >= keys_.size()) {
-      keys_.fill(Key{});
-      targets_.fill(miss_);
+      std::fill(keys_.begin(), keys_.end(), Key{});
+      std::fill(targets_.begin(), targets_.end(), miss_);
     } else {
       for (const Slot i : filled_) {
         keys_[i] = Key{};
@@ -229,8 +230,9 @@ class JumpCache {
   // on a false alarm (13 k of the direct Linux boot's 70 k INVLPGs), and a
   // map of vectors cost 2% of a run that switches processes.
   std::array<Slot, 1u << kBucketBits> heads_;
-  std::array<const uint8_t*, 1u << kBits> targets_{};
-  std::array<Key, 1u << kBits> keys_{};
+  // (On the heap: 4 MiB in all, too much for a JitEngine on a stack.)
+  std::vector<const uint8_t*> targets_ = std::vector<const uint8_t*>(1u << kBits);
+  std::vector<Key> keys_ = std::vector<Key>(1u << kBits);
   std::vector<Slot> filled_;       // slots filled since the last clear (repeats too)
   std::vector<Slot> local_slots_;  // ... with non-global entries
 };
