@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
@@ -190,6 +191,9 @@ class Cpu {
   // At an instruction boundary: takes a pending maskable interrupt, unless
   // IF is clear or the STI/MOV SS shadow (which this consumes) holds it off.
   void poll_interrupts();
+  // Logs every interrupt and exception delivered (and a triple fault) to
+  // `log`, a line each, as QEMU's -d int does; nullptr: none. (-d int)
+  void set_event_log(std::FILE* log) { event_log_ = log; }
 
   // --- I/O permission (io_permission.cpp, SDM Vol. 1, 19.5): raises #GP(0)
   // unless CPL <= IOPL outside virtual-8086 mode, or the TSS I/O bitmap
@@ -205,6 +209,7 @@ class Cpu {
 
  private:
   void deliver(uint8_t vector, EventKind kind, bool has_error, uint32_t error_code);
+  void log_event(uint8_t vector, EventKind kind, bool has_error, uint32_t error_code);
   void deliver_real(uint8_t vector);
   void deliver_protected(uint8_t vector, EventKind kind, bool has_error, uint32_t error_code);
   void far_transfer_protected(uint16_t selector, uint32_t offset, unsigned opsize, bool call);
@@ -225,6 +230,8 @@ class Cpu {
   int64_t tsc_offset_ = 0;
   std::atomic<bool> stop_{false};
   bool shutdown_ = false;
+  std::FILE* event_log_ = nullptr;
+  uint64_t events_logged_ = 0;
 };
 
 // True when [offset, offset+size) lies inside the segment (expand-down aware).

@@ -111,7 +111,24 @@ void Cpu::deliver_protected(uint8_t vector, EventKind kind, bool has_error, uint
   if (!trap_gate) s.eflags &= ~flags::kIf;
 }
 
+// One line an event, before it is delivered, with what QEMU's -d int shows
+// first: the vector, error code, whether INT n raised it, CPL, CS:EIP (the
+// return address for traps and INT n), SS:ESP and CR2.
+void Cpu::log_event(uint8_t vector, EventKind kind, bool has_error, uint32_t error_code) {
+  const char* what = kind == EventKind::kExternal    ? "irq"
+                     : kind == EventKind::kException ? "exc"
+                                                     : "int";
+  std::fprintf(event_log_,
+               "%6llu: %s v=%02x e=%04x i=%d cpl=%u IP=%04x:%08x pc=%08x SP=%04x:%08x CR2=%08x "
+               "EFL=%08x\n",
+               static_cast<unsigned long long>(events_logged_++), what, vector,
+               has_error ? error_code : 0u, kind == EventKind::kSoftware ? 1 : 0, cpl(),
+               state.seg[kCs].selector, state.eip, state.seg[kCs].base + state.eip,
+               state.seg[kSs].selector, state.gpr[kEsp], state.cr2, state.eflags);
+}
+
 void Cpu::deliver(uint8_t vector, EventKind kind, bool has_error, uint32_t error_code) {
+  if (event_log_ != nullptr) log_event(vector, kind, has_error, error_code);
   if (state.protected_mode()) {
     deliver_protected(vector, kind, has_error, error_code);
   } else {
@@ -144,6 +161,10 @@ void Cpu::deliver_exception(const GuestFault& fault) {
     } catch (const GuestFault& second) {
       if (f.vector == vec::kDf) {
         shutdown_ = true;  // triple fault
+        if (event_log_ != nullptr) {
+          std::fprintf(event_log_, "%6llu: triple fault (v=%02x while delivering #DF)\n",
+                       static_cast<unsigned long long>(events_logged_++), second.vector);
+        }
         return;
       }
       f = becomes_double_fault(f.vector, second.vector) ? GuestFault{vec::kDf, true, 0} : second;

@@ -125,6 +125,12 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
                "write /tmp/perf-PID.map so that perf can name translated code");
   app.add_flag("--stats", o.stats, "print execution statistics at exit (on stderr)");
   app.add_flag("--trace", o.trace, "log every executed instruction with the registers");
+  std::vector<std::string> log_items;
+  app.add_option("-d", log_items,
+                 "log these on stderr, a comma-separated list (as QEMU): int (every interrupt "
+                 "and exception delivered, a line each)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"int"}));
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
@@ -175,6 +181,7 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
   }
   o.exit_mode = exit_mode == "raw" ? dev::DebugExitMode::kRaw : dev::DebugExitMode::kQemu;
   if (timeout_opt->count() > 0) o.timeout_seconds = timeout;
+  for (const std::string& item : log_items) o.log_interrupts = o.log_interrupts || item == "int";
   o.log_level = spdlog::level::from_str(log_level);
   return o;
 }

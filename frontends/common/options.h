@@ -40,6 +40,7 @@ struct Options {
   dev::DebugExitMode exit_mode = dev::DebugExitMode::kQemu;
   std::optional<double> timeout_seconds;
   bool trace = false;
+  bool log_interrupts = false;  // -d int
   bool no_reboot = false;
   std::string cpu_engine = "jit";  // jit, interp, verify
   bool stats = false;

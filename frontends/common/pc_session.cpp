@@ -88,6 +88,7 @@ PcSession::PcSession(const Options& options, core::ClockMode clock, const char* 
   } else {
     machine.set_engine(std::make_unique<core::Interpreter>(tracer_.get()));
   }
+  if (options.log_interrupts) machine.cpu().set_event_log(stderr);
   dev::BoardConfig board_config;
   board_config.debugcon = debugcon_.get();
   board_config.exit_mode = options.exit_mode;

@@ -92,6 +92,12 @@ expect 124 1 "timeout" -- --bios "$work/loop.bin" --timeout 0.2
 expect 4 1 "guest stopped" -- --bios "$work/cli-hlt.bin"
 expect 6 1 "triple fault" -- --bios "$work/triple.bin" --no-reboot
 expect 124 1 "timeout" -- --bios "$work/triple.bin" --timeout 0.3
+# -d int: a line for each event, before it is delivered (the INT 3, the #GP
+# its IDT limit raises, the #DF) and one for the triple fault.
+expect 6 5 "     0: int v=03 e=0000 i=1 cpl=0 IP=f000:0000fff7" -- --bios "$work/triple.bin" --no-reboot -d int
+expect 6 5 "     1: exc v=0d e=001a i=0" -- --bios "$work/triple.bin" --no-reboot -d int
+expect 6 5 "     3: triple fault (v=0d while delivering #DF)" -- --bios "$work/triple.bin" --no-reboot -d int
+expect 2 1 "-d: foo not in" -- --bios "$work/loop.bin" -d int,foo
 expect 11 0 "" -- --bios "$work/exit5.bin"
 expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw
 expect 5 any "trace F000:0000FFF0" -- --bios "$work/exit5.bin" --trace --exit-mode raw --log-level error
