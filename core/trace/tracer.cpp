@@ -47,6 +47,14 @@ std::string Tracer::disassemble_one(std::span<const uint8_t> bytes, bool code32,
 }
 
 void Tracer::trace(const CpuState& s, std::span<const uint8_t> bytes) {
+  if (!started_) {
+    if (s.seg[kCs].base + s.eip != from_) return;
+    started_ = true;
+  }
+  if (left_) {
+    if (*left_ == 0) return;
+    --*left_;
+  }
   size_t length = 0;
   const std::string text = disassemble_one(bytes, s.code32(), s.eip, length);
 
@@ -58,6 +66,7 @@ void Tracer::trace(const CpuState& s, std::span<const uint8_t> bytes) {
       s.seg[kCs].selector, s.eip, hex, text, s.gpr[kEax], s.gpr[kEbx], s.gpr[kEcx], s.gpr[kEdx],
       s.gpr[kEsi], s.gpr[kEdi], s.gpr[kEbp], s.gpr[kEsp], s.eflags, s.seg[kDs].selector,
       s.seg[kEs].selector, s.seg[kSs].selector);
+  if (left_ && *left_ == 0) spdlog::info("trace: that was the last of --trace-count");
 }
 
 }  // namespace tx86::core

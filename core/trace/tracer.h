@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -18,7 +19,16 @@ class Tracer {
   Tracer(const Tracer&) = delete;
   Tracer& operator=(const Tracer&) = delete;
 
+  // Logs the instruction in `bytes` at CS:EIP, when it is inside the
+  // window (set_window).
   void trace(const CpuState& s, std::span<const uint8_t> bytes);
+  // Traces from the first instruction at linear address `from` (nullopt:
+  // from the start), `count` instructions (nullopt: to the end).
+  void set_window(std::optional<uint32_t> from, std::optional<uint64_t> count) {
+    started_ = !from.has_value();
+    from_ = from.value_or(0);
+    left_ = count;
+  }
   // The first instruction in bytes, as text ("(bad)" when undecodable).
   std::string disassemble(std::span<const uint8_t> bytes, bool code32, uint32_t eip) const;
 
@@ -28,6 +38,9 @@ class Tracer {
 
   size_t cs16_ = 0;  // capstone handles (csh)
   size_t cs32_ = 0;
+  bool started_ = true;
+  uint32_t from_ = 0;
+  std::optional<uint64_t> left_;  // instructions still to trace
 };
 
 }  // namespace tx86::core

@@ -125,6 +125,13 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
                "write /tmp/perf-PID.map so that perf can name translated code");
   app.add_flag("--stats", o.stats, "print execution statistics at exit (on stderr)");
   app.add_flag("--trace", o.trace, "log every executed instruction with the registers");
+  std::string trace_from;
+  auto* trace_from_opt = app.add_option(
+      "--trace-from", trace_from,
+      "--trace from the first instruction at this linear address (hex, e.g. 0xc1000000)");
+  app.add_option("--trace-count", o.trace_count,
+                 "--trace this many instructions, then stop tracing")
+      ->check(CLI::PositiveNumber);
   std::vector<std::string> log_items;
   app.add_option("-d", log_items,
                  "log these on stderr, a comma-separated list (as QEMU): int (every interrupt "
@@ -155,6 +162,16 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
     return exit_status::kUsage;
   }
   o.memory_bytes = *bytes;
+  if (trace_from_opt->count() > 0) {
+    const auto from = parse_hex32(trace_from);
+    if (!from) {
+      std::fprintf(stderr, "tx86: --trace-from: '%s' is not a 32-bit hex address\n",
+                   trace_from.c_str());
+      return exit_status::kUsage;
+    }
+    o.trace_from = *from;
+  }
+  o.trace = o.trace || o.trace_from || o.trace_count;
   try {
     if (boot_opt->count() > 0) o.boot = parse_boot(boot);
     if (rtc_opt->count() > 0) o.rtc_base = parse_rtc_base(rtc);

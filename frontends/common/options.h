@@ -40,7 +40,9 @@ struct Options {
   dev::DebugExitMode exit_mode = dev::DebugExitMode::kQemu;
   std::optional<double> timeout_seconds;
   bool trace = false;
-  bool log_interrupts = false;  // -d int
+  std::optional<uint32_t> trace_from;   // --trace-from: a linear address
+  std::optional<uint64_t> trace_count;  // --trace-count
+  bool log_interrupts = false;          // -d int
   bool no_reboot = false;
   std::string cpu_engine = "jit";  // jit, interp, verify
   bool stats = false;

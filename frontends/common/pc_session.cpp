@@ -59,7 +59,10 @@ PcSession::PcSession(const Options& options, core::ClockMode clock, const char* 
     serial_.push_back(make_char_backend(spec, "--serial", [&machine] { machine.request_exit(0); }));
   }
 
-  if (options.trace) tracer_ = std::make_unique<core::Tracer>();
+  if (options.trace) {
+    tracer_ = std::make_unique<core::Tracer>();
+    tracer_->set_window(options.trace_from, options.trace_count);
+  }
   // --trace logs every instruction, which only the interpreter sees.
   if (options.cpu_engine != "interp" && !options.trace) {
     jit::JitOptions jit_options;

@@ -1,6 +1,7 @@
 #include "frontends/common/size_parse.h"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <string>
 
@@ -47,6 +48,16 @@ std::optional<uint64_t> parse_size(std::string_view text) {
     return std::nullopt;
   }
   return static_cast<uint64_t>(bytes);
+}
+
+std::optional<uint32_t> parse_hex32(std::string_view text) {
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+    text.remove_prefix(2);
+  if (text.empty() || text.size() > 8) return std::nullopt;
+  uint32_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
+  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 }  // namespace tx86::fe

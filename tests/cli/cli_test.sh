@@ -101,6 +101,20 @@ expect 2 1 "-d: foo not in" -- --bios "$work/loop.bin" -d int,foo
 expect 11 0 "" -- --bios "$work/exit5.bin"
 expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw
 expect 5 any "trace F000:0000FFF0" -- --bios "$work/exit5.bin" --trace --exit-mode raw --log-level error
+# --trace-from and --trace-count: a window of the trace, one instruction
+# here (the OUT, then the MOV).
+expect_traced() {
+  local traced
+  traced=$(grep -c "trace F000" "$work/err")
+  if [[ $traced -ne $1 ]]; then
+    echo "FAIL: $traced instructions traced, want $1"; failures=$((failures + 1))
+  fi
+}
+expect 5 any "trace F000:0000FFF2" -- --bios "$work/exit5.bin" --trace-from 0xFFFFFFF2 --exit-mode raw
+expect_traced 1
+expect 5 any "trace F000:0000FFF0" -- --bios "$work/exit5.bin" --trace-count 1 --exit-mode raw
+expect_traced 1
+expect 2 1 "--trace-from: 'zz' is not" -- --bios "$work/exit5.bin" --trace-from zz
 
 # --cmos keeps the CMOS RAM: a guest writes byte 0x50, a second run reads it.
 # mov al, 0x50; out 0x70, al; mov al, 0x5a; out 0x71, al; mov al, 0; out 0xf4, al

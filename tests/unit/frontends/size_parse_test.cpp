@@ -28,5 +28,18 @@ TEST(SizeParse, MalformedSizesAreRejected) {
   EXPECT_FALSE(parse_size("99999999999999999999G"));
 }
 
+TEST(ParseHex32, TakesHexWithOrWithoutThePrefixUpTo32Bits) {
+  EXPECT_EQ(parse_hex32("c1000000"), 0xC1000000u);
+  EXPECT_EQ(parse_hex32("0xFFFFFFF0"), 0xFFFFFFF0u);
+  EXPECT_EQ(parse_hex32("0X10"), 0x10u);
+  EXPECT_EQ(parse_hex32("0"), 0u);
+  EXPECT_FALSE(parse_hex32(""));
+  EXPECT_FALSE(parse_hex32("0x"));
+  EXPECT_FALSE(parse_hex32("zz"));
+  EXPECT_FALSE(parse_hex32("12g"));
+  EXPECT_FALSE(parse_hex32("100000000"));  // 33 bits
+  EXPECT_FALSE(parse_hex32("-1"));
+}
+
 }  // namespace
 }  // namespace tx86::fe
