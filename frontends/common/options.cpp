@@ -162,17 +162,14 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
     return exit_status::kUsage;
   }
   o.memory_bytes = *bytes;
-  if (trace_from_opt->count() > 0) {
-    const auto from = parse_hex32(trace_from);
-    if (!from) {
-      std::fprintf(stderr, "tx86: --trace-from: '%s' is not a 32-bit hex address\n",
-                   trace_from.c_str());
-      return exit_status::kUsage;
-    }
-    o.trace_from = *from;
-  }
-  o.trace = o.trace || o.trace_from || o.trace_count;
   try {
+    if (trace_from_opt->count() > 0) {
+      const auto from = parse_hex32(trace_from);
+      if (!from) {
+        throw core::UserError("--trace-from: '" + trace_from + "' is not a 32-bit hex address");
+      }
+      o.trace_from = *from;
+    }
     if (boot_opt->count() > 0) o.boot = parse_boot(boot);
     if (rtc_opt->count() > 0) o.rtc_base = parse_rtc_base(rtc);
     for (unsigned i = 0; i < 4; ++i) {
@@ -196,6 +193,7 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
     std::fprintf(stderr, "tx86: %s\n", e.what());
     return exit_status::kUsage;
   }
+  o.trace = o.trace || o.trace_from || o.trace_count;
   o.exit_mode = exit_mode == "raw" ? dev::DebugExitMode::kRaw : dev::DebugExitMode::kQemu;
   if (timeout_opt->count() > 0) o.timeout_seconds = timeout;
   for (const std::string& item : log_items) o.log_interrupts = o.log_interrupts || item == "int";
