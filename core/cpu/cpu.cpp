@@ -95,11 +95,13 @@ void Cpu::check_data_breakpoints(uint32_t lin, unsigned size, bool write) {
 
 uint32_t Cpu::read_linear(uint32_t lin, unsigned size) {
   if (state.dr[7] & 0xFF) check_data_breakpoints(lin, size, false);
+  if (debug.watching()) debug.note_access(lin, size, false);
   return mmu.read(state, lin, size, cpl() == 3);
 }
 
 void Cpu::write_linear(uint32_t lin, unsigned size, uint32_t value) {
   if (state.dr[7] & 0xFF) check_data_breakpoints(lin, size, true);
+  if (debug.watching()) debug.note_access(lin, size, true);
   mmu.write(state, lin, size, value, cpl() == 3);
 }
 

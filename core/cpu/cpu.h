@@ -17,6 +17,7 @@
 #include <string>
 
 #include "core/cpu/cpu_state.h"
+#include "core/cpu/debug_points.h"
 #include "core/cpu/descriptors.h"
 #include "core/cpu/guest_fault.h"
 #include "core/io/io_bus.h"
@@ -48,6 +49,8 @@ class Cpu {
   MemoryBus& mem;
   IoBus& io;
   Mmu mmu;
+  // The debugger's breakpoints and watchpoints (the GDB stub's).
+  DebugPoints debug;
 
   void reset();
 

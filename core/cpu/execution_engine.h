@@ -16,6 +16,7 @@ enum class StopReason : uint8_t {
   kStopRequested,  // a device or the frontend asked the machine to stop
   kUnimplemented,  // the guest used something tx86 lacks (see Cpu::error)
   kEngineError,    // the engine caught itself wrong (JIT verify mode; see Cpu::error)
+  kDebug,          // at a debugger's breakpoint, or after an access to a watched address
 };
 
 class ExecutionEngine {

@@ -162,6 +162,14 @@ StopReason Interpreter::run(Cpu& cpu, uint64_t max_insns) {
       cpu.poll_interrupts();
       if (cpu.in_shutdown()) return StopReason::kShutdown;
       if (s.halted) return StopReason::kHalted;
+      if (cpu.debug.armed()) {
+        if (cpu.debug.breaks_at(s.seg[kCs].base + s.eip)) return StopReason::kDebug;
+        step(cpu);
+        ++s.icount;
+        if (cpu.in_shutdown()) return StopReason::kShutdown;
+        if (cpu.debug.hit_pending()) return StopReason::kDebug;
+        continue;
+      }
       step(cpu);
       ++s.icount;
       if (cpu.in_shutdown()) return StopReason::kShutdown;

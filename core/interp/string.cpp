@@ -263,11 +263,11 @@ uint32_t run_ins(StringContext& c, uint32_t max) {
   return n;
 }
 
-// Whether nothing the fast path skips applies: data breakpoints, alignment
-// checks, a write journal.
+// Whether nothing the fast path skips applies: data breakpoints (the
+// guest's or a debugger's), alignment checks, a write journal.
 bool fast_path_allowed(Cpu& cpu) {
   const CpuState& s = cpu.state;
-  if (s.dr[7] & 0xFF) return false;
+  if ((s.dr[7] & 0xFF) || cpu.debug.watching()) return false;
   if ((s.cr0 & cr0::kAm) && s.flag(flags::kAc) && cpu.cpl() == 3) return false;
   return !cpu.mmu.journal_recording();
 }
@@ -306,7 +306,9 @@ void exec_string(Cpu& cpu, const DecodedInsn& insn) {
     ++i;
     Element(c);
     s.set_reg(kEcx, c.asize, count - 1);
-    if (s.debug_trap != 0) break;  // a data breakpoint traps after this iteration
+    // A data breakpoint traps after this iteration; a debugger's watchpoint
+    // stops the run there.
+    if (s.debug_trap != 0 || cpu.debug.hit_pending()) break;
     if constexpr (kCompares) {
       const bool zf = s.flag(flags::kZf);
       if (insn.has(prefix::kRep) ? !zf : zf) return;

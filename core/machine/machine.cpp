@@ -123,23 +123,76 @@ void Machine::measure_rate(uint64_t insns, uint64_t host_ns) {
   ns_per_insn_ = 0.875 * ns_per_insn_ + 0.125 * sample;
 }
 
+Interpreter& Machine::debug_engine() {
+  if (!debug_engine_) debug_engine_ = std::make_unique<Interpreter>();
+  return *debug_engine_;
+}
+
+std::optional<RunResult> Machine::pending_outcome() {
+  if (exit_status_) {
+    const int status = *exit_status_;
+    exit_status_.reset();  // a later run() continues the machine
+    return RunResult{RunOutcome::kExit, status, {}};
+  }
+  if (interrupted_.load(std::memory_order_relaxed))
+    return RunResult{RunOutcome::kInterrupted, 0, {}};
+  if (pause_requested_.exchange(false, std::memory_order_relaxed)) {
+    return RunResult{RunOutcome::kPaused, 0, {}};
+  }
+  if (reset_requested_) {
+    reset_requested_ = false;
+    // QEMU's -no-reboot: a guest that resets the machine ends the run.
+    if (config_.no_reboot) return RunResult{RunOutcome::kExit, 0, "guest reset"};
+    reset();
+  }
+  return std::nullopt;
+}
+
+std::optional<RunResult> Machine::wait_in_hlt() {
+  CpuState& s = cpu_.state;
+  if (exit_status_ || reset_requested_) return std::nullopt;
+  const GuestTime next = scheduler_.next_deadline();
+  // Only a maskable interrupt can end this HLT: with IF clear, or with
+  // no event left that could raise one, the guest has stopped for good.
+  if (!s.flag(flags::kIf) || next == kNever) {
+    return RunResult{RunOutcome::kGuestStopped, 0, "HLT with nothing left to wake the CPU"};
+  }
+  if (scheduler_.mode() == ClockMode::kDeterministic) {
+    scheduler_.skip_to(next);
+  } else {
+    const GuestTime now = scheduler_.now();
+    if (next > now) {
+      std::this_thread::sleep_for(
+          std::chrono::nanoseconds(std::min<GuestTime>(next - now, 10'000'000)));
+    }
+  }
+  scheduler_.run_due();
+  return std::nullopt;
+}
+
+std::optional<RunResult> Machine::after_slice(StopReason why) {
+  switch (why) {
+    case StopReason::kBudget:
+    case StopReason::kStopRequested: return std::nullopt;
+    case StopReason::kShutdown:
+      if (config_.no_reboot) return RunResult{RunOutcome::kShutdown, 0, "triple fault"};
+      spdlog::info("triple fault: resetting the machine");
+      reset();
+      return std::nullopt;
+    case StopReason::kUnimplemented: return RunResult{RunOutcome::kUnimplemented, 0, cpu_.error};
+    case StopReason::kEngineError: return RunResult{RunOutcome::kEngineError, 0, cpu_.error};
+    case StopReason::kDebug: return RunResult{RunOutcome::kDebugStop, 0, {}};
+    case StopReason::kHalted: return wait_in_hlt();
+  }
+  return std::nullopt;
+}
+
 RunResult Machine::run(std::optional<double> timeout_seconds) {
   const double deadline = timeout_seconds ? wall_seconds() + *timeout_seconds : 0.0;
   CpuState& s = cpu_.state;
 
   for (;;) {
-    if (exit_status_) {
-      const int status = *exit_status_;
-      exit_status_.reset();  // a later run() continues the machine
-      return {RunOutcome::kExit, status, {}};
-    }
-    if (interrupted_.load(std::memory_order_relaxed)) return {RunOutcome::kInterrupted, 0, {}};
-    if (reset_requested_) {
-      reset_requested_ = false;
-      // QEMU's -no-reboot: a guest that resets the machine ends the run.
-      if (config_.no_reboot) return {RunOutcome::kExit, 0, "guest reset"};
-      reset();
-    }
+    if (std::optional<RunResult> r = pending_outcome()) return *r;
     if (timeout_seconds && wall_seconds() >= deadline) return {RunOutcome::kTimeout, 0, {}};
 
     cpu_.clear_stop();
@@ -148,46 +201,45 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
     const bool realtime = scheduler_.mode() == ClockMode::kRealtime;
     const uint64_t icount_before = s.icount;
     const uint64_t host_before = realtime ? host_ns() : 0;
-    const StopReason why = budget == 0 ? StopReason::kBudget : engine_->run(cpu_, budget);
+    ExecutionEngine& engine = cpu_.debug.armed() ? debug_engine() : *engine_;
+    const StopReason why = budget == 0 ? StopReason::kBudget : engine.run(cpu_, budget);
     slice_deadline_ = kNever;
     if (realtime && why != StopReason::kHalted) {
       measure_rate(s.icount - icount_before, host_ns() - host_before);
     }
     scheduler_.sync();
     scheduler_.run_due();
-
-    switch (why) {
-      case StopReason::kBudget:
-      case StopReason::kStopRequested: break;
-      case StopReason::kShutdown:
-        if (config_.no_reboot) return {RunOutcome::kShutdown, 0, "triple fault"};
-        spdlog::info("triple fault: resetting the machine");
-        reset();
-        break;
-      case StopReason::kUnimplemented: return {RunOutcome::kUnimplemented, 0, cpu_.error};
-      case StopReason::kEngineError: return {RunOutcome::kEngineError, 0, cpu_.error};
-      case StopReason::kHalted: {
-        if (exit_status_ || reset_requested_) break;
-        const GuestTime next = scheduler_.next_deadline();
-        // Only a maskable interrupt can end this HLT: with IF clear, or with
-        // no event left that could raise one, the guest has stopped for good.
-        if (!s.flag(flags::kIf) || next == kNever) {
-          return {RunOutcome::kGuestStopped, 0, "HLT with nothing left to wake the CPU"};
-        }
-        if (scheduler_.mode() == ClockMode::kDeterministic) {
-          scheduler_.skip_to(next);
-        } else {
-          const GuestTime now = scheduler_.now();
-          if (next > now) {
-            std::this_thread::sleep_for(
-                std::chrono::nanoseconds(std::min<GuestTime>(next - now, 10'000'000)));
-          }
-        }
-        scheduler_.run_due();
-        break;
-      }
-    }
+    if (std::optional<RunResult> r = after_slice(why)) return *r;
   }
+}
+
+RunResult Machine::step() {
+  if (std::optional<RunResult> r = pending_outcome()) return *r;
+  CpuState& s = cpu_.state;
+  cpu_.clear_stop();
+  // A CPU in HLT steps into the handler of the interrupt that wakes it.
+  while (s.halted) {
+    cpu_.poll_interrupts();
+    if (!s.halted) return {RunOutcome::kDebugStop, 0, {}};
+    if (std::optional<RunResult> r = wait_in_hlt()) return *r;
+    if (std::optional<RunResult> r = pending_outcome()) return *r;
+  }
+  StopReason why = StopReason::kBudget;
+  try {
+    debug_engine().step(cpu_);
+    ++s.icount;
+    if (cpu_.in_shutdown()) why = StopReason::kShutdown;
+  } catch (const Unimplemented& u) {
+    cpu_.error = u.what;
+    why = StopReason::kUnimplemented;
+  }
+  scheduler_.sync();
+  scheduler_.run_due();
+  if (std::optional<RunResult> r = after_slice(why)) return *r;
+  if (std::optional<RunResult> r = pending_outcome()) {
+    if (r->outcome != RunOutcome::kPaused) return *r;
+  }
+  return {RunOutcome::kDebugStop, 0, {}};
 }
 
 }  // namespace tx86::core

@@ -21,6 +21,8 @@
 
 namespace tx86::core {
 
+class Interpreter;
+
 struct MachineConfig {
   uint64_t ram_bytes = 128ull << 20;
   ClockMode clock = ClockMode::kDeterministic;
@@ -38,6 +40,8 @@ enum class RunOutcome : uint8_t {
   kUnimplemented,  // the guest needs something tx86 lacks: see message
   kInterrupted,    // the host asked to stop (signal, window closed)
   kEngineError,    // the CPU engine found itself wrong (JIT verify mode): see message
+  kDebugStop,      // at a debugger's breakpoint or watchpoint (Cpu::debug), or stepped
+  kPaused,         // request_pause(): stopped between instructions, ready to go on
 };
 
 struct RunResult {
@@ -72,6 +76,23 @@ class Machine final : public MachineControl {
     interrupted_.store(true, std::memory_order_relaxed);
     cpu_.request_stop();
   }
+  // Asks a run() in progress (or the next one) to return kPaused at an
+  // instruction boundary: a debugger's Ctrl+C, a monitor's pause. Safe from
+  // another thread.
+  void request_pause() {
+    pause_requested_.store(true, std::memory_order_relaxed);
+    cpu_.request_stop();
+  }
+
+  // --- For a debugger. While Cpu::debug holds a breakpoint or watchpoint,
+  // run() executes in the interpreter, which checks them, whatever the
+  // engine; it returns kDebugStop at one.
+  // Executes one instruction (or delivers the exception it raises) and then
+  // the device events due. External interrupts are held off, as in QEMU's
+  // gdbstub, so that a step stays in the code being stepped; a halted CPU
+  // first waits for its next interrupt as run() would. Returns kDebugStop,
+  // or how the run ended if the instruction ended it.
+  RunResult step();
 
   void request_exit(int status) override;
   void request_reset() override;
@@ -99,7 +120,15 @@ class Machine final : public MachineControl {
 
   uint64_t slice_budget();
   void measure_rate(uint64_t insns, uint64_t host_ns);
+  // What run() and step() do before and after a slice of instructions.
+  std::optional<RunResult> pending_outcome();
+  std::optional<RunResult> after_slice(StopReason why);
+  std::optional<RunResult> wait_in_hlt();
+  Interpreter& debug_engine();
+
+  std::unique_ptr<Interpreter> debug_engine_;  // made on first use
   std::atomic<bool> interrupted_{false};
+  std::atomic<bool> pause_requested_{false};
 };
 
 }  // namespace tx86::core

@@ -185,6 +185,10 @@ int PcSession::finish(const core::RunResult& result, double host_s, const dev::F
     case core::RunOutcome::kEngineError:
       spdlog::error("internal error in the CPU engine: {}", result.message);
       return exit_status::kInternal;
+    case core::RunOutcome::kDebugStop:
+    case core::RunOutcome::kPaused:  // (the debugger goes on from these; they never end a run)
+      spdlog::error("the run ended stopped at {}", where(machine.cpu()));
+      return exit_status::kInternal;
   }
   return exit_status::kInternal;
 }
