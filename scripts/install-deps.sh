@@ -10,6 +10,8 @@ packages=(
   libcli11-dev libtomlplusplus-dev libpng-dev seabios
   # the storage boot tests build their floppy, disk and CD images at test time
   syslinux syslinux-common isolinux xorriso mtools dosfstools
+  # the GDB stub's test drives it with the real gdb
+  gdb
   # the desktop app's test runs it in Xvfb and types into it
   xvfb xdotool x11-apps netpbm python3
   # roms/linux/build-guest.sh makes the Linux guest from Debian's i386 packages

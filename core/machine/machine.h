@@ -76,6 +76,7 @@ class Machine final : public MachineControl {
     interrupted_.store(true, std::memory_order_relaxed);
     cpu_.request_stop();
   }
+  bool interrupted() const { return interrupted_.load(std::memory_order_relaxed); }
   // Asks a run() in progress (or the next one) to return kPaused at an
   // instruction boundary: a debugger's Ctrl+C, a monitor's pause. Safe from
   // another thread.

@@ -80,6 +80,18 @@ Walk walk(MemoryBus& bus, const CpuState& s, uint32_t lin, Access access, bool u
 
 }  // namespace
 
+std::optional<PhysAddr> Mmu::peek_translate(const CpuState& s, uint32_t lin) const {
+  if (!(s.cr0 & cr0::kPg)) return lin;
+  const uint32_t pde = bus_.read32((s.cr3 & ~kPageMask) | ((lin >> 20) & 0xFFC));
+  if (!(pde & pte::kPresent)) return std::nullopt;
+  if ((pde & pte::kLargePage) && (s.cr4 & cr4::kPse)) {
+    return (pde & 0xFFC00000u) | (lin & 0x003FFFFFu);
+  }
+  const uint32_t entry = bus_.read32((pde & ~kPageMask) | ((lin >> 10) & 0xFFC));
+  if (!(entry & pte::kPresent)) return std::nullopt;
+  return (entry & ~kPageMask) | (lin & kPageMask);
+}
+
 Mmu::Mmu(MemoryBus& bus) : bus_(bus), entries_(new TlbEntry[2 * kTlbSize]) {
   tlb_[0] = entries_.get();
   tlb_[1] = entries_.get() + kTlbSize;

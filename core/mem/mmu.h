@@ -151,6 +151,11 @@ class Mmu {
   bool try_span(CpuState& s, uint32_t lin, unsigned size, Access access, bool user,
                 GuestFault& fault);
 
+  // Where `lin` maps, as a debugger sees it: the page tables walked without
+  // setting A or D bits, filling the TLB or checking permissions; nullopt
+  // where nothing is mapped.
+  std::optional<PhysAddr> peek_translate(const CpuState& s, uint32_t lin) const;
+
   // Checks that [lin, lin+size) may be written without writing it.
   void probe_write(CpuState& s, uint32_t lin, unsigned size, bool user);
 

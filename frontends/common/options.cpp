@@ -138,6 +138,13 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
                  "and exception delivered, a line each)")
       ->delimiter(',')
       ->check(CLI::IsMember({"int"}));
+  app.add_option("--gdb", o.gdb,
+                 "wait for gdb's connections at tcp::PORT (127.0.0.1) or tcp:HOST:PORT (as QEMU's "
+                 "-gdb; PORT 0 picks a free one, printed on stderr)");
+  bool gdb_default = false;
+  app.add_flag("-s", gdb_default, "short for --gdb tcp::1234");
+  auto* gdb_wait =
+      app.add_flag("-S", o.gdb_wait, "with --gdb or -s: do not start the CPU until gdb says so");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
@@ -191,6 +198,11 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
     for (const std::string& spec : drive_specs) place_drive(o.drives, parse_drive(spec), "--drive");
   } catch (const core::UserError& e) {
     std::fprintf(stderr, "tx86: %s\n", e.what());
+    return exit_status::kUsage;
+  }
+  if (gdb_default && !o.gdb) o.gdb = "tcp::1234";
+  if (gdb_wait->count() > 0 && !o.gdb) {
+    std::fprintf(stderr, "tx86: -S needs --gdb or -s (nothing else could start the CPU)\n");
     return exit_status::kUsage;
   }
   o.trace = o.trace || o.trace_from || o.trace_count;

@@ -43,6 +43,8 @@ struct Options {
   std::optional<uint32_t> trace_from;   // --trace-from: a linear address
   std::optional<uint64_t> trace_count;  // --trace-count
   bool log_interrupts = false;          // -d int
+  std::optional<std::string> gdb;       // --gdb tcp::PORT (-s: tcp::1234)
+  bool gdb_wait = false;                // -S: stopped until gdb lets the machine go
   bool no_reboot = false;
   std::string cpu_engine = "jit";  // jit, interp, verify
   bool stats = false;

@@ -129,6 +129,7 @@ PcSession::PcSession(const Options& options, core::ClockMode clock, const char* 
     machine.scheduler().arm(timer, static_cast<core::GuestTime>(*options.screenshot_at * 1e9));
   }
   machine.reset();
+  if (options.gdb) gdb_ = std::make_unique<gdb::Server>(machine, *options.gdb, options.gdb_wait);
 }
 
 PcSession::~PcSession() = default;
@@ -164,6 +165,14 @@ int PcSession::finish(const core::RunResult& result, double host_s, const dev::F
     }
   }
 
+  const int status = report_outcome(result);
+  if (gdb_) gdb_->report_end(status);
+  return status;
+}
+
+int PcSession::report_outcome(const core::RunResult& result) {
+  core::Machine& machine = *machine_;
+  const Options& options = options_;
   switch (result.outcome) {
     case core::RunOutcome::kExit: return result.status;
     case core::RunOutcome::kTimeout:

@@ -16,6 +16,7 @@
 #include "core/trace/tracer.h"
 #include "devices/pc/board.h"
 #include "frontends/common/options.h"
+#include "frontends/gdb/gdb_server.h"
 #include "jit/runtime/jit_engine.h"
 
 namespace tx86::fe {
@@ -32,6 +33,12 @@ class PcSession {
   core::Machine& machine() { return *machine_; }
   dev::Board& board() { return *board_; }
 
+  // Runs the machine as Machine::run does, through the GDB stub when
+  // --gdb or -s asked for one.
+  core::RunResult run(std::optional<double> seconds) {
+    return gdb_ ? gdb_->run(seconds) : machine_->run(seconds);
+  }
+
   // After machine().run(): prints the statistics, writes the screen dumps
   // and returns the process exit status for the outcome. shown: the frame
   // the window showed last, which --screenshot then writes (the cursor
@@ -39,6 +46,8 @@ class PcSession {
   int finish(const core::RunResult& result, double host_seconds, const dev::Frame* shown = nullptr);
 
  private:
+  int report_outcome(const core::RunResult& result);
+
   struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };
@@ -53,6 +62,7 @@ class PcSession {
   jit::JitEngine* jit_engine_ = nullptr;
   std::unique_ptr<dev::Board> board_;
   std::optional<dev::Frame> shot_;  // taken by --screenshot-at
+  std::unique_ptr<gdb::Server> gdb_;
 };
 
 }  // namespace tx86::fe

@@ -60,7 +60,7 @@ int run_headless(const Options& options) {
   const auto started = std::chrono::steady_clock::now();
   {
     SignalScope signals(session.machine());
-    result = session.machine().run(options.timeout_seconds);
+    result = session.run(options.timeout_seconds);
   }
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

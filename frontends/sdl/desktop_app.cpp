@@ -101,7 +101,7 @@ void machine_thread(PcSession& session, Exchange& ex, uint32_t wake_event,
   uint64_t shown_version = 0;
   while (ex.wait_while_paused()) {
     for (Action& a : ex.take_actions()) a(session);
-    const core::RunResult r = machine.run(1.0 / 60);
+    const core::RunResult r = session.run(1.0 / 60);
     // The window redraws only when the picture changed.
     const dev::Frame& f = session.board().frame(machine.scheduler().now());
     if (session.board().frame_version() != shown_version) {

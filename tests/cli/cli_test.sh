@@ -116,6 +116,15 @@ expect 5 any "trace F000:0000FFF0" -- --bios "$work/exit5.bin" --trace-count 1 -
 expect_traced 1
 expect 2 1 "--trace-from: 'zz' is not" -- --bios "$work/exit5.bin" --trace-from zz
 
+# The GDB stub's settings (tests/cli/gdb_test.sh runs gdb against it).
+expect 2 1 "-S needs --gdb or -s" -- --bios "$work/exit5.bin" -S
+expect 2 1 "--gdb: 'udp::1234' is not tcp::PORT" -- --bios "$work/exit5.bin" --gdb udp::1234
+expect 2 1 "--gdb: 'tcp::99999' is not" -- --bios "$work/exit5.bin" --gdb tcp::99999
+expect 2 1 "--gdb: 'tcp:' is not" -- --bios "$work/exit5.bin" --gdb tcp:
+expect 2 1 "--gdb: cannot listen on 192.0.2.1:1234" -- --bios "$work/exit5.bin" --gdb tcp:192.0.2.1:1234
+# Without gdb ever connecting, the guest runs as without a stub.
+expect 5 1 "gdb stub listening on 127.0.0.1:" -- --bios "$work/exit5.bin" --exit-mode raw --gdb tcp::0
+
 # --cmos keeps the CMOS RAM: a guest writes byte 0x50, a second run reads it.
 # mov al, 0x50; out 0x70, al; mov al, 0x5a; out 0x71, al; mov al, 0; out 0xf4, al
 printf '\xb0\x50\xe6\x70\xb0\x5a\xe6\x71\xb0\x00\xe6\xf4\xff\xff\xff\xff' > "$work/cmos-write.bin"

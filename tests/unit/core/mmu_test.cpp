@@ -359,3 +359,31 @@ TEST_F(MmuTest, RamWindowStaysClosedWithTooLittleRamAboveOneMebibyte) {
 
 }  // namespace
 }  // namespace tx86::core
+
+namespace tx86::core {
+namespace {
+
+TEST_F(MmuTest, PeekTranslateWalksWithoutSettingAccessedOrDirtyOrCheckingRights) {
+  // A supervisor read-only page: a debugger still sees where it maps.
+  map_4k(0x00401000, 0x00123000, pte::kPresent);
+  const uint32_t pde_before = bus.read32(kPd + 4) & ~pte::kAccessed;
+  bus.write32(kPd + 4, pde_before);
+  EXPECT_EQ(mmu.peek_translate(s, 0x00401ABC), std::optional<PhysAddr>(0x00123ABC));
+  EXPECT_EQ(bus.read32(kPd + 4), pde_before);
+  EXPECT_EQ(bus.read32(kPt + 4), 0x00123000u | pte::kPresent);
+  EXPECT_EQ(mmu.peek_translate(s, 0x00402000), std::nullopt);  // not present
+  EXPECT_EQ(mmu.peek_translate(s, 0x00800000), std::nullopt);  // no page table
+  // Nothing went into the TLB either.
+  EXPECT_EQ(mmu.host_for_read(0x00401ABC, false), nullptr);
+}
+
+TEST_F(MmuTest, PeekTranslateFollowsLargePagesAndPagingOff) {
+  s.cr4 |= cr4::kPse;
+  bus.write32(kPd + 8, 0x00C00000u | pte::kPresent | pte::kLargePage);
+  EXPECT_EQ(mmu.peek_translate(s, 0x00812345), std::optional<PhysAddr>(0x00C12345));
+  s.cr0 &= ~cr0::kPg;
+  EXPECT_EQ(mmu.peek_translate(s, 0x00812345), std::optional<PhysAddr>(0x00812345));
+}
+
+}  // namespace
+}  // namespace tx86::core
