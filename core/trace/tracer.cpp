@@ -1,49 +1,14 @@
 #include "core/trace/tracer.h"
 
-#include <capstone/capstone.h>
 #include <spdlog/spdlog.h>
 
-#include <stdexcept>
 #include <string>
 
 namespace tx86::core {
 
-Tracer::Tracer() {
-  csh h16 = 0;
-  csh h32 = 0;
-  if (cs_open(CS_ARCH_X86, CS_MODE_16, &h16) != CS_ERR_OK ||
-      cs_open(CS_ARCH_X86, CS_MODE_32, &h32) != CS_ERR_OK) {
-    throw std::runtime_error("capstone: cannot open an x86 disassembler");
-  }
-  cs16_ = h16;
-  cs32_ = h32;
-}
-
-Tracer::~Tracer() {
-  csh h16 = cs16_;
-  csh h32 = cs32_;
-  cs_close(&h16);
-  cs_close(&h32);
-}
-
 std::string Tracer::disassemble(std::span<const uint8_t> bytes, bool code32, uint32_t eip) const {
   size_t length = 0;
-  return disassemble_one(bytes, code32, eip, length);
-}
-
-std::string Tracer::disassemble_one(std::span<const uint8_t> bytes, bool code32, uint32_t eip,
-                                    size_t& length) const {
-  const csh handle = code32 ? cs32_ : cs16_;
-  cs_insn* insn = nullptr;
-  const size_t n = cs_disasm(handle, bytes.data(), bytes.size(), eip, 1, &insn);
-  std::string text = "(bad)";
-  length = bytes.empty() ? 0 : 1;
-  if (n == 1) {
-    text = std::string(insn[0].mnemonic) + (insn[0].op_str[0] ? " " : "") + insn[0].op_str;
-    length = insn[0].size;
-  }
-  if (insn != nullptr) cs_free(insn, n);
-  return text;
+  return disassembler_.one(bytes, code32, eip, length);
 }
 
 void Tracer::trace(const CpuState& s, std::span<const uint8_t> bytes) {
@@ -56,7 +21,7 @@ void Tracer::trace(const CpuState& s, std::span<const uint8_t> bytes) {
     --*left_;
   }
   size_t length = 0;
-  const std::string text = disassemble_one(bytes, s.code32(), s.eip, length);
+  const std::string text = disassembler_.one(bytes, s.code32(), s.eip, length);
 
   std::string hex;
   for (size_t i = 0; i < length; ++i) hex += fmt::format("{:02X}", bytes[i]);

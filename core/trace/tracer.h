@@ -9,16 +9,12 @@
 #include <string>
 
 #include "core/cpu/cpu_state.h"
+#include "core/trace/disassembler.h"
 
 namespace tx86::core {
 
 class Tracer {
  public:
-  Tracer();
-  ~Tracer();
-  Tracer(const Tracer&) = delete;
-  Tracer& operator=(const Tracer&) = delete;
-
   // Logs the instruction in `bytes` at CS:EIP, when it is inside the
   // window (set_window).
   void trace(const CpuState& s, std::span<const uint8_t> bytes);
@@ -33,11 +29,7 @@ class Tracer {
   std::string disassemble(std::span<const uint8_t> bytes, bool code32, uint32_t eip) const;
 
  private:
-  std::string disassemble_one(std::span<const uint8_t> bytes, bool code32, uint32_t eip,
-                              size_t& length) const;
-
-  size_t cs16_ = 0;  // capstone handles (csh)
-  size_t cs32_ = 0;
+  Disassembler disassembler_;
   bool started_ = true;
   uint32_t from_ = 0;
   std::optional<uint64_t> left_;  // instructions still to trace

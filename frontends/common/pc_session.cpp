@@ -13,6 +13,7 @@
 #include "core/machine/user_error.h"
 #include "frontends/common/char_backends.h"
 #include "frontends/common/char_sinks.h"
+#include "frontends/common/client_loop.h"
 #include "frontends/common/kernel_boot.h"
 #include "frontends/common/png_file.h"
 
@@ -129,7 +130,15 @@ PcSession::PcSession(const Options& options, core::ClockMode clock, const char* 
     machine.scheduler().arm(timer, static_cast<core::GuestTime>(*options.screenshot_at * 1e9));
   }
   machine.reset();
-  if (options.gdb) gdb_ = std::make_unique<gdb::Server>(machine, *options.gdb, options.gdb_wait);
+  if (options.gdb) {
+    gdb_ = std::make_unique<gdb::Server>(machine, *options.gdb, options.gdb_wait);
+    clients_.push_back(gdb_.get());
+  }
+}
+
+core::RunResult PcSession::run(std::optional<double> seconds) {
+  if (clients_.empty()) return machine_->run(seconds);
+  return run_with_clients(*machine_, clients_, seconds);
 }
 
 PcSession::~PcSession() = default;
@@ -166,7 +175,7 @@ int PcSession::finish(const core::RunResult& result, double host_s, const dev::F
   }
 
   const int status = report_outcome(result);
-  if (gdb_) gdb_->report_end(status);
+  for (MachineClient* c : clients_) c->on_end(status);
   return status;
 }
 

@@ -33,11 +33,9 @@ class PcSession {
   core::Machine& machine() { return *machine_; }
   dev::Board& board() { return *board_; }
 
-  // Runs the machine as Machine::run does, through the GDB stub when
-  // --gdb or -s asked for one.
-  core::RunResult run(std::optional<double> seconds) {
-    return gdb_ ? gdb_->run(seconds) : machine_->run(seconds);
-  }
+  // Runs the machine as Machine::run does, with the GDB stub and the
+  // monitor when asked for (client_loop.h).
+  core::RunResult run(std::optional<double> seconds);
 
   // After machine().run(): prints the statistics, writes the screen dumps
   // and returns the process exit status for the outcome. shown: the frame
@@ -63,6 +61,7 @@ class PcSession {
   std::unique_ptr<dev::Board> board_;
   std::optional<dev::Frame> shot_;  // taken by --screenshot-at
   std::unique_ptr<gdb::Server> gdb_;
+  std::vector<MachineClient*> clients_;
 };
 
 }  // namespace tx86::fe

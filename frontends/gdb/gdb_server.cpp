@@ -7,13 +7,11 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -22,15 +20,6 @@
 namespace tx86::fe::gdb {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// How long the machine runs between looks at the network: gdb's Ctrl+C
-// and a gdb attaching wait at most this long.
-constexpr double kSliceSeconds = 0.02;
-// The longest wait for gdb while stopped before looking at the machine
-// (another thread may have interrupted it: the desktop window closed).
-constexpr int kStoppedPollMs = 50;
 
 struct Endpoint {
   std::string host;
@@ -103,52 +92,22 @@ Server::~Server() {
   if (listen_fd_ >= 0) close(listen_fd_);
 }
 
-core::RunResult Server::run(std::optional<double> seconds) {
-  const Clock::time_point start = Clock::now();
-  auto left = [&]() -> std::optional<double> {
-    if (!seconds) return std::nullopt;
-    return *seconds - std::chrono::duration<double>(Clock::now() - start).count();
-  };
-  const core::RunResult timeout{core::RunOutcome::kTimeout, 0, {}};
-  for (;;) {
-    if (machine_.interrupted()) return {core::RunOutcome::kInterrupted, 0, {}};
-    const std::optional<double> remaining = left();
-    if (remaining && *remaining <= 0) return timeout;
-    int wait_ms = 0;
-    if (state_ == State::kStopped) {
-      wait_ms = kStoppedPollMs;
-      if (remaining) wait_ms = std::min(wait_ms, static_cast<int>(*remaining * 1000) + 1);
-    }
-    serve_network(wait_ms);
-    if (ended_) {
-      const core::RunResult r = *ended_;
-      ended_.reset();
-      return r;
-    }
-    if (state_ == State::kStopped) continue;
-
-    const std::optional<double> now_left = left();
-    const core::RunResult r =
-        machine_.run(now_left ? std::min(kSliceSeconds, std::max(0.0, *now_left)) : kSliceSeconds);
-    switch (r.outcome) {
-      case core::RunOutcome::kTimeout: break;  // a slice, or the whole time: see above
-      case core::RunOutcome::kDebugStop:
-      case core::RunOutcome::kPaused:
-        if (client_fd_ >= 0) stopped(r.outcome);
-        break;
-      default: return r;
-    }
-  }
-}
-
-void Server::serve_network(int timeout_ms) {
-  pollfd p{client_fd_ >= 0 ? client_fd_ : listen_fd_, POLLIN, 0};
-  if (poll(&p, 1, timeout_ms) <= 0) return;  // nothing, or a signal (EINTR)
+void Server::on_input() {
   if (client_fd_ < 0) {
     accept_client();
   } else {
     handle_input();
   }
+}
+
+void Server::on_stop(core::RunOutcome why) {
+  if (client_fd_ >= 0) stopped(why);
+}
+
+std::optional<core::RunResult> Server::take_end() {
+  std::optional<core::RunResult> r = ended_;
+  ended_.reset();
+  return r;
 }
 
 void Server::accept_client() {
@@ -232,7 +191,7 @@ void Server::stopped(core::RunOutcome why) {
   if (session_) send_packet(session_->stop_reply(why));
 }
 
-void Server::report_end(int status) {
+void Server::on_end(int status) {
   if (client_fd_ < 0) return;
   send_packet(fmt::format("W{:02x}", status & 0xFF));
   drop_client();

@@ -1,12 +1,9 @@
 // The GDB stub's network side (--gdb tcp::PORT, -s, -S, as QEMU's): it
-// listens on TCP, takes one gdb at a time, and runs the machine in short
-// slices so that it notices gdb's Ctrl+C (and a gdb attaching) while the
-// guest runs. While gdb holds the machine stopped it answers packets
-// instead of running. A gdb that detaches or goes away leaves the machine
-// running, without its breakpoints.
-//
-// Single-threaded: run() is called where the machine would be run, by the
-// headless loop or the desktop app's machine thread.
+// listens on TCP and takes one gdb at a time. As a client of the run loop
+// (frontends/common/client_loop.h) it sees gdb's packets, Ctrl+C and a gdb
+// attaching between slices of the machine's run, and holds the machine
+// stopped while gdb has it. A gdb that detaches or goes away leaves the
+// machine running, without its breakpoints.
 #pragma once
 
 #include <memory>
@@ -14,29 +11,32 @@
 #include <string>
 
 #include "core/machine/machine.h"
+#include "frontends/common/machine_client.h"
 #include "frontends/gdb/gdb_packet.h"
 #include "frontends/gdb/gdb_session.h"
 
 namespace tx86::fe::gdb {
 
-class Server {
+class Server final : public MachineClient {
  public:
   // spec: "tcp::PORT" (127.0.0.1) or "tcp:HOST:PORT"; PORT 0 picks a free
   // one. wait: -S, the machine stays stopped until a gdb lets it go. Throws
   // UserError for a bad spec or an address it cannot listen on.
   Server(core::Machine& machine, const std::string& spec, bool wait);
-  ~Server();
+  ~Server() override;
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
   uint16_t port() const { return port_; }
 
-  // Runs the machine (as Machine::run) for at most `seconds`, serving gdb.
-  // Returns kTimeout when the time is up, or how the machine's run ended.
-  core::RunResult run(std::optional<double> seconds);
-
-  // The run is over with this exit status: tells gdb (W) and hangs up.
-  void report_end(int status);
+  int input_fd() const override { return client_fd_ >= 0 ? client_fd_ : listen_fd_; }
+  // Accepts a gdb, or handles what it sent (a step is carried out at once).
+  void on_input() override;
+  bool holds_machine() const override { return state_ == State::kStopped; }
+  void on_stop(core::RunOutcome why) override;
+  std::optional<core::RunResult> take_end() override;
+  // Tells gdb the exit status (W) and hangs up.
+  void on_end(int status) override;
 
  private:
   enum class State : uint8_t { kRunning, kStopped };
