@@ -189,6 +189,70 @@ void Board::attach_ide_drives(const BoardConfig& config) {
   }
 }
 
+namespace {
+
+std::optional<unsigned> floppy_unit(const std::string& drive) {
+  if (drive == "floppy0" || drive == "fda") return 0;
+  if (drive == "floppy1" || drive == "fdb") return 1;
+  return std::nullopt;
+}
+
+// The CD-ROM drive `drive` names: ide<channel>-cd<slot>, or "cdrom" for the
+// first one.
+AtapiCdrom* cdrom_drive(Piix3Ide& ide, const std::string& drive) {
+  for (unsigned ch = 0; ch < 2; ++ch) {
+    for (unsigned slot = 0; slot < 2; ++slot) {
+      auto* cd = dynamic_cast<AtapiCdrom*>(ide.channel(ch).device(slot));
+      if (cd == nullptr) continue;
+      const std::string name = "ide" + std::to_string(ch) + "-cd" + std::to_string(slot);
+      if (drive == name || drive == "cdrom") return cd;
+    }
+  }
+  return nullptr;
+}
+
+std::unique_ptr<core::DiskImage> open_disc(const std::filesystem::path& file) {
+  auto disc = core::DiskImage::open(file, {true, false});
+  if (disc->size() % AtapiCdrom::kBlockSize != 0) {
+    throw core::UserError("CD-ROM image " + file.string() + " has " + std::to_string(disc->size()) +
+                          " bytes, not a whole number of 2048-byte blocks");
+  }
+  return disc;
+}
+
+}  // namespace
+
+void Board::change_medium(const std::string& drive, const std::filesystem::path& file,
+                          bool snapshot) {
+  if (const std::optional<unsigned> unit = floppy_unit(drive)) {
+    fdc_->insert(*unit, core::DiskImage::open(file, {false, snapshot}));
+    return;
+  }
+  if (AtapiCdrom* cd = cdrom_drive(*ide_, drive)) {
+    std::unique_ptr<core::DiskImage> disc = open_disc(file);
+    if (cd->has_medium() && !cd->eject()) {
+      throw core::UserError("the guest has locked the disc in " + drive);
+    }
+    cd->insert(std::move(disc));
+    return;
+  }
+  throw core::UserError("no drive '" + drive + "' that takes media (floppy0, floppy1, ide1-cd0)");
+}
+
+void Board::eject_medium(const std::string& drive, bool force) {
+  if (const std::optional<unsigned> unit = floppy_unit(drive)) {
+    fdc_->eject(*unit);
+    return;
+  }
+  if (AtapiCdrom* cd = cdrom_drive(*ide_, drive)) {
+    if (!cd->eject(force)) {
+      throw core::UserError("the guest has locked the disc in " + drive + " (eject -f forces it)");
+    }
+    return;
+  }
+  throw core::UserError("no drive '" + drive + "' that takes media (floppy0, floppy1, ide1-cd0)");
+}
+
 std::array<FloppyType, 2> Board::insert_floppies(const BoardConfig& config) {
   std::array<FloppyType, 2> types{};
   for (unsigned unit = 0; unit < config.floppy.size(); ++unit) {

@@ -102,6 +102,15 @@ class Board {
   // would have (for a kernel started without one).
   void vga_text_mode();
 
+  // Medium changes, as the monitor's `change` and `eject` make them. The
+  // drive is named as in QEMU ("floppy0", "floppy1", "ide1-cd0") or as the
+  // command line names it ("fda", "fdb", "cdrom": the first CD-ROM drive).
+  // Throw core::UserError for an unknown drive or one of another kind, an
+  // image that does not fit it, and a disc the guest locked in (unless
+  // force).
+  void change_medium(const std::string& drive, const std::filesystem::path& file, bool snapshot);
+  void eject_medium(const std::string& drive, bool force);
+
   // Input devices, for the frontends.
   Ps2Keyboard& keyboard() { return *keyboard_; }
   Ps2Mouse& mouse() { return *mouse_; }

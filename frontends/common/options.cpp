@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -144,7 +145,12 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
   bool gdb_default = false;
   app.add_flag("-s", gdb_default, "short for --gdb tcp::1234");
   auto* gdb_wait =
-      app.add_flag("-S", o.gdb_wait, "with --gdb or -s: do not start the CPU until gdb says so");
+      app.add_flag("-S", o.gdb_wait,
+                   "with --gdb, -s or --monitor: do not start the CPU until gdb or the monitor "
+                   "says so (continue, cont)");
+  app.add_option("--monitor", o.monitor,
+                 "a monitor (as QEMU's, 'help' lists its commands) on stdio, or at tcp::PORT "
+                 "(127.0.0.1) or tcp:HOST:PORT for telnet or nc");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
@@ -201,8 +207,16 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
     return exit_status::kUsage;
   }
   if (gdb_default && !o.gdb) o.gdb = "tcp::1234";
-  if (gdb_wait->count() > 0 && !o.gdb) {
-    std::fprintf(stderr, "tx86: -S needs --gdb or -s (nothing else could start the CPU)\n");
+  if (gdb_wait->count() > 0 && !o.gdb && !o.monitor) {
+    std::fprintf(stderr,
+                 "tx86: -S needs --gdb, -s or --monitor (nothing else could start the CPU)\n");
+    return exit_status::kUsage;
+  }
+  if (o.monitor == "stdio" &&
+      std::find(o.serial.begin(), o.serial.end(), "stdio") != o.serial.end()) {
+    std::fprintf(stderr,
+                 "tx86: --monitor stdio and --serial stdio both want the terminal: give the "
+                 "serial line a file:PATH, pty or none\n");
     return exit_status::kUsage;
   }
   o.trace = o.trace || o.trace_from || o.trace_count;

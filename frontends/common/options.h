@@ -44,7 +44,8 @@ struct Options {
   std::optional<uint64_t> trace_count;  // --trace-count
   bool log_interrupts = false;          // -d int
   std::optional<std::string> gdb;       // --gdb tcp::PORT (-s: tcp::1234)
-  bool gdb_wait = false;                // -S: stopped until gdb lets the machine go
+  bool gdb_wait = false;                // -S: stopped until gdb or the monitor lets it go
+  std::optional<std::string> monitor;   // --monitor stdio|tcp::PORT
   bool no_reboot = false;
   std::string cpu_engine = "jit";  // jit, interp, verify
   bool stats = false;

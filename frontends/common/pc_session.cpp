@@ -54,6 +54,10 @@ PcSession::PcSession(const Options& options, core::ClockMode clock, const char* 
   core::Machine& machine = *machine_;
   if (!options.kernel) core::map_bios(machine.memory(), bios);
 
+  // The monitor on the terminal leaves it to the monitor.
+  if (options.monitor == "stdio" && std::string_view(default_serial) == "stdio") {
+    default_serial = "none";
+  }
   const std::vector<std::string> serial_specs =
       options.serial.empty() ? std::vector<std::string>{default_serial} : options.serial;
   for (const std::string& spec : serial_specs) {
@@ -133,6 +137,15 @@ PcSession::PcSession(const Options& options, core::ClockMode clock, const char* 
   if (options.gdb) {
     gdb_ = std::make_unique<gdb::Server>(machine, *options.gdb, options.gdb_wait);
     clients_.push_back(gdb_.get());
+  }
+  if (options.monitor) {
+    Monitor::Context context{machine, board, options.snapshot, [this] {
+                               return jit_engine_ != nullptr ? jit_engine_->stats_text()
+                                                             : std::string("engine: interpreter");
+                             }};
+    monitor_ = std::make_unique<MonitorServer>(std::move(context), *options.monitor,
+                                               options.gdb_wait && !options.gdb);
+    clients_.push_back(monitor_.get());
   }
 }
 

@@ -17,6 +17,7 @@
 #include "devices/pc/board.h"
 #include "frontends/common/options.h"
 #include "frontends/gdb/gdb_server.h"
+#include "frontends/monitor/monitor_server.h"
 #include "jit/runtime/jit_engine.h"
 
 namespace tx86::fe {
@@ -61,6 +62,7 @@ class PcSession {
   std::unique_ptr<dev::Board> board_;
   std::optional<dev::Frame> shot_;  // taken by --screenshot-at
   std::unique_ptr<gdb::Server> gdb_;
+  std::unique_ptr<MonitorServer> monitor_;
   std::vector<MachineClient*> clients_;
 };
 

@@ -2,94 +2,27 @@
 
 #include <spdlog/spdlog.h>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 
-#include "core/machine/user_error.h"
-
 namespace tx86::fe::gdb {
 
-namespace {
-
-struct Endpoint {
-  std::string host;
-  std::string port;
-};
-
-Endpoint parse_spec(const std::string& spec) {
-  // tcp::PORT or tcp:HOST:PORT, as QEMU's -gdb
-  const std::string bad = "--gdb: '" + spec + "' is not tcp::PORT or tcp:HOST:PORT";
-  if (spec.rfind("tcp:", 0) != 0) throw core::UserError(bad);
-  const std::string rest = spec.substr(4);
-  const size_t colon = rest.rfind(':');
-  if (colon == std::string::npos) throw core::UserError(bad);
-  Endpoint e{rest.substr(0, colon), rest.substr(colon + 1)};
-  if (e.host.empty()) e.host = "127.0.0.1";
-  if (e.port.empty() || e.port.size() > 5 ||
-      !std::all_of(e.port.begin(), e.port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-      std::stoul(e.port) > 65535) {
-    throw core::UserError(bad);
-  }
-  return e;
-}
-
-}  // namespace
-
 Server::Server(core::Machine& machine, const std::string& spec, bool wait)
-    : machine_(machine), state_(wait ? State::kStopped : State::kRunning) {
-  const Endpoint at = parse_spec(spec);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  if (const int rc = getaddrinfo(at.host.c_str(), at.port.c_str(), &hints, &found); rc != 0) {
-    throw core::UserError("--gdb: " + at.host + ": " + gai_strerror(rc));
-  }
-  std::string why = "no address";
-  for (addrinfo* a = found; a != nullptr && listen_fd_ < 0; a = a->ai_next) {
-    const int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) {
-      why = std::strerror(errno);
-      continue;
-    }
-    const int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, a->ai_addr, a->ai_addrlen) != 0 || listen(fd, 1) != 0) {
-      why = std::strerror(errno);
-      close(fd);
-      continue;
-    }
-    listen_fd_ = fd;
-  }
-  freeaddrinfo(found);
-  if (listen_fd_ < 0) {
-    throw core::UserError("--gdb: cannot listen on " + at.host + ":" + at.port + ": " + why);
-  }
-  sockaddr_storage bound{};
-  socklen_t size = sizeof bound;
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &size);
-  port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(bound).sin6_port
-                                            : reinterpret_cast<sockaddr_in&>(bound).sin_port);
+    : machine_(machine),
+      listener_(spec, "--gdb"),
+      state_(wait ? State::kStopped : State::kRunning) {
   // (on stderr whatever the log level: with port 0 it is the only way to
   // learn the port)
-  std::fprintf(stderr, "tx86: gdb stub listening on %s:%u%s\n", at.host.c_str(), port_,
-               wait ? ", the machine waits for gdb" : "");
+  std::fprintf(stderr, "tx86: gdb stub listening on %s:%u%s\n", listener_.host().c_str(),
+               listener_.port(), wait ? ", the machine waits for gdb" : "");
 }
 
 Server::~Server() {
   if (client_fd_ >= 0) close(client_fd_);
-  if (listen_fd_ >= 0) close(listen_fd_);
 }
 
 void Server::on_input() {
@@ -111,10 +44,8 @@ std::optional<core::RunResult> Server::take_end() {
 }
 
 void Server::accept_client() {
-  const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+  const int fd = listener_.accept_client();
   if (fd < 0) return;
-  const int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   client_fd_ = fd;
   session_ = std::make_unique<Session>(machine_);
   reader_ = PacketReader();

@@ -12,6 +12,7 @@
 
 #include "core/machine/machine.h"
 #include "frontends/common/machine_client.h"
+#include "frontends/common/tcp_listener.h"
 #include "frontends/gdb/gdb_packet.h"
 #include "frontends/gdb/gdb_session.h"
 
@@ -27,9 +28,9 @@ class Server final : public MachineClient {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return listener_.port(); }
 
-  int input_fd() const override { return client_fd_ >= 0 ? client_fd_ : listen_fd_; }
+  int input_fd() const override { return client_fd_ >= 0 ? client_fd_ : listener_.fd(); }
   // Accepts a gdb, or handles what it sent (a step is carried out at once).
   void on_input() override;
   bool holds_machine() const override { return state_ == State::kStopped; }
@@ -56,9 +57,8 @@ class Server final : public MachineClient {
   core::Machine& machine_;
   std::unique_ptr<Session> session_;  // a new one for each gdb
   PacketReader reader_;
-  int listen_fd_ = -1;
+  TcpListener listener_;
   int client_fd_ = -1;
-  uint16_t port_ = 0;
   State state_ = State::kRunning;
   std::optional<core::RunResult> ended_;  // the run ended while gdb was in charge
 };

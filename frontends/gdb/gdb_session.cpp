@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "frontends/common/debug_memory.h"
 #include "frontends/gdb/gdb_packet.h"
 #include "frontends/gdb/gdb_registers.h"
 
@@ -40,27 +41,6 @@ bool parse_addr_len(std::string_view args, uint64_t& addr, uint64_t& len,
 }
 
 }  // namespace
-
-size_t Session::read_memory(uint32_t lin, uint8_t* out, size_t len) {
-  core::Cpu& cpu = machine_.cpu();
-  for (size_t i = 0; i < len; ++i) {
-    const auto phys = cpu.mmu.peek_translate(cpu.state, static_cast<uint32_t>(lin + i));
-    if (!phys) return i;
-    out[i] = machine_.memory().read8(*phys);
-  }
-  return len;
-}
-
-size_t Session::write_memory(uint32_t lin, const uint8_t* in, size_t len) {
-  core::Cpu& cpu = machine_.cpu();
-  for (size_t i = 0; i < len; ++i) {
-    const auto phys = cpu.mmu.peek_translate(cpu.state, static_cast<uint32_t>(lin + i));
-    if (!phys) return i;
-    // (through the bus, so that translated code from this page is dropped)
-    machine_.memory().write8(*phys, in[i]);
-  }
-  return len;
-}
 
 std::string Session::stop_reply(core::RunOutcome why) {
   if (why == core::RunOutcome::kPaused) {
@@ -185,7 +165,7 @@ std::string Session::memory_read_reply(std::string_view args) {
   if (!parse_addr_len(args, addr, len)) return kError;
   len = std::min<uint64_t>(len, kMaxPacket / 2);
   std::vector<uint8_t> bytes(len);
-  const size_t n = read_memory(static_cast<uint32_t>(addr), bytes.data(), len);
+  const size_t n = read_linear(machine_, static_cast<uint32_t>(addr), bytes.data(), len);
   // Part of what was asked is an answer; none of it is an error.
   if (n == 0 && len != 0) return "E14";
   bytes.resize(n);
@@ -205,7 +185,7 @@ std::string Session::memory_write_reply(std::string_view args, bool binary) {
   }
   if (bytes.size() != len) return kError;
   const auto* b = reinterpret_cast<const uint8_t*>(bytes.data());
-  return write_memory(static_cast<uint32_t>(addr), b, len) == len ? "OK" : "E14";
+  return write_linear(machine_, static_cast<uint32_t>(addr), b, len) == len ? "OK" : "E14";
 }
 
 std::string Session::point_reply(std::string_view args, bool insert) {

@@ -33,12 +33,6 @@ class Session {
   // QStartNoAckMode was accepted: packets are no longer acknowledged.
   bool no_ack() const { return no_ack_; }
 
-  // Memory as the debugger sees it: linear addresses through the guest's
-  // paging (without side effects on its page tables). Reads stop at the
-  // first unmapped byte; returns how many bytes were read or written.
-  size_t read_memory(uint32_t lin, uint8_t* out, size_t len);
-  size_t write_memory(uint32_t lin, const uint8_t* in, size_t len);
-
  private:
   std::string query(std::string_view q);
   std::string memory_read_reply(std::string_view args);

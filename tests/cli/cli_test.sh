@@ -117,11 +117,25 @@ expect_traced 1
 expect 2 1 "--trace-from: 'zz' is not" -- --bios "$work/exit5.bin" --trace-from zz
 
 # The GDB stub's settings (tests/cli/gdb_test.sh runs gdb against it).
-expect 2 1 "-S needs --gdb or -s" -- --bios "$work/exit5.bin" -S
+expect 2 1 "-S needs --gdb, -s or --monitor" -- --bios "$work/exit5.bin" -S
 expect 2 1 "--gdb: 'udp::1234' is not tcp::PORT" -- --bios "$work/exit5.bin" --gdb udp::1234
 expect 2 1 "--gdb: 'tcp::99999' is not" -- --bios "$work/exit5.bin" --gdb tcp::99999
 expect 2 1 "--gdb: 'tcp:' is not" -- --bios "$work/exit5.bin" --gdb tcp:
 expect 2 1 "--gdb: cannot listen on 192.0.2.1:1234" -- --bios "$work/exit5.bin" --gdb tcp:192.0.2.1:1234
+# The monitor on the terminal: -S holds the machine until `cont`; quit ends
+# the run with status 0. With a serial line on the terminal too, it refuses.
+printf 'info status\nquit\n' | "$tx86" --bios "$work/exit5.bin" -S --monitor stdio > "$work/out" 2> "$work/err"
+status=$?
+if [[ $status -eq 0 ]] && grep -q "^(tx86) VM status: paused$" "$work/out"; then
+  echo "ok: --monitor stdio"
+else
+  echo "FAIL: --monitor stdio -> $status"; cat "$work/out" "$work/err"; failures=$((failures + 1))
+fi
+printf 'cont\n' | "$tx86" --bios "$work/exit5.bin" --exit-mode raw -S --monitor stdio > "$work/out" 2> "$work/err"
+status=$?
+[[ $status -eq 5 ]] && echo "ok: --monitor stdio, cont" || { echo "FAIL: cont -> $status"; failures=$((failures + 1)); }
+expect 2 1 "both want the terminal" -- --bios "$work/exit5.bin" --monitor stdio --serial stdio
+expect 2 1 "--monitor: 'udp::1' is not stdio, tcp::PORT" -- --bios "$work/exit5.bin" --monitor udp::1
 # Without gdb ever connecting, the guest runs as without a stub.
 expect 5 1 "gdb stub listening on 127.0.0.1:" -- --bios "$work/exit5.bin" --exit-mode raw --gdb tcp::0
 

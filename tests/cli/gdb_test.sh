@@ -3,7 +3,7 @@
 # (control registers too), memory through the guest's page tables, a memory
 # write the guest then sees, the exit status reaching gdb; and, in a second
 # run, gdb attaching to a running machine, Ctrl+C and detach.
-# Usage: gdb_test.sh path/to/tx86 path/to/gdb_target.elf
+# Usage: gdb_test.sh path/to/tx86 path/to/debug_target.elf
 set -u
 tx86=$1
 elf=$2

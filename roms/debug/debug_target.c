@@ -1,13 +1,16 @@
-/* The guest of the GDB stub's test (tests/cli/gdb_test.sh): a Multiboot
- * kernel built with debug information. It turns paging on, with its data
- * page mapped a second time at ALIAS so that a debugger's reads must go
- * through the page tables; calls tick(1) .. tick(100), which add to
- * `counter`; prints "counter=N" on the debug console and exits through
- * isa-debug-exit with 0 (status 1 in QEMU's mode).
+/* The guest of the GDB stub's and the monitor's tests (gdb_test.sh,
+ * monitor_test.py in tests/cli): a Multiboot kernel built with debug
+ * information. It turns paging on, with its data page mapped a second time
+ * at ALIAS so that a debugger's reads must go through the page tables;
+ * calls tick(1) .. tick(100), which add to `counter`; prints "counter=N" on
+ * the debug console and exits through isa-debug-exit with 0 (status 1 in
+ * QEMU's mode).
  *
  * With "hold" on its command line it first spins, counting in `spins`,
  * until a debugger clears `hold`: a gdb can then attach to a running
- * machine. */
+ * machine. With "keys" it does not exit: it writes every byte the keyboard
+ * controller gives it on the debug console, as two hex digits and a space,
+ * for the monitor's sendkey. */
 #include <stdint.h>
 
 #define ALIAS 0x40000000u
@@ -57,6 +60,19 @@ static void print(const char* s) {
   while (*s != 0) outb(DEBUGCON, (uint8_t)*s++);
 }
 
+static uint8_t inb(uint16_t port) {
+  uint8_t value;
+  __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+  return value;
+}
+
+static void print_hex_byte(uint8_t v) {
+  static const char digits[] = "0123456789abcdef";
+  outb(DEBUGCON, (uint8_t)digits[v >> 4]);
+  outb(DEBUGCON, (uint8_t)digits[v & 15]);
+  outb(DEBUGCON, ' ');
+}
+
 static void print_decimal(uint32_t v) {
   char digits[12];
   int n = 0;
@@ -95,12 +111,18 @@ void tick(uint32_t step) {
 
 void kernel_main(const uint32_t* multiboot_info) {
   const uint32_t flags = multiboot_info[0];
-  if ((flags & 4) != 0 && has_word((const char*)multiboot_info[4], "hold")) hold = 1;
+  const char* cmdline = (flags & 4) != 0 ? (const char*)multiboot_info[4] : "";
+  if (has_word(cmdline, "hold")) hold = 1;
   while (hold != 0) ++spins;
   enable_paging();
   for (uint32_t i = 1; i <= 100; ++i) tick(i);
   print("counter=");
   print_decimal(counter);
   print("\n");
+  if (has_word(cmdline, "keys")) {
+    for (;;) {
+      if ((inb(0x64) & 1) != 0) print_hex_byte(inb(0x60));
+    }
+  }
   outb(DEBUG_EXIT, 0);
 }

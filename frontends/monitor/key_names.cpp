@@ -1,0 +1,132 @@
+#include "frontends/monitor/key_names.h"
+
+#include <array>
+#include <utility>
+
+namespace tx86::fe {
+
+namespace {
+
+using dev::Key;
+
+// QEMU's names (qapi/ui.json, QKeyCode), and a few of its aliases.
+constexpr std::pair<std::string_view, Key> kNames[] = {
+    {"esc", Key::kEscape},
+    {"f1", Key::kF1},
+    {"f2", Key::kF2},
+    {"f3", Key::kF3},
+    {"f4", Key::kF4},
+    {"f5", Key::kF5},
+    {"f6", Key::kF6},
+    {"f7", Key::kF7},
+    {"f8", Key::kF8},
+    {"f9", Key::kF9},
+    {"f10", Key::kF10},
+    {"f11", Key::kF11},
+    {"f12", Key::kF12},
+    {"print", Key::kPrintScreen},
+    {"sysrq", Key::kPrintScreen},
+    {"scroll_lock", Key::kScrollLock},
+    {"pause", Key::kPause},
+    {"grave_accent", Key::kBackquote},
+    {"1", Key::kDigit1},
+    {"2", Key::kDigit2},
+    {"3", Key::kDigit3},
+    {"4", Key::kDigit4},
+    {"5", Key::kDigit5},
+    {"6", Key::kDigit6},
+    {"7", Key::kDigit7},
+    {"8", Key::kDigit8},
+    {"9", Key::kDigit9},
+    {"0", Key::kDigit0},
+    {"minus", Key::kMinus},
+    {"equal", Key::kEqual},
+    {"backspace", Key::kBackspace},
+    {"tab", Key::kTab},
+    {"q", Key::kQ},
+    {"w", Key::kW},
+    {"e", Key::kE},
+    {"r", Key::kR},
+    {"t", Key::kT},
+    {"y", Key::kY},
+    {"u", Key::kU},
+    {"i", Key::kI},
+    {"o", Key::kO},
+    {"p", Key::kP},
+    {"bracket_left", Key::kLeftBracket},
+    {"bracket_right", Key::kRightBracket},
+    {"backslash", Key::kBackslash},
+    {"caps_lock", Key::kCapsLock},
+    {"a", Key::kA},
+    {"s", Key::kS},
+    {"d", Key::kD},
+    {"f", Key::kF},
+    {"g", Key::kG},
+    {"h", Key::kH},
+    {"j", Key::kJ},
+    {"k", Key::kK},
+    {"l", Key::kL},
+    {"semicolon", Key::kSemicolon},
+    {"apostrophe", Key::kQuote},
+    {"ret", Key::kEnter},
+    {"shift", Key::kLeftShift},
+    {"less", Key::kIntlBackslash},
+    {"z", Key::kZ},
+    {"x", Key::kX},
+    {"c", Key::kC},
+    {"v", Key::kV},
+    {"b", Key::kB},
+    {"n", Key::kN},
+    {"m", Key::kM},
+    {"comma", Key::kComma},
+    {"dot", Key::kPeriod},
+    {"slash", Key::kSlash},
+    {"shift_r", Key::kRightShift},
+    {"ctrl", Key::kLeftCtrl},
+    {"meta_l", Key::kLeftGui},
+    {"alt", Key::kLeftAlt},
+    {"spc", Key::kSpace},
+    {"alt_r", Key::kRightAlt},
+    {"meta_r", Key::kRightGui},
+    {"menu", Key::kMenu},
+    {"ctrl_r", Key::kRightCtrl},
+    {"insert", Key::kInsert},
+    {"home", Key::kHome},
+    {"pgup", Key::kPageUp},
+    {"delete", Key::kDelete},
+    {"end", Key::kEnd},
+    {"pgdn", Key::kPageDown},
+    {"up", Key::kUp},
+    {"left", Key::kLeft},
+    {"down", Key::kDown},
+    {"right", Key::kRight},
+    {"num_lock", Key::kNumLock},
+    {"kp_divide", Key::kKpDivide},
+    {"kp_multiply", Key::kKpMultiply},
+    {"asterisk", Key::kKpMultiply},
+    {"kp_subtract", Key::kKpMinus},
+    {"kp_7", Key::kKp7},
+    {"kp_8", Key::kKp8},
+    {"kp_9", Key::kKp9},
+    {"kp_add", Key::kKpPlus},
+    {"kp_4", Key::kKp4},
+    {"kp_5", Key::kKp5},
+    {"kp_6", Key::kKp6},
+    {"kp_1", Key::kKp1},
+    {"kp_2", Key::kKp2},
+    {"kp_3", Key::kKp3},
+    {"kp_enter", Key::kKpEnter},
+    {"kp_0", Key::kKp0},
+    {"kp_decimal", Key::kKpPeriod},
+};
+
+}  // namespace
+
+std::optional<Key> key_for_name(std::string_view name) {
+  for (const auto& [n, key] : kNames) {
+    if (n == name) return key;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tx86::fe
