@@ -116,6 +116,49 @@ expect 5 any "trace F000:0000FFF0" -- --bios "$work/exit5.bin" --trace-count 1 -
 expect_traced 1
 expect 2 1 "--trace-from: 'zz' is not" -- --bios "$work/exit5.bin" --trace-from zz
 
+# --config FILE: a TOML file with the flags' settings by section; flags win;
+# every mistake names the file, the line and the key.
+printf '[machine]\nbios = "%s"\n[devices]\nexit-mode = "raw"\n' "$work/exit5.bin" > "$work/run.toml"
+expect 5 0 "" -- --config "$work/run.toml"
+expect 11 0 "" -- --config "$work/run.toml" --exit-mode qemu
+printf '[machine]\nmemory = "64M"\n[drives]\nsnapshot = true\n[devices]\nserial = ["none", "file:%s"]\n' "$work/com2" > "$work/c.toml"
+"$tx86" --config "$work/c.toml" --memory 32M --print-config > "$work/printed.toml"
+if grep -qx 'memory = "32M"' "$work/printed.toml" && grep -qx 'snapshot = true' "$work/printed.toml" &&
+   grep -qxF "serial = [\"none\", \"file:$work/com2\"]" "$work/printed.toml"; then
+  echo "ok: --print-config: the file's settings, the flag's memory"
+else
+  echo "FAIL: --print-config"; cat "$work/printed.toml"; failures=$((failures + 1))
+fi
+"$tx86" --config "$work/printed.toml" --print-config > "$work/again.toml"
+if cmp -s "$work/printed.toml" "$work/again.toml"; then
+  echo "ok: --print-config reads back the same"
+else
+  echo "FAIL: --print-config did not read back the same"; diff "$work/printed.toml" "$work/again.toml"; failures=$((failures + 1))
+fi
+# Every flag has its section (a new one left out would land in [options]).
+if grep -q '^\[options\]' "$work/printed.toml"; then
+  echo "FAIL: a flag without a section"; failures=$((failures + 1))
+fi
+printf '[machin]\nmemory = "64M"\n' > "$work/bad1.toml"
+expect 2 1 "bad1.toml:1: \[machin\] is not a section" -- --config "$work/bad1.toml"
+printf '[machine]\nmemory = "64M"\nmemroy = 3\n' > "$work/bad2.toml"
+expect 2 1 "bad2.toml:3: key 'machine.memroy': no such setting" -- --config "$work/bad2.toml"
+printf '[drives]\nsnapshot = "yes"\n' > "$work/bad3.toml"
+expect 2 1 "bad3.toml:2: key 'drives.snapshot': a switch, true or false" -- --config "$work/bad3.toml"
+printf '[machine]\n\nmemory = ["1M", "2M"]\n' > "$work/bad4.toml"
+expect 2 1 "bad4.toml:3: key 'machine.memory': takes one value" -- --config "$work/bad4.toml"
+printf '[machine]\nmemory = "12X"\n' > "$work/bad5.toml"
+expect 2 1 "bad5.toml:2: key 'machine.memory': --memory: '12X' is not a size" -- --config "$work/bad5.toml"
+printf '[display]\ndisplay = "vnc"\n' > "$work/bad6.toml"
+expect 2 1 "bad6.toml:2: key 'display.display': --display: vnc not in" -- --config "$work/bad6.toml"
+printf '[machine\nmemory = 1\n' > "$work/bad7.toml"
+expect 2 1 "bad7.toml:1:9: " -- --config "$work/bad7.toml"
+printf 'memory = "64M"\n' > "$work/bad8.toml"
+expect 2 1 "bad8.toml:1: key 'memory' is outside a section" -- --config "$work/bad8.toml"
+expect 2 1 "--config: cannot read $work/missing.toml" -- --config "$work/missing.toml"
+# (a bad value the command line overrides is not looked at)
+expect 5 0 "" -- --config "$work/bad5.toml" --memory 16M --bios "$work/exit5.bin" --exit-mode raw
+
 # The GDB stub's settings (tests/cli/gdb_test.sh runs gdb against it).
 expect 2 1 "-S needs --gdb, -s or --monitor" -- --bios "$work/exit5.bin" -S
 expect 2 1 "--gdb: 'udp::1234' is not tcp::PORT" -- --bios "$work/exit5.bin" --gdb udp::1234
