@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config nasm clang-format
   gcc-multilib  # gcc -m32 builds the differential tester's native runner
   libcapstone-dev libasmjit-dev libsdl2-dev libspdlog-dev libgtest-dev
-  libcli11-dev libtomlplusplus-dev libpng-dev seabios
+  libcli11-dev libtomlplusplus-dev libpng-dev libzstd-dev seabios
   # the storage boot tests build their floppy, disk and CD images at test time
   syslinux syslinux-common isolinux xorriso mtools dosfstools
   # the GDB stub's test drives it with the real gdb

@@ -24,6 +24,7 @@
 #include "core/irq/interrupt_source.h"
 #include "core/mem/memory_bus.h"
 #include "core/mem/mmu.h"
+#include "core/state/state_stream.h"
 
 namespace tx86::core {
 
@@ -209,6 +210,12 @@ class Cpu {
   void write_cr4(uint32_t value);
   // Writes EFLAGS as POPF/IRET may; mask selects the bits that can change.
   void write_eflags(uint32_t value, uint32_t mask);
+
+  // --- Save states (cpu_snapshot.cpp): the architectural state and what the
+  // CPU keeps beside it (TSC offset, shutdown, IGNNE#). Between instructions
+  // only: no fault pending, flags merged, the x87 state in `fpu`.
+  void save_state(StateWriter& w) const;
+  void load_state(StateReader& r);
 
  private:
   void deliver(uint8_t vector, EventKind kind, bool has_error, uint32_t error_code);

@@ -25,6 +25,9 @@ class ExecutionEngine {
   virtual const char* name() const = 0;
   // Retires up to max_insns instructions; CpuState::icount counts them.
   virtual StopReason run(Cpu& cpu, uint64_t max_insns) = 0;
+  // Guest memory was replaced behind the memory bus (a save state loaded):
+  // nothing made from the old contents may run.
+  virtual void drop_translations() {}
 };
 
 }  // namespace tx86::core

@@ -29,6 +29,8 @@ class IrqLine {
     set(false);
   }
   bool level() const { return level_; }
+  // A save state's level: the sink is not told (its own state was saved).
+  void restore_level(bool level) { level_ = level; }
 
  private:
   Sink sink_;

@@ -242,4 +242,54 @@ RunResult Machine::step() {
   return {RunOutcome::kDebugStop, 0, {}};
 }
 
+void Machine::save_state(StateWriter& w) {
+  scheduler_.sync();
+  w.begin("machine", 1);
+  w.u64(memory_.ram_size());
+  w.u32(config_.ps_per_insn);
+  w.boolean(memory_.a20());
+  w.boolean(reset_requested_);
+  w.boolean(exit_status_.has_value());
+  w.u32(static_cast<uint32_t>(exit_status_.value_or(0)));
+  w.end();
+  cpu_.save_state(w);
+  w.begin("ram", 1);
+  w.bytes({memory_.ram(), memory_.ram_size()});
+  w.end();
+  scheduler_.save_state(w);
+  for (const Part& p : parts_) {
+    w.begin(p.name, p.version);
+    p.part->save_state(w);
+    w.end();
+  }
+}
+
+void Machine::load_state(StateReader& r) {
+  r.begin("machine", 1);
+  if (r.u64() != memory_.ram_size()) r.fail("it was saved with another RAM size (-m)");
+  if (r.u32() != config_.ps_per_insn) r.fail("another instruction period");
+  memory_.set_a20(r.boolean());
+  reset_requested_ = r.boolean();
+  const bool exiting = r.boolean();
+  const auto status = static_cast<int>(r.u32());
+  exit_status_ = exiting ? std::optional<int>(status) : std::nullopt;
+  r.end();
+  cpu_.load_state(r);
+  r.begin("ram", 1);
+  r.bytes_into({memory_.ram(), memory_.ram_size()});
+  r.end();
+  scheduler_.load_state(r);
+  for (const Part& p : parts_) {
+    r.begin(p.name, p.version);
+    p.part->load_state(r);
+    r.end();
+  }
+  if (!r.at_end()) r.fail("it holds parts this machine does not have");
+  // RAM changed behind the memory bus, and the maps the devices chose may
+  // have too.
+  cpu_.mmu.flush_all();
+  engine_->drop_translations();
+  if (debug_engine_) debug_engine_->drop_translations();
+}
+
 }  // namespace tx86::core

@@ -18,6 +18,7 @@
 #include "core/machine/machine_control.h"
 #include "core/mem/memory_bus.h"
 #include "core/sched/scheduler.h"
+#include "core/state/state_part.h"
 
 namespace tx86::core {
 
@@ -104,6 +105,17 @@ class Machine final : public MachineControl {
   // Guest time now, counting the instructions of the slice in progress.
   GuestTime guest_ns() const;
 
+  // --- Save states: the CPU, RAM, guest time and timers, then every part
+  // registered here (the board's devices), in the order registered, each in
+  // a section of its name. Between run() calls only. A state loads into a
+  // machine built the same way (the same command line); anything else is a
+  // StateError, and the machine is then as it was mid-load: reset it.
+  void add_state_part(std::string name, uint32_t version, StatePart* part) {
+    parts_.push_back(Part{std::move(name), version, part});
+  }
+  void save_state(StateWriter& w);
+  void load_state(StateReader& r);
+
  private:
   MachineConfig config_;
   MemoryBus memory_;
@@ -128,6 +140,12 @@ class Machine final : public MachineControl {
   Interpreter& debug_engine();
 
   std::unique_ptr<Interpreter> debug_engine_;  // made on first use
+  struct Part {
+    std::string name;
+    uint32_t version;
+    StatePart* part;
+  };
+  std::vector<Part> parts_;
   std::atomic<bool> interrupted_{false};
   std::atomic<bool> pause_requested_{false};
 };

@@ -116,4 +116,14 @@ void PciFunction::update_bars() {
   }
 }
 
+void PciFunction::save_config(StateWriter& w) const {
+  w.bytes(config_);
+}
+
+void PciFunction::load_config(StateReader& r) {
+  r.bytes_into(config_);
+  update_bars();
+  config_written(0, static_cast<unsigned>(config_.size()));
+}
+
 }  // namespace tx86::core

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include "core/state/state_stream.h"
 
 namespace tx86::core {
 
@@ -58,6 +59,12 @@ class PciFunction {
   uint32_t config32(uint8_t offset) const;
   // Where a BAR is decoded now (nullopt: not decoded).
   std::optional<uint32_t> bar_address(int index) const { return bars_[index].mapped; }
+
+  // Save states: the configuration space. Loading it maps the BARs where it
+  // says (bar_changed) and lets the function derive what it derives from
+  // its registers (config_written over the whole space).
+  void save_config(StateWriter& w) const;
+  void load_config(StateReader& r);
 
  protected:
   // Setup, from the derived constructor.

@@ -38,10 +38,12 @@ GuestTime Scheduler::now() const {
   return host_offset_ + (host_monotonic_ns() - host_start_ns_);
 }
 
-TimerId Scheduler::add_timer(std::string name, std::function<void()> callback) {
+TimerId Scheduler::add_timer(std::string name, std::function<void()> callback, bool machine_state) {
   // A callback runs from inside timers_; growing it then would move it.
   if (firing_) throw std::logic_error("timer " + name + " created from a timer callback");
-  timers_.push_back(Timer{std::move(name), std::move(callback)});
+  Timer t{std::move(name), std::move(callback)};
+  t.machine_state = machine_state;
+  timers_.push_back(std::move(t));
   return static_cast<TimerId>(timers_.size() - 1);
 }
 
@@ -112,6 +114,49 @@ void Scheduler::run_due() {
     due->callback();
     firing_ = false;
   }
+}
+
+void Scheduler::save_state(StateWriter& w) const {
+  w.begin("scheduler", 1);
+  w.u64(retired());
+  w.u64(elapsed_ps_ + pending_insns() * ps_per_insn_);
+  w.u64(now());
+  w.u64(next_seq_);
+  uint64_t saved = 0;
+  for (const Timer& t : timers_) saved += t.machine_state ? 1 : 0;
+  w.u64(saved);
+  for (const Timer& t : timers_) {
+    if (!t.machine_state) continue;
+    w.str(t.name);
+    w.boolean(t.armed);
+    w.u64(t.when);
+    w.u64(t.seq);
+  }
+  w.end();
+}
+
+void Scheduler::load_state(StateReader& r) {
+  r.begin("scheduler", 1);
+  // (the CPU's instruction count was loaded first: it is the counter's
+  // starting point again)
+  counted_ = counter_ != nullptr ? *counter_ : 0;
+  retired_ = r.u64();
+  elapsed_ps_ = r.u64();
+  const GuestTime now = r.u64();
+  host_offset_ = now;
+  host_start_ns_ = host_monotonic_ns();
+  next_seq_ = r.u64();
+  uint64_t saved = 0;
+  for (const Timer& t : timers_) saved += t.machine_state ? 1 : 0;
+  if (r.u64() != saved) r.fail("another set of timers");
+  for (Timer& t : timers_) {
+    if (!t.machine_state) continue;
+    if (r.str() != t.name) r.fail("the timers of another machine");
+    t.armed = r.boolean();
+    t.when = r.u64();
+    t.seq = r.u64();
+  }
+  r.end();
 }
 
 }  // namespace tx86::core

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "core/state/state_stream.h"
+
 namespace tx86::core {
 
 using GuestTime = uint64_t;  // nanoseconds since power-on
@@ -36,7 +38,9 @@ class Scheduler {
   GuestTime now() const;
 
   // Timers are created while the machine is built, never from a callback.
-  TimerId add_timer(std::string name, std::function<void()> callback);
+  // A timer of the frontend's own (a screenshot at a given time) is not
+  // part of the machine's state: saved states leave it out.
+  TimerId add_timer(std::string name, std::function<void()> callback, bool machine_state = true);
   // Arms (or re-arms) a timer; a time in the past fires at the next run_due().
   void arm(TimerId id, GuestTime when);
   void disarm(TimerId id);
@@ -80,6 +84,13 @@ class Scheduler {
   // may arm and disarm timers, including their own.
   void run_due();
 
+  // Guest time, the retired instructions and every timer's deadline (by
+  // name: the same machine registers the same timers in the same order).
+  // Loading in real-time mode makes the host's clock go on from the saved
+  // guest time.
+  void save_state(StateWriter& w) const;
+  void load_state(StateReader& r);
+
  private:
   struct Timer {
     std::string name;
@@ -87,6 +98,7 @@ class Scheduler {
     GuestTime when = kNever;
     uint64_t seq = 0;  // arming order, for ties
     bool armed = false;
+    bool machine_state = true;
   };
 
   ClockMode mode_;

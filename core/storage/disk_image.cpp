@@ -5,9 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+
+#include <fmt/format.h>
 
 #include "core/machine/user_error.h"
 
@@ -176,6 +179,66 @@ bool DiskImage::write_overlay(uint64_t offset, std::span<const uint8_t> data) {
 bool DiskImage::flush() {
   if (fd_ < 0 || options_.read_only || options_.snapshot) return true;
   return ::fdatasync(fd_) == 0;
+}
+
+// The overlay goes in as a bitmap of the written sectors (a bit each) and
+// their bytes one after the other, so a state holds what the guest wrote
+// and nothing more.
+void DiskImage::save_state(StateWriter& w) const {
+  w.u64(size_);
+  w.boolean(options_.read_only);
+  w.boolean(options_.snapshot);
+  if (!options_.snapshot) return;
+  std::vector<uint8_t> bitmap((in_overlay_.size() + 7) / 8, 0);
+  std::vector<uint8_t> data;
+  for (uint64_t s = 0; s < in_overlay_.size(); ++s) {
+    if (!in_overlay_[s]) continue;
+    bitmap[s / 8] |= static_cast<uint8_t>(1u << (s % 8));
+    const uint64_t start = s * kSectorSize;
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(kSectorSize, size_ - start));
+    data.resize(data.size() + n);
+    if (!read_all(overlay_fd_, start, std::span<uint8_t>(data).last(n)))
+      throw UserError("cannot read the snapshot overlay of " + name_ + ": " + errno_text());
+  }
+  w.bytes(bitmap);
+  w.bytes(data);
+}
+
+void DiskImage::load_state(StateReader& r) {
+  const uint64_t size = r.u64();
+  if (size != size_)
+    r.fail(fmt::format("image {} has {} bytes, the saved one had {}", name_, size_, size));
+  const bool read_only = r.boolean();
+  if (read_only != options_.read_only)
+    r.fail(fmt::format("image {} was {}read-only when saved", name_, read_only ? "" : "not "));
+  const bool snapshot = r.boolean();
+  if (snapshot != options_.snapshot) {
+    r.fail(fmt::format("image {} was {}in snapshot mode (--snapshot) when saved", name_,
+                       snapshot ? "" : "not "));
+  }
+  if (!options_.snapshot) return;
+  std::vector<uint8_t> bitmap((in_overlay_.size() + 7) / 8);
+  r.bytes_into(bitmap);
+  std::vector<bool> in_overlay(in_overlay_.size(), false);
+  uint64_t expected = 0;
+  for (uint64_t s = 0; s < bitmap.size() * 8; ++s) {
+    if (!(bitmap[s / 8] & (1u << (s % 8)))) continue;
+    if (s >= in_overlay.size()) r.fail("a sector past the end of image " + name_);
+    in_overlay[s] = true;
+    expected += std::min<uint64_t>(kSectorSize, size_ - s * kSectorSize);
+  }
+  const std::vector<uint8_t> data = r.bytes();
+  if (data.size() != expected) r.fail("the written sectors of image " + name_ + " do not add up");
+  size_t at = 0;
+  for (uint64_t s = 0; s < in_overlay.size(); ++s) {
+    if (!in_overlay[s]) continue;
+    const uint64_t start = s * kSectorSize;
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(kSectorSize, size_ - start));
+    if (!write_all(overlay_fd_, start, std::span<const uint8_t>(data).subspan(at, n)))
+      throw UserError("cannot write the snapshot overlay of " + name_ + ": " + errno_text());
+    at += n;
+  }
+  in_overlay_ = std::move(in_overlay);
 }
 
 }  // namespace tx86::core

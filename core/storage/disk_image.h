@@ -8,6 +8,10 @@
 // With snapshot set the file is only read: writes go to a temporary overlay
 // file that disappears with the image.
 //
+// A save state holds an image's size and read-only flag, to check that the
+// state is loaded with the same images, and in snapshot mode the overlay's
+// sectors: the guest's writes, which the image file does not keep.
+//
 // An image opened for writing holds an exclusive lock (flock), one opened
 // read-only a shared one, so a second tx86 cannot write an image another
 // is using, as QEMU refuses it too.
@@ -19,6 +23,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include "core/state/state_stream.h"
 
 namespace tx86::core {
 
@@ -52,6 +58,11 @@ class DiskImage {
   bool read(uint64_t offset, std::span<uint8_t> out);
   bool write(uint64_t offset, std::span<const uint8_t> data);
   bool flush();
+
+  // Save states. Loading fails (StateError) for the state of an image of
+  // another size or mode.
+  void save_state(StateWriter& w) const;
+  void load_state(StateReader& r);
 
   // The bytes of an in-memory image (tests).
   const std::vector<uint8_t>& memory() const { return memory_; }

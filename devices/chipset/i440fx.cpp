@@ -61,4 +61,13 @@ void I440fx::apply_smram() {
   memory_.set_ram_access(0xA0000, 0x20000, open, open);
 }
 
+void I440fx::save_state(core::StateWriter& w) const {
+  w.boolean(smram_locked_);
+}
+
+// (Its registers are the PCI host's to load, which applies them.)
+void I440fx::load_state(core::StateReader& r) {
+  smram_locked_ = r.boolean();
+}
+
 }  // namespace tx86::dev

@@ -5,10 +5,11 @@
 
 #include "core/mem/memory_bus.h"
 #include "core/pci/pci_function.h"
+#include "core/state/state_part.h"
 
 namespace tx86::dev {
 
-class I440fx final : public core::PciFunction {
+class I440fx final : public core::PciFunction, public core::StatePart {
  public:
   static constexpr uint8_t kPam0 = 0x59;
   static constexpr uint8_t kSmram = 0x72;
@@ -18,6 +19,9 @@ class I440fx final : public core::PciFunction {
 
  protected:
   void config_written(uint8_t offset, unsigned size) override;
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   void apply_pam();

@@ -53,4 +53,18 @@ void PciHost::io_write(uint16_t port, unsigned size, uint32_t value) {
   f->config_write(static_cast<uint8_t>(reg + lane), size, value);
 }
 
+void PciHost::save_state(core::StateWriter& w) const {
+  w.u32(address_);
+  for (const core::PciFunction* f : functions_) {
+    if (f != nullptr) f->save_config(w);
+  }
+}
+
+void PciHost::load_state(core::StateReader& r) {
+  address_ = r.u32();
+  for (core::PciFunction* f : functions_) {
+    if (f != nullptr) f->load_config(r);
+  }
+}
+
 }  // namespace tx86::dev

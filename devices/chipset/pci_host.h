@@ -10,10 +10,11 @@
 
 #include "core/io/io_bus.h"
 #include "core/pci/pci_function.h"
+#include "core/state/state_part.h"
 
 namespace tx86::dev {
 
-class PciHost final : public core::IoHandler {
+class PciHost final : public core::IoHandler, public core::StatePart {
  public:
   // cf9: the byte register at 0xCF9 (the PIIX3 reset control) shares the
   // address register's ports; byte accesses there go to it.
@@ -32,6 +33,9 @@ class PciHost final : public core::IoHandler {
 
   uint32_t io_read(uint16_t port, unsigned size) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   core::PciFunction* selected(uint8_t& reg) const;

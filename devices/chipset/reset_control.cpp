@@ -37,4 +37,14 @@ void ResetControl::write_cf9(uint8_t value) {
   cf9_ = v & ~0x04;  // RST_CPU is a pulse, not kept
 }
 
+void ResetControl::save_state(core::StateWriter& w) const {
+  w.u8(port92_);
+  w.u8(cf9_);
+}
+
+void ResetControl::load_state(core::StateReader& r) {
+  port92_ = r.u8();
+  cf9_ = r.u8();
+}
+
 }  // namespace tx86::dev

@@ -9,10 +9,11 @@
 
 #include "core/io/io_bus.h"
 #include "core/machine/machine_control.h"
+#include "core/state/state_part.h"
 
 namespace tx86::dev {
 
-class ResetControl final : public core::IoHandler {
+class ResetControl final : public core::IoHandler, public core::StatePart {
  public:
   ResetControl(core::IoBus& io, core::MachineControl& machine);
 
@@ -23,6 +24,9 @@ class ResetControl final : public core::IoHandler {
 
   uint32_t io_read(uint16_t port, unsigned size) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   core::MachineControl& machine_;

@@ -32,4 +32,12 @@ void DebugConsole::put(uint8_t c) {
   }
 }
 
+void DebugConsole::save_state(core::StateWriter& w) const {
+  w.str(line_);
+}
+
+void DebugConsole::load_state(core::StateReader& r) {
+  line_ = r.str();
+}
+
 }  // namespace tx86::dev

@@ -8,10 +8,11 @@
 
 #include "core/io/char_sink.h"
 #include "core/io/io_bus.h"
+#include "core/state/state_part.h"
 
 namespace tx86::dev {
 
-class DebugConsole final : public core::IoHandler {
+class DebugConsole final : public core::IoHandler, public core::StatePart {
  public:
   static constexpr uint16_t kBochsPort = 0xE9;
   static constexpr uint16_t kQemuPort = 0x402;
@@ -22,6 +23,9 @@ class DebugConsole final : public core::IoHandler {
 
   uint32_t io_read(uint16_t port, unsigned size) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   void put(uint8_t c);

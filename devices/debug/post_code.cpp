@@ -17,4 +17,12 @@ void PostCode::io_write(uint16_t, unsigned, uint32_t value) {
   spdlog::debug("POST code 0x{:02x}", last_);
 }
 
+void PostCode::save_state(core::StateWriter& w) const {
+  w.u8(last_);
+}
+
+void PostCode::load_state(core::StateReader& r) {
+  last_ = r.u8();
+}
+
 }  // namespace tx86::dev

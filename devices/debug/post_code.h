@@ -5,10 +5,11 @@
 #include <cstdint>
 
 #include "core/io/io_bus.h"
+#include "core/state/state_part.h"
 
 namespace tx86::dev {
 
-class PostCode final : public core::IoHandler {
+class PostCode final : public core::IoHandler, public core::StatePart {
  public:
   static constexpr uint16_t kPort = 0x80;
 
@@ -18,6 +19,9 @@ class PostCode final : public core::IoHandler {
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
 
   uint8_t last() const { return last_; }
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   uint8_t last_ = 0;

@@ -89,4 +89,22 @@ bool Dma8237::step(unsigned ch) {
   return true;
 }
 
+void Dma8237::save_state(core::StateWriter& w) const {
+  w.pod(channels_);
+  w.u8(command_);
+  w.u8(status_tc_);
+  w.u8(request_);
+  w.u8(mask_);
+  w.boolean(high_byte_);
+}
+
+void Dma8237::load_state(core::StateReader& r) {
+  r.pod(channels_);
+  command_ = r.u8();
+  status_tc_ = r.u8();
+  request_ = r.u8();
+  mask_ = r.u8();
+  high_byte_ = r.boolean();
+}
+
 }  // namespace tx86::dev

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include "core/state/state_part.h"
 
 namespace tx86::dev {
 
@@ -61,6 +62,9 @@ class Dma8237 {
   // from the base registers, or else the channel masks itself (datasheet,
   // "Mask Register" and "Autoinitialize").
   bool step(unsigned ch);
+
+  void save_state(core::StateWriter& w) const;
+  void load_state(core::StateReader& r);
 
  private:
   struct Channel {

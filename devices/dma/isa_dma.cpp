@@ -111,4 +111,18 @@ size_t IsaDma::Channel::run(std::span<const uint8_t> from_device, std::span<uint
   return done;
 }
 
+void IsaDma::save_state(core::StateWriter& w) const {
+  dma1_.save_state(w);
+  dma2_.save_state(w);
+  w.bytes(pages_);
+  for (const Channel& c : channels_) w.boolean(c.terminal_count());
+}
+
+void IsaDma::load_state(core::StateReader& r) {
+  dma1_.load_state(r);
+  dma2_.load_state(r);
+  r.bytes_into(pages_);
+  for (Channel& c : channels_) c.set_terminal_count(r.boolean());
+}
+
 }  // namespace tx86::dev

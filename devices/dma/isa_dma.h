@@ -24,11 +24,12 @@
 #include "core/io/dma_channel.h"
 #include "core/io/io_bus.h"
 #include "core/mem/memory_bus.h"
+#include "core/state/state_part.h"
 #include "devices/dma/dma8237.h"
 
 namespace tx86::dev {
 
-class IsaDma final : public core::IoHandler {
+class IsaDma final : public core::IoHandler, public core::StatePart {
  public:
   static constexpr uint16_t kController1Port = 0x00;
   static constexpr uint16_t kController2Port = 0xC0;
@@ -53,6 +54,9 @@ class IsaDma final : public core::IoHandler {
   uint32_t io_read(uint16_t port, unsigned size) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
 
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
+
  private:
   class Channel final : public core::DmaChannel {
    public:
@@ -66,6 +70,7 @@ class IsaDma final : public core::IoHandler {
     bool terminal_count() const override { return tc_; }
     bool masked() const override;
     void clear_terminal_count() { tc_ = false; }
+    void set_terminal_count(bool tc) { tc_ = tc; }  // (a save state's)
 
    private:
     // Moves units until the buffer or the count runs out; from_device holds

@@ -83,4 +83,14 @@ void FwCfg::io_write(uint16_t port, unsigned size, uint32_t value) {
   // Writes to the data port are ignored (QEMU 2.4+).
 }
 
+void FwCfg::save_state(core::StateWriter& w) const {
+  w.u16(selected_);
+  w.u64(offset_);
+}
+
+void FwCfg::load_state(core::StateReader& r) {
+  selected_ = r.u16();
+  offset_ = r.u64();
+}
+
 }  // namespace tx86::dev

@@ -11,10 +11,11 @@
 #include <vector>
 
 #include "core/io/io_bus.h"
+#include "core/state/state_part.h"
 
 namespace tx86::dev {
 
-class FwCfg final : public core::IoHandler {
+class FwCfg final : public core::IoHandler, public core::StatePart {
  public:
   static constexpr uint16_t kSelectorPort = 0x510;
   static constexpr uint16_t kDataPort = 0x511;
@@ -41,6 +42,9 @@ class FwCfg final : public core::IoHandler {
 
   uint32_t io_read(uint16_t port, unsigned size) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   void rebuild_directory();

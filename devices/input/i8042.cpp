@@ -262,4 +262,45 @@ void I8042::update_irqs() {
   aux_irq_.set(output_full_ && output_source_ == Source::kAux && (ram_[0] & kCtrAuxInt));
 }
 
+void I8042::save_state(core::StateWriter& w) const {
+  w.bytes(ram_);
+  w.u64(replies_.size());
+  for (const Pending& p : replies_) {
+    w.u8(p.byte);
+    w.u8(static_cast<uint8_t>(p.source));
+  }
+  w.u8(output_);
+  w.u8(static_cast<uint8_t>(output_source_));
+  w.boolean(output_full_);
+  w.boolean(last_write_command_);
+  w.u8(pending_command_);
+  w.u8(output_port_);
+  w.boolean(translate_break_);
+  w.boolean(filling_);
+}
+
+void I8042::load_state(core::StateReader& r) {
+  r.bytes_into(ram_);
+  const uint64_t n = r.u64();
+  if (n > 256) r.fail("a bad keyboard controller state");
+  replies_.clear();
+  auto source = [&] {
+    const uint8_t s = r.u8();
+    if (s > static_cast<uint8_t>(Source::kAux)) r.fail("a bad keyboard controller state");
+    return static_cast<Source>(s);
+  };
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint8_t byte = r.u8();
+    replies_.push_back(Pending{byte, source()});
+  }
+  output_ = r.u8();
+  output_source_ = source();
+  output_full_ = r.boolean();
+  last_write_command_ = r.boolean();
+  pending_command_ = r.u8();
+  output_port_ = r.u8();
+  translate_break_ = r.boolean();
+  filling_ = r.boolean();
+}
+
 }  // namespace tx86::dev

@@ -22,11 +22,12 @@
 #include "core/io/io_bus.h"
 #include "core/irq/irq_line.h"
 #include "core/machine/machine_control.h"
+#include "core/state/state_part.h"
 #include "devices/input/ps2_device.h"
 
 namespace tx86::dev {
 
-class I8042 final : public core::IoHandler {
+class I8042 final : public core::IoHandler, public core::StatePart {
  public:
   static constexpr uint16_t kDataPort = 0x60;
   static constexpr uint16_t kCommandPort = 0x64;
@@ -77,6 +78,9 @@ class I8042 final : public core::IoHandler {
 
   uint8_t status() const;
   uint8_t command_byte() const { return ram_[0]; }
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   enum class Source : uint8_t { kKeyboard, kAux };

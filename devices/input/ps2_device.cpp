@@ -66,4 +66,28 @@ void Ps2Device::notify() {
   if (listener_) listener_();
 }
 
+void Ps2Device::save_queues(core::StateWriter& w) const {
+  w.bytes(std::vector<uint8_t>(replies_.begin(), replies_.end()));
+  w.u64(input_.size());
+  for (const Chunk& c : input_) w.pod(c);
+  w.u64(input_bytes_);
+  w.u8(last_sent_);
+}
+
+void Ps2Device::load_queues(core::StateReader& r) {
+  const std::vector<uint8_t> replies = r.bytes();
+  replies_.assign(replies.begin(), replies.end());
+  const uint64_t chunks = r.u64();
+  if (chunks > 4096) r.fail("a PS/2 queue longer than any device keeps");
+  input_.clear();
+  for (uint64_t i = 0; i < chunks; ++i) {
+    Chunk c;
+    r.pod(c);
+    if (c.size > c.bytes.size() || c.sent > c.size) r.fail("a bad PS/2 queue");
+    input_.push_back(c);
+  }
+  input_bytes_ = r.u64();
+  last_sent_ = r.u8();
+}
+
 }  // namespace tx86::dev

@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <span>
+#include "core/state/state_part.h"
 
 namespace tx86::dev {
 
@@ -41,6 +42,10 @@ class Ps2Device {
   void set_data_listener(std::function<void()> listener) { listener_ = std::move(listener); }
 
  protected:
+  // The queues, for the devices' save states.
+  void save_queues(core::StateWriter& w) const;
+  void load_queues(core::StateReader& r);
+
   // A reply to a host command.
   void reply(uint8_t byte);
   // Stores one input sequence (at most 8 bytes) if it fits; false if not.

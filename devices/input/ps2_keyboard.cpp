@@ -226,4 +226,38 @@ void Ps2Keyboard::repeat() {
   scheduler_.arm(repeat_timer_, next_repeat_);
 }
 
+void Ps2Keyboard::save_state(core::StateWriter& w) const {
+  save_queues(w);
+  w.u8(static_cast<uint8_t>(expect_));
+  w.u32(set_);
+  w.boolean(scanning_);
+  w.u8(typematic_);
+  w.u8(leds_);
+  w.boolean(overrun_);
+  w.str(held_.to_string());
+  w.u8(static_cast<uint8_t>(repeat_key_));
+  w.u64(next_repeat_);
+}
+
+void Ps2Keyboard::load_state(core::StateReader& r) {
+  load_queues(r);
+  const uint8_t expect = r.u8();
+  if (expect > static_cast<uint8_t>(Expect::kKeyList)) r.fail("a bad keyboard state");
+  expect_ = static_cast<Expect>(expect);
+  set_ = r.u32();
+  scanning_ = r.boolean();
+  typematic_ = r.u8();
+  leds_ = r.u8();
+  overrun_ = r.boolean();
+  const std::string held = r.str();
+  if (held.size() != held_.size() || held.find_first_not_of("01") != std::string::npos) {
+    r.fail("a bad keyboard state");
+  }
+  held_ = std::bitset<kKeyCount>(held);
+  const uint8_t key = r.u8();
+  if (key > kKeyCount) r.fail("a bad keyboard state");
+  repeat_key_ = static_cast<Key>(key);
+  next_repeat_ = r.u64();
+}
+
 }  // namespace tx86::dev

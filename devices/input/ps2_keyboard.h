@@ -17,7 +17,7 @@
 
 namespace tx86::dev {
 
-class Ps2Keyboard final : public Ps2Device {
+class Ps2Keyboard final : public Ps2Device, public core::StatePart {
  public:
   // Command bytes and replies (IBM PS/2 Technical Reference, Keyboards).
   static constexpr uint8_t kAck = 0xFA;
@@ -61,6 +61,9 @@ class Ps2Keyboard final : public Ps2Device {
   // 4-3) / 240 s, i.e. 30 to 2 characters/s.
   static core::GuestTime typematic_delay(uint8_t typematic);
   static core::GuestTime typematic_period(uint8_t typematic);
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   // What the next byte from the host means.

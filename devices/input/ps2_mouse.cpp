@@ -263,4 +263,32 @@ std::array<uint8_t, 4> Ps2Mouse::take_packet(bool saturate) {
   return packet;
 }
 
+void Ps2Mouse::save_state(core::StateWriter& w) const {
+  save_queues(w);
+  w.u8(static_cast<uint8_t>(expect_));
+  w.u8(id_);
+  for (const bool b : {reporting_, remote_, wrap_, scaling_2to1_}) w.boolean(b);
+  w.u8(sample_rate_);
+  w.u8(resolution_);
+  w.pod(last_rates_);
+  for (const int d : {dx_, dy_, dz_}) w.i64(d);
+  w.u8(buttons_);
+  w.u8(sent_buttons_);
+}
+
+void Ps2Mouse::load_state(core::StateReader& r) {
+  load_queues(r);
+  const uint8_t expect = r.u8();
+  if (expect > static_cast<uint8_t>(Expect::kSampleRate)) r.fail("a bad mouse state");
+  expect_ = static_cast<Expect>(expect);
+  id_ = r.u8();
+  for (bool* b : {&reporting_, &remote_, &wrap_, &scaling_2to1_}) *b = r.boolean();
+  sample_rate_ = r.u8();
+  resolution_ = r.u8();
+  r.pod(last_rates_);
+  for (int* d : {&dx_, &dy_, &dz_}) *d = static_cast<int>(r.i64());
+  buttons_ = r.u8();
+  sent_buttons_ = r.u8();
+}
+
 }  // namespace tx86::dev

@@ -19,7 +19,7 @@
 
 namespace tx86::dev {
 
-class Ps2Mouse final : public Ps2Device {
+class Ps2Mouse final : public Ps2Device, public core::StatePart {
  public:
   static constexpr uint8_t kAck = 0xFA;
   static constexpr uint8_t kResend = 0xFE;
@@ -55,6 +55,9 @@ class Ps2Mouse final : public Ps2Device {
   bool remote_mode() const { return remote_; }
   uint8_t sample_rate() const { return sample_rate_; }
   uint8_t resolution() const { return resolution_; }
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   enum class Expect : uint8_t { kCommand, kResolution, kSampleRate };

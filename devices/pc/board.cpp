@@ -116,6 +116,40 @@ Board::Board(core::Machine& machine, const BoardConfig& config)
 
   build_fw_cfg(machine, config);
   machine.add_reset_hook([this] { reset(); });
+  register_state_parts(machine);
+}
+
+void Board::register_state_parts(core::Machine& machine) {
+  machine.add_state_part("irq-lines", 1, this);
+  machine.add_state_part("pic", 1, pic_.get());
+  machine.add_state_part("pit", 1, pit_.get());
+  machine.add_state_part("port-b", 1, port_b_.get());
+  machine.add_state_part("rtc", 1, rtc_.get());
+  machine.add_state_part("dma", 1, dma_.get());
+  machine.add_state_part("reset-control", 1, reset_control_.get());
+  machine.add_state_part("post-code", 1, post_code_.get());
+  machine.add_state_part("debugcon", 1, debugcon_.get());
+  machine.add_state_part("keyboard", 1, keyboard_.get());
+  machine.add_state_part("mouse", 1, mouse_.get());
+  machine.add_state_part("kbc", 1, kbc_.get());
+  if (uart_[0]) machine.add_state_part("com1", 1, uart_[0].get());
+  if (uart_[1]) machine.add_state_part("com2", 1, uart_[1].get());
+  machine.add_state_part("fw-cfg", 1, fw_cfg_.get());
+  machine.add_state_part("i440fx", 1, i440fx_.get());
+  machine.add_state_part("ide", 1, ide_.get());
+  machine.add_state_part("fdc", 1, fdc_.get());
+  machine.add_state_part("vga", 1, vga_.get());
+  // Last: loading the configuration spaces maps the BARs of the devices
+  // above as they were.
+  machine.add_state_part("pci", 1, pci_.get());
+}
+
+void Board::save_state(core::StateWriter& w) const {
+  for (const core::IrqLine& line : irq_) w.boolean(line.level());
+}
+
+void Board::load_state(core::StateReader& r) {
+  for (core::IrqLine& line : irq_) line.restore_level(r.boolean());
 }
 
 Board::~Board() {

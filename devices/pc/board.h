@@ -80,10 +80,10 @@ struct BoardConfig {
   bool snapshot = false;
 };
 
-class Board {
+class Board final : public core::StatePart {
  public:
   Board(core::Machine& machine, const BoardConfig& config);
-  ~Board();
+  ~Board() override;
   Board(const Board&) = delete;
   Board& operator=(const Board&) = delete;
 
@@ -111,6 +111,11 @@ class Board {
   void change_medium(const std::string& drive, const std::filesystem::path& file, bool snapshot);
   void eject_medium(const std::string& drive, bool force);
 
+  // Save states: the IRQ lines' levels. (The devices are parts of their
+  // own, registered with the machine in register_state_parts.)
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
+
   // Input devices, for the frontends.
   Ps2Keyboard& keyboard() { return *keyboard_; }
   Ps2Mouse& mouse() { return *mouse_; }
@@ -125,6 +130,7 @@ class Board {
   std::array<AtaTranslation, 4> ata_translation();
   // Opens the floppy images and inserts them; returns the CMOS drive types.
   std::array<FloppyType, 2> insert_floppies(const BoardConfig& config);
+  void register_state_parts(core::Machine& machine);
 
   BoardConfig config_;
   core::Cpu& cpu_;

@@ -194,4 +194,28 @@ uint8_t Pic8259::read(unsigned a0) {
   return read_isr_ ? isr_ : irr();
 }
 
+void Pic8259::save_state(core::StateWriter& w) const {
+  for (const uint8_t v : {elcr_, pins_, edge_irr_, isr_, imr_, vector_base_, icw3_, highest_}) {
+    w.u8(v);
+  }
+  w.u8(static_cast<uint8_t>(init_step_));
+  for (const bool b : {icw4_expected_, single_, ltim_, auto_eoi_, rotate_on_aeoi_,
+                       special_fully_nested_, special_mask_, read_isr_, poll_}) {
+    w.boolean(b);
+  }
+}
+
+void Pic8259::load_state(core::StateReader& r) {
+  for (uint8_t* v : {&elcr_, &pins_, &edge_irr_, &isr_, &imr_, &vector_base_, &icw3_, &highest_}) {
+    *v = r.u8();
+  }
+  const uint8_t step = r.u8();
+  if (step > static_cast<uint8_t>(InitStep::kIcw4)) r.fail("a bad PIC state");
+  init_step_ = static_cast<InitStep>(step);
+  for (bool* b : {&icw4_expected_, &single_, &ltim_, &auto_eoi_, &rotate_on_aeoi_,
+                  &special_fully_nested_, &special_mask_, &read_isr_, &poll_}) {
+    *b = r.boolean();
+  }
+}
+
 }  // namespace tx86::dev

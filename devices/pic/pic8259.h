@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include "core/state/state_part.h"
 
 namespace tx86::dev {
 
@@ -45,6 +46,9 @@ class Pic8259 {
   uint8_t imr() const { return imr_; }
   uint8_t elcr() const { return elcr_; }
   void set_elcr(uint8_t value);
+
+  void save_state(core::StateWriter& w) const;
+  void load_state(core::StateReader& r);
 
  private:
   enum class InitStep : uint8_t { kReady, kIcw2, kIcw3, kIcw4 };

@@ -69,4 +69,14 @@ void Pic8259Pair::io_write(uint16_t port, unsigned, uint32_t value) {
   }
 }
 
+void Pic8259Pair::save_state(core::StateWriter& w) const {
+  master_.save_state(w);
+  slave_.save_state(w);
+}
+
+void Pic8259Pair::load_state(core::StateReader& r) {
+  master_.load_state(r);
+  slave_.load_state(r);
+}
+
 }  // namespace tx86::dev

@@ -14,7 +14,9 @@
 
 namespace tx86::dev {
 
-class Pic8259Pair final : public core::IoHandler, public core::InterruptSource {
+class Pic8259Pair final : public core::IoHandler,
+                          public core::InterruptSource,
+                          public core::StatePart {
  public:
   static constexpr uint16_t kMasterPort = 0x20;
   static constexpr uint16_t kSlavePort = 0xA0;
@@ -41,6 +43,9 @@ class Pic8259Pair final : public core::IoHandler, public core::InterruptSource {
 
   const Pic8259& master() const { return master_; }
   const Pic8259& slave() const { return slave_; }
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   // Feeds the slave's INT output to the master's IR2.

@@ -292,4 +292,22 @@ void Rtc::save(const std::filesystem::path& path) {
   if (!out) throw core::UserError("cannot write CMOS file " + path.string());
 }
 
+void Rtc::save_state(core::StateWriter& w) const {
+  w.bytes(bytes_);
+  w.u8(index_);
+  w.boolean(nmi_masked_);
+  w.i64(divider_epoch_);
+  w.u64(last_counter_);
+  w.u64(updates_done_);
+}
+
+void Rtc::load_state(core::StateReader& r) {
+  r.bytes_into(bytes_);
+  index_ = r.u8();
+  nmi_masked_ = r.boolean();
+  divider_epoch_ = r.i64();
+  last_counter_ = r.u64();
+  updates_done_ = r.u64();
+}
+
 }  // namespace tx86::dev

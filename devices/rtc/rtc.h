@@ -27,11 +27,12 @@
 #include "core/io/io_bus.h"
 #include "core/irq/irq_line.h"
 #include "core/sched/scheduler.h"
+#include "core/state/state_part.h"
 #include "devices/rtc/rtc_calendar.h"
 
 namespace tx86::dev {
 
-class Rtc final : public core::IoHandler {
+class Rtc final : public core::IoHandler, public core::StatePart {
  public:
   static constexpr uint16_t kIndexPort = 0x70;
   static constexpr uint16_t kDataPort = 0x71;
@@ -100,6 +101,9 @@ class Rtc final : public core::IoHandler {
 
   uint32_t io_read(uint16_t port, unsigned size) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   uint8_t read_register(unsigned index);

@@ -243,4 +243,44 @@ void Uart16550::receive_break() {
   receive(0, kLsrBreak);
 }
 
+void Uart16550::save_state(core::StateWriter& w) const {
+  w.u16(divisor_);
+  for (const uint8_t v : {ier_, lcr_, mcr_, msr_, scr_, fcr_}) w.u8(v);
+  w.boolean(fifo_enabled_);
+  w.u64(rx_.size());
+  for (const RxChar& c : rx_) {
+    w.u8(c.data);
+    w.u8(c.errors);
+  }
+  w.u8(rbr_last_);
+  w.u8(lsr_errors_);
+  w.boolean(timeout_pending_);
+  w.boolean(rx_streaming_);
+  w.bytes(std::vector<uint8_t>(tx_.begin(), tx_.end()));
+  w.u8(tsr_);
+  for (const bool b : {tsr_busy_, thre_pending_, thre_deferred_}) w.boolean(b);
+}
+
+void Uart16550::load_state(core::StateReader& r) {
+  divisor_ = r.u16();
+  for (uint8_t* v : {&ier_, &lcr_, &mcr_, &msr_, &scr_, &fcr_}) *v = r.u8();
+  fifo_enabled_ = r.boolean();
+  const uint64_t n = r.u64();
+  if (n > kFifoSize) r.fail("a bad UART state");
+  rx_.clear();
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint8_t data = r.u8();
+    rx_.push_back(RxChar{data, r.u8()});
+  }
+  rbr_last_ = r.u8();
+  lsr_errors_ = r.u8();
+  timeout_pending_ = r.boolean();
+  rx_streaming_ = r.boolean();
+  const std::vector<uint8_t> tx = r.bytes();
+  if (tx.size() > kFifoSize) r.fail("a bad UART state");
+  tx_.assign(tx.begin(), tx.end());
+  tsr_ = r.u8();
+  for (bool* b : {&tsr_busy_, &thre_pending_, &thre_deferred_}) *b = r.boolean();
+}
+
 }  // namespace tx86::dev

@@ -31,10 +31,11 @@
 #include "core/io/io_bus.h"
 #include "core/irq/irq_line.h"
 #include "core/sched/scheduler.h"
+#include "core/state/state_part.h"
 
 namespace tx86::dev {
 
-class Uart16550 final : public core::IoHandler {
+class Uart16550 final : public core::IoHandler, public core::StatePart {
  public:
   static constexpr uint16_t kCom1Port = 0x3F8;
   static constexpr uint16_t kCom2Port = 0x2F8;
@@ -80,6 +81,9 @@ class Uart16550 final : public core::IoHandler {
   // One character time for the current divisor and LCR frame, in ns.
   core::GuestTime char_time() const;
   uint16_t divisor() const { return divisor_; }
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   struct RxChar {

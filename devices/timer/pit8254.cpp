@@ -112,4 +112,14 @@ void Pit8254::on_out0_timer() {
   sync_out0(now);
 }
 
+void Pit8254::save_state(core::StateWriter& w) const {
+  w.u64(out0_synced_);
+  for (const PitCounter& c : counters_) c.save_state(w);
+}
+
+void Pit8254::load_state(core::StateReader& r) {
+  out0_synced_ = r.u64();
+  for (PitCounter& c : counters_) c.load_state(r);
+}
+
 }  // namespace tx86::dev

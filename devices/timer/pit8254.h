@@ -28,7 +28,7 @@ uint64_t pit_ticks_at(core::GuestTime ns);
 // The first nanosecond at which edge `tick` has happened (the inverse).
 core::GuestTime pit_tick_time(uint64_t tick);
 
-class Pit8254 final : public core::IoHandler {
+class Pit8254 final : public core::IoHandler, public core::StatePart {
  public:
   static constexpr uint16_t kBasePort = 0x40;
   static constexpr unsigned kCounters = 3;
@@ -63,6 +63,9 @@ class Pit8254 final : public core::IoHandler {
 
   uint32_t io_read(uint16_t port, unsigned size) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   void write_command(uint8_t value, uint64_t now);

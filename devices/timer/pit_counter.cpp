@@ -329,4 +329,50 @@ uint64_t PitCounter::next_out_change(uint64_t now) const {
   return seg_next_change(active(now), now);
 }
 
+void PitCounter::save_state(core::StateWriter& w) const {
+  w.u8(control_);
+  w.u8(mode_);
+  w.u8(rw_);
+  w.boolean(bcd_);
+  w.u16(cr_);
+  w.boolean(cr_valid_);
+  w.boolean(gate_);
+  w.u64(transfer_tick_);
+  w.boolean(write_msb_next_);
+  w.u8(write_lsb_);
+  w.boolean(read_msb_next_);
+  w.boolean(latched_count_.has_value());
+  w.u16(latched_count_.value_or(0));
+  w.boolean(latched_status_.has_value());
+  w.u8(latched_status_.value_or(0));
+  w.pod(cur_);
+  w.boolean(next_.has_value());
+  w.pod(next_.value_or(Segment{}));
+}
+
+void PitCounter::load_state(core::StateReader& r) {
+  control_ = r.u8();
+  mode_ = r.u8();
+  rw_ = r.u8();
+  bcd_ = r.boolean();
+  cr_ = r.u16();
+  cr_valid_ = r.boolean();
+  gate_ = r.boolean();
+  transfer_tick_ = r.u64();
+  write_msb_next_ = r.boolean();
+  write_lsb_ = r.u8();
+  read_msb_next_ = r.boolean();
+  const bool has_count = r.boolean();
+  const uint16_t count = r.u16();
+  latched_count_ = has_count ? std::optional<uint16_t>(count) : std::nullopt;
+  const bool has_status = r.boolean();
+  const uint8_t status = r.u8();
+  latched_status_ = has_status ? std::optional<uint8_t>(status) : std::nullopt;
+  r.pod(cur_);
+  const bool has_next = r.boolean();
+  Segment next;
+  r.pod(next);
+  next_ = has_next ? std::optional<Segment>(next) : std::nullopt;
+}
+
 }  // namespace tx86::dev

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include "core/state/state_part.h"
 
 namespace tx86::dev {
 
@@ -47,6 +48,9 @@ class PitCounter {
   bool null_count(uint64_t now) const { return now < transfer_tick_; }
   // The first tick after `now` at which OUT changes, or kNoTick.
   uint64_t next_out_change(uint64_t now) const;
+
+  void save_state(core::StateWriter& w) const;
+  void load_state(core::StateReader& r);
 
  private:
   enum class Kind : uint8_t {

@@ -27,4 +27,12 @@ void PortB::io_write(uint16_t, unsigned, uint32_t value) {
   pit_.bus_cycle();
 }
 
+void PortB::save_state(core::StateWriter& w) const {
+  w.u8(control_);
+}
+
+void PortB::load_state(core::StateReader& r) {
+  control_ = r.u8();
+}
+
 }  // namespace tx86::dev

@@ -8,11 +8,12 @@
 #include <cstdint>
 
 #include "core/io/io_bus.h"
+#include "core/state/state_part.h"
 #include "devices/timer/pit8254.h"
 
 namespace tx86::dev {
 
-class PortB final : public core::IoHandler {
+class PortB final : public core::IoHandler, public core::StatePart {
  public:
   static constexpr uint16_t kPort = 0x61;
   // Refresh requests come every 18 PIT clocks (15.08 us), the divisor a PC
@@ -28,6 +29,9 @@ class PortB final : public core::IoHandler {
 
   uint32_t io_read(uint16_t port, unsigned size) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  private:
   Pit8254& pit_;

@@ -26,6 +26,10 @@ class FrameCache {
   const Frame& update(const VgaRegisters& regs, std::span<const uint8_t> vram,
                       const VbeDisplay& vbe, uint64_t frame_number, uint64_t changes);
 
+  // The next update() redraws everything (the device's state was replaced,
+  // as a save state's load does, behind the change count).
+  void invalidate() { valid_ = false; }
+
   // Goes up whenever the picture changes; a display redraws only then.
   uint64_t version() const { return version_; }
   // Rows the last update() drew (for tests and statistics).

@@ -3,6 +3,10 @@
 // (0x1CE/0x1CF) with a 16 MiB linear frame buffer on BAR0, and the VGA BIOS
 // in its expansion-ROM BAR (PLATFORM.md A.8). It stores everything the VGA
 // BIOS and the guest program; showing it is the renderer's job.
+//
+// Its save state holds the registers, latches, VBE registers and VRAM
+// (vga_state.cpp); the configuration space, and so where the BARs map the
+// frame buffer and the ROM, is the PCI host's.
 #pragma once
 
 #include <array>
@@ -16,6 +20,7 @@
 #include "core/mem/zeroed_array.h"
 #include "core/pci/pci_function.h"
 #include "core/sched/scheduler.h"
+#include "core/state/state_part.h"
 #include "devices/video/frame_cache.h"
 #include "devices/video/vga_memory.h"
 #include "devices/video/vga_registers.h"
@@ -23,7 +28,10 @@
 
 namespace tx86::dev {
 
-class StdVga final : public core::PciFunction, public core::IoHandler, public core::MmioHandler {
+class StdVga final : public core::PciFunction,
+                     public core::IoHandler,
+                     public core::MmioHandler,
+                     public core::StatePart {
  public:
   static constexpr uint32_t kVramSize = 16u << 20;
   static constexpr uint32_t kRomBarSize = 64u << 10;
@@ -55,6 +63,9 @@ class StdVga final : public core::PciFunction, public core::IoHandler, public co
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
   uint32_t mmio_read(uint32_t offset, unsigned size) override;
   void mmio_write(uint32_t offset, unsigned size, uint32_t value) override;
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
  protected:
   void bar_changed(int index, std::optional<uint32_t> address) override;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <span>
 
+#include "core/state/state_stream.h"
 #include "devices/video/vga_registers.h"
 
 namespace tx86::dev {
@@ -29,6 +30,10 @@ class VgaMemory {
   void window(uint32_t& base, uint32_t& size) const;
 
   void reset() { latch_ = 0; }
+
+  // The latches (the planes are the device's to save).
+  void save_state(core::StateWriter& w) const { w.u32(latch_); }
+  void load_state(core::StateReader& r) { latch_ = r.u32(); }
 
  private:
   VgaRegisters& regs_;

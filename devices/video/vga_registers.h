@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdint>
 
+#include "core/state/state_stream.h"
+
 namespace tx86::dev {
 
 struct VgaRegisters {
@@ -30,6 +32,10 @@ struct VgaRegisters {
   // The CRTC answers at 0x3D4/0x3D5 when misc bit 0 (I/O address select)
   // is set, else at 0x3B4/0x3B5 (monochrome).
   bool color_io() const { return misc & 1; }
+
+  // Save states (vga_state.cpp).
+  void save_state(core::StateWriter& w) const;
+  void load_state(core::StateReader& r);
 };
 
 // Register numbers used outside the register file code.

@@ -70,6 +70,9 @@ constexpr std::pair<const char*, const char*> kGroups[] = {
     {"d", "Debug"},
     {"jit-log", "Debug"},
     {"perf-map", "Debug"},
+    {"loadvm", "State"},
+    {"savevm", "State"},
+    {"savevm-at", "State"},
     {"config", "Config"},
     {"print-config", "Config"},
 };
@@ -232,6 +235,16 @@ struct CommandLine {
     app.add_option("--monitor", o.monitor,
                    "a monitor (as QEMU's, 'help' lists its commands) on stdio, or at tcp::PORT "
                    "(127.0.0.1) or tcp:HOST:PORT for telnet or nc");
+    app.add_option("--loadvm", o.loadvm,
+                   "start from this save state (made with the same command line, by this tx86)");
+    auto* savevm_opt = app.add_option(
+        "--savevm", o.savevm, "save the machine's state to this file at --savevm-at (and go on)");
+    app.add_option("--savevm-at", o.savevm_at,
+                   "the guest time, in seconds, of --savevm (deterministic: the same instruction "
+                   "every run)")
+        ->check(CLI::NonNegativeNumber)
+        ->needs(savevm_opt);
+    savevm_opt->needs(app.get_option("--savevm-at"));
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
         ->capture_default_str();

@@ -46,6 +46,9 @@ struct Options {
   std::optional<std::string> gdb;       // --gdb tcp::PORT (-s: tcp::1234)
   bool gdb_wait = false;                // -S: stopped until gdb or the monitor lets it go
   std::optional<std::string> monitor;   // --monitor stdio|tcp::PORT
+  std::optional<std::string> loadvm;    // --loadvm FILE: start from this save state
+  std::optional<std::string> savevm;    // --savevm FILE ...
+  std::optional<double> savevm_at;      // ... at this guest time (seconds)
   bool no_reboot = false;
   std::string cpu_engine = "jit";  // jit, interp, verify
   bool stats = false;

@@ -16,6 +16,7 @@
 #include "frontends/common/client_loop.h"
 #include "frontends/common/kernel_boot.h"
 #include "frontends/common/png_file.h"
+#include "frontends/common/save_state.h"
 
 namespace tx86::fe {
 
@@ -127,13 +128,22 @@ PcSession::PcSession(const Options& options, core::ClockMode clock, const char* 
   dev::Board& board = *board_;
   if (options.kernel) setup_direct_kernel_boot(machine, board, options);
   if (options.screenshot_at) {
-    const core::TimerId timer = machine.scheduler().add_timer("screenshot", [&] {
-      shot_ = board.frame(machine.scheduler().now());
-      machine.request_exit(exit_status::kOk);
-    });
+    const core::TimerId timer = machine.scheduler().add_timer(
+        "screenshot",
+        [&] {
+          shot_ = board.frame(machine.scheduler().now());
+          machine.request_exit(exit_status::kOk);
+        },
+        false);
     machine.scheduler().arm(timer, static_cast<core::GuestTime>(*options.screenshot_at * 1e9));
   }
   machine.reset();
+  if (options.savevm) {
+    const core::TimerId timer = machine.scheduler().add_timer(
+        "savevm", [&machine, &options] { save_machine_state(machine, *options.savevm); }, false);
+    machine.scheduler().arm(timer, static_cast<core::GuestTime>(*options.savevm_at * 1e9));
+  }
+  if (options.loadvm) load_machine_state(machine, *options.loadvm);
   if (options.gdb) {
     gdb_ = std::make_unique<gdb::Server>(machine, *options.gdb, options.gdb_wait);
     clients_.push_back(gdb_.get());

@@ -8,6 +8,7 @@
 #include "devices/input/ps2_keyboard.h"
 #include "frontends/common/debug_memory.h"
 #include "frontends/common/png_file.h"
+#include "frontends/common/save_state.h"
 #include "frontends/monitor/key_names.h"
 #include "frontends/monitor/monitor_dump.h"
 
@@ -31,6 +32,8 @@ constexpr const char* kHelp =
     "sendkey KEYS              press keys together and release them: ctrl-alt-delete\n"
     "change DEVICE FILE        insert a medium: floppy0, floppy1, ide1-cd0 (or cdrom)\n"
     "eject [-f] DEVICE         remove it (-f: even if the guest locked it)\n"
+    "savevm FILE               save the machine's state to FILE\n"
+    "loadvm FILE               load a state saved by this tx86 with the same command line\n"
     "quit|q                    end tx86 (status 0)\n";
 
 std::vector<std::string_view> split(std::string_view line) {
@@ -98,6 +101,15 @@ std::string Monitor::execute(std::string_view line) {
     if (cmd == "sendkey") return sendkey(args);
     if (cmd == "change") return change(args);
     if (cmd == "eject") return eject(args);
+    if (cmd == "savevm" || cmd == "loadvm") {
+      if (args.size() != 2) return std::string(cmd) + " FILE\n";
+      if (cmd == "savevm") {
+        save_machine_state(c_.machine, std::string(args[1]));
+      } else {
+        load_machine_state(c_.machine, std::string(args[1]));
+      }
+      return {};
+    }
     if (cmd == "quit" || cmd == "q") {
       end_ = core::RunResult{core::RunOutcome::kExit, 0, "quit from the monitor"};
       return {};

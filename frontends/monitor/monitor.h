@@ -1,6 +1,6 @@
 // The monitor's commands (--monitor), as QEMU's human monitor spells them:
 // info registers, x and xp, stop, cont, step, system_reset, screendump,
-// sendkey, change and eject, info stats, quit. A command runs on the thread
+// sendkey, change and eject, savevm and loadvm, info stats, quit. A command runs on the thread
 // that runs the machine, between instructions (monitor_server.h); it
 // returns what it prints. Nothing here talks to a terminal or a socket.
 #pragma once

@@ -84,6 +84,7 @@ class JitEngine final : public core::ExecutionEngine {
 
   const char* name() const override { return "jit"; }
   core::StopReason run(core::Cpu& cpu, uint64_t max_insns) override;
+  void drop_translations() override { flush(); }
 
   const JitStats& stats() const { return stats_; }
   // Drops every translation (for callers that rewrote guest code behind the

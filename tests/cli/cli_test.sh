@@ -159,6 +159,17 @@ expect 2 1 "--config: cannot read $work/missing.toml" -- --config "$work/missing
 # (a bad value the command line overrides is not looked at)
 expect 5 0 "" -- --config "$work/bad5.toml" --memory 16M --bios "$work/exit5.bin" --exit-mode raw
 
+# Save states: saved at the first instruction, loaded, refused when they do
+# not fit (another RAM size, not a state, cut short).
+expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw --savevm "$work/s.state" --savevm-at 0.000000001
+expect 5 0 "" -- --bios "$work/exit5.bin" --exit-mode raw --loadvm "$work/s.state"
+expect 2 1 "does not fit this machine in machine: it was saved with another RAM size" -- --bios "$work/exit5.bin" -m 64 --loadvm "$work/s.state"
+expect 2 1 "exit5.bin is not a tx86 save state" -- --bios "$work/exit5.bin" --loadvm "$work/exit5.bin"
+head -c 40 "$work/s.state" > "$work/cut.state"
+expect 2 1 "cut.state is" -- --bios "$work/exit5.bin" --loadvm "$work/cut.state"
+expect 2 1 "cannot read the save state" -- --bios "$work/exit5.bin" --loadvm "$work/none.state"
+expect 2 1 "--savevm requires --savevm-at" -- --bios "$work/exit5.bin" --savevm "$work/x.state"
+
 # The GDB stub's settings (tests/cli/gdb_test.sh runs gdb against it).
 expect 2 1 "-S needs --gdb, -s or --monitor" -- --bios "$work/exit5.bin" -S
 expect 2 1 "--gdb: 'udp::1234' is not tcp::PORT" -- --bios "$work/exit5.bin" --gdb udp::1234

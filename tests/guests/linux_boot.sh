@@ -94,6 +94,53 @@ case $mode in
       fail "instruction counts differ: $(cat "$work/run1.count") and $(cat "$work/run2.count")"
     echo "both runs: $(cat "$work/run1.count") guest instructions"
     ;;
+  savevm|savevm-disk)
+    # A run that saves its state and one that loads it go on exactly as an
+    # uninterrupted run: the same serial output and instruction count, and
+    # (from the disk, through SeaBIOS, VGA and IDE) the same picture at the
+    # end. The state is saved while the kernel is printing.
+    if [[ $mode == savevm ]]; then
+      machine=(--kernel "$guest/vmlinuz" --initrd "$guest/initrd.gz"
+               --append "$append guest_action=poweroff" --no-reboot)
+      save_at=2.45
+      want=4  # poweroff: the guest stops
+    else
+      cp "$guest/disk.img" "$work/disk.img"
+      machine=(--hda "$work/disk.img" --snapshot --screenshot-at 9 --screenshot "$work/shot.png")
+      save_at=2.5
+      want=0  # --screenshot-at
+    fi
+    run() {  # NAME [ARGS...]
+      local name=$1
+      shift
+      "$tx86" --cpu-engine "$engine" "${machine[@]}" --serial "file:$work/$name.log" --timeout 600 \
+        --stats "$@" 2> "$work/$name.err"
+      local status=$?
+      [[ $status -eq $want ]] || fail "$name: exit status $status, expected $want"
+      sed -n 's/^tx86: \([0-9]*\) guest instructions.*/\1/p' "$work/$name.err" > "$work/$name.count"
+      [[ -f $work/shot.png ]] && mv "$work/shot.png" "$work/$name.png"
+    }
+    run whole
+    run saving --savevm "$work/state" --savevm-at $save_at
+    run loaded --loadvm "$work/state"
+    cp "$work/whole.log" "$log"
+    cmp -s "$work/whole.log" "$work/saving.log" || fail "saving the state changed the serial output"
+    [[ -s $work/whole.count ]] || fail "no instruction count from --stats"
+    for name in saving loaded; do
+      cmp -s "$work/whole.count" "$work/$name.count" ||
+        fail "$name: $(cat "$work/$name.count") instructions, not $(cat "$work/whole.count")"
+    done
+    python3 - "$work/whole.log" "$work/loaded.log" << 'EOF2' || fail "the loaded run's output is not the rest of the whole run's"
+import sys
+whole, loaded = (open(p, "rb").read() for p in sys.argv[1:3])
+print(f"the loaded run printed the last {len(loaded)} of {len(whole)} bytes")
+sys.exit(0 if 0 < len(loaded) < len(whole) and whole.endswith(loaded) else 1)
+EOF2
+    if [[ $mode == savevm-disk ]]; then
+      cmp -s "$work/whole.png" "$work/loaded.png" || fail "the loaded run's last picture differs"
+    fi
+    echo "all runs: $(cat "$work/whole.count") guest instructions; state $(stat -c %s "$work/state") bytes"
+    ;;
   disk)
     cp "$guest/disk.img" "$work/disk.img"
     "$tx86" --cpu-engine "$engine" --hda "$work/disk.img" --snapshot --serial "file:$log" \
@@ -109,7 +156,7 @@ case $mode in
     status=$?
     [[ $status -eq 130 ]] || fail "exit status $status after SIGTERM, expected 130"
     ;;
-  *) echo "usage: linux_boot.sh TX86 GUEST_DIR direct|elf|disk|endings|vga|determinism ENGINE"; exit 2 ;;
+  *) echo "usage: linux_boot.sh TX86 GUEST_DIR direct|elf|disk|endings|vga|determinism|savevm|savevm-disk ENGINE"; exit 2 ;;
 esac
 grep -q "^GUEST_MARKER: init reached" "$log" || fail "the guest never reached /init's marker"
 if ((failures > 0)); then

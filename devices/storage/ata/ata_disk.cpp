@@ -85,7 +85,7 @@ void AtaDisk::execute(uint8_t code) {
     return;
   }
   switch (code) {
-    case cmd::kIdentify: pio_in(identify_data(), [this] { status_ = idle_status(); }); break;
+    case cmd::kIdentify: pio_in(identify_data(), kThenIdle); break;
     case cmd::kReadSectors:
     case cmd::kReadSectorsNoRetry: start_read(false, false); break;
     case cmd::kReadSectorsExt: start_read(true, false); break;
@@ -187,13 +187,16 @@ void AtaDisk::read_block() {
   report_position(xfer_.lba + n - 1);
   xfer_.lba += n;
   xfer_.left -= n;
-  pio_in(std::move(data), [this] {
-    if (xfer_.left > 0) {
-      read_block();
-    } else {
-      status_ = idle_status();  // (no interrupt after the last block)
-    }
-  });
+  // The last block ends the command, with no interrupt after it.
+  pio_in(std::move(data), xfer_.left > 0 ? kThenReadOn : kThenIdle);
+}
+
+void AtaDisk::continue_pio(uint8_t then, std::span<const uint8_t> written) {
+  switch (then) {
+    case kThenReadOn: read_block(); break;
+    case kThenWriteBlock: write_block(written); break;
+    default: break;
+  }
 }
 
 void AtaDisk::start_write(bool ext, bool multiple) {
@@ -205,9 +208,7 @@ void AtaDisk::start_write(bool ext, bool multiple) {
   xfer_ = Transfer{*lba, count, multiple ? multiple_ : 1u, ext};
   // The first block is asked for without an interrupt (ATA-6 9.8, PIO
   // data-out).
-  pio_out(
-      static_cast<size_t>(std::min(xfer_.block, xfer_.left)) * kSector,
-      [this](std::span<const uint8_t> d) { write_block(d); }, false);
+  pio_out(static_cast<size_t>(std::min(xfer_.block, xfer_.left)) * kSector, kThenWriteBlock, false);
 }
 
 void AtaDisk::write_block(std::span<const uint8_t> data) {
@@ -220,9 +221,7 @@ void AtaDisk::write_block(std::span<const uint8_t> data) {
   xfer_.lba += n;
   xfer_.left -= n;
   if (xfer_.left == 0) return complete();
-  pio_out(
-      static_cast<size_t>(std::min(xfer_.block, xfer_.left)) * kSector,
-      [this](std::span<const uint8_t> d) { write_block(d); }, true);
+  pio_out(static_cast<size_t>(std::min(xfer_.block, xfer_.left)) * kSector, kThenWriteBlock, true);
 }
 
 void AtaDisk::start_dma(bool ext, bool write) {

@@ -37,12 +37,20 @@ class AtaDisk final : public IdeDevice {
 
   void power_on() override;
 
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
+
  protected:
   void set_signature() override;
   void execute(uint8_t code) override;
   void dma_finished(bool ok) override;
+  void continue_pio(uint8_t then, std::span<const uint8_t> written) override;
 
  private:
+  // Steps after a PIO block.
+  static constexpr uint8_t kThenReadOn = 1;      // the next block, or the end
+  static constexpr uint8_t kThenWriteBlock = 2;  // the block goes to the image
+
   // A read or write in progress: next sector, sectors left, sectors per
   // DRQ block.
   struct Transfer {

@@ -76,10 +76,9 @@ void AtapiCdrom::execute(uint8_t code) {
       dma_ = (feature_ & 0x01) != 0;
       count_ = kCoD;  // interrupt reason: the device wants the packet
       // The packet is asked for without an interrupt (DRQ within 50 us).
-      pio_out(
-          12, [this](std::span<const uint8_t> p) { packet(p); }, false);
+      pio_out(12, kThenPacket, false);
       break;
-    case cmd::kIdentifyPacket: pio_in(identify_data(), [this] { status_ = idle_status(); }); break;
+    case cmd::kIdentifyPacket: pio_in(identify_data(), kThenIdle); break;
     case cmd::kIdentify:
       // ATAPI devices abort it with their signature in place, which is
       // how hosts tell them from disks.
@@ -151,14 +150,23 @@ void AtapiCdrom::send_chunk() {
   lba_mid_ = static_cast<uint8_t>(n);
   lba_high_ = static_cast<uint8_t>(n >> 8);
   count_ = kIo;
-  pio_in(std::move(chunk), [this] {
-    if (sent_ < reply_.size()) {
-      send_chunk();
-    } else {
-      reply_.clear();
-      good();
-    }
-  });
+  pio_in(std::move(chunk), kThenSendMore);
+}
+
+void AtapiCdrom::continue_pio(uint8_t then, std::span<const uint8_t> written) {
+  switch (then) {
+    case kThenPacket: packet(written); break;
+    case kThenSendMore:
+      if (sent_ < reply_.size()) {
+        send_chunk();
+      } else {
+        reply_.clear();
+        good();
+      }
+      break;
+    case kThenGood: good(); break;
+    default: break;
+  }
 }
 
 void AtapiCdrom::receive(size_t length) {
@@ -166,8 +174,7 @@ void AtapiCdrom::receive(size_t length) {
   lba_mid_ = static_cast<uint8_t>(length);
   lba_high_ = static_cast<uint8_t>(length >> 8);
   count_ = 0;  // data from the host
-  pio_out(
-      length, [this](std::span<const uint8_t>) { good(); }, true);
+  pio_out(length, kThenGood, true);
 }
 
 void AtapiCdrom::good() {

@@ -32,13 +32,22 @@ class AtapiCdrom final : public IdeDevice {
 
   void power_on() override;
 
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
+
  protected:
   void set_signature() override;
   uint8_t idle_status() const override { return ata::kDrdy; }
   void execute(uint8_t code) override;
   void dma_finished(bool ok) override;
+  void continue_pio(uint8_t then, std::span<const uint8_t> written) override;
 
  private:
+  // Steps after a PIO block.
+  static constexpr uint8_t kThenPacket = 1;    // the packet is in: run it
+  static constexpr uint8_t kThenSendMore = 2;  // the next piece of the reply, or the status
+  static constexpr uint8_t kThenGood = 3;      // data from the host taken
+
   struct Sense {
     uint8_t key = 0;
     uint8_t asc = 0;

@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "core/mem/memory_bus.h"
+#include "core/state/state_stream.h"
 #include "devices/storage/ata/ide_device.h"
 
 namespace tx86::dev {
@@ -38,6 +39,9 @@ class BusMaster {
   void note_interrupt() { status_ |= kStatusInterrupt; }
   // A device may have a request now: move it if the engine runs.
   void run();
+
+  void save_state(core::StateWriter& w) const;
+  void load_state(core::StateReader& r);
 
  private:
   core::MemoryBus& memory_;

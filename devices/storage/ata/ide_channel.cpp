@@ -16,13 +16,14 @@ class NoDevice final : public IdeDevice {
   }
   void execute(uint8_t) override {}
   void dma_finished(bool) override {}
+  void continue_pio(uint8_t, std::span<const uint8_t>) override {}
 };
 
 }  // namespace
 
 IdeChannel::IdeChannel(core::IoBus& io, core::IrqLine& irq, core::MemoryBus& memory, uint16_t base,
                        uint16_t control, const std::string& name)
-    : io_(io), irq_(irq), base_(base), control_port_(control), bus_master_(memory) {
+    : io_(io), irq_(irq), base_(base), control_port_(control), name_(name), bus_master_(memory) {
   for (Slot& s : slots_) {
     s.device = std::make_unique<NoDevice>();
     s.device->reset();

@@ -15,6 +15,7 @@
 #include "core/io/io_bus.h"
 #include "core/irq/irq_line.h"
 #include "core/mem/memory_bus.h"
+#include "core/state/state_stream.h"
 #include "devices/storage/ata/bus_master.h"
 #include "devices/storage/ata/ide_device.h"
 
@@ -44,6 +45,11 @@ class IdeChannel final : public core::IoHandler {
 
   BusMaster& bus_master() { return bus_master_; }
 
+  // Save states: the channel's registers, its bus master, and each slot,
+  // which must hold a device of the same kind as the saved one.
+  void save_state(core::StateWriter& w) const;
+  void load_state(core::StateReader& r);
+
   uint32_t io_read(uint16_t port, unsigned size) override;
   unsigned io_read_string(uint16_t port, unsigned size, uint8_t* dst, unsigned count) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
@@ -63,6 +69,7 @@ class IdeChannel final : public core::IoHandler {
   core::IrqLine& irq_;
   uint16_t base_;
   uint16_t control_port_;
+  std::string name_;  // "ide0": ports and save states go by it
   std::array<Slot, 2> slots_;
   unsigned selected_ = 0;
   uint8_t control_ = 0;

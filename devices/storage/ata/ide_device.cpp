@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace tx86::dev {
 
@@ -73,10 +74,16 @@ void IdeDevice::data_in_done() {
   pio_ = Pio::kNone;
   status_ &= static_cast<uint8_t>(~kDrq);
   buffer_.clear();
-  if (drained_) {
-    auto next = std::move(drained_);
-    drained_ = nullptr;
-    next();
+  pos_ = 0;
+  next_step({});
+}
+
+void IdeDevice::next_step(std::span<const uint8_t> written) {
+  const uint8_t then = std::exchange(then_, kThenIdle);
+  if (then == kThenIdle) {
+    status_ = idle_status();
+  } else {
+    continue_pio(then, written);
   }
 }
 
@@ -88,21 +95,18 @@ void IdeDevice::write_data(unsigned size, uint32_t value) {
   if (pos_ >= buffer_.size()) {
     pio_ = Pio::kNone;
     status_ &= static_cast<uint8_t>(~kDrq);
-    std::vector<uint8_t> data = std::move(buffer_);
+    const std::vector<uint8_t> data = std::move(buffer_);
     buffer_.clear();
-    if (filled_) {
-      auto next = std::move(filled_);
-      filled_ = nullptr;
-      next(data);
-    }
+    pos_ = 0;
+    next_step(data);
   }
 }
 
 void IdeDevice::reset() {
   pio_ = Pio::kNone;
   buffer_.clear();
-  drained_ = nullptr;
-  filled_ = nullptr;
+  pos_ = 0;
+  then_ = kThenIdle;
   dma_pending_ = false;
   intrq_ = false;
   hob_feature_ = hob_count_ = hob_lba_low_ = hob_lba_mid_ = hob_lba_high_ = 0;
@@ -155,21 +159,20 @@ void IdeDevice::abort_command(uint8_t error) {
   raise_irq();
 }
 
-void IdeDevice::pio_in(std::vector<uint8_t> bytes, std::function<void()> drained, bool irq) {
+void IdeDevice::pio_in(std::vector<uint8_t> bytes, uint8_t then, bool irq) {
   buffer_ = std::move(bytes);
   pos_ = 0;
   pio_ = Pio::kIn;
-  drained_ = std::move(drained);
+  then_ = then;
   status_ = static_cast<uint8_t>(idle_status() | kDrq);
   if (irq) raise_irq();
 }
 
-void IdeDevice::pio_out(size_t size, std::function<void(std::span<const uint8_t>)> filled,
-                        bool irq) {
+void IdeDevice::pio_out(size_t size, uint8_t then, bool irq) {
   buffer_.assign(size, 0);
   pos_ = 0;
   pio_ = Pio::kOut;
-  filled_ = std::move(filled);
+  then_ = then;
   status_ = static_cast<uint8_t>(idle_status() | kDrq);
   if (irq) raise_irq();
 }

@@ -3,6 +3,10 @@
 // one answers reads and takes commands), its status, its interrupt request
 // and the data it moves through the data port or by bus-master DMA. The
 // command sets live in the subclasses: AtaDisk, AtapiCdrom.
+//
+// What a command does once the host has moved a PIO block is a number the
+// subclass defines, not a closure, so that a save state can hold a command
+// stopped between blocks.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "core/state/state_stream.h"
 #include "devices/storage/ata/ata_regs.h"
 
 namespace tx86::dev {
@@ -70,7 +75,15 @@ class IdeDevice {
   DmaRequest* dma_request() { return dma_pending_ ? &dma_ : nullptr; }
   void dma_done(bool ok);
 
+  // Save states: the task file and the transfer in progress; a subclass
+  // adds its own, in a section of its kind.
+  virtual void save_state(core::StateWriter& w) const;
+  virtual void load_state(core::StateReader& r);
+
  protected:
+  // The step after a PIO block that every device has: the command is over.
+  static constexpr uint8_t kThenIdle = 0;
+
   IdeDevice() = default;
 
   // The task file after a reset: ATA or ATAPI signature and status.
@@ -81,6 +94,9 @@ class IdeDevice {
   // A DMA transfer ended; ok false when the bus master ran out of PRD
   // entries or hit an error.
   virtual void dma_finished(bool ok) = 0;
+  // The host has moved a PIO block: step `then` (not kThenIdle) of the
+  // command, with the block it wrote (empty after data in).
+  virtual void continue_pio(uint8_t then, std::span<const uint8_t> written) = 0;
 
   // The task file as commands read it.
   uint64_t lba28() const;
@@ -99,9 +115,11 @@ class IdeDevice {
   }
 
   // PIO through the data port: `bytes` for the host to read, or a buffer of
-  // `size` for it to fill; then `drained` runs. DRQ stays set until then.
-  void pio_in(std::vector<uint8_t> bytes, std::function<void()> drained, bool irq = true);
-  void pio_out(size_t size, std::function<void(std::span<const uint8_t>)> filled, bool irq);
+  // `size` for it to fill; then step `then` runs. DRQ stays set until then.
+  void pio_in(std::vector<uint8_t> bytes, uint8_t then, bool irq = true);
+  void pio_out(size_t size, uint8_t then, bool irq);
+  // The step a PIO block in progress leads to (load_state checks it).
+  uint8_t pio_then() const { return then_; }
   // Waits for the bus master with a request; dma_finished() follows, with
   // the request's data still here.
   void wait_dma(DmaRequest request);
@@ -115,10 +133,10 @@ class IdeDevice {
 
  private:
   void data_in_done();
+  void next_step(std::span<const uint8_t> written);
   void notify() {
     if (irq_listener_) irq_listener_();
   }
-  void end_pio();
 
   std::function<void()> irq_listener_;
   bool intrq_ = false;
@@ -127,8 +145,7 @@ class IdeDevice {
   Pio pio_ = Pio::kNone;
   std::vector<uint8_t> buffer_;
   size_t pos_ = 0;
-  std::function<void()> drained_;
-  std::function<void(std::span<const uint8_t>)> filled_;
+  uint8_t then_ = kThenIdle;
 
   bool dma_pending_ = false;
   DmaRequest dma_;

@@ -26,6 +26,9 @@
 //   the data rate matches its recording; a command's C/H/R/N must match
 //   one. A raw image cannot hold any other layout, so FORMAT TRACK only
 //   accepts the standard one.
+// - A save state holds the registers, the phase, the command and result
+//   bytes, the transfer in progress and each drive; the timers are the
+//   scheduler's to save (fdc82077_state.cpp).
 // Not modelled: the SCAN commands, READ DELETED/WRITE DELETED data marks
 // (no image stores them; they act as READ/WRITE DATA), perpendicular
 // recording (PERPENDICULAR MODE is stored for DUMPREG only), power-down,
@@ -43,13 +46,14 @@
 #include "core/io/io_bus.h"
 #include "core/irq/irq_line.h"
 #include "core/sched/scheduler.h"
+#include "core/state/state_part.h"
 #include "core/storage/disk_image.h"
 #include "devices/storage/floppy/floppy_drive.h"
 #include "devices/storage/floppy/floppy_format.h"
 
 namespace tx86::dev {
 
-class Fdc82077 final : public core::IoHandler {
+class Fdc82077 final : public core::IoHandler, public core::StatePart {
  public:
   static constexpr uint16_t kBasePort = 0x3F0;
   static constexpr unsigned kIrq = 6;
@@ -98,6 +102,9 @@ class Fdc82077 final : public core::IoHandler {
 
   uint32_t io_read(uint16_t port, unsigned size) override;
   void io_write(uint16_t port, unsigned size, uint32_t value) override;
+
+  void save_state(core::StateWriter& w) const override;
+  void load_state(core::StateReader& r) override;
 
   // State for tests and the monitor; reading it changes nothing.
   Phase phase() const { return phase_; }
@@ -200,6 +207,10 @@ class Fdc82077 final : public core::IoHandler {
   bool format_sector(std::span<const uint8_t, kFormatIdBytes> id);
   bool next_sector();
   void end_transfer();
+
+  // fdc82077_state.cpp
+  void save_transfer(core::StateWriter& w) const;
+  void load_transfer(core::StateReader& r);
 
   core::IoBus& io_;
   core::Scheduler& scheduler_;

@@ -66,4 +66,27 @@ uint8_t FloppyDrive::next_sector_id() {
   return rotation_;
 }
 
+void FloppyDrive::save_state(core::StateWriter& w) const {
+  w.boolean(image_ != nullptr);
+  if (image_) image_->save_state(w);
+  w.u8(cylinder_);
+  w.u8(rotation_);
+  w.boolean(disk_changed_);
+}
+
+void FloppyDrive::load_state(core::StateReader& r) {
+  const bool had_medium = r.boolean();
+  if (had_medium != (image_ != nullptr)) {
+    r.fail(had_medium
+               ? "the floppy drive held a diskette when the state was saved, and is empty now"
+               : "the floppy drive was empty when the state was saved, and holds a diskette now");
+  }
+  // (the same size, so format_ stands)
+  if (image_) image_->load_state(r);
+  cylinder_ = r.u8();
+  if (cylinder_ > kLastCylinder) r.fail("a bad floppy head position");
+  rotation_ = r.u8();
+  disk_changed_ = r.boolean();
+}
+
 }  // namespace tx86::dev

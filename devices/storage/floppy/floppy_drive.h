@@ -18,6 +18,7 @@
 #include <optional>
 #include <span>
 
+#include "core/state/state_stream.h"
 #include "core/storage/disk_image.h"
 #include "devices/storage/floppy/floppy_format.h"
 
@@ -74,6 +75,12 @@ class FloppyDrive {
   // Power-on: head position is kept (the drive is not moved), the disk
   // change line is active again.
   void power_on() { disk_changed_ = true; }
+
+  // Save states: the head, the disk-change line and the medium's state. The
+  // medium itself is the user's: a state loads only with the same one in
+  // the drive (or none).
+  void save_state(core::StateWriter& w) const;
+  void load_state(core::StateReader& r);
 
  private:
   std::optional<uint64_t> sector_offset(uint8_t head, uint8_t r) const;
