@@ -134,8 +134,9 @@ set confirm off
 set pagination off
 target remote :$port
 print hold
-echo continuing\n
+set debug remote 1
 continue
+set debug remote 0
 print spins > 1000
 set var hold = 0
 detach
@@ -143,12 +144,12 @@ EOF
 timeout 60 gdb -batch -nx "$elf" -x "$work/attach.gdb" > "$work/attach.log" 2>&1 &
 gdb_pid=$!
 pids+=($gdb_pid)
-# Ctrl+C, once gdb is waiting in `continue`.
-for _ in $(seq 200); do
-  grep -q '^continuing' "$work/attach.log" && break
+# Ctrl+C, once gdb has sent the continue and waits for the machine.
+for _ in $(seq 400); do
+  grep -qF 'Sending packet: $c#63' "$work/attach.log" && break
   sleep 0.05
 done
-sleep 0.5
+sleep 0.3
 kill -INT $gdb_pid
 wait $gdb_pid
 cat "$work/attach.log"
