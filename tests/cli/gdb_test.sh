@@ -92,6 +92,8 @@ set var counter = 1000000
 hbreak tick
 continue
 print step
+set \$ecx = 0x1234abcd
+print/x \$ecx
 print/x \$esp == \$sp
 info registers cs ss
 delete
@@ -111,6 +113,7 @@ expect_line "$work/stopped.log" "\$6 = 0x600dcafe"          # the data page, at 
 expect_line "$work/stopped.log" "\$7 = 0x600dcafe"          # ... and where it is
 expect_line "$work/stopped.log" "\$8 = 0x80000011"          # CR0: PG, ET, PE
 expect_line "$work/stopped.log" "\$9 = 2"                   # the hardware breakpoint: tick(2)
+expect_line "$work/stopped.log" "\$10 = 0x1234abcd"         # a register written (ECX: free at a call)
 expect_line "$work/stopped.log" "[Inferior 1 (Remote target) exited with code 01]"
 # stepi moved on from tick's first instruction.
 if grep -q "^\$5 = 0x${tick#00}$" "$work/stopped.log" || ! grep -q '^\$5 = 0x' "$work/stopped.log"; then
@@ -160,6 +163,14 @@ expect_line "$work/attach.log" "[Inferior 1 (Remote target) detached]"
 expect_line "$work/attach.con" "counter=5050"
 status=$(wait_status attach)
 [[ $status == 1 ]] && echo "ok: tx86 exit status 1" || fail "tx86 exit status $status, want 1"
+
+# --- 3. kill: tx86 ends (status 0) with the machine stopped.
+start_tx86 kill -S --kernel "$elf" || exit 1
+printf 'set confirm off\ntarget remote :%s\nkill\n' "$port" > "$work/kill.gdb"
+timeout 60 gdb -batch -nx "$elf" -x "$work/kill.gdb" > "$work/kill.log" 2>&1
+cat "$work/kill.log"
+status=$(wait_status kill)
+[[ $status == 0 ]] && echo "ok: kill: tx86 exit status 0" || fail "kill: tx86 exit status $status, want 0"
 
 if ((failures > 0)); then
   echo "$failures failure(s)"
