@@ -6,14 +6,14 @@ namespace tx86::core {
 
 void DebugPoints::add_breakpoint(uint32_t lin) {
   breakpoints_.push_back(lin);
-  update_armed();
+  breakpoints_changed();
 }
 
 bool DebugPoints::remove_breakpoint(uint32_t lin) {
   const auto it = std::find(breakpoints_.begin(), breakpoints_.end(), lin);
   if (it == breakpoints_.end()) return false;
   breakpoints_.erase(it);
-  update_armed();
+  breakpoints_changed();
   return true;
 }
 
@@ -34,10 +34,12 @@ bool DebugPoints::remove_watchpoint(uint32_t lin, uint32_t len, WatchKind kind) 
 }
 
 void DebugPoints::clear() {
+  const bool had_breakpoints = !breakpoints_.empty();
   breakpoints_.clear();
   watches_.clear();
   hit_.reset();
   skip_armed_ = false;
+  if (had_breakpoints) ++breakpoint_generation_;
   update_armed();
 }
 

@@ -2,8 +2,10 @@
 // the linear address of an instruction's first byte, and watchpoints on
 // ranges of linear addresses that the guest's data reads and/or writes hit.
 // Unlike DR0-DR7 they are invisible to the guest, and there is no limit on
-// how many. While any is set the machine runs the interpreter, which checks
-// them (Machine::run); translated code never sees them.
+// how many. Engines check breakpoints before each instruction they
+// interpret and translate no block that holds one (the JIT ends a block
+// before one); while a watchpoint is set the machine runs the interpreter,
+// which checks every data access (Machine::run).
 #pragma once
 
 #include <cstdint>
@@ -32,6 +34,17 @@ class DebugPoints {
   // Any breakpoint or watchpoint: the interpreter must check them.
   bool armed() const { return armed_; }
   bool watching() const { return watching_; }
+  bool has_breakpoints() const { return !breakpoints_.empty(); }
+  // Whether a breakpoint is at `lin`, without breaks_at's resume rule.
+  bool has_breakpoint(uint32_t lin) const {
+    for (const uint32_t b : breakpoints_) {
+      if (b == lin) return true;
+    }
+    return false;
+  }
+  // Goes up whenever the set of breakpoints changes: translated code made
+  // for another set must go.
+  uint64_t breakpoint_generation() const { return breakpoint_generation_; }
 
   // Before each instruction, at its linear address: whether to stop there.
   // The first check after resume_past(lin) does not stop at lin, so that a
@@ -67,6 +80,10 @@ class DebugPoints {
     uint32_t len;
     WatchKind kind;
   };
+  void breakpoints_changed() {
+    ++breakpoint_generation_;
+    update_armed();
+  }
   void update_armed() {
     watching_ = !watches_.empty();
     armed_ = !breakpoints_.empty() || watching_;
@@ -79,6 +96,7 @@ class DebugPoints {
   bool skip_armed_ = false;
   bool armed_ = false;
   bool watching_ = false;
+  uint64_t breakpoint_generation_ = 0;
 };
 
 }  // namespace tx86::core

@@ -201,7 +201,7 @@ RunResult Machine::run(std::optional<double> timeout_seconds) {
     const bool realtime = scheduler_.mode() == ClockMode::kRealtime;
     const uint64_t icount_before = s.icount;
     const uint64_t host_before = realtime ? host_ns() : 0;
-    ExecutionEngine& engine = cpu_.debug.armed() ? debug_engine() : *engine_;
+    ExecutionEngine& engine = cpu_.debug.watching() ? debug_engine() : *engine_;
     const StopReason why = budget == 0 ? StopReason::kBudget : engine.run(cpu_, budget);
     slice_deadline_ = kNever;
     if (realtime && why != StopReason::kHalted) {

@@ -86,9 +86,9 @@ class Machine final : public MachineControl {
     cpu_.request_stop();
   }
 
-  // --- For a debugger. While Cpu::debug holds a breakpoint or watchpoint,
-  // run() executes in the interpreter, which checks them, whatever the
-  // engine; it returns kDebugStop at one.
+  // --- For a debugger. run() returns kDebugStop at a breakpoint or after a
+  // watchpoint's access (Cpu::debug). While a watchpoint is set it runs
+  // the interpreter, which checks every access, whatever the engine.
   // Executes one instruction (or delivers the exception it raises) and then
   // the device events due. External interrupts are held off, as in QEMU's
   // gdbstub, so that a step stays in the code being stepped; a halted CPU

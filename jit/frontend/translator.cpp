@@ -150,6 +150,10 @@ bool translate_block(core::Cpu& cpu, const TranslateOptions& options, ir::Block&
   // of the translation time). Translation beside the running guest works
   // on a copy (JitEngine::request).
   CodeSnapshot snapshot = snapshot_mode(cpu);
+  if (cpu.debug.has_breakpoints()) {
+    if (cpu.debug.has_breakpoint(start_lin)) return false;  // the interpreter stops there
+    snapshot.breakpoints = &cpu.debug;
+  }
   try {
     const uint32_t phys = cpu.mmu.translate(s, start_lin, core::Access::kExecute, cpu.cpl() == 3);
     phys_page = phys & ~core::kPageMask;
@@ -199,6 +203,10 @@ bool translate_snapshot(const CodeSnapshot& snapshot, const TranslateOptions& op
   while (out.guest.size() < options.max_insns) {
     // On to the next page or past the limit: the block ends here.
     if (eip > cs_limit || ((cs_base + eip) & ~core::kPageMask) != page_lin) break;
+    if (snapshot.breakpoints != nullptr && !out.guest.empty() &&
+        snapshot.breakpoints->has_breakpoint(cs_base + eip)) {
+      break;
+    }
     const unsigned avail = room(eip);
     if (avail == 0) break;
     const uint8_t* at = bytes + ((cs_base + eip) & core::kPageMask);

@@ -49,6 +49,9 @@ struct CodeSnapshot {
   bool stack32 = false;
   bool v86 = false;
   bool iopl_free = false;  // CLI/STI/IN/OUT need no permission check
+  // A debugger's breakpoints (main thread only): no block starts at one,
+  // and a block ends before one.
+  const core::DebugPoints* breakpoints = nullptr;
 };
 CodeSnapshot snapshot_mode(const core::Cpu& cpu);
 // The block at snapshot.eip from snapshot.page alone. False when there is

@@ -384,6 +384,8 @@ bool JitEngine::interpret_block(core::Cpu& cpu, uint32_t mode) {
   for (unsigned n = 0; n < kMaxInterpretedRun; ++n) {
     const uint32_t eip = s.eip;
     const uint16_t cs = s.seg[core::kCs].selector;
+    // (the dispatcher checked the first)
+    if (n > 0 && at_breakpoint(cpu)) break;
     if (!interpret_one(cpu)) return false;
     if (s.icount >= s.icount_limit || cpu.in_shutdown() || s.halted || s.interrupt_shadow ||
         cpu.stop_requested()) {
@@ -498,7 +500,10 @@ CompiledBlock* JitEngine::lookup(core::Cpu& cpu, uint32_t mode) {
   // may not survive translate(), which can flush the heat table.)
   if (count != nullptr) *count = options_.hot_threshold;
   if (b == nullptr) {
-    if (background_ != nullptr && !synchronous_.contains(key) && request(cpu, key)) {
+    // (Background translation does not see breakpoints: with any set, the
+    // dispatcher translates, ending blocks before them.)
+    if (background_ != nullptr && !cpu.debug.has_breakpoints() && !synchronous_.contains(key) &&
+        request(cpu, key)) {
       // Interpreted (a block's run at a time) until the translation comes.
       cold_ = true;
       return nullptr;
@@ -527,6 +532,14 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     CpuState& s;
     ~FpuBack() { sync_fpu(s); }
   } fpu_back{s};
+  // A debugger's breakpoints: no translated block holds one (the translator
+  // ends blocks before them), so every way to one comes through here or
+  // through the interpreter, which check them. Blocks made for another set
+  // of breakpoints go.
+  if (cpu.debug.breakpoint_generation() != breakpoint_generation_) {
+    breakpoint_generation_ = cpu.debug.breakpoint_generation();
+    flush();
+  }
   while (s.icount < s.icount_limit) {
     if (background_ != nullptr && background_->has_results()) install_translations(cpu);
     // Where the guest goes next is mostly code that ran a while ago: the
@@ -558,6 +571,9 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     cpu.poll_interrupts();
     if (cpu.in_shutdown()) return core::StopReason::kShutdown;
     if (s.halted) return core::StopReason::kHalted;
+    if (cpu.debug.has_breakpoints() && cpu.debug.breaks_at(s.seg[core::kCs].base + s.eip)) {
+      return core::StopReason::kDebug;
+    }
     if (shadow) {
       if (!interpret_one(cpu)) return core::StopReason::kUnimplemented;
       if (cpu.in_shutdown()) return core::StopReason::kShutdown;
@@ -609,7 +625,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
         // the interpreter. (A chain of linked blocks may have used it all
         // up.) Here rather than one instruction per dispatch, which would
         // enter the block each time only to fail its budget check again.
-        while (s.icount < s.icount_limit) {
+        while (s.icount < s.icount_limit && !at_breakpoint(cpu)) {
           if (!interpret_one(cpu)) return core::StopReason::kUnimplemented;
           if (cpu.in_shutdown() || s.halted || s.interrupt_shadow || cpu.stop_requested() ||
               cpu.interrupt_waiting() || needs_interpreter(s)) {
@@ -632,6 +648,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
         // The next page no longer holds what a straddling instruction's
         // block was translated from, or is not in the TLB: the
         // interpreter fetches it (and raises the fetch's fault).
+        if (at_breakpoint(cpu)) break;
         if (!interpret_one(cpu)) return core::StopReason::kUnimplemented;
         if (cpu.in_shutdown()) return core::StopReason::kShutdown;
         break;

@@ -123,6 +123,11 @@ class JitEngine final : public core::ExecutionEngine {
   // One instruction through the interpreter, counted as its engine would;
   // false (Cpu::error set) when the interpreter does not implement it.
   bool interpret_one(core::Cpu& cpu);
+  // A debugger's breakpoint is at CS:EIP: the dispatcher stops there.
+  static bool at_breakpoint(const core::Cpu& cpu) {
+    return cpu.debug.has_breakpoints() &&
+           cpu.debug.has_breakpoint(cpu.state.seg[core::kCs].base + cpu.state.eip);
+  }
   // A small number naming (mode bits, CS base, CS limit), for the jump
   // cache's checked entries.
   uint32_t context_id(uint32_t mode, uint32_t cs_base, uint32_t cs_limit);
@@ -164,7 +169,8 @@ class JitEngine final : public core::ExecutionEngine {
   x64::Trampoline trampoline_;
   x64::EmitScratchPtr emit_scratch_ = x64::make_emit_scratch();
   JumpCache jump_cache_;
-  uint64_t mapping_generation_ = 0;  // of the MMU, when the jump cache was last valid
+  uint64_t mapping_generation_ = 0;     // of the MMU, when the jump cache was last valid
+  uint64_t breakpoint_generation_ = 0;  // of Cpu::debug, when the blocks were made
   BlockCache cache_;
   // How often each untranslated block has been about to run, by its linear
   // address and mode; a translated block's count is the threshold. Sets of

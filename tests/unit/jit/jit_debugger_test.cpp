@@ -1,7 +1,8 @@
-// A machine whose engine is the JIT, under a debugger: breakpoints and
-// watchpoints stop it as they stop the interpreter (Machine::run hands the
-// CPU to the interpreter while any is set), and code the debugger rewrites
-// is not run from a stale translation.
+// A machine whose engine is the JIT, under a debugger: breakpoints stop
+// translated code (no block holds one: the translator ends blocks before
+// them) while the rest runs translated; watchpoints stop it too (the
+// machine runs the interpreter while one is set); code the debugger
+// rewrites is not run from a stale translation.
 #include <gtest/gtest.h>
 
 #include "core/firmware/bios_image.h"
@@ -58,6 +59,43 @@ TEST_F(JitDebugger, ABreakpointStopsTranslatedCode) {
   machine_.cpu().debug.remove_breakpoint(kCode + 1);
   ASSERT_EQ(machine_.run(0.05).outcome, RunOutcome::kTimeout);
   EXPECT_GT(jit_->stats().block_entries, entries);
+}
+
+TEST_F(JitDebugger, CodeRunsTranslatedWhileABreakpointIsSetElsewhere) {
+  machine_.cpu().debug.add_breakpoint(0x9000);  // never reached
+  ASSERT_EQ(machine_.run(0.05).outcome, RunOutcome::kTimeout);
+  EXPECT_GT(jit_->stats().blocks_translated, 0u);
+  // Millions of instructions in 50 ms, hardly any of them interpreted.
+  EXPECT_GT(machine_.cpu().state.icount, 1'000'000u);
+  EXPECT_LT(jit_->stats().interpreted, machine_.cpu().state.icount / 1000);
+}
+
+TEST_F(JitDebugger, GoingOnFromABreakpointInsideABlockStopsThereAgainNextTime) {
+  ASSERT_EQ(machine_.run(0.05).outcome, RunOutcome::kTimeout);
+  machine_.cpu().debug.add_breakpoint(kCode + 1);  // inc bx, inside the loop's block
+  ASSERT_EQ(machine_.run(1.0).outcome, RunOutcome::kDebugStop);
+  const uint16_t ax0 = ax();
+  const uint16_t bx0 = bx();
+  for (int round = 1; round <= 3; ++round) {
+    machine_.cpu().debug.resume_past(kCode + 1);
+    ASSERT_EQ(machine_.run(1.0).outcome, RunOutcome::kDebugStop);
+    EXPECT_EQ(machine_.cpu().state.eip, kCode + 1);
+    EXPECT_EQ(ax(), static_cast<uint16_t>(ax0 + round));
+    EXPECT_EQ(bx(), static_cast<uint16_t>(bx0 + round));
+  }
+  EXPECT_EQ(machine_.memory().read16(0x500), ax() - 1);
+}
+
+TEST_F(JitDebugger, ABreakpointAtABlockThatJumpsToItselfStopsEachRound) {
+  ASSERT_EQ(machine_.run(0.05).outcome, RunOutcome::kTimeout);
+  machine_.cpu().debug.add_breakpoint(kCode);  // L: the jmp's target
+  ASSERT_EQ(machine_.run(1.0).outcome, RunOutcome::kDebugStop);
+  EXPECT_EQ(machine_.cpu().state.eip, kCode);
+  const uint16_t ax0 = ax();
+  machine_.cpu().debug.resume_past(kCode);
+  ASSERT_EQ(machine_.run(1.0).outcome, RunOutcome::kDebugStop);
+  EXPECT_EQ(machine_.cpu().state.eip, kCode);
+  EXPECT_EQ(ax(), static_cast<uint16_t>(ax0 + 1));
 }
 
 TEST_F(JitDebugger, AWatchpointStopsAfterTheStoreInTranslatedCode) {
