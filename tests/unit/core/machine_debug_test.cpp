@@ -4,17 +4,10 @@
 
 #include "core/firmware/bios_image.h"
 #include "core/machine/machine.h"
+#include "tests/unit/core/reset_rom.h"
 
 namespace tx86::core {
 namespace {
-
-// The reset vector (F000:FFF0, linear FFFFFFF0) holds `code`.
-std::vector<uint8_t> rom_with_reset_code(std::initializer_list<uint8_t> code) {
-  std::vector<uint8_t> rom(kPageSize, 0xF4);  // HLT everywhere else
-  size_t i = rom.size() - 16;
-  for (uint8_t b : code) rom[i++] = b;
-  return rom;
-}
 
 constexpr uint32_t kResetLinear = 0xFFFFFFF0u;
 

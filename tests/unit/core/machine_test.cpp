@@ -4,17 +4,10 @@
 
 #include "core/firmware/bios_image.h"
 #include "core/machine/user_error.h"
+#include "tests/unit/core/reset_rom.h"
 
 namespace tx86::core {
 namespace {
-
-// A 4 KiB ROM whose reset vector holds `code` (at most 16 bytes).
-std::vector<uint8_t> rom_with_reset_code(std::initializer_list<uint8_t> code) {
-  std::vector<uint8_t> rom(kPageSize, 0xF4);  // HLT everywhere else
-  size_t i = rom.size() - 16;
-  for (uint8_t b : code) rom[i++] = b;
-  return rom;
-}
 
 MachineConfig small_config() {
   MachineConfig c;

@@ -69,8 +69,8 @@ TEST(StateStream, ASectionOfAnotherNameOrVersionIsRefused) {
   }
 }
 
-// Reads what sample() wrote.
-void read_sample(StateReader& r) {
+// Reads sample()'s outer section up to its inner one.
+void read_outer_fields(StateReader& r) {
   r.begin("outer", 3);
   r.u8();
   r.u16();
@@ -79,6 +79,11 @@ void read_sample(StateReader& r) {
   r.i64();
   r.boolean();
   r.str();
+}
+
+// Reads what sample() wrote.
+void read_sample(StateReader& r) {
+  read_outer_fields(r);
   std::array<uint8_t, 3> block{};
   r.bytes_into(block);
   r.begin("inner", 1);
@@ -105,14 +110,7 @@ TEST(StateStream, APartThatReadsTooLittleOrTooMuchIsCaught) {
   r.u8();
   EXPECT_THROW(r.end(), StateError);  // the rest of the section is unread
   StateReader s(data);
-  s.begin("outer", 3);
-  s.u8();
-  s.u16();
-  s.u32();
-  s.u64();
-  s.i64();
-  s.boolean();
-  s.str();
+  read_outer_fields(s);
   std::array<uint8_t, 3> block{};
   s.bytes_into(block);
   s.begin("inner", 1);
@@ -123,14 +121,7 @@ TEST(StateStream, APartThatReadsTooLittleOrTooMuchIsCaught) {
 TEST(StateStream, ABlockOrStructureOfAnotherSizeIsRefused) {
   const std::vector<uint8_t> data = sample();
   StateReader r(data);
-  r.begin("outer", 3);
-  r.u8();
-  r.u16();
-  r.u32();
-  r.u64();
-  r.i64();
-  r.boolean();
-  r.str();
+  read_outer_fields(r);
   std::array<uint8_t, 4> wrong{};
   EXPECT_THROW(r.bytes_into(wrong), StateError);
   StateWriter w;
