@@ -1,6 +1,8 @@
 // A part of the machine with state of its own (a device): the machine saves
 // each part registered with it (Machine::add_state_part) into a section of
-// the part's name, and loads it back in the same order.
+// the part's name, and loads it back in the same order. When what a part
+// writes changes, its section's version goes up: a state written before
+// is then refused by name instead of misread.
 #pragma once
 
 #include "core/state/state_stream.h"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The GDB stub with the real gdb: breakpoints, a step, a watchpoint, registers
-# (control registers too), memory through the guest's page tables, a memory
-# write the guest then sees, the exit status reaching gdb; and, in a second
-# run, gdb attaching to a running machine, Ctrl+C and detach.
+# The GDB stub with the real gdb: software and hardware breakpoints, a step,
+# write and read watchpoints, registers (control registers too, and one
+# written), memory through the guest's page tables, a memory write the guest
+# then sees, the exit status reaching gdb; in a second run, gdb attaching to
+# a running machine, Ctrl+C and detach; in a third, kill.
 # Usage: gdb_test.sh path/to/tx86 path/to/debug_target.elf
 set -u
 tx86=$1
@@ -85,15 +86,19 @@ delete
 watch counter
 continue
 delete
+rwatch counter
+continue
+print counter
+delete
 print/x *(unsigned int *)0x40000000
 print/x data_page[0]
 print/x \$cr0
-set var counter = 1000000
 hbreak tick
 continue
 print step
 set \$ecx = 0x1234abcd
 print/x \$ecx
+set var counter = 1000000
 print/x \$esp == \$sp
 info registers cs ss
 delete
@@ -109,11 +114,13 @@ expect_line "$work/stopped.log" "\$3 = 0"                   # counter before it
 expect_line "$work/stopped.log" "\$4 = 0x${tick#00}"        # stopped on tick's first byte
 expect_line "$work/stopped.log" "Old value = 0"             # the watchpoint
 expect_line "$work/stopped.log" "New value = 1"
-expect_line "$work/stopped.log" "\$6 = 0x600dcafe"          # the data page, at its alias
-expect_line "$work/stopped.log" "\$7 = 0x600dcafe"          # ... and where it is
-expect_line "$work/stopped.log" "\$8 = 0x80000011"          # CR0: PG, ET, PE
-expect_line "$work/stopped.log" "\$9 = 2"                   # the hardware breakpoint: tick(2)
-expect_line "$work/stopped.log" "\$10 = 0x1234abcd"         # a register written (ECX: free at a call)
+expect_line "$work/stopped.log" "Value = 1"                 # the read watchpoint: tick(2) reads counter
+expect_line "$work/stopped.log" "\$6 = 1"
+expect_line "$work/stopped.log" "\$7 = 0x600dcafe"          # the data page, at its alias
+expect_line "$work/stopped.log" "\$8 = 0x600dcafe"          # ... and where it is
+expect_line "$work/stopped.log" "\$9 = 0x80000011"          # CR0: PG, ET, PE
+expect_line "$work/stopped.log" "\$10 = 3"                   # the hardware breakpoint: tick(3)
+expect_line "$work/stopped.log" "\$11 = 0x1234abcd"         # a register written (ECX: free at a call)
 expect_line "$work/stopped.log" "[Inferior 1 (Remote target) exited with code 01]"
 # stepi moved on from tick's first instruction.
 if grep -q "^\$5 = 0x${tick#00}$" "$work/stopped.log" || ! grep -q '^\$5 = 0x' "$work/stopped.log"; then
@@ -124,8 +131,8 @@ if grep -qE '^cs +0x8 ' "$work/stopped.log" && grep -qE '^ss +0x10 ' "$work/stop
 else
   fail "info registers cs ss"
 fi
-# 1000000, then tick(2) .. tick(100): the guest saw gdb's write.
-expect_line "$work/stopped.con" "counter=1005049"
+# 1000000, then tick(3) .. tick(100): the guest saw gdb's write.
+expect_line "$work/stopped.con" "counter=1005047"
 status=$(wait_status stopped)
 [[ $status == 1 ]] && echo "ok: tx86 exit status 1" || fail "tx86 exit status $status, want 1"
 
