@@ -12,6 +12,8 @@ packages=(
   syslinux syslinux-common isolinux xorriso mtools dosfstools
   # the GDB stub's test drives it with the real gdb
   gdb
+  # the fuzz targets (tests/fuzz) are built with clang and libFuzzer
+  clang libclang-rt-14-dev
   # the desktop app's test runs it in Xvfb and types into it
   xvfb xdotool x11-apps netpbm python3
   # roms/linux/build-guest.sh makes the Linux guest from Debian's i386 packages
