@@ -356,11 +356,14 @@ std::variant<Options, int> parse_command_line(int argc, char** argv) {
   }
   args.insert(args.end(), argv + 1, argv + argc);
 
-  CommandLine c;
+  // Without a config file the first parse is the whole command line.
+  std::optional<CommandLine> second;
+  if (first.config) second.emplace();
+  CommandLine& c = second ? *second : first;
   std::vector<char*> arg_ptrs;
   for (std::string& a : args) arg_ptrs.push_back(a.data());
   try {
-    c.app.parse(static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
+    if (second) c.app.parse(static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
     finish(c);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "tx86: %s\n", with_origin(e.what(), from_config).c_str());
