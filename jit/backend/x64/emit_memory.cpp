@@ -395,9 +395,11 @@ void BlockEmitter::emit_load(ir::Ref r, const ir::Inst& in) {
         access_load(a, dst, kScratch1, l, in.size);
         a.jmp(done);
       });
-    } else if (ram_displacement() && in.size <= core::Mmu::kRamWindowSlack) {
+    } else if (ram_displacement()) {
       // RAM below 2 GiB of the host's addresses: the window's access needs
-      // no register for RAM's address either.
+      // no register for RAM's address either. (An access is at most 255
+      // bytes, well inside the window's slack.)
+      static_assert(core::Mmu::kRamWindowSlack > UINT8_MAX);
       const x86::Gp l = *lin;
       asmjit::Label outside = a.newLabel();
       window_check(l, dst, false, outside);

@@ -226,8 +226,9 @@ bool BlockEmitter::carry_from_raw_word(ir::Ref from) const {
 // and 1, the capture's bit 8); the raw word stays and still holds the
 // rest. Clobbers kScratch1 and the host flags.
 void BlockEmitter::emit_carry_from_raw_word() {
-  static_assert(kLazyKinds[0].host & core::flags::kCf && kLazyKinds[1].host & core::flags::kCf &&
-                !(kLazyKinds[2].host & core::flags::kCf));
+  static_assert((kLazyKinds[0].host & core::flags::kCf) != 0 &&
+                (kLazyKinds[1].host & core::flags::kCf) != 0 &&
+                (kLazyKinds[2].host & core::flags::kCf) == 0);
   asmjit::Label done = a.newLabel();
   a.mov(kScratch1.r32(), state_dword(kOffLazyFlags));
   a.test(kScratch1.r32(), kScratch1.r32());

@@ -23,7 +23,6 @@ bool is_callee_saved(int r) {
 
 RegAlloc::RegAlloc(x86::Assembler& a, const ir::Block& block, Work& work)
     : a_(a),
-      block_(block),
       last_use_(work.last_use),
       next_call_(work.next_call),
       reg_of_(work.reg_of),

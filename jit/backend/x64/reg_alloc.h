@@ -98,7 +98,6 @@ class RegAlloc {
   static bool has_callee_saved();
 
   x86::Assembler& a_;
-  const ir::Block& block_;
   std::vector<uint32_t>& last_use_;
   std::vector<uint32_t>& next_call_;
   std::vector<int>& reg_of_;
