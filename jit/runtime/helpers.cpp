@@ -155,7 +155,7 @@ extern "C" uint32_t helper_fallback_fetch(core::CpuState* s, const ir::GuestInsn
       s->seg[core::kCs].limit != cs.limit || (check_mode && block_mode(cpu) != mode);
   if (!dispatcher) return 0;
   ++s->icount;
-  return status(ExitStatus::kNext);
+  return status(ExitStatus::kDispatch);
 }
 
 extern "C" uint32_t helper_x87_enter(core::CpuState* s) {

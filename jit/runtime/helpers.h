@@ -25,6 +25,9 @@ enum class ExitStatus : uint32_t {
   kLink = 4,           // a direct exit wants linking: rdx holds the jump to patch
   kInvalidated = 5,    // the block wrote into code that must be retranslated
   kInterpret = 6,      // the block did not start (ir::Op::kGuardCode): interpret one instruction
+  // As kNext, from a helper (whose 0 means "go on"): the instruction is done
+  // and counted, and the dispatcher must see the machine before the next.
+  kDispatch = 7,
 };
 
 // Helper results: 0 = done, otherwise an ExitStatus to leave with.

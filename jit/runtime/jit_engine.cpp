@@ -619,6 +619,7 @@ core::StopReason JitEngine::run(core::Cpu& cpu, uint64_t max_insns) {
     s.code_modified = 0;
     switch (static_cast<ExitStatus>(exit.status)) {
       case ExitStatus::kNext:
+      case ExitStatus::kDispatch:
       case ExitStatus::kInvalidated: break;
       case ExitStatus::kBudget: {
         // Not enough budget for a whole block: finish the slice exactly in

@@ -3,9 +3,10 @@
 # line of hex in the seeds file. A crash, a sanitizer report or a failed
 # check stops it with the input that did it (in the work folder, printed).
 # Prints the executions and coverage it reached.
-# Usage: run_fuzzer.sh FUZZER SEEDS.txt SECONDS
+# Usage: run_fuzzer.sh FUZZER SEEDS.txt SECONDS [LIBFUZZER OPTION...]
 set -u
 fuzzer=$1 seeds=$2 seconds=$3
+shift 3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus"
@@ -20,7 +21,7 @@ while read -r line; do
 done < "$seeds"
 echo "$n seeds from $seeds"
 cd "$work"
-"$fuzzer" -max_total_time="$seconds" -seed=1 -print_final_stats=1 -artifact_prefix="$work/" \
+"$fuzzer" -max_total_time="$seconds" -seed=1 -print_final_stats=1 -artifact_prefix="$work/" "$@" \
   "$work/corpus" > "$work/log" 2>&1
 status=$?
 grep -E "^#[0-9]+[[:space:]]+(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss" "$work/log"
