@@ -4,9 +4,12 @@
 // corrupt or mismatched stream is a StateError (a UserError: the user gave
 // tx86 a file it cannot use), never a crash.
 //
-// Structs that are trivially copyable go in whole (pod()), with their size
+// Structs of plain bytes and integers go in whole (pod()), with their size
 // in front, so that a state from a build whose layout differs is refused
-// rather than misread.
+// rather than misread. Not a struct with padding (its bytes would differ
+// from save to save), nor one with a bool, an enum or a field that must
+// stay in range: a file can hold any bytes, so those go field by field,
+// checked.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +48,7 @@ class StateWriter {
   }
   template <class T>
   void pod(const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
+    static_assert(std::is_trivially_copyable_v<T> && std::has_unique_object_representations_v<T>);
     u32(sizeof(T));
     raw(&v, sizeof(T));
   }
@@ -83,7 +86,7 @@ class StateReader {
   void bytes_into(std::span<uint8_t> out);
   template <class T>
   void pod(T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
+    static_assert(std::is_trivially_copyable_v<T> && std::has_unique_object_representations_v<T>);
     if (u32() != sizeof(T)) fail("a structure of another size (another build of tx86)");
     raw(&v, sizeof(T));
   }

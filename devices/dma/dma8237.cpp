@@ -90,7 +90,11 @@ bool Dma8237::step(unsigned ch) {
 }
 
 void Dma8237::save_state(core::StateWriter& w) const {
-  w.pod(channels_);
+  for (const Channel& c : channels_) {
+    for (const uint16_t v : {c.base_address, c.base_count, c.current_address, c.current_count})
+      w.u16(v);
+    w.u8(c.mode);
+  }
   w.u8(command_);
   w.u8(status_tc_);
   w.u8(request_);
@@ -99,7 +103,11 @@ void Dma8237::save_state(core::StateWriter& w) const {
 }
 
 void Dma8237::load_state(core::StateReader& r) {
-  r.pod(channels_);
+  for (Channel& c : channels_) {
+    for (uint16_t* v : {&c.base_address, &c.base_count, &c.current_address, &c.current_count})
+      *v = r.u16();
+    c.mode = r.u8();
+  }
   command_ = r.u8();
   status_tc_ = r.u8();
   request_ = r.u8();

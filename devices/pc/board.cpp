@@ -122,10 +122,10 @@ Board::Board(core::Machine& machine, const BoardConfig& config)
 void Board::register_state_parts(core::Machine& machine) {
   machine.add_state_part("irq-lines", 1, this);
   machine.add_state_part("pic", 1, pic_.get());
-  machine.add_state_part("pit", 1, pit_.get());
+  machine.add_state_part("pit", 2, pit_.get());
   machine.add_state_part("port-b", 1, port_b_.get());
   machine.add_state_part("rtc", 1, rtc_.get());
-  machine.add_state_part("dma", 1, dma_.get());
+  machine.add_state_part("dma", 2, dma_.get());
   machine.add_state_part("reset-control", 1, reset_control_.get());
   machine.add_state_part("post-code", 1, post_code_.get());
   machine.add_state_part("debugcon", 1, debugcon_.get());

@@ -345,15 +345,47 @@ void PitCounter::save_state(core::StateWriter& w) const {
   w.u16(latched_count_.value_or(0));
   w.boolean(latched_status_.has_value());
   w.u8(latched_status_.value_or(0));
-  w.pod(cur_);
+  save_segment(w, cur_);
   w.boolean(next_.has_value());
-  w.pod(next_.value_or(Segment{}));
+  save_segment(w, next_.value_or(Segment{}));
+}
+
+// Field by field: a bool or the kind read whole from a file could hold a
+// value they cannot, and the count is a divisor.
+void PitCounter::save_segment(core::StateWriter& w, const Segment& s) {
+  w.u8(static_cast<uint8_t>(s.kind));
+  w.u64(s.start);
+  w.u32(s.n);
+  w.boolean(s.pre_out);
+  w.u32(s.pre_value);
+  w.boolean(s.running);
+  w.u64(s.run_from);
+  w.u64(s.elapsed);
+  w.boolean(s.start_low);
+}
+
+PitCounter::Segment PitCounter::load_segment(core::StateReader& r) {
+  Segment s;
+  const uint8_t kind = r.u8();
+  if (kind > static_cast<uint8_t>(Kind::kPeriodic)) r.fail("a bad PIT counter state");
+  s.kind = static_cast<Kind>(kind);
+  s.start = r.u64();
+  s.n = r.u32();
+  if (s.kind != Kind::kHeld && (s.n < 1 || s.n > 65536)) r.fail("a bad PIT count");
+  s.pre_out = r.boolean();
+  s.pre_value = r.u32();
+  s.running = r.boolean();
+  s.run_from = r.u64();
+  s.elapsed = r.u64();
+  s.start_low = r.boolean();
+  return s;
 }
 
 void PitCounter::load_state(core::StateReader& r) {
   control_ = r.u8();
   mode_ = r.u8();
   rw_ = r.u8();
+  if (mode_ > 5 || rw_ > 3) r.fail("a bad PIT counter mode");
   bcd_ = r.boolean();
   cr_ = r.u16();
   cr_valid_ = r.boolean();
@@ -368,10 +400,9 @@ void PitCounter::load_state(core::StateReader& r) {
   const bool has_status = r.boolean();
   const uint8_t status = r.u8();
   latched_status_ = has_status ? std::optional<uint8_t>(status) : std::nullopt;
-  r.pod(cur_);
+  cur_ = load_segment(r);
   const bool has_next = r.boolean();
-  Segment next;
-  r.pod(next);
+  const Segment next = load_segment(r);
   next_ = has_next ? std::optional<Segment>(next) : std::nullopt;
 }
 

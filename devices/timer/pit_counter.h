@@ -74,6 +74,9 @@ class PitCounter {
     bool start_low = false;
   };
 
+  static void save_segment(core::StateWriter& w, const Segment& s);
+  static Segment load_segment(core::StateReader& r);
+
   void settle(uint64_t now);
   void load(uint16_t raw, uint64_t now);
   void load_periodic(uint32_t n, bool first, uint64_t now);

@@ -4,6 +4,7 @@
 // unmapped in the host: a load does not write zeros over zeros). The
 // picture is derived, so a load only makes the next frame a full redraw.
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "devices/video/std_vga.h"
@@ -14,8 +15,11 @@ namespace {
 
 constexpr size_t kChunk = 64u << 10;
 
+// (Each byte equal to the next and the first zero: memcmp runs through 16
+// MiB of VRAM many times faster than a loop over bytes.)
 bool all_zero(std::span<const uint8_t> bytes) {
-  return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
+  return bytes.empty() ||
+         (bytes[0] == 0 && std::memcmp(bytes.data(), bytes.data() + 1, bytes.size() - 1) == 0);
 }
 
 }  // namespace
