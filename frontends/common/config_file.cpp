@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
 #include "core/machine/user_error.h"
 
@@ -95,6 +96,20 @@ std::string config_key(const CLI::Option& option) {
 }
 
 std::vector<ConfigEntry> read_config_file(const std::string& path, const CLI::App& app) {
+  // Not a device or a pipe, which toml++ would read until it ends (for
+  // /dev/zero, never), nor anything that cannot be a config's size.
+  constexpr uintmax_t kMaxBytes = 1u << 20;
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) {
+    throw core::UserError("--config: cannot read " + path);
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    throw core::UserError("--config: " + path + " is not a file");
+  }
+  if (std::filesystem::file_size(path, error) > kMaxBytes) {
+    throw core::UserError("--config: " + path + " is larger than a config file can be (1 MiB)");
+  }
   toml::table root;
   try {
     root = toml::parse_file(path);

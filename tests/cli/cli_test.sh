@@ -156,6 +156,9 @@ expect 2 1 "bad7.toml:1:9: " -- --config "$work/bad7.toml"
 printf 'memory = "64M"\n' > "$work/bad8.toml"
 expect 2 1 "bad8.toml:1: key 'memory' is outside a section" -- --config "$work/bad8.toml"
 expect 2 1 "--config: cannot read $work/missing.toml" -- --config "$work/missing.toml"
+# Not a file: toml++ would read /dev/zero for ever.
+expect 2 1 "--config: /dev/zero is not a file" -- --config /dev/zero
+expect 2 1 "--config: $work is not a file" -- --config "$work"
 # (a bad value the command line overrides is not looked at)
 expect 5 0 "" -- --config "$work/bad5.toml" --memory 16M --bios "$work/exit5.bin" --exit-mode raw
 
