@@ -27,7 +27,7 @@ done < "$seeds"
 echo "$n seeds from $seeds"
 cd "$work"
 "$fuzzer" -max_total_time="$seconds" -seed=1 -print_final_stats=1 -artifact_prefix="$artifacts" "$@" \
-  "$corpus" > "$work/log" 2>&1
+  "$corpus" < /dev/null > "$work/log" 2>&1
 status=$?
 grep -E "^#[0-9]+[[:space:]]+(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss" "$work/log"
 if ((status != 0)); then
