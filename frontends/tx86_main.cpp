@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -29,6 +30,10 @@ void setup_logging(const tx86::fe::Options& o) {
 int main(int argc, char** argv) {
   using tx86::fe::exit_status::kInternal;
   using tx86::fe::exit_status::kUsage;
+  // Under a file-size limit (ulimit -f) a guest's write past it would kill
+  // tx86 with SIGXFSZ; ignored, the write fails (EFBIG) and the guest's
+  // disk reports the error, as with a full disk.
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     auto parsed = tx86::fe::parse_command_line(argc, argv);
     if (const int* status = std::get_if<int>(&parsed)) return *status;

@@ -20,19 +20,36 @@ CodeArena::CodeArena(size_t bytes, Mapping mapping) : size_(bytes), data_start_(
     rw_ = rx_ = static_cast<uint8_t*>(p);
     return;
   }
+  void* rw = MAP_FAILED;
+  void* rx = MAP_FAILED;
   const int fd = memfd_create("tx86-jit", MFD_CLOEXEC);
   if (fd < 0) throw std::runtime_error(std::string("jit: memfd_create: ") + std::strerror(errno));
-  if (ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
+  if (ftruncate(fd, static_cast<off_t>(bytes)) == 0) {
+    rw = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    rx = mmap(nullptr, bytes, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+  } else if (errno == EFBIG) {
+    // Under a file-size limit (ulimit -f) the memfd cannot grow: shared
+    // anonymous memory, and a second mapping of its pages (mremap of size
+    // 0 duplicates a shared mapping), do the same.
+    rw = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (rw != MAP_FAILED) {
+      rx = mremap(rw, 0, bytes, MREMAP_MAYMOVE);
+      if (rx != MAP_FAILED && mprotect(rx, bytes, PROT_READ | PROT_EXEC) != 0) {
+        munmap(rx, bytes);
+        rx = MAP_FAILED;
+      }
+    }
+  } else {
+    const int error = errno;
     close(fd);
-    throw std::runtime_error(std::string("jit: ftruncate: ") + std::strerror(errno));
+    throw std::runtime_error(std::string("jit: ftruncate: ") + std::strerror(error));
   }
-  void* rw = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  void* rx = mmap(nullptr, bytes, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+  const int error = errno;
   close(fd);
   if (rw == MAP_FAILED || rx == MAP_FAILED) {
     if (rw != MAP_FAILED) munmap(rw, bytes);
     if (rx != MAP_FAILED) munmap(rx, bytes);
-    throw std::runtime_error(std::string("jit: mmap of the code arena: ") + std::strerror(errno));
+    throw std::runtime_error(std::string("jit: mmap of the code arena: ") + std::strerror(error));
   }
   rw_ = static_cast<uint8_t*>(rw);
   rx_ = static_cast<uint8_t*>(rx);

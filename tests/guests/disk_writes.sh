@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Guest disk writes and the image file: --snapshot leaves it untouched (and
 # the guest still reads back what it wrote), a plain run changes it, and
-# SIGTERM after the guest's FLUSH CACHE loses nothing.
+# SIGTERM or SIGINT after the guest's FLUSH CACHE loses nothing; a write
+# the host refuses (past a file-size limit, as on a full disk) reaches the
+# guest as an ATA error, and tx86 lives on.
 # Usage: disk_writes.sh path/to/tx86 ata_io.bin ata_flush_hold.bin [engine]
 set -u
 tx86=$1
@@ -29,15 +31,27 @@ status=$?
 [[ $status -eq 0 ]] || fail "plain run: exit status $status"
 [[ $(sha256sum < "$work/disk.img") != "$before" ]] || fail "a plain run left the image unchanged"
 
+# Starts the flush-and-hold guest on $1 in the background (pid in $pid)
+# and waits for its "flushed".
+start_held() {
+  rm -f "$work/debug.txt"
+  "$tx86" --cpu-engine "$engine" --bios "$flush_hold" --hda "$1" \
+    --debugcon "file:$work/debug.txt" --timeout 60 &
+  pid=$!
+  for _ in $(seq 300); do
+    grep -q flushed "$work/debug.txt" 2>/dev/null && break
+    sleep 0.1
+  done
+}
+expect_sector_written() {
+  local sector
+  sector=$(od -An -v -tx1 -j 1536 -N 512 "$1" | tr -d ' \n')
+  [[ $sector == $(printf '5a%.0s' $(seq 512)) ]] || fail "$2: sector 3 of the image lacks the guest's write"
+}
+
 # A second tx86 on the same image is refused while the first runs.
 truncate -s 1M "$work/held.img"
-"$tx86" --cpu-engine "$engine" --bios "$flush_hold" --hda "$work/held.img" \
-  --debugcon "file:$work/debug.txt" --timeout 60 &
-pid=$!
-for _ in $(seq 300); do
-  grep -q flushed "$work/debug.txt" 2>/dev/null && break
-  sleep 0.1
-done
+start_held "$work/held.img"
 "$tx86" --bios "$flush_hold" --hda "$work/held.img" --timeout 5 2> "$work/err.txt"
 status=$?
 [[ $status -eq 2 ]] || fail "a second tx86 on a locked image: exit status $status, expected 2"
@@ -47,8 +61,28 @@ wait $pid
 status=$?
 grep -q flushed "$work/debug.txt" || fail "the guest never flushed"
 [[ $status -eq 130 ]] || fail "SIGTERM: exit status $status, expected 130"
-sector=$(od -An -v -tx1 -j 1536 -N 512 "$work/held.img" | tr -d ' \n')
-[[ $sector == $(printf '5a%.0s' $(seq 512)) ]] || fail "sector 3 of the image lacks the guest's write"
+expect_sector_written "$work/held.img" SIGTERM
+
+truncate -s 1M "$work/int.img"
+start_held "$work/int.img"
+kill -INT $pid
+wait $pid
+status=$?
+grep -q flushed "$work/debug.txt" || fail "SIGINT: the guest never flushed"
+[[ $status -eq 130 ]] || fail "SIGINT: exit status $status, expected 130"
+expect_sector_written "$work/int.img" SIGINT
+
+# ulimit -f 1: writes past the first KiB fail (EFBIG; SIGXFSZ is ignored).
+# The guest's write to sector 3 ends in ERR, which its check reports.
+truncate -s 1M "$work/full.img"
+(ulimit -f 1 && exec "$tx86" --cpu-engine "$engine" --bios "$flush_hold" --hda "$work/full.img" \
+  --exit-mode raw --debugcon "file:$work/full.txt" --timeout 60)
+status=$?
+grep -q "status after the write" "$work/full.txt" ||
+  fail "disk full: the guest saw no error: $(cat "$work/full.txt")"
+((status != 0 && status < 128)) || fail "disk full: exit status $status (a signal?)"
+[[ $(od -An -v -tx1 -j 1536 -N 512 "$work/full.img" | tr -d ' 0\n') == "" ]] ||
+  fail "disk full: sector 3 changed"
 
 echo "$failures failure(s)"
 ((failures == 0))
