@@ -22,4 +22,4 @@ fuzz_dir=build/fuzz
 CXX=clang++ cmake -S . -B "$fuzz_dir" -G Ninja -DCMAKE_BUILD_TYPE=Fuzz -DTX86_WERROR=ON \
   -DTX86_BUILD_TESTS=OFF
 cmake --build "$fuzz_dir" -j "$jobs" --target fuzzers
-ctest --test-dir "$fuzz_dir" -L fuzz --output-on-failure
+ctest --test-dir "$fuzz_dir" -L fuzz -j "$jobs" --output-on-failure
