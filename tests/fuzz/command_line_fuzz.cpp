@@ -6,12 +6,9 @@
 // Input: the arguments after "tx86", separated by NUL bytes. It runs in a
 // folder of its own holding a disk, a CD, a floppy and a config file, so
 // that arguments may name real files; stdin is /dev/null (run_fuzzer.sh).
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <exception>
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <variant>
@@ -19,28 +16,15 @@
 
 #include "core/machine/user_error.h"
 #include "frontends/common/options.h"
+#include "tests/fuzz/work_folder.h"
 
 namespace {
 
-namespace fs = std::filesystem;
-
-struct Folder {
-  Folder() {
-    dir = fs::temp_directory_path() / ("tx86-fuzz-cli-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    fs::current_path(dir);
-    // (--help and --print-config print there)
-    if (std::freopen("/dev/null", "w", stdout) == nullptr) std::perror("stdout");
-    std::ofstream("disk.img", std::ios::binary) << std::string(1 << 20, '\0');
-    std::ofstream("cd.iso", std::ios::binary) << std::string(1 << 16, '\0');
-    std::ofstream("fd.img", std::ios::binary) << std::string(1474560, '\0');
+// The work folder, with a config file for --config too.
+struct Folder : tx86::fuzz::WorkFolder {
+  Folder() : WorkFolder("cli") {
     std::ofstream("c.toml") << "[machine]\nmemory = \"16M\"\n[drives]\nhda = \"disk.img\"\n";
   }
-  ~Folder() {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-  }
-  fs::path dir;
 };
 
 }  // namespace

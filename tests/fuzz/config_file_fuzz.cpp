@@ -7,41 +7,18 @@
 //
 // Input: the file's bytes. It runs in a folder of its own holding a disk,
 // a CD and a floppy that the file may name.
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <exception>
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "core/machine/user_error.h"
 #include "frontends/common/options.h"
+#include "tests/fuzz/work_folder.h"
 
 namespace {
-
-namespace fs = std::filesystem;
-
-struct Folder {
-  Folder() {
-    dir = fs::temp_directory_path() / ("tx86-fuzz-config-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    fs::current_path(dir);
-    // (--help and --print-config print there)
-    if (std::freopen("/dev/null", "w", stdout) == nullptr) std::perror("stdout");
-    std::ofstream("disk.img", std::ios::binary) << std::string(1 << 20, '\0');
-    std::ofstream("cd.iso", std::ios::binary) << std::string(1 << 16, '\0');
-    std::ofstream("fd.img", std::ios::binary) << std::string(1474560, '\0');
-  }
-  ~Folder() {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-  }
-  fs::path dir;
-};
 
 int parse(std::vector<std::string> args) {
   std::vector<char*> argv;
@@ -62,7 +39,7 @@ int parse(std::vector<std::string> args) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const Folder folder;
+  static const tx86::fuzz::WorkFolder folder("config");
   std::ofstream("c.toml", std::ios::binary | std::ios::trunc)
       .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   if (parse({"tx86", "--config", "c.toml"}) == 0) {

@@ -43,10 +43,17 @@ start_held() {
     sleep 0.1
   done
 }
-expect_sector_written() {
+# Stops the held guest with signal $1: it ends with status 130, and the
+# flushed sector is in the image ($2).
+stop_held() {
+  kill -"$1" $pid
+  wait $pid
+  local status=$?
+  grep -q flushed "$work/debug.txt" || fail "SIG$1: the guest never flushed"
+  [[ $status -eq 130 ]] || fail "SIG$1: exit status $status, expected 130"
   local sector
-  sector=$(od -An -v -tx1 -j 1536 -N 512 "$1" | tr -d ' \n')
-  [[ $sector == $(printf '5a%.0s' $(seq 512)) ]] || fail "$2: sector 3 of the image lacks the guest's write"
+  sector=$(od -An -v -tx1 -j 1536 -N 512 "$2" | tr -d ' \n')
+  [[ $sector == $(printf '5a%.0s' $(seq 512)) ]] || fail "SIG$1: sector 3 of the image lacks the guest's write"
 }
 
 # A second tx86 on the same image is refused while the first runs.
@@ -56,21 +63,11 @@ start_held "$work/held.img"
 status=$?
 [[ $status -eq 2 ]] || fail "a second tx86 on a locked image: exit status $status, expected 2"
 grep -q "in use by another process" "$work/err.txt" || fail "no lock message: $(cat "$work/err.txt")"
-kill -TERM $pid
-wait $pid
-status=$?
-grep -q flushed "$work/debug.txt" || fail "the guest never flushed"
-[[ $status -eq 130 ]] || fail "SIGTERM: exit status $status, expected 130"
-expect_sector_written "$work/held.img" SIGTERM
+stop_held TERM "$work/held.img"
 
 truncate -s 1M "$work/int.img"
 start_held "$work/int.img"
-kill -INT $pid
-wait $pid
-status=$?
-grep -q flushed "$work/debug.txt" || fail "SIGINT: the guest never flushed"
-[[ $status -eq 130 ]] || fail "SIGINT: exit status $status, expected 130"
-expect_sector_written "$work/int.img" SIGINT
+stop_held INT "$work/int.img"
 
 # ulimit -f 1: writes past the first KiB fail (EFBIG; SIGXFSZ is ignored).
 # The guest's write to sector 3 ends in ERR, which its check reports.
