@@ -61,6 +61,14 @@ class Palette {
   std::array<uint32_t, 256> dac_{};
 };
 
+// Bytes of VRAM a VBE pixel takes. A depth of 0 (BPP not written since
+// reset) counts as 8 bits, as QEMU's vbe_fixup_regs takes it; 4 bits (a
+// planar mode there) one byte too. A pixel's reads stay inside these
+// bytes, so a row cut short at VRAM's end reads nothing past it.
+uint32_t vbe_bytes_per_pixel(uint32_t bpp) {
+  return bpp == 0 ? 1 : (bpp + 7) / 8;
+}
+
 uint8_t plane(std::span<const uint8_t> vram, uint32_t offset, unsigned p) {
   return vram[(offset & kPlaneMask) * 4 + p];
 }
@@ -240,7 +248,7 @@ Frame render_graphics(const VgaRegisters& r, std::span<const uint8_t> vram, cons
 // Rows [y0, y1) of a VBE picture into f, which has its size.
 void vbe_rows(std::span<const uint8_t> vram, const VbeDisplay& vbe, const Palette& pal, Frame& f,
               uint32_t y0, uint32_t y1) {
-  const uint32_t bytes_pp = (vbe.bpp + 7) / 8;
+  const uint32_t bytes_pp = vbe_bytes_per_pixel(vbe.bpp);
   for (uint32_t y = y0; y < y1; ++y) {
     const VramSpan row = vbe_row_bytes(vbe, y, vram.size());
     uint32_t* out = &f.pixels[static_cast<size_t>(y) * f.width];
@@ -252,7 +260,6 @@ void vbe_rows(std::span<const uint8_t> vram, const VbeDisplay& vbe, const Palett
       }
       const uint8_t* p = &vram[row.offset + static_cast<uint64_t>(x) * bytes_pp];
       switch (vbe.bpp) {
-        case 8: out[x] = pal.dac(p[0]); break;
         case 15: {
           const unsigned v = p[0] | p[1] << 8;
           const auto c5 = [](unsigned c) { return static_cast<uint8_t>(c << 3 | c >> 2); };
@@ -266,7 +273,9 @@ void vbe_rows(std::span<const uint8_t> vram, const VbeDisplay& vbe, const Palett
           out[x] = Frame::rgb(c5(v >> 11 & 31), c6(v >> 5 & 63), c5(v & 31));
           break;
         }
-        default: out[x] = Frame::rgb(p[2], p[1], p[0]); break;  // 24 and 32: B, G, R(, X)
+        case 24:
+        case 32: out[x] = Frame::rgb(p[2], p[1], p[0]); break;  // B, G, R(, X)
+        default: out[x] = pal.dac(p[0]); break;  // 8 bits, and 0 and 4 (one byte each)
       }
     }
   }
@@ -285,7 +294,7 @@ Frame render_vbe(std::span<const uint8_t> vram, const VbeDisplay& vbe, const Pal
 }  // namespace
 
 VramSpan vbe_row_bytes(const VbeDisplay& vbe, uint32_t y, size_t vram_size) {
-  const uint32_t bytes_pp = (vbe.bpp + 7) / 8;
+  const uint32_t bytes_pp = vbe_bytes_per_pixel(vbe.bpp);
   const uint64_t pitch = static_cast<uint64_t>(std::max(vbe.virt_width, vbe.xres)) * bytes_pp;
   const uint64_t start = (static_cast<uint64_t>(y) + vbe.y_offset) * pitch +
                          static_cast<uint64_t>(vbe.x_offset) * bytes_pp;
