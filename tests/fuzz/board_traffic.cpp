@@ -96,7 +96,8 @@ void run_traffic(BoardUnderTest& pc, Input& in, unsigned max_ops) {
   core::Scheduler& sched = pc.machine.scheduler();
   for (unsigned ops = 0; ops < max_ops && !in.empty(); ++ops) {
     const uint8_t op = in.u8();
-    switch (op % 12) {
+    // The low nibble picks the operation, bits 4-5 the width.
+    switch ((op & 0x0F) % 13) {
       case 0:
       case 1: {  // OUT
         const unsigned width = pick_size(op >> 4);
@@ -175,6 +176,9 @@ void run_traffic(BoardUnderTest& pc, Input& in, unsigned max_ops) {
         }
         break;
       }
+      case 12:  // the display shows a frame (rendering reads VRAM as the registers say)
+        pc.board->frame(pc.machine.scheduler().now());
+        break;
     }
   }
 }

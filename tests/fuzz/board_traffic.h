@@ -1,7 +1,8 @@
 // Port and memory traffic to a whole PC board, as a hostile guest could
 // send it, from fuzz input: what fuzz_devices and fuzz_disk_image drive
 // their boards with. No CPU runs; guest time advances between accesses so
-// that devices' timers fire, and the CPU's INTA cycle takes interrupts.
+// that devices' timers fire, the CPU's INTA cycle takes interrupts, and the
+// display renders frames.
 #pragma once
 
 #include <cstdint>
