@@ -149,6 +149,18 @@ void BlockEmitter::plan_pinned_defs() {
       quiet = in.dead || (!this_reg && (kind == ir::Kind::kPure || kind == ir::Kind::kReadState ||
                                         kind == ir::Kind::kWriteState));
     }
+    // An instruction that stores ends with a check for code it rewrote,
+    // whose exit must find the register's old value: a value that such an
+    // instruction computes after its store, for a SetReg in a later one
+    // (CMPXCHG [ECX] then XCHG EAX, ECX), may not go in the register.
+    // (Stores between the two are in the loop above.)
+    const uint32_t def_insn = block.insts[v].insn;
+    for (ir::Ref i = v;
+         quiet && def_insn != set.insn && i-- > 0 && block.insts[i].insn == def_insn;) {
+      const ir::Op op = block.insts[i].op;
+      quiet = block.insts[i].dead || (op != ir::Op::kStore && op != ir::Op::kFallback &&
+                                      op != ir::Op::kRepString && op != ir::Op::kX87);
+    }
     // After the SetReg, the value stays in the register until the
     // register's next write (which moves it out: evict_pinned) or a call,
     // which reloads every pinned register: none may come while it lives.

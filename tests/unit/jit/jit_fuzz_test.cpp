@@ -271,6 +271,28 @@ TEST(JitFuzz, AFarJumpAcrossAPageCountsOnce) {
   }
 }
 
+// A value an instruction computes after its store, for a later
+// instruction's write of a pinned register, must not be computed in that
+// register: when the store rewrote translated code the block leaves after
+// the storing instruction, with the register's old value. (Found by
+// fuzz_guest_code: CMPXCHG [ECX], EAX on its own code, then XCHG EAX, ECX,
+// left ECX holding the value loaded for EAX.)
+TEST(JitFuzz, AStoreIntoItsOwnCodeLeavesThePinnedRegistersOfTheNextInstruction) {
+  Generator gen(4);
+  std::vector<uint8_t> ram;
+  CpuState start;
+  gen.program(CodeMode::kProtected, ram, start);
+  const std::vector<uint8_t> code = {0x0F, 0xB1, 0x01,  // cmpxchg [ecx], eax
+                                     0x91,              // xchg eax, ecx
+                                     0xF4};
+  std::copy(code.begin(), code.end(), ram.begin() + kCode);
+  start.gpr[core::kEcx] = kCode;
+  start.gpr[core::kEax] = 0x1234;  // not the code's first dword: loaded into EAX
+  const CpuState end = expect_same_run(ram, start, 10, "");
+  EXPECT_EQ(end.gpr[core::kEax], kCode);
+  EXPECT_EQ(end.gpr[core::kEcx], 0x9101B10Fu);
+}
+
 // A DEC or INC at a block's head keeps the CF the block starts with, which
 // the loop's CMP left raw (the back edge goes straight into the block,
 // from the fourth pass on) while EFLAGS in CpuState holds an older CF. A
