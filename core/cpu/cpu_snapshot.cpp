@@ -26,6 +26,11 @@ SegmentCache load_segment(StateReader& r) {
   return c;
 }
 
+// A tripwire for a field added to CpuState or FpuState: save and load it
+// below (or say why not), bump the section's version, then this size.
+static_assert(sizeof(CpuState) == 448 && sizeof(FpuState) == 152,
+              "CpuState changed: see save_cpu_state");
+
 void save_cpu_state(StateWriter& w, const CpuState& s) {
   for (const uint32_t v : s.gpr) w.u32(v);
   w.u32(s.eip);
