@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/cpu/cpu.h"
+#include "core/firmware/flat_entry.h"
 #include "core/interp/interpreter.h"
 #include "jit/runtime/jit_engine.h"
 #include "tests/unit/core/guarded_ram.h"
@@ -65,20 +66,10 @@ class StringOpBoundsTest : public ::testing::TestWithParam<bool> {
     } else {
       engine = std::make_unique<Interpreter>();
     }
-    flat_protected_mode();
+    enter_flat_protected_mode(cpu, DescriptorTableReg{}, 0x08, 0x10, kCode);
   }
   ~StringOpBoundsTest() override { io.unregister_ports(kPort, 1); }
 
-  void flat_protected_mode() {
-    CpuState& s = cpu.state;
-    s.cr0 = cr0::kPe | cr0::kEt;
-    const uint16_t data = seg_attr::kPresent | seg_attr::kS | seg_attr::kWritable |
-                          seg_attr::kAccessed | seg_attr::kDefaultBig | seg_attr::kGranularity;
-    for (SegmentCache& c : s.seg) c = SegmentCache{0x10, 0, 0xFFFFFFFFu, data};
-    s.seg[kCs] = SegmentCache{0x08, 0, 0xFFFFFFFFu, static_cast<uint16_t>(data | seg_attr::kCode)};
-    s.eflags &= ~flags::kIf;
-    cpu.mmu.flush_all();
-  }
   void real_mode(uint16_t es) {
     CpuState& s = cpu.state;
     s.cr0 = cr0::kEt;

@@ -15,6 +15,7 @@
 
 #include "core/cpu/cpu.h"
 #include "core/cpu/guest_fault.h"
+#include "core/firmware/flat_entry.h"
 #include "core/mem/mmu.h"
 #include "jit/runtime/jit_engine.h"
 #include "tests/unit/core/guarded_ram.h"
@@ -147,14 +148,10 @@ TEST(TlbBoundsJitTest, TranslatedAccessesToPagesPastRamGoToTheBus) {
   mem.write32(kPt + 6 * 4, 0xFFFFF000 | kRwDirty);
   mem.write32(kPd, kPt | kRw);
   mem.write_block(kCode, std::vector<uint8_t>{0x89, 0x07, 0x8B, 0x1E, 0x8B, 0x0A, 0xF4});
+  enter_flat_protected_mode(cpu, DescriptorTableReg{}, 0x08, 0x10, kCode);
   CpuState& s = cpu.state;
   s.cr3 = kPd;
-  s.cr0 = cr0::kPe | cr0::kEt | cr0::kPg;
-  const uint16_t data = seg_attr::kPresent | seg_attr::kS | seg_attr::kWritable |
-                        seg_attr::kAccessed | seg_attr::kDefaultBig | seg_attr::kGranularity;
-  for (SegmentCache& c : s.seg) c = SegmentCache{0x10, 0, 0xFFFFFFFFu, data};
-  s.seg[kCs] = SegmentCache{0x08, 0, 0xFFFFFFFFu, static_cast<uint16_t>(data | seg_attr::kCode)};
-  s.eflags &= ~flags::kIf;
+  s.cr0 |= cr0::kPg;
   cpu.mmu.flush_all();
   const std::vector<uint8_t> before = testing::snapshot(mem, kRam);
   for (int round = 0; round < 3; ++round) {  // translated, then from the TLB

@@ -13,6 +13,7 @@
 #include "core/mem/memory_bus.h"
 #include "devices/dma/isa_dma.h"
 #include "tests/unit/core/guarded_ram.h"
+#include "tests/unit/devices/dma_programming.h"
 
 namespace tx86::dev {
 namespace {
@@ -31,24 +32,11 @@ class DmaBoundsTest : public ::testing::Test {
     testing::map_guarded_ram(mem, kRam);
     for (uint64_t i = 0; i < kRam; ++i) mem.ram()[i] = static_cast<uint8_t>(i * 7 + 3);
     before = testing::snapshot(mem, kRam);
-    // SeaBIOS's setup: master clear, channel 4 cascades, unmasked.
-    io.write8(0x0D, 0);
-    io.write8(0xDA, 0);
-    io.write8(0xD6, 0xC0);
-    io.write8(0xD4, 0x00);
+    testing::dma_bios_setup(io);
   }
 
   void program8(unsigned ch, uint8_t mode, uint8_t page, uint16_t addr, uint16_t count) {
-    static constexpr uint16_t kPage[] = {0x87, 0x83, 0x81, 0x82};
-    io.write8(0x0A, static_cast<uint8_t>(0x04 | ch));
-    io.write8(0x0C, 0);
-    io.write8(0x0B, static_cast<uint8_t>(mode | ch));
-    io.write8(static_cast<uint16_t>(2 * ch), static_cast<uint8_t>(addr));
-    io.write8(static_cast<uint16_t>(2 * ch), static_cast<uint8_t>(addr >> 8));
-    io.write8(static_cast<uint16_t>(2 * ch + 1), static_cast<uint8_t>(count));
-    io.write8(static_cast<uint16_t>(2 * ch + 1), static_cast<uint8_t>(count >> 8));
-    io.write8(kPage[ch], page);
-    io.write8(0x0A, static_cast<uint8_t>(ch));
+    testing::dma_program8(io, ch, mode, page, addr, count);
   }
 
   // Channel 5 (controller 2, local channel 1): word address and count.

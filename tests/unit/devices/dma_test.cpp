@@ -7,6 +7,7 @@
 
 #include "core/io/io_bus.h"
 #include "core/mem/memory_bus.h"
+#include "tests/unit/devices/dma_programming.h"
 
 namespace tx86::dev {
 namespace {
@@ -19,26 +20,9 @@ class DmaTest : public ::testing::Test {
 
   DmaTest() { mem.map_ram(0, kRam, 0); }
 
-  // What SeaBIOS's dma_setup does: master clear both, cascade, unmask ch4.
-  void bios_setup() {
-    io.write8(0x0D, 0);
-    io.write8(0xDA, 0);
-    io.write8(0xD6, 0xC0);
-    io.write8(0xD4, 0x00);
-  }
-
-  // Programs an 8-bit channel (0-3) the way a floppy driver does.
+  void bios_setup() { testing::dma_bios_setup(io); }
   void program8(unsigned ch, uint8_t mode, uint8_t page, uint16_t addr, uint16_t count) {
-    static constexpr uint16_t kPage[] = {0x87, 0x83, 0x81, 0x82};
-    io.write8(0x0A, static_cast<uint8_t>(0x04 | ch));  // mask
-    io.write8(0x0C, 0);                                // clear flip-flop
-    io.write8(0x0B, static_cast<uint8_t>(mode | ch));
-    io.write8(static_cast<uint16_t>(2 * ch), static_cast<uint8_t>(addr));
-    io.write8(static_cast<uint16_t>(2 * ch), static_cast<uint8_t>(addr >> 8));
-    io.write8(static_cast<uint16_t>(2 * ch + 1), static_cast<uint8_t>(count));
-    io.write8(static_cast<uint16_t>(2 * ch + 1), static_cast<uint8_t>(count >> 8));
-    io.write8(kPage[ch], page);
-    io.write8(0x0A, static_cast<uint8_t>(ch));  // unmask
+    testing::dma_program8(io, ch, mode, page, addr, count);
   }
 
   uint16_t read_word(uint16_t port) {

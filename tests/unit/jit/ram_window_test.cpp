@@ -10,13 +10,11 @@
 #include <vector>
 
 #include "core/cpu/cpu.h"
+#include "core/firmware/flat_entry.h"
 #include "jit/runtime/jit_engine.h"
 
 namespace tx86::jit {
 namespace {
-
-using core::SegmentCache;
-namespace seg_attr = core::seg_attr;
 
 constexpr uint32_t kRam = 4u << 20;
 constexpr uint32_t kCode = 0x1000;
@@ -43,15 +41,7 @@ class RamWindow : public ::testing::Test {
     mem_.map_mmio(kVgaWindow, 0x20000, &vga_);
     mem_.set_ram_access(kVgaWindow, 0x20000, false, false);
     mem_.write_block(kCode, kReads);
-    core::CpuState& s = cpu_.state;
-    s.cr0 = core::cr0::kPe | core::cr0::kEt;
-    const uint16_t data = seg_attr::kPresent | seg_attr::kS | seg_attr::kWritable |
-                          seg_attr::kAccessed | seg_attr::kDefaultBig | seg_attr::kGranularity;
-    for (SegmentCache& c : s.seg) c = SegmentCache{0x10, 0, 0xFFFFFFFFu, data};
-    s.seg[core::kCs] =
-        SegmentCache{0x08, 0, 0xFFFFFFFFu, static_cast<uint16_t>(data | seg_attr::kCode)};
-    s.eflags &= ~core::flags::kIf;
-    cpu_.mmu.flush_all();
+    core::enter_flat_protected_mode(cpu_, core::DescriptorTableReg{}, 0x08, 0x10, kCode);
   }
 
   // Runs kReads with ESI and EDI; returns EAX.
